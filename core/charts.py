@@ -1,0 +1,201 @@
+"""Charts as pure functions: data in, `alt.Chart` out. Pages only call `st.altair_chart`.
+
+Every series is capped at `MAX_POINTS` points (downsampled evenly where longer).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from core.schedule import Schedule
+
+MAX_POINTS = 2000
+# One cell per (sample, epoch) in the membership heatmap up to this many cells.
+MAX_HEATMAP_CELLS = 2000
+_PER_STEP_TIMELINE = 400
+
+
+def evenly(count: int, limit: int = MAX_POINTS) -> np.ndarray:
+    """Up to `limit` indices spread evenly over range(count), first and last included."""
+    if count <= limit:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, limit).round().astype(np.int64))
+
+
+def timeline_data(schedule: Schedule) -> pd.DataFrame:
+    """Rows of iterations (small runs) or of epoch segments (large runs) for the timeline."""
+    spe = schedule.steps_per_epoch
+    full = schedule.num_full_batches
+    partial = schedule.partial_batch_size
+    if schedule.total_steps <= _PER_STEP_TIMELINE:
+        steps = np.arange(schedule.total_steps)
+        in_epoch = steps % spe
+        is_partial = (in_epoch == full) & (partial > 0)
+        return pd.DataFrame(
+            {
+                "start": steps,
+                "end": steps + 1,
+                "epoch": steps // spe,
+                "iteration": in_epoch,
+                "batch_size": np.where(is_partial, partial, schedule.batch_size),
+                "kind": np.where(is_partial, "partial batch", "full batch"),
+            }
+        )
+    epochs = evenly(schedule.epochs, MAX_POINTS // 2)
+    rows = []
+    for e in epochs.tolist():
+        base = e * spe
+        if full:
+            rows.append((base, base + full, e, full, schedule.batch_size, "full batches"))
+        if partial:
+            rows.append((base + full, base + full + 1, e, 1, partial, "partial batch"))
+    return pd.DataFrame(rows, columns=["start", "end", "epoch", "iterations", "batch_size", "kind"])
+
+
+def timeline_chart(schedule: Schedule) -> alt.Chart:
+    data = timeline_data(schedule)
+    tooltip = [c for c in data.columns if c not in ("end",)]
+    return (
+        alt.Chart(data)
+        .mark_rect(stroke="white", strokeWidth=0.5 if len(data) < 200 else 0)
+        .encode(
+            x=alt.X("start:Q", title="iteration (global step)"),
+            x2="end:Q",
+            y=alt.Y("epoch:O", title="epoch")
+            if schedule.epochs <= 30
+            else alt.Y("epoch:Q", title="epoch"),
+            color=alt.Color(
+                "kind:N",
+                title="batch",
+                scale=alt.Scale(
+                    domain=["full batch", "full batches", "partial batch"],
+                    range=["#4c78a8", "#4c78a8", "#f58518"],
+                ),
+            ),
+            tooltip=tooltip,
+        )
+        .properties(height=min(30 * schedule.epochs, 300) if schedule.epochs <= 30 else 300)
+    )
+
+
+def membership_data(schedule: Schedule, epochs: list[int]) -> pd.DataFrame:
+    """One row per (sample, epoch): the iteration that fed it and its position in the batch."""
+    frames = []
+    spe = schedule.steps_per_epoch
+    for e in epochs:
+        order = schedule.epoch_order(e)
+        pos = np.arange(len(order))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "sample": order.astype(np.int64),
+                    "epoch": e,
+                    "iteration": pos // schedule.batch_size,
+                    "step": e * spe + pos // schedule.batch_size,
+                    "position": pos % schedule.batch_size,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def membership_epochs(schedule: Schedule, first: int = 0) -> list[int]:
+    """Which epochs fit in one sample-by-step heatmap (at most 5, at most MAX_HEATMAP_CELLS)."""
+    per_epoch = max(schedule.samples_per_epoch, 1)
+    k = max(1, min(5, MAX_HEATMAP_CELLS // per_epoch, schedule.epochs - first))
+    return list(range(first, first + k))
+
+
+def membership_chart(schedule: Schedule, epochs: list[int]) -> alt.Chart:
+    """Sample × global step: a filled cell where the sample was in that step's batch."""
+    data = membership_data(schedule, epochs)
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X("step:O", title="iteration (global step)"),
+            y=alt.Y("sample:O", title="training sample index"),
+            color=alt.Color("epoch:N", title="epoch"),
+            tooltip=["sample:Q", "epoch:Q", "iteration:Q", "position:Q"],
+        )
+        .properties(height=max(120, min(12 * schedule.train_samples, 600)))
+    )
+
+
+def membership_density_data(
+    schedule: Schedule, epoch: int, step_bins: int = 40, sample_bins: int = 50
+) -> pd.DataFrame:
+    """Counts of training samples per (iteration range, sample-index range) for one epoch."""
+    order = schedule.epoch_order(epoch)
+    fed = len(order)
+    steps = np.arange(fed) // schedule.batch_size
+    spe = schedule.steps_per_epoch
+    step_bins = min(step_bins, spe)
+    sample_bins = min(sample_bins, schedule.train_samples)
+    sb = steps * step_bins // spe
+    xb = order.astype(np.int64) * sample_bins // schedule.train_samples
+    counts = np.bincount(sb * sample_bins + xb, minlength=step_bins * sample_bins)
+    grid = counts.reshape(step_bins, sample_bins)
+    s_idx, x_idx = np.meshgrid(np.arange(step_bins), np.arange(sample_bins), indexing="ij")
+    return pd.DataFrame(
+        {
+            "iteration_from": (s_idx * spe // step_bins).ravel(),
+            "iteration_to": ((s_idx + 1) * spe // step_bins).ravel(),
+            "sample_from": (x_idx * schedule.train_samples // sample_bins).ravel(),
+            "sample_to": ((x_idx + 1) * schedule.train_samples // sample_bins).ravel(),
+            "count": grid.ravel(),
+        }
+    )
+
+
+def membership_density_chart(schedule: Schedule, epoch: int) -> alt.Chart:
+    data = membership_density_data(schedule, epoch)
+    return (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=alt.X("iteration_from:Q", title=f"iteration in epoch {epoch}"),
+            x2="iteration_to:Q",
+            y=alt.Y("sample_from:Q", title="training sample index"),
+            y2="sample_to:Q",
+            color=alt.Color("count:Q", title="samples", scale=alt.Scale(scheme="blues")),
+            tooltip=[
+                "iteration_from:Q",
+                "iteration_to:Q",
+                "sample_from:Q",
+                "sample_to:Q",
+                "count:Q",
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+def batches_table(
+    schedule: Schedule, epochs: int = 2, max_rows: int = 200, max_indices: int = 24
+) -> pd.DataFrame:
+    """The first epochs' batches, one row per iteration, indices shortened for display."""
+    rows = []
+    for e in range(min(epochs, schedule.epochs)):
+        order = schedule.epoch_order(e)
+        for i in range(schedule.steps_per_epoch):
+            if len(rows) >= max_rows:
+                break
+            start = i * schedule.batch_size
+            stop = min((i + 1) * schedule.batch_size, len(order))
+            idx = order[start:stop]
+            shown = ", ".join(str(v) for v in idx[:max_indices].tolist())
+            if len(idx) > max_indices:
+                shown += f", … (+{len(idx) - max_indices})"
+            rows.append(
+                {
+                    "epoch": e,
+                    "iteration": i,
+                    "step": e * schedule.steps_per_epoch + i,
+                    "size": stop - start,
+                    "indices": shown,
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,120 @@
+"""The same schedule written for Keras `fit`, `tf.data` and PyTorch `DataLoader`.
+
+Each function returns Python source that a user can paste; `x`, `y` and `model` stand for their
+arrays and a compiled model.
+"""
+
+from __future__ import annotations
+
+from core.schedule import ScheduleSpec, split_at
+
+
+def keras_fit(spec: ScheduleSpec) -> str:
+    shuffle = {"none": "False", "epoch": "True", "batch": '"batch"'}[spec.shuffle]
+    lines = [
+        "import keras",
+        "",
+        f"keras.utils.set_random_seed({spec.seed})",
+    ]
+    if spec.drop_remainder:
+        lines += [
+            "# fit() on arrays always keeps the last partial batch (no drop_remainder):",
+            "# use the tf.data version to drop it.",
+        ]
+    lines += [
+        "history = model.fit(",
+        "    x, y,",
+        f"    batch_size={spec.batch_size},",
+        f"    epochs={spec.epochs},",
+    ]
+    if spec.validation_split:
+        lines.append(
+            f"    validation_split={spec.validation_split},  # the LAST samples, unshuffled"
+        )
+    lines += [f"    shuffle={shuffle},", ")"]
+    return "\n".join(lines)
+
+
+def tf_data(spec: ScheduleSpec) -> str:
+    train = split_at(spec.n, spec.validation_split)
+    lines = ["import tensorflow as tf", ""]
+    if spec.validation_split:
+        lines += [
+            f"split_at = {train}  # floor({spec.n} * (1 - {spec.validation_split}))",
+            "x_train, y_train = x[:split_at], y[:split_at]",
+            "x_val, y_val = x[split_at:], y[split_at:]",
+        ]
+    else:
+        lines += ["x_train, y_train = x, y"]
+    lines.append("ds = tf.data.Dataset.from_tensor_slices((x_train, y_train))")
+    if spec.shuffle == "epoch":
+        lines.append(f"ds = ds.shuffle({train}, seed={spec.seed}, reshuffle_each_iteration=True)")
+    drop = ", drop_remainder=True" if spec.drop_remainder else ""
+    lines.append(f"ds = ds.batch({spec.batch_size}{drop})")
+    if spec.shuffle == "batch":
+        lines += [
+            "",
+            "def shuffle_inside(xb, yb):  # batch boundaries stay, order inside changes",
+            "    idx = tf.random.shuffle(tf.range(tf.shape(xb)[0]))",
+            "    return tf.gather(xb, idx), tf.gather(yb, idx)",
+            "",
+            "ds = ds.map(shuffle_inside)",
+        ]
+    lines.append("ds = ds.prefetch(tf.data.AUTOTUNE)")
+    val = ", validation_data=(x_val, y_val)" if spec.validation_split else ""
+    lines.append(f"history = model.fit(ds, epochs={spec.epochs}{val})")
+    return "\n".join(lines)
+
+
+def pytorch(spec: ScheduleSpec) -> str:
+    train = split_at(spec.n, spec.validation_split)
+    lines = [
+        "import torch",
+        "from torch.utils.data import DataLoader, Subset, TensorDataset",
+        "",
+        "dataset = TensorDataset(torch.as_tensor(x), torch.as_tensor(y))",
+    ]
+    if spec.validation_split:
+        lines += [
+            f"train_set = Subset(dataset, range({train}))  # Keras-style: last samples validate",
+            f"val_set = Subset(dataset, range({train}, {spec.n}))",
+        ]
+    else:
+        lines.append("train_set = dataset")
+    lines.append(f"generator = torch.Generator().manual_seed({spec.seed})")
+    drop = "True" if spec.drop_remainder else "False"
+    if spec.shuffle == "batch":
+        lines += [
+            "",
+            "class ShuffleInsideBatches(torch.utils.data.Sampler):",
+            '    """Fixed batch boundaries, order shuffled inside each batch."""',
+            "",
+            "    def __iter__(self):",
+            f"        stop = {train} - ({train} % {spec.batch_size} if {drop} else 0)",
+            f"        for start in range(0, stop, {spec.batch_size}):",
+            f"            end = min(start + {spec.batch_size}, stop)",
+            "            perm = torch.randperm(end - start, generator=generator) + start",
+            "            yield perm.tolist()",
+            "",
+            "    def __len__(self):",
+            f"        return {train} // {spec.batch_size} if {drop} else "
+            f"-(-{train} // {spec.batch_size})",
+            "",
+            "loader = DataLoader(train_set, batch_sampler=ShuffleInsideBatches())",
+        ]
+    else:
+        shuffle = "True" if spec.shuffle == "epoch" else "False"
+        lines.append(
+            f"loader = DataLoader(train_set, batch_size={spec.batch_size}, shuffle={shuffle}, "
+            f"drop_last={drop}, generator=generator)"
+        )
+    lines += [
+        "",
+        f"for epoch in range({spec.epochs}):",
+        "    for step, (xb, yb) in enumerate(loader):  # one iteration = one optimizer step",
+        "        optimizer.zero_grad()",
+        "        loss = loss_fn(model(xb), yb)",
+        "        loss.backward()",
+        "        optimizer.step()",
+    ]
+    return "\n".join(lines)

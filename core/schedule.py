@@ -1,0 +1,202 @@
+"""The iteration schedule: which training samples form which batch, epoch by epoch.
+
+`ScheduleSpec` is what the user picks (N, B, E, shuffle, drop_remainder, validation split,
+seed). `Schedule` derives every figure from it in O(1) and produces batch membership lazily,
+one epoch at a time. The training engine feeds exactly `Schedule.epoch_order`, so what the
+Schedule page shows is what the model sees.
+
+Semantics follow Keras 3 `model.fit` on arrays (`keras/src/trainers/data_adapters`):
+- validation split: `split_at = floor(n * (1 - validation_split))`; the validation samples are
+  the last ones, taken before any shuffling.
+- `steps_per_epoch = ceil(train / batch_size)`, the last partial batch kept. With
+  `drop_remainder` (tf.data `batch(drop_remainder=True)`, PyTorch `drop_last=True`) it is
+  `floor(train / batch_size)` and the remainder is dropped every epoch.
+- shuffle `epoch` (Keras `shuffle=True`): a fresh permutation every epoch; `batch` (Keras
+  `shuffle="batch"`): batch boundaries fixed, order shuffled inside each batch; `none`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+SHUFFLE_MODES = ("none", "epoch", "batch")
+
+# Listing batch membership materialises one index per training sample: keep it bounded.
+MAX_LISTED_SAMPLES = 1_000_000
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """What the user chose. Validate with `validate()` (raises ValueError)."""
+
+    n: int
+    batch_size: int
+    epochs: int = 1
+    drop_remainder: bool = False
+    validation_split: float = 0.0
+    shuffle: str = "epoch"
+    seed: int = 0
+
+    def validate(self) -> None:
+        _check_int("n", self.n, minimum=1)
+        _check_int("batch_size", self.batch_size, minimum=1)
+        _check_int("epochs", self.epochs, minimum=1)
+        _check_int("seed", self.seed, minimum=0)
+        if self.shuffle not in SHUFFLE_MODES:
+            raise ValueError(
+                f"`shuffle` must be one of {', '.join(SHUFFLE_MODES)}, got {self.shuffle!r}."
+            )
+        v = self.validation_split
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise ValueError(f"`validation_split` must be a number in [0, 1), got {v!r}.")
+        if not 0.0 <= v < 1.0:
+            raise ValueError(f"`validation_split` must be in [0, 1), got {v}.")
+        train = split_at(self.n, v)
+        if v > 0 and train == 0:
+            raise ValueError(
+                f"`validation_split`={v} leaves 0 training samples out of n={self.n}: "
+                "lower the split or raise n."
+            )
+        if v > 0 and train == self.n:
+            raise ValueError(
+                f"`validation_split`={v} leaves 0 validation samples out of n={self.n}: "
+                "raise the split or n, or set it to 0."
+            )
+        if self.drop_remainder and self.batch_size > train:
+            raise ValueError(
+                f"`batch_size`={self.batch_size} is larger than the {train} training samples, "
+                "so drop_remainder leaves no step at all: lower batch_size or turn "
+                "drop_remainder off."
+            )
+
+
+def _check_int(name: str, value: object, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"`{name}` must be a whole number, got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"`{name}` must be at least {minimum}, got {value}.")
+
+
+def split_at(n: int, validation_split: float) -> int:
+    """Number of training samples: Keras `train_validation_split`."""
+    # Keras: split_at = int(math.floor(batch_dim * (1.0 - validation_split)))
+    return int(math.floor(n * (1.0 - validation_split)))
+
+
+def epoch_rng(seed: int, epoch: int) -> np.random.Generator:
+    """The generator for one epoch's order: independent of every other epoch."""
+    return np.random.default_rng(np.random.SeedSequence([seed, epoch]))
+
+
+class Schedule:
+    """Figures and batch membership derived from a validated `ScheduleSpec`."""
+
+    def __init__(self, spec: ScheduleSpec) -> None:
+        spec.validate()
+        self.spec = spec
+        self.n = spec.n
+        self.batch_size = spec.batch_size
+        self.epochs = spec.epochs
+        self.train_samples = split_at(spec.n, spec.validation_split)
+        self.validation_samples = spec.n - self.train_samples
+        # Keras names: num_full_batches, partial_batch_size.
+        self.num_full_batches = self.train_samples // self.batch_size
+        remainder = self.train_samples % self.batch_size
+        if spec.drop_remainder:
+            self.partial_batch_size = 0
+            self.dropped_samples = remainder
+        else:
+            self.partial_batch_size = remainder
+            self.dropped_samples = 0
+        self.steps_per_epoch = self.num_full_batches + (1 if self.partial_batch_size else 0)
+        self.total_steps = self.steps_per_epoch * self.epochs
+        self.last_batch_size = self.partial_batch_size or self.batch_size
+        self.samples_per_epoch = self.train_samples - self.dropped_samples
+        self.samples_seen = self.samples_per_epoch * self.epochs
+
+    def batch_sizes(self) -> list[int]:
+        """Sizes of the batches of one epoch (the same every epoch)."""
+        sizes = [self.batch_size] * self.num_full_batches
+        if self.partial_batch_size:
+            sizes.append(self.partial_batch_size)
+        return sizes
+
+    def batch_size_at(self, step_in_epoch: int) -> int:
+        if step_in_epoch == self.num_full_batches and self.partial_batch_size:
+            return self.partial_batch_size
+        return self.batch_size
+
+    def epoch_order(self, epoch: int) -> np.ndarray:
+        """Training-sample indices in the order they are fed during `epoch` (0-based).
+
+        Only the fed samples: with drop_remainder the dropped tail is left out. Batch `i` is
+        `order[i * batch_size : min((i + 1) * batch_size, len(order))]`.
+        """
+        if not 0 <= epoch < self.epochs:
+            raise ValueError(f"`epoch` must be in [0, {self.epochs - 1}], got {epoch}.")
+        train = self.train_samples
+        dtype = np.int32 if train < 2**31 else np.int64
+        mode = self.spec.shuffle
+        if mode == "epoch":
+            order = epoch_rng(self.spec.seed, epoch).permutation(train).astype(dtype, copy=False)
+        else:
+            order = np.arange(train, dtype=dtype)
+        fed = self.samples_per_epoch
+        order = order[:fed]
+        if mode == "batch":
+            rng = epoch_rng(self.spec.seed, epoch)
+            full = self.num_full_batches * self.batch_size
+            head = rng.permuted(
+                order[:full].reshape(self.num_full_batches, self.batch_size), axis=1
+            )
+            tail = rng.permutation(order[full:])
+            order = np.concatenate([head.reshape(-1), tail]).astype(dtype, copy=False)
+        return order
+
+    def epoch_batches(self, epoch: int) -> list[np.ndarray]:
+        """The batches of one epoch, each an array of training-sample indices."""
+        if self.train_samples > MAX_LISTED_SAMPLES:
+            raise ValueError(
+                f"listing batches needs n ≤ {MAX_LISTED_SAMPLES:,} training samples, "
+                f"got {self.train_samples:,}: lower n to list them."
+            )
+        order = self.epoch_order(epoch)
+        return [
+            order[i * self.batch_size : min((i + 1) * self.batch_size, len(order))]
+            for i in range(self.steps_per_epoch)
+        ]
+
+    @cached_property
+    def validation_indices(self) -> range:
+        return range(self.train_samples, self.n)
+
+    def summary(self) -> dict:
+        """The JSON-ready figures (the CLI's contract)."""
+        s = self.spec
+        return {
+            "n": s.n,
+            "batch_size": s.batch_size,
+            "epochs": s.epochs,
+            "drop_remainder": s.drop_remainder,
+            "validation_split": s.validation_split,
+            "shuffle": s.shuffle,
+            "seed": s.seed,
+            "train_samples": self.train_samples,
+            "validation_samples": self.validation_samples,
+            "steps_per_epoch": self.steps_per_epoch,
+            "total_steps": self.total_steps,
+            "full_batches_per_epoch": self.num_full_batches,
+            "partial_batch_size": self.partial_batch_size,
+            "last_batch_size": self.last_batch_size,
+            "dropped_samples": self.dropped_samples,
+            "samples_per_epoch": self.samples_per_epoch,
+            "samples_seen": self.samples_seen,
+        }
+
+
+def global_step(schedule: Schedule, epoch: int, step_in_epoch: int) -> int:
+    return epoch * schedule.steps_per_epoch + step_in_epoch

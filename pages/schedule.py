@@ -1,0 +1,162 @@
+"""Schedule (landing page): N, B, E → iterations, batches and code. Never imports TensorFlow."""
+
+import streamlit as st
+
+from core import charts, codegen
+from core.schedule import SHUFFLE_MODES, Schedule, ScheduleSpec
+from core.text import t
+
+PRESETS = {
+    "schedule.preset.tutorial": dict(n=1000, batch_size=100, epochs=10),
+    "schedule.preset.linear": dict(n=10, batch_size=3, epochs=10),
+    "schedule.preset.mnist": dict(n=60000, batch_size=64, epochs=5),
+    "schedule.preset.full": dict(n=1000, batch_size=1000, epochs=10),
+    "schedule.preset.sgd": dict(n=100, batch_size=1, epochs=3),
+}
+DEFAULTS = dict(
+    n=1000,
+    batch_size=100,
+    epochs=10,
+    shuffle="epoch",
+    drop_remainder=False,
+    validation_split=0.0,
+    seed=0,
+)
+POWERS_OF_TWO = [2**k for k in range(0, 21)]
+
+
+def nearest_power_of_two(b: int) -> int:
+    return min(POWERS_OF_TWO, key=lambda p: abs(p - max(int(b), 1)))
+
+
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
+st.session_state.setdefault("batch_size_log", nearest_power_of_two(st.session_state.batch_size))
+
+
+def apply_preset() -> None:
+    choice = st.session_state.preset
+    if choice in PRESETS:
+        st.session_state.update(PRESETS[choice], validation_split=0.0, drop_remainder=False)
+        sync_log_batch()
+
+
+def sync_log_batch() -> None:
+    st.session_state.batch_size_log = nearest_power_of_two(st.session_state.batch_size)
+
+
+def apply_log_batch() -> None:
+    st.session_state.batch_size = st.session_state.batch_size_log
+
+
+st.title(t("schedule.title"))
+
+st.selectbox(
+    t("schedule.preset"),
+    ["schedule.preset.custom", *PRESETS],
+    format_func=t,
+    key="preset",
+    on_change=apply_preset,
+)
+c1, c2, c3 = st.columns(3)
+c1.number_input(t("schedule.n"), step=1, key="n")
+c2.number_input(t("schedule.batch_size"), step=1, key="batch_size", on_change=sync_log_batch)
+c2.select_slider(
+    t("schedule.batch_size_log"), POWERS_OF_TWO, key="batch_size_log", on_change=apply_log_batch
+)
+c3.number_input(t("schedule.epochs"), step=1, key="epochs")
+c1, c2, c3, c4 = st.columns(4)
+c1.selectbox(
+    t("schedule.shuffle"),
+    SHUFFLE_MODES,
+    key="shuffle",
+    format_func=lambda m: t(f"schedule.shuffle.{m}"),
+)
+c2.number_input(
+    t("schedule.validation_split"), min_value=0.0, max_value=0.95, step=0.05, key="validation_split"
+)
+c3.number_input(t("schedule.seed"), min_value=0, step=1, key="seed")
+c4.checkbox(t("schedule.drop_remainder"), key="drop_remainder")
+
+spec = ScheduleSpec(**{k: st.session_state[k] for k in DEFAULTS})
+try:
+    schedule = Schedule(spec)
+except ValueError as exc:
+    st.error(t("schedule.error", message=exc))
+    st.stop()
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _membership(spec: ScheduleSpec, epoch: int):
+    s = Schedule(spec)
+    if s.samples_per_epoch <= charts.MAX_HEATMAP_CELLS:
+        return charts.membership_chart(s, charts.membership_epochs(s, epoch)), False
+    return charts.membership_density_chart(s, epoch), True
+
+
+s = schedule
+m = st.columns(4)
+m[0].metric(t("metric.steps_per_epoch"), f"{s.steps_per_epoch:,}")
+m[1].metric(t("metric.total_steps"), f"{s.total_steps:,}")
+m[2].metric(t("metric.last_batch"), f"{s.last_batch_size:,}")
+m[3].metric(t("metric.dropped"), f"{s.dropped_samples:,}")
+m = st.columns(3)
+m[0].metric(t("metric.train"), f"{s.train_samples:,}")
+m[1].metric(t("metric.validation"), f"{s.validation_samples:,}")
+m[2].metric(t("metric.samples_seen"), f"{s.samples_seen:,}")
+
+if spec.validation_split:
+    st.markdown(
+        t(
+            "schedule.formula.split",
+            n=s.n,
+            split=spec.validation_split,
+            train=s.train_samples,
+            val=s.validation_samples,
+        )
+    )
+formula = "schedule.formula.floor" if spec.drop_remainder else "schedule.formula.ceil"
+st.markdown(
+    t(
+        formula,
+        train=s.train_samples,
+        batch_size=s.batch_size,
+        steps=s.steps_per_epoch,
+        epochs=s.epochs,
+        total=f"{s.total_steps:,}",
+        dropped=s.dropped_samples,
+    )
+)
+if s.batch_size > s.train_samples:
+    st.info(t("schedule.bigger_than_train", batch_size=s.batch_size, train=s.train_samples))
+elif s.partial_batch_size:
+    st.info(t("schedule.partial_note", partial=s.partial_batch_size, batch_size=s.batch_size))
+
+st.subheader(t("schedule.timeline"))
+st.altair_chart(charts.timeline_chart(s), width="stretch")
+
+st.subheader(t("schedule.membership"))
+epoch = st.number_input(
+    t("schedule.membership.epoch"),
+    min_value=0,
+    max_value=s.epochs - 1,
+    value=0,
+    step=1,
+    key="membership_epoch",
+)
+chart, aggregated = _membership(spec, int(epoch))
+if aggregated:
+    st.caption(t("schedule.membership.aggregated"))
+st.altair_chart(chart, width="stretch")
+
+st.subheader(t("schedule.table"))
+st.dataframe(charts.batches_table(s), hide_index=True, width="stretch")
+
+st.subheader(t("schedule.code"))
+tabs = st.tabs(["Keras fit", "tf.data", "PyTorch DataLoader"])
+tabs[0].code(codegen.keras_fit(spec), language="python")
+tabs[1].code(codegen.tf_data(spec), language="python")
+tabs[2].code(codegen.pytorch(spec), language="python")
+
+with st.expander(t("schedule.misconceptions"), expanded=True):
+    st.markdown(t("schedule.misconceptions.body"))
