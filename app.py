@@ -8,6 +8,8 @@ st.set_page_config(page_title=t("app.title"), page_icon="🧮", layout="wide")
 
 PAGES = [
     st.Page("pages/schedule.py", title=t("nav.schedule"), icon="🗓️", default=True),
+    st.Page("pages/train.py", title=t("nav.train"), icon="🏋️", url_path="train"),
+    st.Page("pages/runs.py", title=t("nav.runs"), icon="🗂️", url_path="runs"),
 ]
 
 with st.sidebar:

@@ -199,3 +199,134 @@ def batches_table(
                 }
             )
     return pd.DataFrame(rows)
+
+
+# -- training charts --------------------------------------------------------------------------
+def downsample(frame: pd.DataFrame, limit: int = MAX_POINTS, by: str | None = None) -> pd.DataFrame:
+    """At most `limit` evenly spaced rows (per group of `by`)."""
+    if by is None:
+        return frame.iloc[evenly(len(frame), limit)]
+    return pd.concat(
+        [g.iloc[evenly(len(g), limit)] for _, g in frame.groupby(by, sort=False)],
+        ignore_index=True,
+    )
+
+
+def step_loss_chart(
+    steps: pd.DataFrame,
+    color: str | None = None,
+    x: str = "step",
+    log_y: bool = False,
+) -> alt.Chart:
+    """Per-step training loss, epoch boundaries as rules (single run) or colour by `color`."""
+    data = downsample(
+        steps[list(dict.fromkeys(c for c in (x, "loss", "epoch", color) if c))], by=color
+    )
+    y = alt.Y(
+        "loss:Q",
+        title="training loss (per step)",
+        scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False),
+    )
+    enc = {
+        "x": alt.X(f"{x}:Q", title=x.replace("_", " ")),
+        "y": y,
+        "tooltip": [f"{x}:Q", "loss:Q", "epoch:Q"],
+    }
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", title=color.replace("_", " "))
+    line = alt.Chart(data).mark_line(strokeWidth=1, clip=True).encode(**enc)
+    if color or steps.empty:
+        return line
+    starts = steps.groupby("epoch")[x].min().iloc[1:]  # where each later epoch begins
+    bounds = pd.DataFrame({x: starts.to_numpy()[evenly(len(starts), 200)]})
+    rules = alt.Chart(bounds).mark_rule(color="#bbb", strokeDash=[3, 3]).encode(x=f"{x}:Q")
+    return alt.layer(rules, line)
+
+
+def epoch_chart(epochs: pd.DataFrame, metric: str = "loss", color: str | None = None) -> alt.Chart:
+    """Per-epoch train and validation `metric` (loss or accuracy)."""
+    cols = [f"train_{metric}", f"val_{metric}"]
+    keep = ["epoch", *([color] if color else [])]
+    long = epochs.melt(
+        id_vars=keep,
+        value_vars=[c for c in cols if c in epochs],
+        var_name="split",
+        value_name=metric,
+    ).dropna(subset=[metric])
+    long["split"] = long["split"].str.replace(f"_{metric}", "", regex=False)
+    enc = {
+        "x": alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
+        "y": alt.Y(f"{metric}:Q", title=metric, scale=alt.Scale(zero=False)),
+        "strokeDash": alt.StrokeDash("split:N", title="split"),
+        "tooltip": ["epoch:Q", "split:N", f"{metric}:Q"],
+    }
+    enc["color"] = (
+        alt.Color(f"{color}:N", title=color.replace("_", " "))
+        if color
+        else alt.Color("split:N", title="split")
+    )
+    return (
+        alt.Chart(downsample(long, by=["split", *([color] if color else [])]))
+        .mark_line(point=len(epochs) <= 50)
+        .encode(**enc)
+    )
+
+
+def composition_chart(
+    steps: pd.DataFrame, epoch: int, class_names: list[str] | None = None
+) -> alt.Chart:
+    """Class counts of every batch fed in `epoch`: one stacked bar per iteration."""
+    rows = steps[steps["epoch"] == epoch]
+    rows = rows.iloc[evenly(len(rows), max(1, MAX_POINTS // max(1, _classes(rows))))]
+    records = []
+    for step, counts in zip(rows["step"], rows["class_counts"], strict=True):
+        if counts is None:
+            continue
+        for k, c in enumerate(counts):
+            if c:
+                name = class_names[k] if class_names and k < len(class_names) else str(k)
+                records.append((int(step), name, int(c)))
+    data = pd.DataFrame(records, columns=["step", "class", "count"])
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "step:O",
+                title=f"iteration (global step) in epoch {epoch}",
+                axis=alt.Axis(labelOverlap=True),
+            ),
+            y=alt.Y("count:Q", title="samples in the batch", stack="zero"),
+            color=alt.Color("class:N", title="class"),
+            tooltip=["step:Q", "class:N", "count:Q"],
+        )
+    )
+
+
+def _classes(rows: pd.DataFrame) -> int:
+    first = next((c for c in rows.get("class_counts", []) if c is not None), None)
+    return len(first) if first else 1
+
+
+def split_chart(train: int, validation: int, test: int) -> alt.Chart:
+    """Where the samples go: one stacked horizontal bar."""
+    data = pd.DataFrame(
+        {
+            "part": ["train", "validation", "test"],
+            "samples": [train, validation, test],
+            "order": [0, 1, 2],
+        }
+    )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("samples:Q", title="samples", stack="zero"),
+            color=alt.Color(
+                "part:N", title="split", scale=alt.Scale(domain=["train", "validation", "test"])
+            ),
+            order="order:Q",
+            tooltip=["part:N", "samples:Q"],
+        )
+        .properties(height=60)
+    )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
@@ -74,13 +76,205 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_schedule)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    p = sub.add_parser("train", help="train a real Keras model on exactly this schedule")
+    add_train_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_train)
+
+    p = sub.add_parser("runs", help="list the runs in the store (BATCHLAB_DB)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=_int("limit"), default=1000)
+    p.set_defaults(handler=cmd_runs)
     return parser
 
 
-# Later modules (training, sweeps) add their subcommands here without importing TF up front.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+def add_train_args(p: argparse.ArgumentParser, *, batch_size: bool = True) -> None:
+    from core.datasets import DATASETS
+    from core.engine import ENGINES
+    from core.models import MODELS, OPTIMIZERS
+
+    p.add_argument("--dataset", choices=DATASETS, required=True)
+    p.add_argument("--csv", metavar="PATH", help="CSV file for --dataset csv")
+    p.add_argument("--label", metavar="COLUMN", help="label column of the CSV")
+    p.add_argument("--task", choices=("auto", "classification", "regression"), default="auto")
+    p.add_argument(
+        "--model",
+        choices=MODELS,
+        default=None,
+        help="default: linear for the linear dataset, else mlp",
+    )
+    p.add_argument("--n", type=_int("n"), default=None, help="first N samples (default: all)")
+    if batch_size:
+        p.add_argument("--batch-size", type=_int("batch-size"), required=True)
+    p.add_argument("--epochs", type=_int("epochs"), default=1)
+    p.add_argument("--drop-remainder", action="store_true")
+    p.add_argument("--validation-split", type=_float("validation-split"), default=0.0)
+    p.add_argument("--shuffle", choices=SHUFFLE_MODES, default="epoch")
+    p.add_argument("--seed", type=_int("seed"), default=0)
+    p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
+    p.add_argument(
+        "--lr",
+        type=_float("lr"),
+        default=None,
+        help="learning rate (default 0.001 for adam, 0.01 for sgd)",
+    )
+    p.add_argument("--engine", choices=ENGINES, default="fused")
+
+
+def read_csv_arg(args: argparse.Namespace) -> bytes | None:
+    """The bytes of --csv, read with the size cap; errors say what to change."""
+    from core.datasets import CSV_MAX_BYTES
+
+    if args.dataset != "csv":
+        if args.csv or args.label:
+            raise ValueError("--csv and --label go with --dataset csv.")
+        return None
+    if not args.csv or not args.label:
+        raise ValueError("--dataset csv needs --csv PATH and --label COLUMN.")
+    try:
+        with open(args.csv, "rb") as f:
+            raw = f.read(CSV_MAX_BYTES + 1)
+    except OSError as exc:
+        raise ValueError(f"cannot read --csv {args.csv!r}: {exc.strerror}.") from None
+    return raw
+
+
+def config_from_args(args: argparse.Namespace, **overrides):
+    from core.engine import TrainConfig
+
+    model = args.model or ("linear" if args.dataset == "linear" else "mlp")
+    lr = args.lr if args.lr is not None else (0.01 if args.optimizer == "sgd" else 0.001)
+    fields = dict(
+        dataset=args.dataset,
+        model=model,
+        n=args.n,
+        batch_size=getattr(args, "batch_size", 32),
+        epochs=args.epochs,
+        validation_split=args.validation_split,
+        shuffle=args.shuffle,
+        drop_remainder=args.drop_remainder,
+        optimizer=args.optimizer,
+        lr=lr,
+        seed=args.seed,
+        engine=args.engine,
+        label=args.label,
+        task=args.task,
+    )
+    fields.update(overrides)
+    return TrainConfig(**fields)
+
+
+def finite(value):
+    """JSON has no NaN or infinity: they become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list):
+        return [finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    return value
+
+
+class _StopFlag:
+    """Ctrl-C asks the run to stop after its current chunk (status `stopped`)."""
+
+    def __init__(self) -> None:
+        self.set = False
+
+    def __enter__(self):
+        self._old = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, *_):
+        if self.set:  # a second Ctrl-C: stop now
+            raise KeyboardInterrupt
+        self.set = True
+
+    def __exit__(self, *exc):
+        signal.signal(signal.SIGINT, self._old)
+
+    def __call__(self) -> bool:
+        return self.set
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from core.engine import prepare
+    from core.runner import create_run, run_and_record
+    from core.store import RunStore
+
+    prepared = prepare(config_from_args(args), read_csv_arg(args))
+    store = RunStore()
+    run_id = create_run(store, prepared)
+    with _StopFlag() as stop:
+        result = run_and_record(prepared, store, run_id, should_stop=stop)
+    out = {
+        "run_id": run_id,
+        "status": result.status,
+        "steps": result.steps,
+        "batch_sizes": result.batch_sizes,
+        "step_losses": result.step_losses,
+        "epoch_losses": result.epoch_losses,
+        "val_losses": result.val_losses,
+        "val_accuracies": [e.val_accuracy for e in result.epochs if e.val_accuracy is not None],
+        "test_metrics": result.test_metrics,
+        "device": result.device,
+        "timing": result.timing,
+        "diverged_step": result.diverged_step,
+        "message": result.message,
+        "config": prepared.config.to_dict() | {"n": prepared.data.n},
+        "schedule": prepared.schedule.summary(),
+        "db": str(store.path),
+    }
+    if args.json:
+        print(json.dumps(finite(out)))
+    else:
+        t = result.timing
+        print(
+            f"run {run_id}: {result.status}, {result.steps} steps on {result.device}\n"
+            f"epoch losses  {[round(v, 4) for v in result.epoch_losses]}\n"
+            f"val losses    {[round(v, 4) for v in result.val_losses]}\n"
+            f"test          {finite(result.test_metrics)}\n"
+            f"steps/s       {t['steps_per_second']:.0f} (after the first epoch)"
+        )
+        if result.message:
+            print(result.message)
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from core.store import RunStore
+
+    runs = RunStore().list_runs(limit=args.limit)
+    keys = (
+        "run_id",
+        "status",
+        "dataset",
+        "model",
+        "n",
+        "batch_size",
+        "epochs",
+        "optimizer",
+        "lr",
+        "seed",
+        "steps_done",
+        "total_steps",
+        "sweep_id",
+        "created",
+        "device",
+        "steps_per_second",
+        "test_metrics",
+    )
+    rows = [{k: r.get(k) for k in keys} for r in runs]
+    if args.json:
+        print(json.dumps(finite(rows)))
+        return 0
+    for r in rows:
+        print(
+            f"{r['run_id']}  {r['status']:<11} {r['dataset']:<9} {r['model']:<6} "
+            f"B={r['batch_size']:<6} E={r['epochs']:<5} steps {r['steps_done']}/"
+            f"{r['total_steps']}"
+        )
+    return 0
 
 
 def spec_from_args(args: argparse.Namespace, n: int | None = None) -> ScheduleSpec:

@@ -84,6 +84,58 @@ EN: dict[str, str] = {
         "step on one batch. Iterations per epoch = ⌈N_train / B⌉: the last batch may be smaller."
     ),
     "schedule.error": "Fix this input: {message}",
+    # train page
+    "train.title": "Train: watch a real Keras model learn, batch by batch",
+    "train.dataset": "Dataset",
+    "train.model": "Model",
+    "train.n": "Samples N (0 = all)",
+    "train.n.help": "The first N samples of the dataset; validation is taken from these.",
+    "train.optimizer": "Optimizer",
+    "train.lr": "Learning rate",
+    "train.engine": "Engine",
+    "train.engine.help": (
+        "fused: chunks of steps in one compiled call (fast). keras-fit: stock model.fit on the "
+        "same batches, for comparison."
+    ),
+    "train.csv": "CSV file",
+    "train.csv.help": "Numeric feature columns and a label column; at most {mb} MB.",
+    "train.csv.needed": "Upload a CSV to train on it.",
+    "train.label": "Label column",
+    "train.task": "Task",
+    "train.fix": "Fix this input: {message}",
+    "train.epochs_cap": "Epochs are capped at {cap} here: lower the epochs.",
+    "train.iterations": (
+        "**{spe} iterations per epoch × {epochs} epochs = {total} steps** "
+        "(⌈{train} training samples / batch {batch_size}⌉ per epoch)"
+    ),
+    "train.start": "Start training",
+    "train.stop": "Stop",
+    "train.loading_tf": "Loading TensorFlow in a worker process…",
+    "train.idle": "Press Start: the charts fill in as the model trains.",
+    "train.run_gone": "This run is no longer in the run store.",
+    "train.progress": "step {done} / {total} · epoch {epoch} / {epochs}",
+    "train.status": "Status",
+    "train.steps_per_second": "Steps/s",
+    "train.samples_per_second": "Samples/s",
+    "train.eta": "ETA",
+    "train.device": "Device",
+    "train.diverged": "The run diverged: {message}",
+    "train.failed": "The run failed: {message}",
+    "train.stopped": "Stopped after {steps} steps; everything trained so far is kept.",
+    "train.test": "Test set: {metrics}",
+    "train.composition": "What each batch held (class counts of the batches actually fed)",
+    "train.composition.latest": "Latest epoch",
+    "train.composition.epoch": "Epoch (0-based)",
+    # runs page
+    "runs.title": "Runs: every training, kept",
+    "runs.empty": "No runs yet: train one on the Train page or with `python -m core train`.",
+    "runs.select": "Open runs (choose one, or several to overlay)",
+    "runs.delete": "Delete selected runs",
+    "runs.deleted": "Deleted {count} run(s).",
+    "runs.export_csv": "Export steps (CSV)",
+    "runs.export_json": "Export runs (JSON)",
+    "runs.cli": "Repeat from the command line",
+    "runs.store": "Run store: `{path}` (set BATCHLAB_DB to use another file)",
     # table columns and chart titles
     "col.epoch": "epoch",
     "col.step": "iteration",

@@ -1,0 +1,334 @@
+"""Datasets, as plain NumPy arrays: synthetic, blobs, linear, digits, mnist and uploaded CSVs.
+
+`load(name, n=..., seed=...)` returns a `Data`: the first `n` samples of the pool (train and
+validation come from these, as in Keras fit), a fixed seeded held-out test split, and what the
+models need to know (task, classes, input shape). No TensorFlow here except for MNIST's own
+loader, imported only when MNIST is asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+DATASETS = ("synthetic", "blobs", "linear", "digits", "mnist", "csv")
+IMAGE_DATASETS = ("digits", "mnist")
+
+# CSV caps: bytes read and rows kept. The page's upload widget has the same byte cap.
+CSV_MAX_BYTES = 20 * 1024 * 1024
+CSV_MAX_ROWS = 200_000
+# A label with at most this many distinct integer values is a classification target.
+CSV_MAX_CLASSES = 20
+
+SYNTHETIC_FEATURES = 64
+SYNTHETIC_CLASSES = 10
+SYNTHETIC_TEST = 200
+
+
+@dataclass
+class Data:
+    """Arrays plus what a model needs. `x`/`y` are the pool that fit() splits into train/val."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    task: str  # "classification" | "regression"
+    num_classes: int  # 0 for regression
+    is_image: bool = False
+    note: str = ""
+    class_names: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.x)
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return tuple(self.x.shape[1:])
+
+
+def _take(name: str, x: np.ndarray, y: np.ndarray, n: int | None) -> tuple[np.ndarray, np.ndarray]:
+    available = len(x)
+    if n is None:
+        return x, y
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"`n` must be a whole number of at least 1, got {n!r}.")
+    if n > available:
+        raise ValueError(
+            f"`n`={n} is more than the {available} samples `{name}` has: "
+            f"use n ≤ {available} (or leave n empty for all)."
+        )
+    return x[:n], y[:n]
+
+
+def synthetic(n: int = 1000, seed: int = 0) -> Data:
+    """The tutorials' set: N × 64 uniform features, 10 random classes. No signal: loss ≈ ln 10."""
+    _check_generated_n(n)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
+    x = rng.random((n, SYNTHETIC_FEATURES), dtype=np.float32)
+    y = rng.integers(0, SYNTHETIC_CLASSES, n).astype(np.int32)
+    x_test = rng.random((SYNTHETIC_TEST, SYNTHETIC_FEATURES), dtype=np.float32)
+    y_test = rng.integers(0, SYNTHETIC_CLASSES, SYNTHETIC_TEST).astype(np.int32)
+    return Data(
+        "synthetic",
+        x,
+        y,
+        x_test,
+        y_test,
+        "classification",
+        SYNTHETIC_CLASSES,
+        note=f"Random labels: nothing to learn, the loss should hover near ln 10 = "
+        f"{math.log(10):.3f}.",
+    )
+
+
+def blobs(
+    n: int = 1000, seed: int = 0, features: int = 16, classes: int = 4, spread: float = 2.0
+) -> Data:
+    """Gaussian clusters: learnable, so loss curves show learning."""
+    _check_generated_n(n)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
+    centers = rng.normal(0.0, 3.0, (classes, features)).astype(np.float32)
+    test = max(200, n // 5)
+
+    def draw(count: int) -> tuple[np.ndarray, np.ndarray]:
+        labels = rng.integers(0, classes, count).astype(np.int32)
+        points = centers[labels] + rng.normal(0.0, spread, (count, features)).astype(np.float32)
+        return points.astype(np.float32), labels
+
+    x, y = draw(n)
+    x_test, y_test = draw(test)
+    return Data("blobs", x, y, x_test, y_test, "classification", classes)
+
+
+def linear(n: int = 10, seed: int = 0, noise: float = 0.0) -> Data:
+    """x = 1..N, y = 2x (+ noise): the 'batches of 3, 3, 3, 1' regression example."""
+    _check_generated_n(n)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 3]))
+    x = np.arange(1, n + 1, dtype=np.float32).reshape(-1, 1)
+    y = 2.0 * x[:, 0] + (rng.normal(0.0, noise, n).astype(np.float32) if noise else 0.0)
+    x_test = np.linspace(1, n, max(n // 5, 2), dtype=np.float32).reshape(-1, 1)
+    y_test = 2.0 * x_test[:, 0]
+    return Data(
+        "linear", x, y.astype(np.float32), x_test, y_test.astype(np.float32), "regression", 0
+    )
+
+
+def _check_generated_n(n: object) -> None:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"`n` must be a whole number of at least 1, got {n!r}.")
+    if n > 5_000_000:
+        raise ValueError(f"`n` must be at most 5,000,000 for generated data, got {n}.")
+
+
+def _split_test(x: np.ndarray, y: np.ndarray, test_fraction: float, seed: int):
+    """A fixed, seeded held-out test split; the rest keeps its original order."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 4]))
+    order = rng.permutation(len(x))
+    k = int(round(len(x) * test_fraction))
+    test, pool = np.sort(order[:k]), np.sort(order[k:])
+    return x[pool], y[pool], x[test], y[test]
+
+
+def digits(n: int | None = None, seed: int = 0, image: bool = False) -> Data:
+    """scikit-learn's bundled 8×8 digits (1797 images, offline). 20% held out for test."""
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    x = (bunch.data / 16.0).astype(np.float32)
+    y = bunch.target.astype(np.int32)
+    if image:
+        x = x.reshape(-1, 8, 8, 1)
+    # Test split fixed by seed 0 so that every run compares on the same held-out images.
+    x, y, x_test, y_test = _split_test(x, y, 0.2, 0)
+    x, y = _take("digits", x, y, n)
+    return Data("digits", x, y, x_test, y_test, "classification", 10, is_image=True)
+
+
+def mnist(n: int | None = None, seed: int = 0, image: bool = False) -> Data:
+    """MNIST via `keras.datasets.mnist` (local Keras cache, else a download)."""
+    try:
+        from core.engine import import_keras
+
+        keras_mnist = import_keras().datasets.mnist
+        # Keras prints its download progress on stdout: keep stdout for the CLI's JSON.
+        with contextlib.redirect_stdout(sys.stderr):
+            (x, y), (x_test, y_test) = keras_mnist.load_data()
+    except Exception as exc:  # offline, no cache, broken cache: say so and offer digits
+        raise ValueError(
+            "MNIST could not be loaded (no local Keras cache at ~/.keras/datasets/mnist.npz and "
+            f"no network: {type(exc).__name__}). Use the `digits` dataset instead: 8×8 digit "
+            "images that ship with scikit-learn."
+        ) from None
+    shape = (-1, 28, 28, 1) if image else (-1, 28 * 28)
+    x = (x.reshape(shape) / 255.0).astype(np.float32)
+    x_test = (x_test.reshape(shape) / 255.0).astype(np.float32)
+    x, y = _take("mnist", x, y.astype(np.int32), n)
+    return Data("mnist", x, y, x_test, y_test.astype(np.int32), "classification", 10, is_image=True)
+
+
+def csv(
+    raw: bytes, label: str, n: int | None = None, task: str = "auto", source: str = "CSV"
+) -> Data:
+    """An uploaded or given CSV: numeric feature columns and a label column.
+
+    Rows with missing or non-finite values are dropped and counted in `Data.note`. 20% of the
+    rows (seeded) are held out for test.
+    """
+    import pandas as pd
+
+    if len(raw) > CSV_MAX_BYTES:
+        raise ValueError(
+            f"{source} is {len(raw) / 2**20:.1f} MB; the cap is {CSV_MAX_BYTES // 2**20} MB: "
+            "upload a smaller file (fewer rows or columns)."
+        )
+    if not raw.strip():
+        raise ValueError(f"{source} is empty: upload a CSV with a header row and data rows.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"{source} is not UTF-8 text: save it as UTF-8 CSV and upload it again."
+        ) from None
+    try:
+        frame = pd.read_csv(io.StringIO(text), nrows=CSV_MAX_ROWS + 1)
+    except pd.errors.ParserError as exc:
+        first = str(exc).splitlines()[0]
+        raise ValueError(
+            f"{source} could not be parsed ({first}): check that every row has the same number "
+            "of comma-separated fields."
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise ValueError(
+            f"{source} is empty: upload a CSV with a header row and data rows."
+        ) from None
+    if len(frame) == 0:
+        raise ValueError(f"{source} has a header but no data rows: add rows.")
+    if len(frame) > CSV_MAX_ROWS:
+        raise ValueError(
+            f"{source} has more than {CSV_MAX_ROWS:,} rows, the cap: keep at most "
+            f"{CSV_MAX_ROWS:,} rows."
+        )
+    if label not in frame.columns:
+        cols = ", ".join(map(str, frame.columns[:12]))
+        hint = " (one column only: is the delimiter a comma?)" if frame.shape[1] == 1 else ""
+        raise ValueError(
+            f"label column {label!r} is not in {source}; its columns are: {cols}{hint}."
+        )
+    features = frame.drop(columns=[label])
+    numeric = features.select_dtypes(include="number")
+    dropped_cols = [c for c in features.columns if c not in numeric.columns]
+    if numeric.shape[1] == 0:
+        raise ValueError(
+            f"{source} has no numeric feature columns besides {label!r}: features must be numbers."
+        )
+    x = numeric.to_numpy(dtype=np.float64)
+    y_raw = pd.to_numeric(frame[label], errors="coerce").to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(x).all(axis=1) | ~np.isfinite(y_raw)
+    notes = []
+    if dropped_cols:
+        notes.append(f"ignored non-numeric columns: {', '.join(map(str, dropped_cols[:8]))}")
+    if bad.any():
+        notes.append(f"dropped {int(bad.sum())} rows with missing, non-numeric or infinite values")
+        x, y_raw = x[~bad], y_raw[~bad]
+    if len(x) < 2:
+        raise ValueError(f"{source} has fewer than 2 usable rows after dropping bad values.")
+    distinct = np.unique(y_raw)
+    integral = bool(np.all(np.mod(distinct, 1) == 0))
+    if task == "auto":
+        task = "classification" if integral and len(distinct) <= CSV_MAX_CLASSES else "regression"
+    if task not in ("classification", "regression"):
+        raise ValueError(f"`task` must be auto, classification or regression, got {task!r}.")
+    num_classes = 0
+    class_names: list[str] = []
+    if task == "classification":
+        if len(distinct) < 2:
+            raise ValueError(
+                f"label column {label!r} holds one class only ({distinct[0]:g}): a classifier "
+                "needs at least 2 classes."
+            )
+        if len(distinct) > 1000:
+            raise ValueError(
+                f"label column {label!r} has {len(distinct)} distinct values: too many classes; "
+                "choose regression."
+            )
+        y = np.searchsorted(distinct, y_raw).astype(np.int32)
+        num_classes = len(distinct)
+        class_names = [f"{v:g}" for v in distinct]
+    else:
+        y = y_raw.astype(np.float32)
+    x = x.astype(np.float32)
+    x, y, x_test, y_test = _split_test(x, y, 0.2, 0)
+    x, y = _take(source, x, y, n)
+    return Data(
+        "csv",
+        x,
+        y,
+        x_test,
+        y_test,
+        task,
+        num_classes,
+        note="; ".join(notes),
+        class_names=class_names,
+    )
+
+
+def csv_columns(raw: bytes) -> list[str]:
+    """The header of a CSV, for choosing the label column. Raises ValueError if unreadable."""
+    import pandas as pd
+
+    if len(raw) > CSV_MAX_BYTES:
+        raise ValueError(
+            f"the file is {len(raw) / 2**20:.1f} MB; the cap is {CSV_MAX_BYTES // 2**20} MB: "
+            "upload a smaller file."
+        )
+    head = raw[:65536]
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if len(raw) <= 65536 or exc.start < len(head) - 4:
+            raise ValueError("the file is not UTF-8 text: save it as UTF-8 CSV.") from None
+        text = head[: exc.start].decode("utf-8-sig")  # a character cut at the 64 KiB mark
+    if not text.strip():
+        raise ValueError("the file is empty: upload a CSV with a header row and data rows.")
+    try:
+        header = pd.read_csv(io.StringIO(text), nrows=0)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ValueError(f"the file's header could not be read ({exc}).") from None
+    return [str(c) for c in header.columns]
+
+
+def load(
+    name: str,
+    n: int | None = None,
+    seed: int = 0,
+    image: bool = False,
+    csv_bytes: bytes | None = None,
+    label: str | None = None,
+    task: str = "auto",
+) -> Data:
+    """Load a dataset by name. Raises ValueError with what to change on bad input."""
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}.")
+    if name == "synthetic":
+        return synthetic(1000 if n is None else n, seed)
+    if name == "blobs":
+        return blobs(1000 if n is None else n, seed)
+    if name == "linear":
+        return linear(10 if n is None else n, seed)
+    if name == "digits":
+        return digits(n, seed, image=image)
+    if name == "mnist":
+        return mnist(n, seed, image=image)
+    if csv_bytes is None or not label:
+        raise ValueError(
+            "the csv dataset needs a file and a label column (--csv PATH --label COL)."
+        )
+    return csv(csv_bytes, label, n, task=task)

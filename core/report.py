@@ -1,0 +1,167 @@
+"""Runs as tables, progress figures and exports (for the pages and the CLI). No TensorFlow."""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.store import RunStore
+
+STEP_COLUMNS = ["step", "epoch", "batch_size", "loss", "accuracy", "seconds", "class_counts"]
+EPOCH_COLUMNS = [
+    "epoch",
+    "train_loss",
+    "train_accuracy",
+    "val_loss",
+    "val_accuracy",
+    "seconds",
+    "steps",
+]
+
+
+def steps_frame(store: RunStore, run_id: str, after: int = -1) -> pd.DataFrame:
+    frame = pd.DataFrame(store.steps(run_id, after), columns=STEP_COLUMNS)
+    frame["samples_seen"] = frame["batch_size"].cumsum()
+    return frame
+
+
+def epochs_frame(store: RunStore, run_id: str) -> pd.DataFrame:
+    rows = store.epochs(run_id)
+    return pd.DataFrame(rows, columns=["run_id", *EPOCH_COLUMNS]).drop(columns="run_id")
+
+
+@dataclass(frozen=True)
+class Progress:
+    steps_done: int
+    total_steps: int
+    epoch: int  # 0-based epoch of the last step done
+    steps_per_second: float
+    samples_per_second: float
+    eta_seconds: float | None
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.steps_done / self.total_steps) if self.total_steps else 0.0
+
+
+def progress(run: dict, steps: pd.DataFrame) -> Progress:
+    """Progress from the steps written so far; rates over the last ~2 seconds of steps."""
+    done = int(run.get("steps_done") or 0)
+    total = int(run.get("total_steps") or 0)
+    if steps.empty:
+        return Progress(done, total, 0, 0.0, 0.0, None)
+    recent = steps[steps["seconds"] >= steps["seconds"].iloc[-1] - 2.0]
+    span = float(recent["seconds"].iloc[-1] - recent["seconds"].iloc[0])
+    if span > 0 and len(recent) > 1:
+        sps = (len(recent) - 1) / span
+        samples = float(recent["batch_size"].iloc[1:].sum()) / span
+    else:
+        last = float(steps["seconds"].iloc[-1]) or 1.0
+        sps, samples = len(steps) / last, float(steps["batch_size"].sum()) / last
+    eta = (total - done) / sps if sps > 0 and total > done else None
+    return Progress(done, total, int(steps["epoch"].iloc[-1]), sps, samples, eta)
+
+
+def cli_command(config: dict) -> str:
+    """The `python -m core train ...` line that repeats a run."""
+    parts = [
+        "python",
+        "-m",
+        "core",
+        "train",
+        "--dataset",
+        str(config["dataset"]),
+        "--model",
+        str(config["model"]),
+    ]
+    if config.get("n") is not None:
+        parts += ["--n", str(config["n"])]
+    parts += ["--batch-size", str(config["batch_size"]), "--epochs", str(config["epochs"])]
+    if config.get("validation_split"):
+        parts += ["--validation-split", str(config["validation_split"])]
+    parts += ["--shuffle", str(config["shuffle"])]
+    if config.get("drop_remainder"):
+        parts.append("--drop-remainder")
+    parts += [
+        "--optimizer",
+        str(config["optimizer"]),
+        "--lr",
+        str(config["lr"]),
+        "--seed",
+        str(config["seed"]),
+    ]
+    if config.get("engine", "fused") != "fused":
+        parts += ["--engine", str(config["engine"])]
+    if config["dataset"] == "csv":
+        parts += ["--csv", "YOUR.csv", "--label", str(config.get("label"))]
+    return shlex.join(parts)
+
+
+def export_json(store: RunStore, run_ids: list[str]) -> str:
+    """Runs with their config, steps and epochs, as one JSON document."""
+    out = []
+    for run_id in run_ids:
+        run = store.get_run(run_id)
+        if run is None:
+            continue
+        run["steps"] = store.steps(run_id)
+        run["epochs"] = store.epochs(run_id)
+        run["cli"] = cli_command(run["config"])
+        out.append(run)
+    return json.dumps(out, indent=1, default=_jsonable)
+
+
+def export_csv(store: RunStore, run_ids: list[str]) -> str:
+    """Every step of the runs, one row each, with the run's settings as columns."""
+    frames = []
+    for run_id in run_ids:
+        run = store.get_run(run_id)
+        if run is None:
+            continue
+        frame = steps_frame(store, run_id).drop(columns="class_counts")
+        for key in ("dataset", "model", "optimizer", "lr", "seed", "sweep_id"):
+            frame[key] = run.get(key)
+        frame.insert(0, "run_id", run_id)
+        frame["run_batch_size"] = run["batch_size"]
+        frames.append(frame)
+    buf = io.StringIO()
+    if frames:
+        pd.concat(frames, ignore_index=True).to_csv(buf, index=False)
+    return buf.getvalue()
+
+
+def runs_table(runs: list[dict]) -> pd.DataFrame:
+    rows = []
+    for r in runs:
+        test = r.get("test_metrics") or {}
+        rows.append(
+            {
+                "run_id": r["run_id"],
+                "created": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["created"])),
+                "status": r["status"],
+                "dataset": r["dataset"],
+                "model": r["model"],
+                "n": r["n"],
+                "batch_size": r["batch_size"],
+                "epochs": r["epochs"],
+                "optimizer": r["optimizer"],
+                "lr": r["lr"],
+                "steps": f"{r['steps_done']}/{r['total_steps']}",
+                "test_loss": test.get("loss"),
+                "test_accuracy": test.get("accuracy"),
+                "steps_per_second": r.get("steps_per_second"),
+                "sweep_id": r.get("sweep_id"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _jsonable(value):
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

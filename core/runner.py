@@ -1,0 +1,212 @@
+"""Runs trainings in worker processes and records them in the run store.
+
+Who does what:
+- `StoreReporter` writes a run's chunks, epochs and outcome to the `RunStore` as they happen.
+- `run_and_record()` is one whole run in this process (the CLI uses it directly).
+- `WorkerPool` keeps one warm worker process (TensorFlow already imported) and hands each run
+  to its own process: sessions are isolated (no shared Keras state, no `clear_session`), memory
+  goes back when the run ends, and Stop is certain. A worker checks Stop and that its parent is
+  alive between chunks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import threading
+import time
+from dataclasses import dataclass
+
+from core.engine import Chunk, EpochRecord, Prepared, Reporter, Result, TrainConfig, planned_steps
+from core.store import RunStore
+
+
+class StoreReporter(Reporter):
+    def __init__(self, store: RunStore, run_id: str) -> None:
+        self.store, self.run_id = store, run_id
+
+    def started(self, prepared: Prepared, device: str) -> None:
+        self.store.update_run(self.run_id, status="running", device=device, pid=os.getpid())
+
+    def chunk(self, chunk: Chunk, steps_done: int) -> None:
+        count = len(chunk.losses)
+        t_start = chunk.elapsed - chunk.seconds
+        rows = [
+            (
+                chunk.first_step + i,
+                chunk.epoch,
+                chunk.batch_sizes[i],
+                chunk.losses[i],
+                chunk.accuracies[i] if chunk.accuracies else None,
+                t_start + chunk.seconds * (i + 1) / count,
+                chunk.class_counts[i] if chunk.class_counts else None,
+            )
+            for i in range(count)
+        ]
+        self.store.add_steps(self.run_id, rows, steps_done)
+
+    def epoch(self, record: EpochRecord) -> None:
+        self.store.add_epoch(
+            self.run_id,
+            record.epoch,
+            record.train_loss,
+            record.train_accuracy,
+            record.val_loss,
+            record.val_accuracy,
+            record.seconds,
+            record.steps,
+        )
+
+    def finished(self, result: Result) -> None:
+        t = result.timing
+        self.store.update_run(
+            self.run_id,
+            status=result.status,
+            steps_done=result.steps,
+            first_epoch_seconds=t.get("first_epoch_seconds"),
+            train_seconds=t.get("train_seconds"),
+            steps_per_second=t.get("steps_per_second"),
+            test_metrics=result.test_metrics,
+            message=result.message,
+            diverged_step=result.diverged_step,
+        )
+
+
+def create_run(
+    store: RunStore, prepared: Prepared, sweep_id: str | None = None, label: str | None = None
+) -> str:
+    cfg = prepared.config.to_dict()
+    cfg["n"] = prepared.data.n
+    return store.create_run(cfg, planned_steps(prepared), sweep_id=sweep_id, label=label)
+
+
+def run_and_record(
+    prepared: Prepared, store: RunStore, run_id: str, should_stop=lambda: False
+) -> Result:
+    """Train in this process, writing everything to the store. Failures are recorded too."""
+    from core.engine import train
+
+    try:
+        return train(prepared, StoreReporter(store, run_id), should_stop)
+    except BaseException as exc:
+        status = "stopped" if isinstance(exc, KeyboardInterrupt) else "failed"
+        store.update_run(run_id, status=status, message=f"{type(exc).__name__}: {exc}")
+        raise
+
+
+# -- worker processes -------------------------------------------------------------------------
+def _worker_main(conn, stop_event, parent_pid: int) -> None:
+    """Import TensorFlow while idle, then run one job and exit."""
+    from core.engine import import_keras, prepare
+
+    import_keras()  # the warm-up: the slow import happens before a job arrives
+
+    conn.send("ready")
+    job = conn.recv()
+    if job is None:
+        return
+    config, csv_bytes, db_path, run_id = job
+    store = RunStore(db_path)
+
+    def should_stop() -> bool:
+        return stop_event.is_set() or os.getppid() != parent_pid
+
+    try:
+        try:
+            prepared = prepare(TrainConfig.from_dict(config), csv_bytes)
+        except Exception as exc:
+            store.update_run(run_id, status="failed", message=str(exc), pid=os.getpid())
+            raise
+        result = run_and_record(prepared, store, run_id, should_stop)
+        conn.send(("done", result.status))
+    except Exception as exc:  # recorded as failed by run_and_record; tell the parent too
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+    finally:
+        store.close()
+
+
+@dataclass
+class _Worker:
+    process: mp.Process
+    conn: object
+    stop_event: object
+
+
+class RunHandle:
+    """A run in a worker process: its id, Stop, and whether it is still going."""
+
+    def __init__(self, run_id: str, worker: _Worker) -> None:
+        self.run_id = run_id
+        self._worker = worker
+        self.started = time.time()
+
+    def stop(self) -> None:
+        self._worker.stop_event.set()
+
+    def alive(self) -> bool:
+        return self._worker.process.is_alive()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._worker.process.join(timeout)
+
+    def outcome(self) -> tuple[str, str] | None:
+        """('done', status) or ('failed', message) once the worker has reported."""
+        try:
+            while self._worker.conn.poll():
+                message = self._worker.conn.recv()
+                if message != "ready":  # the warm-up handshake, not an outcome
+                    return message
+        except (EOFError, OSError):
+            return ("failed", "the worker process ended without a result")
+        return None
+
+
+class WorkerPool:
+    """Process per run, with one warm spare so a Start does not wait for TensorFlow."""
+
+    def __init__(self) -> None:
+        self._ctx = mp.get_context("spawn")
+        self._lock = threading.Lock()
+        self._spare: _Worker | None = None
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        stop_event = self._ctx.Event()
+        process = self._ctx.Process(
+            target=_worker_main,
+            args=(child, stop_event, os.getpid()),
+            daemon=True,
+            name="batchlab-worker",
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent, stop_event)
+
+    def warm(self) -> None:
+        """Start the spare worker if there is none (returns at once)."""
+        with self._lock:
+            if self._spare is None or not self._spare.process.is_alive():
+                self._spare = self._spawn()
+
+    def is_warm(self) -> bool:
+        with self._lock:
+            return self._spare is not None and self._spare.conn.poll()
+
+    def submit(
+        self, prepared: Prepared, db_path: str, run_id: str, csv_bytes: bytes | None = None
+    ) -> RunHandle:
+        with self._lock:
+            worker = self._spare if self._spare and self._spare.process.is_alive() else None
+            self._spare = None
+        worker = worker or self._spawn()
+        worker.conn.send((prepared.config.to_dict(), csv_bytes, str(db_path), run_id))
+        return RunHandle(run_id, worker)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            if self._spare is not None:
+                with contextlib.suppress(OSError):
+                    self._spare.conn.send(None)
+                self._spare.process.join(5)
+                self._spare = None

@@ -1,0 +1,296 @@
+"""The run store: SQLite (WAL), one file, path from `BATCHLAB_DB`.
+
+Tables: `runs` (config as JSON, status, timings, device), `steps` (one row per optimizer step)
+and `epochs` (one row per epoch). Rows are written as a run goes, one transaction per chunk, so a
+crash loses at most the chunk in flight. A run whose process died shows as `interrupted`.
+All SQL is parameterised; nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+STATUSES = ("starting", "running", "completed", "stopped", "diverged", "interrupted", "failed")
+ACTIVE = ("starting", "running")
+DEFAULT_FILENAME = "batchlab.db"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    status TEXT NOT NULL,
+    config TEXT NOT NULL,
+    dataset TEXT, model TEXT, n INTEGER, batch_size INTEGER, epochs INTEGER,
+    optimizer TEXT, lr REAL, seed INTEGER,
+    total_steps INTEGER, steps_done INTEGER DEFAULT 0,
+    device TEXT, pid INTEGER, sweep_id TEXT, label TEXT,
+    first_epoch_seconds REAL, train_seconds REAL, steps_per_second REAL,
+    test_metrics TEXT, message TEXT, diverged_step INTEGER, summary TEXT
+);
+CREATE TABLE IF NOT EXISTS steps (
+    run_id TEXT NOT NULL, step INTEGER NOT NULL, epoch INTEGER NOT NULL,
+    batch_size INTEGER NOT NULL, loss REAL, accuracy REAL, seconds REAL, class_counts TEXT,
+    PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS epochs (
+    run_id TEXT NOT NULL, epoch INTEGER NOT NULL, train_loss REAL, train_accuracy REAL,
+    val_loss REAL, val_accuracy REAL, seconds REAL, steps INTEGER,
+    PRIMARY KEY (run_id, epoch)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS runs_sweep ON runs (sweep_id);
+"""
+
+_RUN_COLUMNS = ("dataset", "model", "n", "batch_size", "epochs", "optimizer", "lr", "seed")
+
+
+def default_path() -> Path:
+    env = os.environ.get("BATCHLAB_DB")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
+    return Path(base) / "batchlab" / DEFAULT_FILENAME
+
+
+class StoreError(ValueError):
+    """The store file cannot be used: says which file and what to do."""
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunStore:
+    """One connection per instance; make one per thread or process."""
+
+    def __init__(self, path: str | os.PathLike | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=30000")
+            self.db.executescript(_SCHEMA)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StoreError(
+                f"the run store {self.path} cannot be used ({exc}): set BATCHLAB_DB to a "
+                "writable file path, or move the damaged file aside."
+            ) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _write(self, sql: str, params: Sequence = ()) -> None:
+        try:
+            self.db.execute(sql, params)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"could not write to the run store {self.path}: {exc}.") from None
+
+    # -- runs -------------------------------------------------------------------------------
+    def create_run(
+        self,
+        config: dict,
+        total_steps: int,
+        *,
+        sweep_id: str | None = None,
+        label: str | None = None,
+        run_id: str | None = None,
+    ) -> str:
+        run_id = run_id or uuid.uuid4().hex[:12]
+        now = time.time()
+        values = [config.get(c) for c in _RUN_COLUMNS]
+        self._write(
+            "INSERT INTO runs (run_id, created, updated, status, config, "
+            + ", ".join(_RUN_COLUMNS)
+            + ", total_steps, sweep_id, label, pid) VALUES (?, ?, ?, ?, ?, "
+            + ", ".join("?" for _ in _RUN_COLUMNS)
+            + ", ?, ?, ?, ?)",
+            [
+                run_id,
+                now,
+                now,
+                "starting",
+                json.dumps(config),
+                *values,
+                total_steps,
+                sweep_id,
+                label,
+                os.getpid(),
+            ],
+        )
+        return run_id
+
+    def update_run(self, run_id: str, **fields: object) -> None:
+        allowed = {
+            "status",
+            "device",
+            "pid",
+            "steps_done",
+            "first_epoch_seconds",
+            "train_seconds",
+            "steps_per_second",
+            "test_metrics",
+            "message",
+            "diverged_step",
+            "summary",
+            "total_steps",
+            "label",
+        }
+        unknown = set(fields) - allowed
+        if unknown:
+            raise KeyError(f"unknown run fields: {sorted(unknown)}")
+        values = [json.dumps(v) if isinstance(v, (dict, list)) else v for v in fields.values()]
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self._write(
+            f"UPDATE runs SET {sets}, updated = ? WHERE run_id = ?", [*values, time.time(), run_id]
+        )
+
+    def add_steps(self, run_id: str, rows: Iterable[tuple], steps_done: int) -> None:
+        """rows: (step, epoch, batch_size, loss, accuracy, seconds, class_counts list|None)."""
+        data = [
+            (
+                run_id,
+                s,
+                e,
+                b,
+                _finite_or_none(loss),
+                acc,
+                sec,
+                None if cc is None else json.dumps(cc),
+            )
+            for s, e, b, loss, acc, sec, cc in rows
+        ]
+        try:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO steps VALUES (?, ?, ?, ?, ?, ?, ?, ?)", data
+                )
+                self.db.execute(
+                    "UPDATE runs SET steps_done = ?, updated = ? WHERE run_id = ?",
+                    (steps_done, time.time(), run_id),
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"could not write to the run store {self.path}: {exc}.") from None
+
+    def add_epoch(
+        self,
+        run_id: str,
+        epoch: int,
+        train_loss: float | None,
+        train_accuracy: float | None,
+        val_loss: float | None,
+        val_accuracy: float | None,
+        seconds: float,
+        steps: int,
+    ) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                run_id,
+                epoch,
+                _finite_or_none(train_loss),
+                train_accuracy,
+                _finite_or_none(val_loss),
+                val_accuracy,
+                seconds,
+                steps,
+            ),
+        )
+
+    def get_run(self, run_id: str) -> dict | None:
+        self.reap_interrupted()
+        row = self.db.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return _run_dict(row) if row else None
+
+    def list_runs(self, sweep_id: str | None = None, limit: int = 1000) -> list[dict]:
+        self.reap_interrupted()
+        if sweep_id is None:
+            rows = self.db.execute(
+                "SELECT * FROM runs ORDER BY created DESC LIMIT ?", (limit,)
+            ).fetchall()
+        else:
+            rows = self.db.execute(
+                "SELECT * FROM runs WHERE sweep_id = ? ORDER BY created", (sweep_id,)
+            ).fetchall()
+        return [_run_dict(r) for r in rows]
+
+    def steps(self, run_id: str, after: int = -1) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT step, epoch, batch_size, loss, accuracy, seconds, class_counts FROM steps "
+            "WHERE run_id = ? AND step > ? ORDER BY step",
+            (run_id, after),
+        ).fetchall()
+        return [
+            {
+                **dict(r),
+                "class_counts": json.loads(r["class_counts"]) if r["class_counts"] else None,
+            }
+            for r in rows
+        ]
+
+    def epochs(self, run_id: str) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch", (run_id,)
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def delete_run(self, run_id: str) -> None:
+        try:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                for table in ("steps", "epochs", "runs"):
+                    self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"could not delete from the run store {self.path}: {exc}.") from None
+
+    def reap_interrupted(self) -> int:
+        """Mark runs whose process is gone as `interrupted`. Returns how many."""
+        rows = self.db.execute(
+            "SELECT run_id, pid FROM runs WHERE status IN (?, ?)", ACTIVE
+        ).fetchall()
+        dead = [r["run_id"] for r in rows if not _pid_alive(r["pid"])]
+        for run_id in dead:
+            try:
+                self.update_run(
+                    run_id,
+                    status="interrupted",
+                    message="the process running it ended before it finished",
+                )
+            except StoreError:  # read-only store: still readable
+                return 0
+        return len(dead)
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _run_dict(row: sqlite3.Row) -> dict:
+    d = dict(row)
+    d["config"] = json.loads(d["config"])
+    for key in ("test_metrics", "summary"):
+        if d.get(key):
+            d[key] = json.loads(d[key])
+    return d

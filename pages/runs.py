@@ -1,0 +1,99 @@
+"""Runs: the persistent history. Open, overlay, delete, export."""
+
+import pandas as pd
+import streamlit as st
+
+from core import charts, report
+from core.store import RunStore, StoreError
+from core.text import t
+
+st.title(t("runs.title"))
+try:
+    store = RunStore()
+    runs = store.list_runs()
+except StoreError as exc:
+    st.error(str(exc))
+    st.stop()
+st.caption(t("runs.store", path=store.path))
+if not runs:
+    st.info(t("runs.empty"))
+    st.stop()
+
+table = report.runs_table(runs)
+st.dataframe(table, hide_index=True, width="stretch")
+
+labels = {
+    r["run_id"]: f"{r['run_id']} · {r['dataset']} {r['model']} B={r['batch_size']} "
+    f"E={r['epochs']} · {r['status']}"
+    for r in runs
+}
+default = [runs[0]["run_id"]]
+chosen = st.multiselect(
+    t("runs.select"), list(labels), default=default, format_func=labels.get, key="runs.chosen"
+)
+if not chosen:
+    st.stop()
+
+frames, epoch_frames = [], []
+for run_id in chosen:
+    steps = report.steps_frame(store, run_id)
+    steps["run"] = labels[run_id].split(" · ")[0] + f" B={store.get_run(run_id)['batch_size']}"
+    frames.append(steps)
+    ep = report.epochs_frame(store, run_id)
+    ep["run"] = steps["run"].iloc[0] if len(steps) else run_id
+    epoch_frames.append(ep)
+steps = pd.concat(frames, ignore_index=True)
+epochs = pd.concat(epoch_frames, ignore_index=True)
+
+if len(chosen) == 1:
+    run = store.get_run(chosen[0])
+    test = run.get("test_metrics") or {}
+    m = st.columns(4)
+    m[0].metric(t("train.status"), run["status"])
+    m[1].metric("steps", f"{run['steps_done']:,} / {run['total_steps']:,}")
+    m[2].metric("test loss", f"{test['loss']:.4f}" if "loss" in test else "—")
+    m[3].metric("test accuracy", f"{test['accuracy']:.3f}" if "accuracy" in test else "—")
+    if run.get("message"):
+        st.caption(run["message"])
+    if not steps.empty:
+        left, right = st.columns(2)
+        left.altair_chart(charts.step_loss_chart(steps), width="stretch")
+        if not epochs.empty:
+            right.altair_chart(charts.epoch_chart(epochs, "loss"), width="stretch")
+        if steps["class_counts"].notna().any():
+            st.subheader(t("train.composition"))
+            e = st.number_input(
+                t("train.composition.epoch"),
+                min_value=0,
+                max_value=int(steps["epoch"].max()),
+                step=1,
+                key="runs.epoch",
+            )
+            st.altair_chart(charts.composition_chart(steps, int(e)), width="stretch")
+    st.subheader(t("runs.cli"))
+    st.code(report.cli_command(run["config"]), language="bash")
+elif not steps.empty:
+    x = st.radio("x axis", ["step", "samples_seen", "seconds"], horizontal=True, key="runs.x")
+    st.altair_chart(charts.step_loss_chart(steps, color="run", x=x), width="stretch")
+    if not epochs.empty:
+        st.altair_chart(charts.epoch_chart(epochs, "loss", color="run"), width="stretch")
+
+c = st.columns(3)
+c[0].download_button(
+    t("runs.export_csv"),
+    report.export_csv(store, chosen),
+    file_name="batchlab_runs.csv",
+    mime="text/csv",
+)
+c[1].download_button(
+    t("runs.export_json"),
+    report.export_json(store, chosen),
+    file_name="batchlab_runs.json",
+    mime="application/json",
+)
+if c[2].button(t("runs.delete"), key="runs.delete"):
+    for run_id in chosen:
+        store.delete_run(run_id)
+    st.session_state.pop("runs.chosen", None)
+    st.toast(t("runs.deleted", count=len(chosen)))
+    st.rerun()

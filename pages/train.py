@@ -1,0 +1,259 @@
+"""Train: a real Keras model learns on exactly the schedule's batches, live."""
+
+import math
+
+import streamlit as st
+
+from core import charts, report
+from core.datasets import CSV_MAX_BYTES, DATASETS, csv_columns
+from core.engine import ENGINES, MAX_EPOCHS, TrainConfig, prepare
+from core.models import MODELS, OPTIMIZERS
+from core.runner import WorkerPool, create_run
+from core.schedule import SHUFFLE_MODES
+from core.store import ACTIVE, RunStore, StoreError
+from core.text import t
+
+POLL_SECONDS = 0.25
+DEFAULTS = {
+    "train.dataset": "synthetic",
+    "train.model": "mlp",
+    "train.n": 1000,
+    "train.batch_size": 100,
+    "train.epochs": 10,
+    "train.validation_split": 0.0,
+    "train.shuffle": "epoch",
+    "train.drop_remainder": False,
+    "train.optimizer": "adam",
+    "train.lr": 0.001,
+    "train.seed": 0,
+    "train.engine": "fused",
+    "train.task": "auto",
+}
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
+
+
+@st.cache_resource
+def worker_pool() -> WorkerPool:
+    return WorkerPool()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def prepared_for(config: TrainConfig, csv_bytes: bytes | None):
+    return prepare(config, csv_bytes)
+
+
+def on_dataset_change() -> None:
+    ds = st.session_state["train.dataset"]
+    if ds == "linear":
+        st.session_state.update(
+            {
+                "train.model": "linear",
+                "train.n": 10,
+                "train.batch_size": 3,
+                "train.optimizer": "sgd",
+                "train.lr": 0.001,
+            }
+        )
+    elif st.session_state["train.model"] == "linear":
+        st.session_state["train.model"] = "mlp"
+    if ds in ("digits", "mnist", "csv"):
+        st.session_state["train.n"] = 0
+
+
+st.title(t("train.title"))
+pool = worker_pool()
+pool.warm()  # a worker process imports TensorFlow now, so Start does not wait for it
+
+c = st.columns(4)
+c[0].selectbox(t("train.dataset"), DATASETS, key="train.dataset", on_change=on_dataset_change)
+c[1].selectbox(t("train.model"), MODELS, key="train.model")
+c[2].number_input(t("train.n"), min_value=0, step=1, key="train.n", help=t("train.n.help"))
+c[3].number_input(t("schedule.batch_size"), step=1, key="train.batch_size")
+c = st.columns(4)
+c[0].number_input(t("schedule.epochs"), step=1, key="train.epochs")
+c[1].number_input(
+    t("schedule.validation_split"),
+    min_value=0.0,
+    max_value=0.95,
+    step=0.05,
+    key="train.validation_split",
+)
+c[2].selectbox(t("schedule.shuffle"), SHUFFLE_MODES, key="train.shuffle")
+c[3].checkbox(t("schedule.drop_remainder"), key="train.drop_remainder")
+c = st.columns(4)
+c[0].selectbox(t("train.optimizer"), OPTIMIZERS, key="train.optimizer")
+c[1].number_input(t("train.lr"), format="%.5g", step=0.0005, key="train.lr")
+c[2].number_input(t("schedule.seed"), min_value=0, step=1, key="train.seed")
+c[3].selectbox(t("train.engine"), ENGINES, key="train.engine", help=t("train.engine.help"))
+
+csv_bytes = None
+label = None
+ss = st.session_state
+if ss["train.dataset"] == "csv":
+    upload = st.file_uploader(
+        t("train.csv"),
+        type=["csv"],
+        key="train.csv",
+        help=t("train.csv.help", mb=CSV_MAX_BYTES // 2**20),
+    )
+    if upload is not None:
+        csv_bytes = upload.getvalue()
+        try:
+            columns = csv_columns(csv_bytes)
+        except ValueError as exc:
+            st.error(t("train.fix", message=exc))
+            st.stop()
+        c = st.columns(2)
+        label = c[0].selectbox(t("train.label"), columns, index=len(columns) - 1, key="train.label")
+        c[1].selectbox(t("train.task"), ["auto", "classification", "regression"], key="train.task")
+    else:
+        st.info(t("train.csv.needed"))
+        st.stop()
+
+epochs = ss["train.epochs"]
+if isinstance(epochs, int) and epochs > MAX_EPOCHS:
+    st.error(t("train.epochs_cap", cap=f"{MAX_EPOCHS:,}"))
+    st.stop()
+
+config = TrainConfig(
+    dataset=ss["train.dataset"],
+    model=ss["train.model"],
+    n=ss["train.n"] or None,
+    batch_size=ss["train.batch_size"],
+    epochs=epochs,
+    validation_split=ss["train.validation_split"],
+    shuffle=ss["train.shuffle"],
+    drop_remainder=ss["train.drop_remainder"],
+    optimizer=ss["train.optimizer"],
+    lr=ss["train.lr"],
+    seed=ss["train.seed"],
+    engine=ss["train.engine"],
+    label=label,
+    task=ss["train.task"],
+)
+try:
+    prepared = prepared_for(config, csv_bytes)
+except ValueError as exc:
+    st.error(t("train.fix", message=exc))
+    st.stop()
+
+s = prepared.schedule
+data = prepared.data
+st.markdown(
+    t(
+        "train.iterations",
+        spe=s.steps_per_epoch,
+        epochs=s.epochs,
+        total=f"{s.total_steps:,}",
+        train=s.train_samples,
+        batch_size=s.batch_size,
+    )
+)
+if s.batch_size > s.train_samples:
+    st.info(t("schedule.bigger_than_train", batch_size=s.batch_size, train=s.train_samples))
+if data.note:
+    st.caption(data.note)
+st.altair_chart(
+    charts.split_chart(s.train_samples, s.validation_samples, len(data.x_test)), width="stretch"
+)
+
+try:
+    store = RunStore()
+except StoreError as exc:
+    st.error(str(exc))
+    st.stop()
+
+handle = ss.get("train.handle")
+running = handle is not None and handle.alive()
+b = st.columns([1, 1, 4])
+if b[0].button(t("train.start"), type="primary", disabled=running, key="train.start"):
+    try:
+        run_id = create_run(store, prepared)
+    except StoreError as exc:
+        st.error(str(exc))
+        st.stop()
+    ss["train.handle"] = pool.submit(prepared, str(store.path), run_id, csv_bytes)
+    ss["train.run_id"] = run_id
+    running = True
+if b[1].button(t("train.stop"), disabled=not running, key="train.stop"):
+    handle.stop()
+if not pool.is_warm() and not running:
+    b[2].caption(t("train.loading_tf"))
+
+
+@st.fragment(run_every=POLL_SECONDS if running else None)
+def live() -> None:
+    run_id = ss.get("train.run_id")
+    if not run_id:
+        st.caption(t("train.idle"))
+        return
+    store = RunStore()
+    run = store.get_run(run_id)
+    if run is None:
+        st.warning(t("train.run_gone"))
+        return
+    steps = report.steps_frame(store, run_id)
+    epochs = report.epochs_frame(store, run_id)
+    prog = report.progress(run, steps)
+    handle = ss.get("train.handle")
+    active = run["status"] in ACTIVE and handle is not None and handle.alive()
+    label_text = t(
+        "train.progress",
+        done=f"{prog.steps_done:,}",
+        total=f"{prog.total_steps:,}",
+        epoch=prog.epoch + 1,
+        epochs=run["epochs"],
+    )
+    st.progress(prog.fraction, text=label_text)
+    m = st.columns(5)
+    m[0].metric(t("train.status"), run["status"])
+    m[1].metric(t("train.steps_per_second"), f"{prog.steps_per_second:,.0f}")
+    m[2].metric(t("train.samples_per_second"), f"{prog.samples_per_second:,.0f}")
+    eta = "—" if prog.eta_seconds is None or not active else f"{math.ceil(prog.eta_seconds)} s"
+    m[3].metric(t("train.eta"), eta)
+    m[4].metric(t("train.device"), (run.get("device") or "…").split(" (")[0])
+    if run["status"] == "starting":
+        st.caption(t("train.loading_tf"))
+    if run["status"] == "diverged":
+        st.warning(t("train.diverged", message=run.get("message") or ""))
+    elif run["status"] == "failed":
+        st.error(t("train.failed", message=run.get("message") or ""))
+    elif run["status"] == "stopped":
+        st.info(t("train.stopped", steps=prog.steps_done))
+    test = run.get("test_metrics") or {}
+    if test:
+        parts = [f"loss {test['loss']:.4f}"]
+        if "accuracy" in test:
+            parts.append(f"accuracy {test['accuracy']:.3f}")
+        st.success(t("train.test", metrics=", ".join(parts)))
+    if not steps.empty:
+        left, right = st.columns(2)
+        left.altair_chart(charts.step_loss_chart(steps), width="stretch")
+        if not epochs.empty:
+            right.altair_chart(charts.epoch_chart(epochs, "loss"), width="stretch")
+            if epochs["train_accuracy"].notna().any():
+                right.altair_chart(charts.epoch_chart(epochs, "accuracy"), width="stretch")
+        if steps["class_counts"].notna().any():
+            st.subheader(t("train.composition"))
+            last_epoch = int(steps["epoch"].max())
+            c = st.columns([1, 3])
+            follow = c[0].checkbox(
+                t("train.composition.latest"), value=True, key="train.composition_latest"
+            )
+            chosen = c[1].number_input(
+                t("train.composition.epoch"),
+                min_value=0,
+                max_value=max(int(run["epochs"]) - 1, 0),
+                step=1,
+                key="train.composition_epoch",
+                disabled=follow,
+            )
+            shown = last_epoch if follow else min(int(chosen), last_epoch)
+            names = (run.get("config") or {}).get("class_names") or data.class_names
+            st.altair_chart(charts.composition_chart(steps, shown, names), width="stretch")
+    if not active and running:
+        st.rerun()  # the run ended: redraw the page once, with Start enabled again
+
+
+live()
