@@ -1,0 +1,110 @@
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.engine import TrainConfig, prepare
+from core.runner import create_run, run_and_record
+from core.store import RunStore
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_page(page):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def charts(at):
+    return at.get("vega_lite_chart")
+
+
+def wait_for_status(at, statuses, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        time.sleep(0.5)
+        at.run()
+        assert not at.exception
+        status = {m.label: m.value for m in at.metric}.get("Status")
+        if status in statuses:
+            return status
+    raise AssertionError(f"no status in {statuses} after {timeout} s")
+
+
+def test_train_page_trains_to_completion_and_draws_the_charts():
+    at = open_page("pages/train.py")
+    assert "10 iterations per epoch × 10 epochs = 100 steps" in at.markdown[0].value
+    at.number_input(key="train.epochs").set_value(3).run()
+    at.button(key="train.start").click().run()
+    assert wait_for_status(at, {"completed", "failed"}) == "completed"
+    assert "Test set: loss" in at.success[0].value
+    # split bar, step loss, epoch loss, epoch accuracy, batch composition
+    assert len(charts(at)) >= 5
+    store = RunStore()
+    run = store.list_runs()[0]
+    assert run["status"] == "completed" and run["steps_done"] == 30
+    assert len(store.steps(run["run_id"])) == 30
+
+
+def test_train_page_stop_keeps_the_run():
+    at = open_page("pages/train.py")
+    at.number_input(key="train.batch_size").set_value(1).run()
+    at.number_input(key="train.epochs").set_value(500).run()
+    at.button(key="train.start").click().run()
+    wait_for_status(at, {"running"})
+    at.button(key="train.stop").click().run()
+    assert wait_for_status(at, {"stopped", "completed"}) == "stopped"
+    run = RunStore().list_runs()[0]
+    assert run["status"] == "stopped" and 0 < run["steps_done"] < run["total_steps"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "match"),
+    [
+        ("train.batch_size", 0, "batch_size` must be at least 1"),
+        ("train.epochs", 0, "`epochs` must be at least 1"),
+        ("train.epochs", 10**7, "capped"),
+        ("train.lr", 0.0, "`lr` must be greater than 0"),
+        ("train.n", 10**7, "at most 5,000,000"),
+    ],
+)
+def test_train_page_bad_input_shows_an_error(key, value, match):
+    at = open_page("pages/train.py")
+    at.number_input(key=key).set_value(value).run()
+    assert not at.exception
+    assert match in at.error[0].value
+
+
+def test_train_page_cnn_on_non_images_says_what_to_change():
+    at = open_page("pages/train.py")
+    at.selectbox(key="train.model").set_value("cnn").run()
+    assert "needs image data" in at.error[0].value
+
+
+def test_runs_page_lists_opens_and_deletes_runs():
+    store = RunStore()
+    ids = []
+    for b in (3, 5):
+        p = prepare(TrainConfig(dataset="linear", model="linear", n=10, batch_size=b, epochs=2,
+                                optimizer="sgd", lr=0.001))
+        run_id = create_run(store, p)
+        run_and_record(p, store, run_id)
+        ids.append(run_id)
+    at = open_page("pages/runs.py")
+    assert len(at.dataframe[0].value) == 2
+    assert "python -m core train --dataset linear" in at.code[0].value
+    assert len(charts(at)) >= 2
+    at.multiselect(key="runs.chosen").set_value(ids).run()
+    assert not at.exception
+    assert len(charts(at)) >= 2
+    at.button(key="runs.delete").click().run()
+    assert not at.exception
+    assert RunStore().list_runs() == []
+
+
+def test_runs_page_empty_store():
+    at = open_page("pages/runs.py")
+    assert "No runs yet" in at.info[0].value

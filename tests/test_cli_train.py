@@ -1,0 +1,84 @@
+import json
+import re
+
+import pytest
+
+from core.cli import main
+
+KEYS = {"run_id", "status", "steps", "batch_sizes", "step_losses", "epoch_losses", "val_losses",
+        "test_metrics", "device", "timing"}
+
+
+def run_json(capsys, *argv):
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_train_json_contract_and_runs_listing(capsys):
+    out = run_json(capsys, "train", "--dataset", "linear", "--n", "10", "--batch-size", "3",
+                   "--epochs", "10", "--optimizer", "sgd", "--lr", "0.001", "--json")
+    assert out.keys() >= KEYS
+    assert out["status"] == "completed" and out["steps"] == 40
+    assert out["batch_sizes"] == [3, 3, 3, 1] * 10
+    assert len(out["step_losses"]) == 40 and len(out["epoch_losses"]) == 10
+    assert out["val_losses"] == [] and "loss" in out["test_metrics"]
+    assert set(out["timing"]) >= {"first_epoch_seconds", "train_seconds", "steps_per_second"}
+    runs = run_json(capsys, "runs", "--json")
+    assert runs[0]["run_id"] == out["run_id"]
+    assert {k: runs[0][k] for k in ("status", "dataset", "batch_size", "epochs")} == {
+        "status": "completed", "dataset": "linear", "batch_size": 3, "epochs": 10}
+
+
+def test_diverged_run_still_prints_json(capsys):
+    out = run_json(capsys, "train", "--dataset", "linear", "--batch-size", "3", "--epochs", "10",
+                   "--optimizer", "sgd", "--lr", "10", "--json")
+    assert out["status"] == "diverged"
+    assert out["step_losses"][-1] is None  # NaN/inf is null in JSON
+
+
+def test_csv_from_the_cli(capsys, tmp_path):
+    path = tmp_path / "data.csv"
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{i % 2}" for i in range(60))
+    path.write_text("a,b,label\n" + rows + "\n")
+    out = run_json(capsys, "train", "--dataset", "csv", "--csv", str(path), "--label", "label",
+                   "--batch-size", "8", "--json")
+    assert out["status"] == "completed" and out["steps"] == 6  # 48 training rows after test
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["--dataset", "cifar", "--batch-size", "3"], "invalid choice: 'cifar'"),
+        (["--dataset", "linear", "--batch-size", "0"], "batch_size` must be at least 1"),
+        (["--dataset", "linear", "--batch-size", "-2"], "batch_size` must be at least 1"),
+        (["--dataset", "linear", "--batch-size", "2.5"], "whole number"),
+        (["--dataset", "linear", "--batch-size", "3", "--n", "0"], "`n` must be"),
+        (["--dataset", "digits", "--batch-size", "3", "--n", "99999"], "more than the 1438"),
+        (["--dataset", "linear", "--batch-size", "3", "--epochs", "0"], "`epochs` must be"),
+        (["--dataset", "linear", "--batch-size", "3", "--lr", "0"], "`lr` must be greater"),
+        (["--dataset", "linear", "--batch-size", "3", "--lr", "-1"], "`lr` must be greater"),
+        (["--dataset", "linear", "--batch-size", "3", "--lr", "nan"], "`lr` must be a positive"),
+        (["--dataset", "synthetic", "--model", "cnn", "--batch-size", "3"], "needs image data"),
+        (["--dataset", "synthetic", "--model", "lstm", "--batch-size", "3"], "invalid choice"),
+        (["--dataset", "linear", "--n", "10", "--batch-size", "20", "--drop-remainder"],
+         "no step"),
+        (["--dataset", "linear", "--n", "1", "--batch-size", "1", "--validation-split", "0.5"],
+         "0 training samples"),
+        (["--dataset", "csv", "--batch-size", "3"], "needs --csv PATH and --label"),
+        (["--dataset", "csv", "--csv", "/nonexistent.csv", "--label", "y", "--batch-size", "3"],
+         "cannot read --csv"),
+    ],
+)
+def test_bad_train_input_is_one_line_and_exit_2(capsys, argv, match):
+    assert main(["train", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert re.search(match, err), err
+
+
+def test_corrupt_store_is_a_clear_error(capsys, isolated_store):
+    isolated_store.write_bytes(b"this is not a database" * 100)
+    assert main(["runs", "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be used" in err and "BATCHLAB_DB" in err
+    assert isolated_store.read_bytes().startswith(b"this is not")  # nothing overwritten

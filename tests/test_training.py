@@ -1,0 +1,209 @@
+"""Real Keras training through the engine (imports TensorFlow)."""
+
+import math
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.engine import Reporter, TrainConfig, prepare, train
+from core.runner import WorkerPool, create_run, run_and_record
+from core.store import RunStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def linear_config(**kw):
+    base = dict(dataset="linear", model="linear", n=10, batch_size=3, epochs=10, optimizer="sgd",
+                lr=0.001, shuffle="epoch")
+    return TrainConfig(**{**base, **kw})
+
+
+class Collect(Reporter):
+    def __init__(self):
+        self.chunks = []
+
+    def chunk(self, chunk, steps_done):
+        self.chunks.append(chunk)
+
+
+def test_y_equals_2x_feeds_3_3_3_1_and_learns():
+    result = train(prepare(linear_config()))
+    assert result.status == "completed"
+    assert result.steps == 40
+    assert result.batch_sizes == [3, 3, 3, 1] * 10
+    assert len(result.step_losses) == 40 and len(result.epoch_losses) == 10
+    assert result.epoch_losses[-1] < result.epoch_losses[0] / 10
+
+
+def test_synthetic_tutorial_makes_10_steps_per_epoch_near_ln_10():
+    result = train(prepare(TrainConfig(dataset="synthetic", n=1000, batch_size=100, epochs=3)))
+    assert result.steps == 30 and result.batch_sizes == [100] * 30
+    assert abs(result.epoch_losses[-1] - math.log(10)) < 0.15
+    assert set(result.test_metrics) == {"loss", "accuracy"}
+
+
+def test_digits_cnn_with_validation():
+    cfg = TrainConfig(dataset="digits", model="cnn", batch_size=32, epochs=2,
+                      validation_split=0.2)
+    p = prepare(cfg)
+    result = train(p)
+    assert p.schedule.train_samples == 1150 and p.schedule.validation_samples == 288
+    assert result.steps == 2 * 36
+    assert len(result.val_losses) == 2 and result.val_losses[1] < result.val_losses[0]
+    assert result.epochs[1].val_accuracy > 0.5
+
+
+def test_same_seed_same_losses_and_other_seed_differs():
+    cfg = TrainConfig(dataset="blobs", n=300, batch_size=16, epochs=2, seed=3)
+    a, b = train(prepare(cfg)), train(prepare(cfg))
+    assert a.step_losses == b.step_losses
+    c = train(prepare(TrainConfig(dataset="blobs", n=300, batch_size=16, epochs=2, seed=4)))
+    assert c.step_losses != a.step_losses
+
+
+def test_fused_engine_matches_stock_keras_fit_on_the_same_batches():
+    fused = train(prepare(linear_config(shuffle="batch")))
+    stock = train(prepare(linear_config(shuffle="batch", engine="keras-fit")))
+    np.testing.assert_allclose(fused.step_losses, stock.step_losses, rtol=1e-4)
+    cfg = dict(dataset="digits", batch_size=64, epochs=2, validation_split=0.1)
+    fused = train(prepare(TrainConfig(**cfg)))
+    stock = train(prepare(TrainConfig(**cfg, engine="keras-fit")))
+    np.testing.assert_allclose(fused.step_losses, stock.step_losses, rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(fused.val_losses, stock.val_losses, rtol=1e-3)
+
+
+def test_class_counts_are_those_of_the_scheduled_batches():
+    p = prepare(TrainConfig(dataset="digits", batch_size=50, epochs=2, seed=9))
+    rec = Collect()
+    train(p, rec)
+    y = p.data.y[: p.schedule.train_samples]
+    expected = [np.bincount(y[b], minlength=10).tolist()
+                for e in range(2) for b in p.schedule.epoch_batches(e)]
+    got = [c for ch in rec.chunks for c in ch.class_counts]
+    assert got == expected
+
+
+def test_budget_of_steps_crosses_epochs_and_stops_exactly():
+    result = train(prepare(linear_config(epochs=100, max_steps=9)))
+    assert result.steps == 9 and result.batch_sizes == [3, 3, 3, 1, 3, 3, 3, 1, 3]
+
+
+def test_huge_learning_rate_diverges_with_history_kept():
+    result = train(prepare(linear_config(lr=10.0)))
+    assert result.status == "diverged"
+    assert result.diverged_step is not None and result.steps == result.diverged_step + 1
+    assert not math.isfinite(result.step_losses[-1])
+    assert all(math.isfinite(v) for v in result.step_losses[:-1])
+    assert "lower the learning rate" in result.message
+
+
+def test_stop_acts_within_one_second_and_keeps_the_steps():
+    p = prepare(TrainConfig(dataset="synthetic", n=4000, batch_size=1, epochs=50))
+    flag = threading.Event()
+    rec = Collect()
+    out = {}
+
+    def go():
+        out["result"] = train(p, rec, should_stop=flag.is_set)
+        out["end"] = time.perf_counter()
+
+    worker = threading.Thread(target=go)
+    worker.start()
+    while sum(len(c.losses) for c in rec.chunks) < 500:
+        time.sleep(0.05)
+    asked = time.perf_counter()
+    flag.set()
+    worker.join(10)
+    assert out["end"] - asked < 1.0
+    result = out["result"]
+    assert result.status == "stopped"
+    assert 500 <= result.steps < p.schedule.total_steps
+    assert result.steps == sum(len(c.losses) for c in rec.chunks)
+
+
+def test_store_round_trip(isolated_store):
+    store = RunStore()
+    p = prepare(linear_config(validation_split=0.2))
+    run_id = create_run(store, p)
+    result = run_and_record(p, store, run_id)
+    run = store.get_run(run_id)
+    assert run["status"] == "completed" and run["steps_done"] == result.steps == 30
+    assert run["config"]["batch_size"] == 3 and run["n"] == 10
+    steps = store.steps(run_id)
+    assert [s["batch_size"] for s in steps] == result.batch_sizes
+    assert [s["loss"] for s in steps] == pytest.approx(result.step_losses)
+    assert [e["val_loss"] for e in store.epochs(run_id)] == pytest.approx(result.val_losses)
+    assert run["test_metrics"]["loss"] == pytest.approx(result.test_metrics["loss"])
+
+
+def _cli(*args, env=None):
+    return subprocess.Popen([sys.executable, "-m", "core", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_killed_cli_run_shows_interrupted_and_the_store_stays_readable(isolated_store):
+    proc = _cli("train", "--dataset", "synthetic", "--n", "4000", "--batch-size", "1",
+                "--epochs", "100", "--json", env={**os.environ})
+    store = RunStore()
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        runs = store.list_runs()
+        if runs and runs[0]["steps_done"] > 200:
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    run = store.list_runs()[0]
+    assert run["status"] == "interrupted"
+    steps = store.steps(run["run_id"])
+    assert len(steps) == run["steps_done"] > 200
+    assert [s["step"] for s in steps] == list(range(len(steps)))
+
+
+def test_ctrl_c_stops_the_cli_run_and_still_prints_json(isolated_store):
+    proc = _cli("train", "--dataset", "synthetic", "--n", "4000", "--batch-size", "1",
+                "--epochs", "100", "--json", env={**os.environ})
+    store = RunStore()
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        runs = store.list_runs()
+        if runs and runs[0]["steps_done"] > 100:
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    import json
+
+    data = json.loads(out)
+    assert data["status"] == "stopped" and data["steps"] > 100
+    assert store.get_run(data["run_id"])["status"] == "stopped"
+
+
+def test_two_concurrent_runs_in_worker_processes(isolated_store):
+    pool = WorkerPool()
+    store = RunStore()
+    handles = []
+    for seed, b in [(1, 8), (2, 16)]:
+        p = prepare(TrainConfig(dataset="blobs", n=800, batch_size=b, epochs=3, seed=seed))
+        handles.append((pool.submit(p, str(isolated_store), create_run(store, p)), p))
+    long = prepare(TrainConfig(dataset="synthetic", n=4000, batch_size=1, epochs=100))
+    stopped = pool.submit(long, str(isolated_store), create_run(store, long))
+    for h, _ in handles:
+        h.join(120)
+    stopped.stop()
+    stopped.join(60)
+    for h, p in handles:
+        run = store.get_run(h.run_id)
+        assert run["status"] == "completed", run
+        assert run["steps_done"] == p.schedule.total_steps
+        assert len(store.steps(h.run_id)) == p.schedule.total_steps
+    assert store.get_run(stopped.run_id)["status"] == "stopped"
+    assert len({h.run_id for h, _ in handles}) == 2
+    pool.shutdown()
