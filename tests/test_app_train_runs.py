@@ -88,8 +88,17 @@ def test_runs_page_lists_opens_and_deletes_runs():
     store = RunStore()
     ids = []
     for b in (3, 5):
-        p = prepare(TrainConfig(dataset="linear", model="linear", n=10, batch_size=b, epochs=2,
-                                optimizer="sgd", lr=0.001))
+        p = prepare(
+            TrainConfig(
+                dataset="linear",
+                model="linear",
+                n=10,
+                batch_size=b,
+                epochs=2,
+                optimizer="sgd",
+                lr=0.001,
+            )
+        )
         run_id = create_run(store, p)
         run_and_record(p, store, run_id)
         ids.append(run_id)

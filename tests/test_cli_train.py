@@ -5,8 +5,18 @@ import pytest
 
 from core.cli import main
 
-KEYS = {"run_id", "status", "steps", "batch_sizes", "step_losses", "epoch_losses", "val_losses",
-        "test_metrics", "device", "timing"}
+KEYS = {
+    "run_id",
+    "status",
+    "steps",
+    "batch_sizes",
+    "step_losses",
+    "epoch_losses",
+    "val_losses",
+    "test_metrics",
+    "device",
+    "timing",
+}
 
 
 def run_json(capsys, *argv):
@@ -15,8 +25,23 @@ def run_json(capsys, *argv):
 
 
 def test_train_json_contract_and_runs_listing(capsys):
-    out = run_json(capsys, "train", "--dataset", "linear", "--n", "10", "--batch-size", "3",
-                   "--epochs", "10", "--optimizer", "sgd", "--lr", "0.001", "--json")
+    out = run_json(
+        capsys,
+        "train",
+        "--dataset",
+        "linear",
+        "--n",
+        "10",
+        "--batch-size",
+        "3",
+        "--epochs",
+        "10",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.001",
+        "--json",
+    )
     assert out.keys() >= KEYS
     assert out["status"] == "completed" and out["steps"] == 40
     assert out["batch_sizes"] == [3, 3, 3, 1] * 10
@@ -26,12 +51,29 @@ def test_train_json_contract_and_runs_listing(capsys):
     runs = run_json(capsys, "runs", "--json")
     assert runs[0]["run_id"] == out["run_id"]
     assert {k: runs[0][k] for k in ("status", "dataset", "batch_size", "epochs")} == {
-        "status": "completed", "dataset": "linear", "batch_size": 3, "epochs": 10}
+        "status": "completed",
+        "dataset": "linear",
+        "batch_size": 3,
+        "epochs": 10,
+    }
 
 
 def test_diverged_run_still_prints_json(capsys):
-    out = run_json(capsys, "train", "--dataset", "linear", "--batch-size", "3", "--epochs", "10",
-                   "--optimizer", "sgd", "--lr", "10", "--json")
+    out = run_json(
+        capsys,
+        "train",
+        "--dataset",
+        "linear",
+        "--batch-size",
+        "3",
+        "--epochs",
+        "10",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "10",
+        "--json",
+    )
     assert out["status"] == "diverged"
     assert out["step_losses"][-1] is None  # NaN/inf is null in JSON
 
@@ -40,8 +82,19 @@ def test_csv_from_the_cli(capsys, tmp_path):
     path = tmp_path / "data.csv"
     rows = "\n".join(f"{i % 7},{(i * 3) % 5},{i % 2}" for i in range(60))
     path.write_text("a,b,label\n" + rows + "\n")
-    out = run_json(capsys, "train", "--dataset", "csv", "--csv", str(path), "--label", "label",
-                   "--batch-size", "8", "--json")
+    out = run_json(
+        capsys,
+        "train",
+        "--dataset",
+        "csv",
+        "--csv",
+        str(path),
+        "--label",
+        "label",
+        "--batch-size",
+        "8",
+        "--json",
+    )
     assert out["status"] == "completed" and out["steps"] == 6  # 48 training rows after test
 
 
@@ -60,13 +113,16 @@ def test_csv_from_the_cli(capsys, tmp_path):
         (["--dataset", "linear", "--batch-size", "3", "--lr", "nan"], "`lr` must be a positive"),
         (["--dataset", "synthetic", "--model", "cnn", "--batch-size", "3"], "needs image data"),
         (["--dataset", "synthetic", "--model", "lstm", "--batch-size", "3"], "invalid choice"),
-        (["--dataset", "linear", "--n", "10", "--batch-size", "20", "--drop-remainder"],
-         "no step"),
-        (["--dataset", "linear", "--n", "1", "--batch-size", "1", "--validation-split", "0.5"],
-         "0 training samples"),
+        (["--dataset", "linear", "--n", "10", "--batch-size", "20", "--drop-remainder"], "no step"),
+        (
+            ["--dataset", "linear", "--n", "1", "--batch-size", "1", "--validation-split", "0.5"],
+            "0 training samples",
+        ),
         (["--dataset", "csv", "--batch-size", "3"], "needs --csv PATH and --label"),
-        (["--dataset", "csv", "--csv", "/nonexistent.csv", "--label", "y", "--batch-size", "3"],
-         "cannot read --csv"),
+        (
+            ["--dataset", "csv", "--csv", "/nonexistent.csv", "--label", "y", "--batch-size", "3"],
+            "cannot read --csv",
+        ),
     ],
 )
 def test_bad_train_input_is_one_line_and_exit_2(capsys, argv, match):

@@ -56,7 +56,8 @@ def test_csv_regression_when_the_label_is_continuous_or_asked():
     raw = b"a,y\n" + b"".join(f"{i},{i * 0.37:.3f}\n".encode() for i in range(30))
     assert datasets.load("csv", csv_bytes=raw, label="y").task == "regression"
     assert datasets.load("csv", csv_bytes=GOOD, label="label", task="regression").task == (
-        "regression")
+        "regression"
+    )
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def linear_config(**kw):
-    base = dict(dataset="linear", model="linear", n=10, batch_size=3, epochs=10, optimizer="sgd",
-                lr=0.001, shuffle="epoch")
+    base = dict(
+        dataset="linear",
+        model="linear",
+        n=10,
+        batch_size=3,
+        epochs=10,
+        optimizer="sgd",
+        lr=0.001,
+        shuffle="epoch",
+    )
     return TrainConfig(**{**base, **kw})
 
 
@@ -50,8 +58,7 @@ def test_synthetic_tutorial_makes_10_steps_per_epoch_near_ln_10():
 
 
 def test_digits_cnn_with_validation():
-    cfg = TrainConfig(dataset="digits", model="cnn", batch_size=32, epochs=2,
-                      validation_split=0.2)
+    cfg = TrainConfig(dataset="digits", model="cnn", batch_size=32, epochs=2, validation_split=0.2)
     p = prepare(cfg)
     result = train(p)
     assert p.schedule.train_samples == 1150 and p.schedule.validation_samples == 288
@@ -84,8 +91,11 @@ def test_class_counts_are_those_of_the_scheduled_batches():
     rec = Collect()
     train(p, rec)
     y = p.data.y[: p.schedule.train_samples]
-    expected = [np.bincount(y[b], minlength=10).tolist()
-                for e in range(2) for b in p.schedule.epoch_batches(e)]
+    expected = [
+        np.bincount(y[b], minlength=10).tolist()
+        for e in range(2)
+        for b in p.schedule.epoch_batches(e)
+    ]
     got = [c for ch in rec.chunks for c in ch.class_counts]
     assert got == expected
 
@@ -144,13 +154,30 @@ def test_store_round_trip(isolated_store):
 
 
 def _cli(*args, env=None):
-    return subprocess.Popen([sys.executable, "-m", "core", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "core", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_killed_cli_run_shows_interrupted_and_the_store_stays_readable(isolated_store):
-    proc = _cli("train", "--dataset", "synthetic", "--n", "4000", "--batch-size", "1",
-                "--epochs", "100", "--json", env={**os.environ})
+    proc = _cli(
+        "train",
+        "--dataset",
+        "synthetic",
+        "--n",
+        "4000",
+        "--batch-size",
+        "1",
+        "--epochs",
+        "100",
+        "--json",
+        env={**os.environ},
+    )
     store = RunStore()
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -168,8 +195,19 @@ def test_killed_cli_run_shows_interrupted_and_the_store_stays_readable(isolated_
 
 
 def test_ctrl_c_stops_the_cli_run_and_still_prints_json(isolated_store):
-    proc = _cli("train", "--dataset", "synthetic", "--n", "4000", "--batch-size", "1",
-                "--epochs", "100", "--json", env={**os.environ})
+    proc = _cli(
+        "train",
+        "--dataset",
+        "synthetic",
+        "--n",
+        "4000",
+        "--batch-size",
+        "1",
+        "--epochs",
+        "100",
+        "--json",
+        env={**os.environ},
+    )
     store = RunStore()
     deadline = time.time() + 90
     while time.time() < deadline:
