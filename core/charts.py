@@ -48,7 +48,7 @@ def timeline_data(schedule: Schedule) -> pd.DataFrame:
     for e in epochs.tolist():
         base = e * spe
         if full:
-            rows.append((base, base + full, e, full, schedule.batch_size, "full batches"))
+            rows.append((base, base + full, e, full, schedule.batch_size, "full batch"))
         if partial:
             rows.append((base + full, base + full + 1, e, 1, partial, "partial batch"))
     return pd.DataFrame(rows, columns=["start", "end", "epoch", "iterations", "batch_size", "kind"])
@@ -61,7 +61,11 @@ def timeline_chart(schedule: Schedule) -> alt.Chart:
         alt.Chart(data)
         .mark_rect(stroke="white", strokeWidth=0.5 if len(data) < 200 else 0)
         .encode(
-            x=alt.X("start:Q", title="iteration (global step)"),
+            x=alt.X(
+                "start:Q",
+                title="iteration (global step)",
+                scale=alt.Scale(domain=[0, schedule.total_steps], nice=False),
+            ),
             x2="end:Q",
             y=alt.Y("epoch:O", title="epoch")
             if schedule.epochs <= 30
@@ -70,8 +74,7 @@ def timeline_chart(schedule: Schedule) -> alt.Chart:
                 "kind:N",
                 title="batch",
                 scale=alt.Scale(
-                    domain=["full batch", "full batches", "partial batch"],
-                    range=["#4c78a8", "#4c78a8", "#f58518"],
+                    domain=["full batch", "partial batch"], range=["#4c78a8", "#f58518"]
                 ),
             ),
             tooltip=tooltip,
@@ -156,7 +159,12 @@ def membership_density_chart(schedule: Schedule, epoch: int) -> alt.Chart:
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("iteration_from:Q", title=f"iteration in epoch {epoch}"),
+            x=alt.X(
+                "iteration_from:Q",
+                title=f"iteration in epoch {epoch}",
+                scale=alt.Scale(domain=[0, schedule.steps_per_epoch], nice=False),
+                axis=alt.Axis(labelOverlap=True),
+            ),
             x2="iteration_to:Q",
             y=alt.Y("sample_from:Q", title="training sample index"),
             y2="sample_to:Q",
@@ -330,3 +338,87 @@ def split_chart(train: int, validation: int, test: int) -> alt.Chart:
         )
         .properties(height=60)
     )
+
+
+# -- compare charts ---------------------------------------------------------------------------
+COMPARE_X = {"epoch": "epoch", "step": "step", "samples": "samples_seen", "seconds": "seconds"}
+
+
+def sweep_curves_chart(
+    curves: pd.DataFrame, x: str = "step", log_x: bool = False, log_y: bool = False
+) -> alt.Chart:
+    """Loss against epochs/steps/samples/seconds, one line per run, colour by batch size.
+
+    `curves`: run_id, batch_size, epoch, step, samples_seen, seconds, loss (per step) — or, for
+    x="epoch", one row per run and epoch with `loss` the epoch's mean training loss.
+    """
+    col = COMPARE_X[x]
+    data = downsample(curves[["run_id", "batch_size", col, "loss"]].dropna(), by="run_id")
+    if log_x:
+        data = data[data[col] > 0]
+    return (
+        alt.Chart(data)
+        .mark_line(strokeWidth=1.2, clip=True, point=x == "epoch")
+        .encode(
+            x=alt.X(
+                f"{col}:Q",
+                title=col.replace("_", " "),
+                scale=alt.Scale(type="log") if log_x else alt.Scale(),
+            ),
+            y=alt.Y(
+                "loss:Q",
+                title="training loss" + (" (smoothed)" if x != "epoch" else ""),
+                scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False),
+            ),
+            color=alt.Color("batch_size:N", title="batch size", sort=alt.SortField("batch_size")),
+            detail="run_id:N",
+            tooltip=["batch_size:Q", f"{col}:Q", "loss:Q", "run_id:N"],
+        )
+    )
+
+
+def _band(by_b: pd.DataFrame, col: str, title: str, log_y: bool = False) -> alt.Chart:
+    base = alt.Chart(by_b.dropna(subset=[col])).encode(
+        x=alt.X("batch_size:Q", title="batch size", scale=alt.Scale(type="log", base=2))
+    )
+    scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    line = base.mark_line(point=True).encode(
+        y=alt.Y(f"{col}:Q", title=title, scale=scale),
+        tooltip=["batch_size:Q", f"{col}:Q"],
+    )
+    if f"{col}_min" not in by_b:
+        return line
+    band = base.mark_errorbar().encode(y=alt.Y(f"{col}_min:Q", scale=scale), y2=f"{col}_max:Q")
+    return alt.layer(band, line)
+
+
+def final_metric_chart(by_b: pd.DataFrame, col: str = "final_val_loss") -> alt.Chart:
+    """A final loss or accuracy against batch size (log₂ x), min–max over repeats."""
+    return _band(by_b, col, col.replace("_", " "))
+
+
+def to_target_chart(by_b: pd.DataFrame, col: str = "steps_to_target") -> alt.Chart:
+    """Steps (or seconds) to target vs B on log–log axes, with the perfect-scaling line.
+
+    Perfect scaling: doubling B halves the steps, drawn through the smallest B that reached it.
+    """
+    reached = by_b.dropna(subset=[col])
+    measured = _band(by_b, col, col.replace("_", " "), log_y=True)
+    if reached.empty:
+        return measured
+    first = reached.iloc[0]
+    bs = by_b["batch_size"].to_numpy(dtype=np.float64)
+    ref = pd.DataFrame(
+        {"batch_size": bs, col: first[col] * first["batch_size"] / bs, "line": "perfect scaling"}
+    )
+    ideal = (
+        alt.Chart(ref)
+        .mark_line(strokeDash=[4, 4], color="#999")
+        .encode(x="batch_size:Q", y=f"{col}:Q", tooltip=["line:N", "batch_size:Q", f"{col}:Q"])
+    )
+    return alt.layer(ideal, measured)
+
+
+def throughput_chart(by_b: pd.DataFrame) -> alt.Chart:
+    """Samples per second against batch size (log–log)."""
+    return _band(by_b, "samples_per_second", "samples per second", log_y=True)

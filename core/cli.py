@@ -81,6 +81,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_train)
 
+    p = sub.add_parser("sweep", help="train across batch sizes on an equal budget")
+    add_train_args(p, batch_size=False, epochs=False)
+    p.add_argument(
+        "--batch-sizes",
+        required=True,
+        metavar="B1,B2,...",
+        help="comma-separated; 'full' for the whole training set",
+    )
+    p.add_argument(
+        "--budget",
+        choices=("epochs", "steps", "samples", "time"),
+        default=None,
+        help="what every batch size gets the same amount of (default: epochs)",
+    )
+    p.add_argument("--epochs", type=_int("epochs"), default=None)
+    p.add_argument("--steps", type=_int("steps"), default=None)
+    p.add_argument("--samples", type=_int("samples"), default=None)
+    p.add_argument("--seconds", type=_float("seconds"), default=None)
+    p.add_argument("--lr-scaling", choices=("none", "linear", "sqrt"), default="none")
+    p.add_argument("--base-batch-size", type=_int("base-batch-size"), default=32)
+    p.add_argument("--repeats", type=_int("repeats"), default=1)
+    p.add_argument(
+        "--target-metric", choices=("train_loss", "val_loss", "val_accuracy"), default="train_loss"
+    )
+    p.add_argument(
+        "--target",
+        type=_float("target"),
+        default=None,
+        help="loss or accuracy to reach, for steps/time to target",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sweep)
+
     p = sub.add_parser("runs", help="list the runs in the store (BATCHLAB_DB)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=_int("limit"), default=1000)
@@ -88,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_train_args(p: argparse.ArgumentParser, *, batch_size: bool = True) -> None:
+def add_train_args(
+    p: argparse.ArgumentParser, *, batch_size: bool = True, epochs: bool = True
+) -> None:
     from core.datasets import DATASETS
     from core.engine import ENGINES
     from core.models import MODELS, OPTIMIZERS
@@ -106,7 +141,8 @@ def add_train_args(p: argparse.ArgumentParser, *, batch_size: bool = True) -> No
     p.add_argument("--n", type=_int("n"), default=None, help="first N samples (default: all)")
     if batch_size:
         p.add_argument("--batch-size", type=_int("batch-size"), required=True)
-    p.add_argument("--epochs", type=_int("epochs"), default=1)
+    if epochs:
+        p.add_argument("--epochs", type=_int("epochs"), default=1)
     p.add_argument("--drop-remainder", action="store_true")
     p.add_argument("--validation-split", type=_float("validation-split"), default=0.0)
     p.add_argument("--shuffle", choices=SHUFFLE_MODES, default="epoch")
@@ -239,6 +275,118 @@ def cmd_train(args: argparse.Namespace) -> int:
         if result.message:
             print(result.message)
     return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from core import sweep
+    from core.datasets import load
+    from core.store import RunStore
+
+    given = {
+        k: getattr(args, k)
+        for k in ("epochs", "steps", "samples", "seconds")
+        if getattr(args, k) is not None
+    }
+    budget = args.budget or {"steps": "steps", "samples": "samples", "seconds": "time"}.get(
+        next(iter(given), "epochs"), "epochs"
+    )
+    flag = {"epochs": "epochs", "steps": "steps", "samples": "samples", "time": "seconds"}[budget]
+    if len(given) > 1 or (given and flag not in given):
+        raise ValueError(
+            f"--budget {budget} goes with --{flag} only, got {', '.join('--' + k for k in given)}."
+        )
+    value = given.get(flag, 1 if budget == "epochs" else None)
+    if value is None:
+        raise ValueError(f"--budget {budget} needs --{flag}.")
+    base = config_from_args(args, batch_size=1, epochs=1)
+    spec = sweep.SweepSpec(
+        base=base,
+        batch_sizes=sweep.parse_batch_sizes(args.batch_sizes),
+        repeats=args.repeats,
+        budget=budget,
+        budget_value=value,
+        lr_scaling=args.lr_scaling,
+        base_batch_size=args.base_batch_size,
+    )
+    csv_bytes = read_csv_arg(args)
+    n = load(
+        base.dataset,
+        n=base.n,
+        seed=base.seed,
+        image=base.model == "cnn",
+        csv_bytes=csv_bytes,
+        label=base.label,
+        task=base.task,
+    ).n
+    configs = sweep.plan(spec, n)
+    sweep.check_runs(configs, csv_bytes)
+    store = RunStore()
+    sweep_id = sweep.new_sweep_id()
+    with _StopFlag() as stop:
+        run_ids = sweep.run_sweep(configs, store, sweep_id, csv_bytes, should_stop=stop)
+    runs_table, by_b = sweep.summarize(store, sweep_id, args.target_metric, args.target)
+    runs = []
+    for run_id in run_ids:
+        run = store.get_run(run_id)
+        steps = store.steps(run_id)
+        epochs = store.epochs(run_id)
+        row = runs_table[runs_table["run_id"] == run_id].iloc[0].to_dict()
+        runs.append(
+            {
+                "run_id": run_id,
+                "batch_size": run["batch_size"],
+                "lr": run["lr"],
+                "seed": run["seed"],
+                "status": run["status"],
+                "steps": len(steps),
+                "epochs": len(epochs),
+                "seconds": row["seconds"],
+                "step_losses": [s["loss"] for s in steps],
+                "epoch_losses": [e["train_loss"] for e in epochs],
+                "val_losses": [e["val_loss"] for e in epochs if e["val_loss"] is not None],
+                "test_metrics": run.get("test_metrics") or {},
+                "steps_per_second": run.get("steps_per_second"),
+                "samples_per_second": row["samples_per_second"],
+                "steps_to_target": row["steps_to_target"],
+                "seconds_to_target": row["seconds_to_target"],
+                "message": run.get("message"),
+            }
+        )
+    text = sweep.reading(by_b, args.target_metric, args.target)
+    out = {
+        "sweep_id": sweep_id,
+        "budget": budget,
+        "budget_value": value,
+        "lr_scaling": args.lr_scaling,
+        "base_batch_size": args.base_batch_size,
+        "executor": "local",
+        "runs": runs,
+        "by_batch_size": by_b.to_dict(orient="records"),
+        "reading": text,
+    }
+    if args.json:
+        print(json.dumps(finite(_plain(out))))
+        return 0
+    print(f"sweep {sweep_id}: {len(runs)} runs, budget {value} {budget}")
+    for r in runs:
+        final = r["epoch_losses"][-1] if r["epoch_losses"] else float("nan")
+        print(
+            f"  B={r['batch_size']:<6} lr={r['lr']:<9.4g} steps={r['steps']:<7} "
+            f"{r['seconds']:.2f} s  final loss {final:.4f}  {r['status']}"
+        )
+    print(text)
+    return 0
+
+
+def _plain(value):
+    """NumPy scalars to Python, for JSON."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
 
 
 def cmd_runs(args: argparse.Namespace) -> int:

@@ -106,12 +106,16 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
     job = conn.recv()
     if job is None:
         return
-    config, csv_bytes, db_path, run_id = job
-    store = RunStore(db_path)
 
     def should_stop() -> bool:
         return stop_event.is_set() or os.getppid() != parent_pid
 
+    if job[0] == "sweep":
+        _, configs, csv_bytes, db_path, sweep_id = job
+        _sweep_job(conn, configs, csv_bytes, db_path, sweep_id, should_stop)
+        return
+    _, config, csv_bytes, db_path, run_id = job
+    store = RunStore(db_path)
     try:
         try:
             prepared = prepare(TrainConfig.from_dict(config), csv_bytes)
@@ -121,6 +125,21 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
         result = run_and_record(prepared, store, run_id, should_stop)
         conn.send(("done", result.status))
     except Exception as exc:  # recorded as failed by run_and_record; tell the parent too
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+    finally:
+        store.close()
+
+
+def _sweep_job(conn, configs, csv_bytes, db_path, sweep_id, should_stop) -> None:
+    from core.sweep import run_sweep
+
+    store = RunStore(db_path)
+    try:
+        run_sweep(
+            [TrainConfig.from_dict(c) for c in configs], store, sweep_id, csv_bytes, should_stop
+        )
+        conn.send(("done", "stopped" if should_stop() else "completed"))
+    except Exception as exc:  # the failing run is recorded as failed by run_and_record
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
     finally:
         store.close()
@@ -193,15 +212,32 @@ class WorkerPool:
         with self._lock:
             return self._spare is not None and self._spare.conn.poll()
 
-    def submit(
-        self, prepared: Prepared, db_path: str, run_id: str, csv_bytes: bytes | None = None
-    ) -> RunHandle:
+    def _take(self) -> _Worker:
         with self._lock:
             worker = self._spare if self._spare and self._spare.process.is_alive() else None
             self._spare = None
-        worker = worker or self._spawn()
-        worker.conn.send((prepared.config.to_dict(), csv_bytes, str(db_path), run_id))
+        return worker or self._spawn()
+
+    def submit(
+        self, prepared: Prepared, db_path: str, run_id: str, csv_bytes: bytes | None = None
+    ) -> RunHandle:
+        worker = self._take()
+        worker.conn.send(("run", prepared.config.to_dict(), csv_bytes, str(db_path), run_id))
         return RunHandle(run_id, worker)
+
+    def submit_sweep(
+        self,
+        configs: list[TrainConfig],
+        db_path: str,
+        sweep_id: str,
+        csv_bytes: bytes | None = None,
+    ) -> RunHandle:
+        """All of a sweep's runs, one after another, in one worker process."""
+        worker = self._take()
+        worker.conn.send(
+            ("sweep", [c.to_dict() for c in configs], csv_bytes, str(db_path), sweep_id)
+        )
+        return RunHandle(sweep_id, worker)
 
     def shutdown(self) -> None:
         with self._lock:

@@ -233,6 +233,16 @@ class RunStore:
             ).fetchall()
         return [_run_dict(r) for r in rows]
 
+    def sweeps(self) -> list[dict]:
+        """Sweeps, newest first: id, when, how many runs, which batch sizes, dataset."""
+        rows = self.db.execute(
+            "SELECT sweep_id, MIN(created) AS created, COUNT(*) AS runs, "
+            "GROUP_CONCAT(DISTINCT batch_size) AS batch_sizes, MIN(dataset) AS dataset, "
+            "MIN(model) AS model FROM runs WHERE sweep_id IS NOT NULL GROUP BY sweep_id "
+            "ORDER BY created DESC"
+        ).fetchall()
+        return [dict(r) for r in rows]
+
     def steps(self, run_id: str, after: int = -1) -> list[dict]:
         rows = self.db.execute(
             "SELECT step, epoch, batch_size, loss, accuracy, seconds, class_counts FROM steps "

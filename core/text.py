@@ -19,7 +19,7 @@ EN: dict[str, str] = {
         "optimizer update on one batch."
     ),
     # schedule page
-    "schedule.title": "Schedule: how N, batch size and epochs become iterations",
+    "schedule.title": "How N, batch size and epochs become iterations",
     "schedule.preset": "Worked example",
     "schedule.preset.custom": "Custom",
     "schedule.preset.tutorial": "1000 samples, batch 100, 10 epochs",
@@ -32,10 +32,19 @@ EN: dict[str, str] = {
     "schedule.batch_size_log": "Batch size (log₂ slider)",
     "schedule.epochs": "Epochs E",
     "schedule.shuffle": "Shuffle",
-    "schedule.shuffle.none": "none: the same order every epoch",
-    "schedule.shuffle.epoch": "epoch: a fresh permutation every epoch (Keras shuffle=True)",
-    "schedule.shuffle.batch": "batch: fixed batches, shuffled inside (Keras shuffle='batch')",
-    "schedule.drop_remainder": "drop_remainder (tf.data) / drop_last (PyTorch)",
+    "schedule.shuffle.none": "none (same order)",
+    "schedule.shuffle.epoch": "epoch (shuffle=True)",
+    "schedule.shuffle.batch": "batch (shuffle='batch')",
+    "schedule.shuffle.help": (
+        "none: the same order every epoch. epoch: a fresh permutation every epoch (Keras "
+        "shuffle=True, PyTorch shuffle=True). batch: batch boundaries fixed, order shuffled "
+        "inside each batch (Keras shuffle='batch')."
+    ),
+    "schedule.drop_remainder": "drop_remainder",
+    "schedule.drop_remainder.help": (
+        "Drop the last partial batch every epoch: tf.data batch(drop_remainder=True), PyTorch "
+        "DataLoader(drop_last=True). Keras fit on arrays always keeps it."
+    ),
     "schedule.validation_split": "Validation split",
     "schedule.seed": "Seed",
     "metric.steps_per_epoch": "Iterations per epoch",
@@ -126,6 +135,43 @@ EN: dict[str, str] = {
     "train.composition": "What each batch held (class counts of the batches actually fed)",
     "train.composition.latest": "Latest epoch",
     "train.composition.epoch": "Epoch (0-based)",
+    # compare page
+    "compare.title": "Compare: which batch size should I use?",
+    "compare.batch_sizes": "Batch sizes (comma-separated; 'full' = the whole training set)",
+    "compare.repeats": "Repeats per batch size (different seeds)",
+    "compare.budget": "Equal budget",
+    "compare.budget.epochs": "epochs (each size sees the data E times)",
+    "compare.budget.steps": "steps (every size makes S optimizer steps)",
+    "compare.budget.samples": "samples (every size processes M samples)",
+    "compare.budget.time": "wall time (each runs T seconds)",
+    "compare.budget_value.epochs": "Epochs E",
+    "compare.budget_value.steps": "Steps S",
+    "compare.budget_value.samples": "Samples M",
+    "compare.budget_value.time": "Seconds T per run",
+    "compare.lr_scaling": "Learning-rate scaling",
+    "compare.lr_scaling.help": (
+        "none: every size uses the base lr. linear: lr·B/B0 (Goyal et al. 2017). sqrt: lr·√(B/B0)."
+    ),
+    "compare.base_batch_size": "Base batch size B0",
+    "compare.base_lr": "Base learning rate",
+    "compare.plan": "{runs} runs: {rows}",
+    "compare.start": "Run the sweep",
+    "compare.stop": "Stop the sweep",
+    "compare.progress": "run {done} of {total}",
+    "compare.eta": "about {seconds} s left",
+    "compare.pick": "Show sweep",
+    "compare.none": "Run a sweep, or pick a stored one, to see the comparison.",
+    "compare.x": "x axis",
+    "compare.log_x": "log x",
+    "compare.log_y": "log y",
+    "compare.target_metric": "Target metric",
+    "compare.target": "Target value",
+    "compare.curves": "Loss curves",
+    "compare.finals": "Final validation loss and accuracy vs batch size",
+    "compare.to_target": "Steps and time to reach the target (log–log; dashed: perfect scaling)",
+    "compare.throughput": "Throughput vs batch size",
+    "compare.table": "Results",
+    "compare.no_val": "Set a validation split above 0 to see validation metrics.",
     # runs page
     "runs.title": "Runs: every training, kept",
     "runs.empty": "No runs yet: train one on the Train page or with `python -m core train`.",
@@ -135,6 +181,8 @@ EN: dict[str, str] = {
     "runs.export_csv": "Export steps (CSV)",
     "runs.export_json": "Export runs (JSON)",
     "runs.cli": "Repeat from the command line",
+    "runs.sweeps": "Sweeps",
+    "runs.open_sweep": "Open in Compare",
     "runs.store": "Run store: `{path}` (set BATCHLAB_DB to use another file)",
     # table columns and chart titles
     "col.epoch": "epoch",

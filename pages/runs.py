@@ -22,6 +22,20 @@ if not runs:
 table = report.runs_table(runs)
 st.dataframe(table, hide_index=True, width="stretch")
 
+sweeps = store.sweeps()
+if sweeps:
+    c = st.columns([3, 1])
+    names = {
+        s["sweep_id"]: f"{s['sweep_id']} · {s['dataset']} {s['model']} · B "
+        f"{s['batch_sizes']} · {s['runs']} runs"
+        for s in sweeps
+    }
+    picked = c[0].selectbox(t("runs.sweeps"), list(names), format_func=names.get, key="runs.sweep")
+    if c[1].button(t("runs.open_sweep"), key="runs.open_sweep"):
+        st.session_state["compare.shown"] = picked
+        st.session_state["compare.sweep_id"] = picked
+        st.switch_page("pages/compare.py")
+
 labels = {
     r["run_id"]: f"{r['run_id']} · {r['dataset']} {r['model']} B={r['batch_size']} "
     f"E={r['epochs']} · {r['status']}"

@@ -43,10 +43,32 @@ def apply_preset() -> None:
 
 def sync_log_batch() -> None:
     st.session_state.batch_size_log = nearest_power_of_two(st.session_state.batch_size)
+    mark_custom()
+
+
+def matching_preset() -> str:
+    ss = st.session_state
+    for key, values in PRESETS.items():
+        if (
+            all(ss[k] == v for k, v in values.items())
+            and not ss.validation_split
+            and not (ss.drop_remainder)
+        ):
+            return key
+    return "schedule.preset.custom"
+
+
+def mark_custom() -> None:
+    """The preset box names the worked example the inputs match, or Custom."""
+    st.session_state.preset = matching_preset()
 
 
 def apply_log_batch() -> None:
     st.session_state.batch_size = st.session_state.batch_size_log
+    mark_custom()
+
+
+st.session_state.setdefault("preset", matching_preset())
 
 
 st.title(t("schedule.title"))
@@ -59,24 +81,39 @@ st.selectbox(
     on_change=apply_preset,
 )
 c1, c2, c3 = st.columns(3)
-c1.number_input(t("schedule.n"), step=1, key="n")
+c1.number_input(t("schedule.n"), step=1, key="n", on_change=mark_custom)
 c2.number_input(t("schedule.batch_size"), step=1, key="batch_size", on_change=sync_log_batch)
 c2.select_slider(
-    t("schedule.batch_size_log"), POWERS_OF_TWO, key="batch_size_log", on_change=apply_log_batch
+    t("schedule.batch_size_log"),
+    POWERS_OF_TWO,
+    key="batch_size_log",
+    on_change=apply_log_batch,
+    format_func=lambda b: f"{b:,}",
 )
-c3.number_input(t("schedule.epochs"), step=1, key="epochs")
+c3.number_input(t("schedule.epochs"), step=1, key="epochs", on_change=mark_custom)
 c1, c2, c3, c4 = st.columns(4)
 c1.selectbox(
     t("schedule.shuffle"),
     SHUFFLE_MODES,
     key="shuffle",
     format_func=lambda m: t(f"schedule.shuffle.{m}"),
+    help=t("schedule.shuffle.help"),
 )
 c2.number_input(
-    t("schedule.validation_split"), min_value=0.0, max_value=0.95, step=0.05, key="validation_split"
+    t("schedule.validation_split"),
+    min_value=0.0,
+    max_value=0.95,
+    step=0.05,
+    key="validation_split",
+    on_change=mark_custom,
 )
 c3.number_input(t("schedule.seed"), min_value=0, step=1, key="seed")
-c4.checkbox(t("schedule.drop_remainder"), key="drop_remainder")
+c4.checkbox(
+    t("schedule.drop_remainder"),
+    key="drop_remainder",
+    help=t("schedule.drop_remainder.help"),
+    on_change=mark_custom,
+)
 
 spec = ScheduleSpec(**{k: st.session_state[k] for k in DEFAULTS})
 try:

@@ -1,0 +1,360 @@
+"""Sweeps across batch sizes on equal budgets, and what they show.
+
+Who does what:
+- `SweepSpec` is the user's choice: batch sizes, repeats, a budget (equal epochs, steps,
+  samples or wall time) and a learning-rate scaling rule. `plan()` turns it into one
+  `TrainConfig` per (batch size, repeat), each with the lr it will use and its step budget.
+- `run_sweep()` trains them one after another through the same engine and run store as the
+  Train page (the CLI calls it; the page runs it in a worker process).
+- `summarize()` reads a sweep's runs back and computes, per run and per batch size, the final
+  losses, throughput, and steps / samples / seconds to a target; `reading()` says it in a line.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from core.engine import TrainConfig, check_config
+from core.schedule import split_at
+
+BUDGETS = ("epochs", "steps", "samples", "time")
+LR_SCALING = ("none", "linear", "sqrt")
+TARGET_METRICS = ("train_loss", "val_loss", "val_accuracy")
+DEFAULT_BATCH_SIZES = (1, 8, 32, 128, 0)  # 0 stands for full batch
+MAX_RUNS = 200
+TIME_BUDGET_EPOCHS = 100_000  # a time budget stops on the clock, not on epochs
+EMA = 0.9  # smoothing of per-step training loss for steps-to-target
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    base: TrainConfig = field(default_factory=TrainConfig)  # dataset, model, optimizer, ...
+    batch_sizes: tuple[int, ...] = (8, 32, 128)  # 0 = full batch
+    repeats: int = 1
+    budget: str = "epochs"
+    budget_value: float = 3
+    lr_scaling: str = "none"
+    base_batch_size: int = 32
+
+
+def parse_batch_sizes(text: str) -> tuple[int, ...]:
+    """'1, 8, 32, full' → (1, 8, 32, 0). Raises ValueError with what to change."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    if not parts:
+        raise ValueError("the list of batch sizes is empty: give at least one, e.g. 8,32,128.")
+    out = []
+    for p in parts:
+        if p.lower() in ("full", "all", "n"):
+            out.append(0)
+            continue
+        try:
+            b = int(p)
+        except ValueError:
+            raise ValueError(
+                f"batch size {p!r} is not a whole number: use e.g. 8,32,128 (or 'full')."
+            ) from None
+        if b <= 0:
+            raise ValueError(f"batch sizes must be at least 1, got {b}.")
+        out.append(b)
+    return tuple(out)
+
+
+def scaled_lr(lr: float, batch_size: int, base_batch_size: int, rule: str) -> float:
+    """The lr a batch size gets: none, linear (Goyal et al. 2017) or sqrt scaling from B0."""
+    if rule == "none":
+        return lr
+    if rule == "linear":
+        return lr * batch_size / base_batch_size
+    if rule == "sqrt":
+        return lr * math.sqrt(batch_size / base_batch_size)
+    raise ValueError(f"unknown lr scaling {rule!r}: choose one of {', '.join(LR_SCALING)}.")
+
+
+def budget_steps(
+    train_samples: int, batch_size: int, budget: str, value: float
+) -> tuple[int, int | None, float | None]:
+    """(epochs, max_steps, max_seconds) that give every batch size the same budget."""
+    spe = math.ceil(train_samples / batch_size)
+    if budget == "epochs":
+        return int(value), None, None
+    if budget == "steps":
+        steps = int(value)
+        return math.ceil(steps / spe), steps, None
+    if budget == "samples":
+        steps = math.ceil(value / batch_size)
+        return math.ceil(steps / spe), steps, None
+    if budget == "time":
+        return TIME_BUDGET_EPOCHS, None, float(value)
+    raise ValueError(f"unknown budget {budget!r}: choose one of {', '.join(BUDGETS)}.")
+
+
+def check_spec(spec: SweepSpec) -> None:
+    if spec.budget not in BUDGETS:
+        raise ValueError(f"unknown budget {spec.budget!r}: choose one of {', '.join(BUDGETS)}.")
+    if spec.lr_scaling not in LR_SCALING:
+        raise ValueError(
+            f"unknown lr scaling {spec.lr_scaling!r}: choose one of {', '.join(LR_SCALING)}."
+        )
+    if not spec.batch_sizes:
+        raise ValueError("the list of batch sizes is empty: give at least one, e.g. 8,32,128.")
+    if any(b < 0 for b in spec.batch_sizes):
+        raise ValueError(f"batch sizes must be at least 1, got {list(spec.batch_sizes)}.")
+    if not isinstance(spec.repeats, int) or spec.repeats < 1:
+        raise ValueError(f"`repeats` must be a whole number of at least 1, got {spec.repeats!r}.")
+    if spec.base_batch_size < 1:
+        raise ValueError(f"`base_batch_size` must be at least 1, got {spec.base_batch_size}.")
+    v = spec.budget_value
+    if not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+        raise ValueError(f"the {spec.budget} budget must be greater than 0, got {v!r}.")
+    if spec.budget in ("epochs", "steps") and v != int(v):
+        raise ValueError(f"the {spec.budget} budget must be a whole number, got {v}.")
+    if len(spec.batch_sizes) * spec.repeats > MAX_RUNS:
+        raise ValueError(
+            f"{len(spec.batch_sizes)} batch sizes × {spec.repeats} repeats is more than "
+            f"{MAX_RUNS} runs: use fewer."
+        )
+
+
+def plan(spec: SweepSpec, n: int) -> list[TrainConfig]:
+    """One config per (batch size, repeat), in the order they run. `n`: samples in the data."""
+    check_spec(spec)
+    train = split_at(n, spec.base.validation_split)
+    configs = []
+    for b in dict.fromkeys(spec.batch_sizes):  # keep order, drop repeats
+        batch = b or train  # 0: full batch
+        epochs, max_steps, max_seconds = budget_steps(train, batch, spec.budget, spec.budget_value)
+        lr = scaled_lr(spec.base.lr, batch, spec.base_batch_size, spec.lr_scaling)
+        for r in range(spec.repeats):
+            cfg = replace(
+                spec.base,
+                batch_size=batch,
+                epochs=epochs,
+                max_steps=max_steps,
+                max_seconds=max_seconds,
+                lr=lr,
+                seed=spec.base.seed + r,
+            )
+            check_config(cfg)
+            configs.append(cfg)
+    return configs
+
+
+def new_sweep_id() -> str:
+    return "sw-" + uuid.uuid4().hex[:10]
+
+
+def run_sweep(
+    configs: Sequence[TrainConfig],
+    store,
+    sweep_id: str,
+    csv_bytes: bytes | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    on_run: Callable[[int, str], None] = lambda i, run_id: None,
+) -> list[str]:
+    """Train every config in turn (same engine, same store). Returns the run ids started."""
+    from core.engine import prepare
+    from core.runner import create_run, run_and_record
+
+    run_ids = []
+    for i, cfg in enumerate(configs):
+        if should_stop():
+            break
+        prepared = prepare(cfg, csv_bytes)
+        run_id = create_run(store, prepared, sweep_id=sweep_id, label=f"B={cfg.batch_size}")
+        run_ids.append(run_id)
+        on_run(i, run_id)
+        try:
+            run_and_record(prepared, store, run_id, should_stop)
+        except Exception:  # recorded as `failed` with its error; the other runs go on
+            continue
+    return run_ids
+
+
+def check_runs(configs: Sequence[TrainConfig], csv_bytes: bytes | None = None) -> None:
+    """Prepare every config once so a bad one fails before anything trains."""
+    from core.engine import prepare
+
+    for cfg in configs:
+        prepare(cfg, csv_bytes)
+
+
+# -- reading a sweep back ---------------------------------------------------------------------
+def _first_reach(values: np.ndarray, target: float, higher_is_better: bool) -> int | None:
+    hit = values >= target if higher_is_better else values <= target
+    idx = np.flatnonzero(hit)
+    return int(idx[0]) if len(idx) else None
+
+
+def ema(values: np.ndarray, alpha: float = EMA) -> np.ndarray:
+    """Bias-corrected exponential moving average (as TensorBoard's smoothing)."""
+    out = np.empty(len(values), dtype=np.float64)
+    acc, weight = 0.0, 0.0
+    for i, v in enumerate(values):
+        acc = alpha * acc + (1 - alpha) * v
+        weight = alpha * weight + (1 - alpha)
+        out[i] = acc / weight
+    return out
+
+
+def run_summary(
+    run: dict, steps: pd.DataFrame, epochs: pd.DataFrame, target_metric: str, target: float | None
+) -> dict:
+    """One run's figures: finals, throughput, and steps/samples/seconds/epochs to target."""
+    out = {
+        "run_id": run["run_id"],
+        "batch_size": run["batch_size"],
+        "lr": run["lr"],
+        "seed": run["seed"],
+        "status": run["status"],
+        "steps": int(len(steps)),
+        "epochs_run": int(len(epochs)),
+        "seconds": float(steps["seconds"].iloc[-1]) if len(steps) else 0.0,
+        "final_train_loss": _last(epochs, "train_loss"),
+        "final_val_loss": _last(epochs, "val_loss"),
+        "final_val_accuracy": _last(epochs, "val_accuracy"),
+        "samples_per_second": None,
+        "steps_per_second": run.get("steps_per_second"),
+        "steps_to_target": None,
+        "samples_to_target": None,
+        "seconds_to_target": None,
+        "epochs_to_target": None,
+    }
+    if run.get("steps_per_second"):
+        out["samples_per_second"] = run["steps_per_second"] * run["batch_size"]
+    if target is None or steps.empty:
+        return out
+    if target_metric == "train_loss":
+        smooth = ema(steps["loss"].to_numpy(dtype=np.float64))
+        i = _first_reach(smooth, target, higher_is_better=False)
+        if i is not None:
+            out["steps_to_target"] = i + 1
+            out["samples_to_target"] = int(steps["batch_size"].iloc[: i + 1].sum())
+            out["seconds_to_target"] = float(steps["seconds"].iloc[i])
+            out["epochs_to_target"] = float(
+                out["samples_to_target"]
+                / max(1, int(steps[steps["epoch"] == 0]["batch_size"].sum()))
+            )
+        return out
+    if epochs.empty or target_metric not in epochs or epochs[target_metric].isna().all():
+        return out
+    values = epochs[target_metric].to_numpy(dtype=np.float64)
+    i = _first_reach(values, target, higher_is_better=target_metric == "val_accuracy")
+    if i is not None:
+        done = steps[steps["epoch"] <= i]
+        out["steps_to_target"] = int(len(done))
+        out["samples_to_target"] = int(done["batch_size"].sum())
+        out["seconds_to_target"] = float(done["seconds"].iloc[-1]) if len(done) else None
+        out["epochs_to_target"] = i + 1
+    return out
+
+
+def _last(frame: pd.DataFrame, col: str) -> float | None:
+    if frame.empty or col not in frame:
+        return None
+    vals = frame[col].dropna()
+    return float(vals.iloc[-1]) if len(vals) else None
+
+
+def summarize(
+    store, sweep_id: str, target_metric: str = "val_loss", target: float | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per-run table, per-batch-size table with means and min/max over repeats)."""
+    from core import report
+
+    if target_metric not in TARGET_METRICS:
+        raise ValueError(
+            f"unknown target metric {target_metric!r}: choose one of {', '.join(TARGET_METRICS)}."
+        )
+    rows = []
+    for run in store.list_runs(sweep_id=sweep_id):
+        steps = report.steps_frame(store, run["run_id"])
+        epochs = report.epochs_frame(store, run["run_id"])
+        rows.append(run_summary(run, steps, epochs, target_metric, target))
+    runs = pd.DataFrame(rows)
+    if runs.empty:
+        return runs, runs
+    numeric = [
+        "lr",
+        "steps",
+        "seconds",
+        "final_train_loss",
+        "final_val_loss",
+        "final_val_accuracy",
+        "samples_per_second",
+        "steps_to_target",
+        "samples_to_target",
+        "seconds_to_target",
+        "epochs_to_target",
+    ]
+    runs[numeric] = runs[numeric].apply(pd.to_numeric, errors="coerce")
+    g = runs.groupby("batch_size", sort=True)
+    by_b = g[numeric].mean()
+    for col in (
+        "final_val_loss",
+        "final_train_loss",
+        "final_val_accuracy",
+        "steps_to_target",
+        "seconds_to_target",
+    ):
+        by_b[f"{col}_min"] = g[col].min()
+        by_b[f"{col}_max"] = g[col].max()
+    by_b["repeats"] = g.size()
+    by_b["reached"] = g["steps_to_target"].count()
+    return runs, by_b.reset_index()
+
+
+def reading(by_b: pd.DataFrame, target_metric: str, target: float | None) -> str:
+    """One line that says which batch size wins on wall time, steps and epochs."""
+    if by_b.empty:
+        return "No finished runs yet."
+    name = target_metric.replace("_", " ")
+    if target is None or by_b["steps_to_target"].isna().all():
+        best = by_b.sort_values("final_train_loss").iloc[0]
+        tail = "" if target is None else f" No batch size reached {name} {target:g}."
+        return (
+            f"Lowest final training loss: B={int(best['batch_size'])} "
+            f"({best['final_train_loss']:.4g}).{tail}"
+        )
+    reached = by_b.dropna(subset=["steps_to_target"])
+    fastest = reached.sort_values("seconds_to_target").iloc[0]
+    fewest_steps = reached.sort_values("steps_to_target").iloc[0]
+    fewest_epochs = reached.sort_values("epochs_to_target").iloc[0]
+    return (
+        f"On this device, B={int(fastest['batch_size'])} reaches {name} {target:g} fastest in "
+        f"wall time ({fastest['seconds_to_target']:.2f} s); "
+        f"B={int(fewest_steps['batch_size'])} needs the fewest steps "
+        f"({fewest_steps['steps_to_target']:.0f}); B={int(fewest_epochs['batch_size'])} needs "
+        f"the fewest epochs ({fewest_epochs['epochs_to_target']:.2g})."
+    )
+
+
+def curves(store, sweep_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per-step curves with smoothed loss, per-epoch curves) of every run in a sweep."""
+    from core import report
+
+    step_frames, epoch_frames = [], []
+    for run in store.list_runs(sweep_id=sweep_id):
+        steps = report.steps_frame(store, run["run_id"])
+        if steps.empty:
+            continue
+        steps["loss"] = ema(steps["loss"].to_numpy(dtype=np.float64))
+        steps["run_id"] = run["run_id"]
+        steps["batch_size"] = run["batch_size"]
+        step_frames.append(steps.drop(columns=["class_counts"]))
+        epochs = report.epochs_frame(store, run["run_id"])
+        epochs = epochs.assign(
+            run_id=run["run_id"],
+            batch_size=run["batch_size"],
+            epoch=epochs["epoch"] + 1,
+            loss=epochs["train_loss"],
+        )
+        epoch_frames.append(epochs)
+    if not step_frames:
+        return pd.DataFrame(), pd.DataFrame()
+    return pd.concat(step_frames, ignore_index=True), pd.concat(epoch_frames, ignore_index=True)

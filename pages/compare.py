@@ -1,0 +1,239 @@
+"""Compare: sweeps across batch sizes on equal budgets, measured on this device."""
+
+import math
+import time
+
+import streamlit as st
+
+from core import charts, report, sweep
+from core.datasets import DATASETS
+from core.engine import TrainConfig
+from core.models import MODELS, OPTIMIZERS
+from core.runner import WorkerPool
+from core.store import RunStore, StoreError
+from core.text import t
+
+POLL_SECONDS = 0.5
+DEFAULTS = {
+    "compare.dataset": "digits",
+    "compare.model": "mlp",
+    "compare.n": 0,
+    "compare.optimizer": "adam",
+    "compare.lr": 0.001,
+    "compare.validation_split": 0.2,
+    "compare.batch_sizes": "1, 8, 32, 128, full",
+    "compare.repeats": 1,
+    "compare.budget": "epochs",
+    "compare.budget_value": 3.0,
+    "compare.lr_scaling": "none",
+    "compare.base_batch_size": 32,
+    "compare.seed": 0,
+    "compare.target_metric": "val_loss",
+    "compare.target": 0.5,
+    "compare.x": "epoch",
+}
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
+ss = st.session_state
+
+
+@st.cache_resource
+def worker_pool() -> WorkerPool:
+    return WorkerPool()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def planned(spec: sweep.SweepSpec) -> list[TrainConfig]:
+    from core.datasets import load
+
+    base = spec.base
+    n = load(base.dataset, n=base.n, seed=base.seed, image=base.model == "cnn").n
+    configs = sweep.plan(spec, n)
+    sweep.check_runs(configs)
+    return configs
+
+
+st.title(t("compare.title"))
+pool = worker_pool()
+pool.warm()
+
+c = st.columns(4)
+c[0].selectbox(t("train.dataset"), [d for d in DATASETS if d != "csv"], key="compare.dataset")
+c[1].selectbox(t("train.model"), MODELS, key="compare.model")
+c[2].number_input(t("train.n"), min_value=0, step=1, key="compare.n")
+c[3].number_input(
+    t("schedule.validation_split"),
+    min_value=0.0,
+    max_value=0.95,
+    step=0.05,
+    key="compare.validation_split",
+)
+c = st.columns(4)
+c[0].selectbox(t("train.optimizer"), OPTIMIZERS, key="compare.optimizer")
+c[1].number_input(t("compare.base_lr"), format="%.5g", step=0.0005, key="compare.lr")
+c[2].selectbox(
+    t("compare.lr_scaling"),
+    sweep.LR_SCALING,
+    key="compare.lr_scaling",
+    help=t("compare.lr_scaling.help"),
+)
+c[3].number_input(t("compare.base_batch_size"), step=1, key="compare.base_batch_size")
+c = st.columns([2, 1, 1])
+c[0].text_input(t("compare.batch_sizes"), key="compare.batch_sizes")
+c[1].number_input(t("compare.repeats"), min_value=1, max_value=10, step=1, key="compare.repeats")
+c[2].number_input(t("schedule.seed"), min_value=0, step=1, key="compare.seed")
+c = st.columns([3, 1])
+c[0].radio(
+    t("compare.budget"),
+    sweep.BUDGETS,
+    key="compare.budget",
+    horizontal=True,
+    format_func=lambda b: t(f"compare.budget.{b}"),
+)
+c[1].number_input(
+    t(f"compare.budget_value.{ss['compare.budget']}"),
+    min_value=0.0,
+    step=1.0,
+    key="compare.budget_value",
+)
+
+try:
+    spec = sweep.SweepSpec(
+        base=TrainConfig(
+            dataset=ss["compare.dataset"],
+            model=ss["compare.model"],
+            n=ss["compare.n"] or None,
+            optimizer=ss["compare.optimizer"],
+            lr=ss["compare.lr"],
+            validation_split=ss["compare.validation_split"],
+            seed=ss["compare.seed"],
+        ),
+        batch_sizes=sweep.parse_batch_sizes(ss["compare.batch_sizes"]),
+        repeats=int(ss["compare.repeats"]),
+        budget=ss["compare.budget"],
+        budget_value=float(ss["compare.budget_value"]),
+        lr_scaling=ss["compare.lr_scaling"],
+        base_batch_size=int(ss["compare.base_batch_size"]),
+    )
+    configs = planned(spec)
+except ValueError as exc:
+    st.error(t("train.fix", message=exc))
+    st.stop()
+
+rows = ", ".join(
+    f"B={b} (lr {lr:.3g})" for b, lr in dict.fromkeys((cfg.batch_size, cfg.lr) for cfg in configs)
+)
+st.caption(t("compare.plan", runs=len(configs), rows=rows))
+
+try:
+    store = RunStore()
+except StoreError as exc:
+    st.error(str(exc))
+    st.stop()
+
+handle = ss.get("compare.handle")
+running = handle is not None and handle.alive()
+b = st.columns([1, 1, 4])
+if b[0].button(t("compare.start"), type="primary", disabled=running, key="compare.start"):
+    sweep_id = sweep.new_sweep_id()
+    ss["compare.handle"] = pool.submit_sweep(configs, str(store.path), sweep_id)
+    ss["compare.sweep_id"] = sweep_id
+    ss["compare.expected"] = len(configs)
+    ss["compare.started"] = time.time()
+    running = True
+if b[1].button(t("compare.stop"), disabled=not running, key="compare.stop"):
+    handle.stop()
+
+sweeps = store.sweeps()
+ids = [s_["sweep_id"] for s_ in sweeps]
+if ss.get("compare.sweep_id") in ids:
+    ss["compare.shown"] = ss["compare.sweep_id"]
+if not ids:
+    st.info(t("compare.none"))
+    st.stop()
+names = {
+    s_["sweep_id"]: f"{s_['sweep_id']} · {s_['dataset']} {s_['model']} · B "
+    f"{s_['batch_sizes']} · {s_['runs']} runs"
+    for s_ in sweeps
+}
+if ss.get("compare.shown") not in ids:
+    ss["compare.shown"] = ids[0]
+st.selectbox(t("compare.pick"), ids, format_func=names.get, key="compare.shown")
+
+
+@st.fragment(run_every=POLL_SECONDS if running else None)
+def results() -> None:
+    sweep_id = ss["compare.shown"]
+    store = RunStore()
+    handle = ss.get("compare.handle")
+    active = handle is not None and handle.alive() and sweep_id == ss.get("compare.sweep_id")
+    runs = store.list_runs(sweep_id=sweep_id)
+    if active:
+        total = ss.get("compare.expected", len(runs))
+        finished = sum(r["status"] not in ("starting", "running") for r in runs)
+        elapsed = time.time() - ss.get("compare.started", time.time())
+        eta = elapsed / finished * (total - finished) if finished else None
+        text = t("compare.progress", done=min(finished + 1, total), total=total)
+        if eta is not None:
+            text += " · " + t("compare.eta", seconds=math.ceil(eta))
+        st.progress(finished / total if total else 0.0, text=text)
+    c = st.columns(2)
+    metric = c[0].selectbox(
+        t("compare.target_metric"), sweep.TARGET_METRICS, key="compare.target_metric"
+    )
+    target = c[1].number_input(t("compare.target"), format="%.4g", step=0.05, key="compare.target")
+    table, by_b = sweep.summarize(store, sweep_id, metric, target)
+    if table.empty:
+        return
+    st.info(sweep.reading(by_b, metric, target))
+
+    st.subheader(t("compare.curves"))
+    c = st.columns([3, 1, 1])
+    x = c[0].radio(t("compare.x"), list(charts.COMPARE_X), horizontal=True, key="compare.x")
+    log_x = c[1].checkbox(t("compare.log_x"), key="compare.log_x")
+    log_y = c[2].checkbox(t("compare.log_y"), key="compare.log_y")
+    step_curves, epoch_curves = sweep.curves(store, sweep_id)
+    data = epoch_curves if x == "epoch" else step_curves
+    if not data.empty:
+        st.altair_chart(charts.sweep_curves_chart(data, x, log_x, log_y), width="stretch")
+
+    st.subheader(t("compare.finals"))
+    if by_b["final_val_loss"].notna().any():
+        c = st.columns(2)
+        c[0].altair_chart(charts.final_metric_chart(by_b, "final_val_loss"), width="stretch")
+        if by_b["final_val_accuracy"].notna().any():
+            c[1].altair_chart(
+                charts.final_metric_chart(by_b, "final_val_accuracy"), width="stretch"
+            )
+    else:
+        st.caption(t("compare.no_val"))
+        st.altair_chart(charts.final_metric_chart(by_b, "final_train_loss"), width="stretch")
+
+    st.subheader(t("compare.to_target"))
+    c = st.columns(2)
+    c[0].altair_chart(charts.to_target_chart(by_b, "steps_to_target"), width="stretch")
+    c[1].altair_chart(charts.to_target_chart(by_b, "seconds_to_target"), width="stretch")
+    st.subheader(t("compare.throughput"))
+    st.altair_chart(charts.throughput_chart(by_b), width="stretch")
+
+    st.subheader(t("compare.table"))
+    st.dataframe(table, hide_index=True, width="stretch")
+    run_ids = table["run_id"].tolist()
+    c = st.columns(2)
+    c[0].download_button(
+        t("runs.export_csv"),
+        report.export_csv(store, run_ids),
+        file_name=f"{sweep_id}.csv",
+        mime="text/csv",
+    )
+    c[1].download_button(
+        t("runs.export_json"),
+        report.export_json(store, run_ids),
+        file_name=f"{sweep_id}.json",
+        mime="application/json",
+    )
+    if running and not active:
+        st.rerun()
+
+
+results()

@@ -1,0 +1,311 @@
+"""Browser tests of the served app: fixtures and helpers for tests/e2e.
+
+- `app_url` (session) serves app.py with `streamlit run` on a free loopback port, with
+  `BATCHLAB_DB` in a temp folder so a test run never touches the user's store.
+- `browser` (session) is Debian's headless Chromium driven by Playwright; `page` (per test) is a
+  fresh 1400x1000 context, instrumented so `wait_for_app` can see the app's websocket traffic.
+- `wait_for_app`, `assert_no_exception` and `screenshot` are plain helpers; test modules import
+  them with `from tests.e2e.conftest import ...`. They keep no state in this module, so it does not
+  matter that the file is loaded twice: by pytest as `conftest`, by the tests under that name.
+
+Every test collected under this folder gets the `e2e` marker, so `pytest -m "not e2e"` deselects
+them all and the server only starts when an e2e test runs. Without /usr/bin/chromium the tests skip,
+or fail where `CI` is set, so a CI image that lost its browser cannot pass silently.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+SERVER_START_TIMEOUT_S = 60
+APP_TIMEOUT_MS = 30_000
+# A settled app has sent and received nothing on its websocket for this long. It also covers the
+# gap between a key press and the rerun request the frontend sends for it.
+QUIET_MS = 300
+# Chromium cannot capture a taller surface than this in one screenshot.
+MAX_SCREENSHOT_HEIGHT = 16_000
+
+# Runs in every document before the app's own scripts: time-stamps each websocket frame, in both
+# directions, so `wait_for_app` knows whether a rerun is still being requested or answered.
+# Streamlit answers every message it is sent (a rerun with a new session, a heartbeat with an ack).
+TRAFFIC_SCRIPT = """
+(() => {
+  const traffic = { lastSent: 0, lastReceived: 0 };
+  window.__batchlabTraffic = traffic;
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", () => { traffic.lastReceived = performance.now(); });
+    }
+    send(data) {
+      traffic.lastSent = performance.now();
+      return super.send(data);
+    }
+  };
+})();
+"""
+
+# True once Streamlit has finished the script run and drawn what it sent. The script state alone
+# is not enough: elements arrive as skeletons while their components load, and Vega draws charts
+# after React has placed them.
+SETTLED_PREDICATE = """
+([since, quietMs]) => {
+  const traffic = window.__batchlabTraffic;
+  if (!traffic) {
+    throw new Error("page was not made by the e2e `page` fixture: no websocket traffic probe");
+  }
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app
+      || app.dataset.testConnectionState !== "CONNECTED"
+      || app.dataset.testScriptState !== "notRunning") {
+    return false;
+  }
+  const busy = [
+    '[data-stale="true"]',
+    '[data-testid="stSkeleton"]',
+    '[data-testid="stStatusWidgetRunningIcon"]',
+  ].join(", ");
+  if (document.querySelector(busy)) return false;
+  for (const chart of document.querySelectorAll('[data-testid="stVegaLiteChart"]')) {
+    if (!chart.querySelector("svg.marks, canvas.marks")) return false;
+  }
+  if (traffic.lastSent > traffic.lastReceived) return false;
+  const lastActivity = Math.max(traffic.lastSent, traffic.lastReceived, since);
+  return performance.now() - lastActivity >= quietMs;
+}
+"""
+
+APP_STATE_SCRIPT = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const count = (selector) => document.querySelectorAll(selector).length;
+  return {
+    connection: app && app.dataset.testConnectionState,
+    script: app && app.dataset.testScriptState,
+    stale: count('[data-stale="true"]'),
+    skeletons: count('[data-testid="stSkeleton"]'),
+    charts: count('[data-testid="stVegaLiteChart"]'),
+  };
+}
+"""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # This hook sees the whole session's items, not only this folder's.
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before any fixture, so a machine without the browser does not start the server first.
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"{CHROMIUM} not found: install Debian's chromium package to run tests/e2e.")
+
+
+def _unavailable(message: str) -> NoReturn:
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} CI is set, so this fails instead of skipping.", pytrace=False)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    text = path.read_text(errors="replace") if path.exists() else ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    # The server runs in its own process group: `streamlit run` may leave children behind.
+    if proc.poll() is not None:
+        return
+    for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait_s)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve app.py from the repo root and yield its URL; stop the server after the session."""
+    workdir = tmp_path_factory.mktemp("e2e-server")
+    log_path = workdir / "streamlit.log"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "BATCHLAB_DB": str(workdir / "batchlab.db"), "PYTHONUNBUFFERED": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"streamlit exited with {proc.returncode} before it was healthy:\n"
+                    + _tail(log_path),
+                    pytrace=False,
+                )
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().decode().strip() == "ok":
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit at {url} not healthy after {SERVER_START_TIMEOUT_S} s:\n"
+                    + _tail(log_path),
+                    pytrace=False,
+                )
+            time.sleep(0.25)
+        yield url
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium from /usr/bin/chromium, shared by the session's tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context per test (no shared session state), viewport 1400x1000."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(TRAFFIC_SCRIPT)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def wait_for_app(page: Page, timeout_ms: int = APP_TIMEOUT_MS) -> None:
+    """Wait until the app has finished its script run and drawn the result.
+
+    Call it after `page.goto` and after every interaction that makes Streamlit rerun.
+
+    Settled means: connected; script state `notRunning`; no stale elements, skeletons or running
+    indicator; every Vega chart drawn; every websocket message answered; and no traffic for
+    `QUIET_MS`, counted from this call at the earliest, so a rerun request the frontend sends a
+    moment after a key press is not missed.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    since = page.evaluate("performance.now()")
+    try:
+        page.wait_for_function(
+            SETTLED_PREDICATE, arg=[since, QUIET_MS], polling=50, timeout=timeout_ms
+        )
+    except PlaywrightTimeoutError:
+        state = page.evaluate(APP_STATE_SCRIPT)
+        raise AssertionError(
+            f"app not settled after {timeout_ms} ms at {page.url}: {state}"
+        ) from None
+
+
+def assert_no_exception(page: Page) -> None:
+    """Fail with the exception's text if the app shows a Streamlit exception box."""
+    boxes = page.get_by_test_id("stException")
+    count = boxes.count()
+    assert count == 0, f"{count} exception box(es) on {page.url}:\n" + "\n---\n".join(
+        boxes.all_inner_texts()
+    )
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save the whole page as artifacts/screenshots/NAME.png under the repo root.
+
+    Streamlit scrolls inside `stMain`, not the document, so a `full_page` screenshot alone stops
+    at the viewport. The viewport is made as tall as the content for the shot, then restored.
+
+    Returns:
+        The path of the PNG.
+    """
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    viewport = page.viewport_size or VIEWPORT
+    content_height = page.evaluate(
+        """() => Math.max(
+            document.documentElement.scrollHeight,
+            ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]')]
+                .map((e) => e.scrollHeight))"""
+    )
+    height = min(max(content_height, viewport["height"]), MAX_SCREENSHOT_HEIGHT)
+    page.set_viewport_size({"width": viewport["width"], "height": height})
+    try:
+        wait_for_app(page)  # charts redraw for the new size
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
+    finally:
+        page.set_viewport_size(viewport)
+    wait_for_app(page)
+    return path
