@@ -1,0 +1,240 @@
+import json
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from core import charts, sweep
+from core.cli import main
+from core.engine import TrainConfig
+from core.store import RunStore
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.mark.parametrize(
+    ("budget", "value", "steps"),
+    [("epochs", 2, [64, 16, 4]), ("steps", 40, [40, 40, 40]), ("samples", 1000, [125, 32, 8])],
+)
+def test_budget_arithmetic(budget, value, steps):
+    got = []
+    for b in (8, 32, 128):
+        epochs, max_steps, _ = sweep.budget_steps(256, b, budget, value)
+        total = epochs * math.ceil(256 / b)
+        got.append(total if max_steps is None else min(total, max_steps))
+    assert got == steps
+
+
+def test_time_budget_runs_on_the_clock():
+    assert sweep.budget_steps(256, 8, "time", 2.5) == (sweep.TIME_BUDGET_EPOCHS, None, 2.5)
+
+
+@pytest.mark.parametrize(
+    ("rule", "b", "expected"),
+    [
+        ("none", 128, 0.1),
+        ("linear", 128, 0.4),
+        ("linear", 8, 0.025),
+        ("sqrt", 128, 0.2),
+        ("sqrt", 8, 0.05),
+    ],
+)
+def test_lr_scaling(rule, b, expected):
+    assert sweep.scaled_lr(0.1, b, 32, rule) == pytest.approx(expected)
+
+
+def test_plan_gives_each_size_its_lr_steps_and_seeds():
+    spec = sweep.SweepSpec(
+        base=TrainConfig(dataset="blobs", lr=0.01, seed=5),
+        batch_sizes=(8, 32, 0),
+        repeats=2,
+        budget="samples",
+        budget_value=1000,
+        lr_scaling="linear",
+        base_batch_size=8,
+    )
+    configs = sweep.plan(spec, n=256)
+    assert [c.batch_size for c in configs] == [8, 8, 32, 32, 256, 256]
+    assert [c.lr for c in configs][::2] == pytest.approx([0.01, 0.04, 0.32])
+    assert [c.seed for c in configs][:2] == [5, 6]
+    assert [c.max_steps for c in configs][::2] == [125, 32, 4]
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [("", "empty"), ("8, x", "not a whole number"), ("8,-1", "at least 1"), ("0", "at least 1")],
+)
+def test_bad_batch_size_lists(text, match):
+    with pytest.raises(ValueError, match=match):
+        sweep.parse_batch_sizes(text)
+
+
+def test_parse_batch_sizes_with_full():
+    assert sweep.parse_batch_sizes("1, 8,32 ; full") == (1, 8, 32, 0)
+
+
+def test_unknown_rule_and_budget():
+    with pytest.raises(ValueError, match="unknown lr scaling 'cubic'"):
+        sweep.plan(sweep.SweepSpec(lr_scaling="cubic"), 100)
+    with pytest.raises(ValueError, match="unknown budget 'joules'"):
+        sweep.plan(sweep.SweepSpec(budget="joules"), 100)
+
+
+def test_steps_to_target_reads_the_first_crossing():
+    run = {
+        "run_id": "r",
+        "batch_size": 4,
+        "lr": 0.1,
+        "seed": 0,
+        "status": "completed",
+        "steps_per_second": 100.0,
+    }
+    steps = pd.DataFrame(
+        {
+            "step": range(6),
+            "epoch": [0, 0, 0, 1, 1, 1],
+            "batch_size": [4] * 6,
+            "loss": [1.0] * 6,
+            "seconds": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+        }
+    )
+    epochs = pd.DataFrame(
+        {
+            "epoch": [0, 1],
+            "train_loss": [1.0, 0.5],
+            "val_loss": [0.8, 0.3],
+            "val_accuracy": [0.5, 0.9],
+        }
+    )
+    out = sweep.run_summary(run, steps, epochs, "val_loss", 0.4)
+    assert (out["steps_to_target"], out["samples_to_target"], out["epochs_to_target"]) == (6, 24, 2)
+    assert out["seconds_to_target"] == pytest.approx(0.6)
+    assert out["samples_per_second"] == pytest.approx(400.0)
+    acc = sweep.run_summary(run, steps, epochs, "val_accuracy", 0.5)
+    assert acc["steps_to_target"] == 3
+    assert sweep.run_summary(run, steps, epochs, "val_loss", 0.1)["steps_to_target"] is None
+
+
+def test_ema_is_bias_corrected():
+    import numpy as np
+
+    assert sweep.ema(np.array([2.0, 2.0, 2.0])).tolist() == pytest.approx([2.0, 2.0, 2.0])
+
+
+def _chart_rows(chart):
+    return [row for rows in chart.to_dict()["datasets"].values() for row in rows]
+
+
+def test_a_real_sweep_through_the_cli_and_its_charts(capsys):
+    assert (
+        main(
+            [
+                "sweep",
+                "--dataset",
+                "blobs",
+                "--n",
+                "256",
+                "--batch-sizes",
+                "8,32,128",
+                "--steps",
+                "40",
+                "--lr-scaling",
+                "sqrt",
+                "--base-batch-size",
+                "32",
+                "--validation-split",
+                "0.25",
+                "--target-metric",
+                "train_loss",
+                "--target",
+                "1.0",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    runs = out["runs"]
+    assert [r["batch_size"] for r in runs] == [8, 32, 128]
+    assert [r["steps"] for r in runs] == [40, 40, 40]
+    assert [len(r["step_losses"]) for r in runs] == [40, 40, 40]
+    assert [r["lr"] for r in runs] == pytest.approx([0.0005, 0.001, 0.002])
+    assert all(r["status"] == "completed" and r["run_id"] and r["seconds"] > 0 for r in runs)
+    assert out["reading"]
+    store = RunStore()
+    assert {r["run_id"] for r in store.list_runs(sweep_id=out["sweep_id"])} == {
+        r["run_id"] for r in runs
+    }
+    assert store.sweeps()[0]["runs"] == 3
+    table, by_b = sweep.summarize(store, out["sweep_id"], "val_loss", 10.0)
+    assert by_b["batch_size"].tolist() == [8, 32, 128]
+    # val loss 10 is reached after the first epoch: ceil(192 / B) steps
+    assert by_b["steps_to_target"].tolist() == [24, 6, 2]
+    rows = _chart_rows(charts.to_target_chart(by_b, "steps_to_target"))
+    ideal = [r["steps_to_target"] for r in rows if r.get("line") == "perfect scaling"]
+    assert ideal == pytest.approx([24, 6, 1.5])  # doubling B halves the steps
+    assert len(_chart_rows(charts.throughput_chart(by_b))) == 3
+    steps, epochs = sweep.curves(store, out["sweep_id"])
+    curve_rows = _chart_rows(charts.sweep_curves_chart(epochs, "epoch"))
+    assert {r["batch_size"] for r in curve_rows} == {8, 32, 128}
+    assert len(_chart_rows(charts.sweep_curves_chart(steps, "samples", log_x=True))) == 120
+    assert "B=" in sweep.reading(by_b, "val_loss", 10.0)
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["--batch-sizes", "", "--epochs", "1"], "empty"),
+        (["--batch-sizes", "8,0", "--epochs", "1"], "at least 1"),
+        (["--batch-sizes", "8,-4", "--epochs", "1"], "at least 1"),
+        (["--batch-sizes", "8", "--lr-scaling", "cubic"], "invalid choice"),
+        (["--batch-sizes", "8", "--budget", "steps"], "needs --steps"),
+        (["--batch-sizes", "8", "--budget", "steps", "--epochs", "2"], "goes with --steps"),
+        (["--batch-sizes", "8", "--steps", "0"], "greater than 0"),
+        (["--batch-sizes", "8", "--repeats", "0", "--epochs", "1"], "repeats"),
+        (["--batch-sizes", "8", "--seconds", "-1"], "greater than 0"),
+    ],
+)
+def test_bad_sweep_input_is_one_line_and_exit_2(capsys, argv, match):
+    assert main(["sweep", "--dataset", "blobs", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and re.search(match, err), err
+
+
+def test_compare_page_runs_a_short_sweep():
+    import time
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    at.selectbox(key="compare.dataset").set_value("blobs").run()
+    at.number_input(key="compare.n").set_value(256).run()
+    at.text_input(key="compare.batch_sizes").input("8, 64").run()
+    at.number_input(key="compare.budget_value").set_value(2.0).run()
+    assert "2 runs" in at.caption[0].value
+    at.button(key="compare.start").click().run()
+    deadline = time.time() + 120
+    while at.session_state["compare.handle"].alive() and time.time() < deadline:
+        time.sleep(0.5)
+        at.run()
+        assert not at.exception
+    at.run()
+    table = at.dataframe[0].value
+    assert table["batch_size"].tolist() == [8, 64]
+    assert table["steps"].tolist() == [2 * 26, 2 * 4]  # 204 training samples
+    assert len(at.get("vega_lite_chart")) >= 5
+    assert at.info[0].value
+
+
+def test_compare_page_bad_batch_sizes_show_an_error():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/compare.py").run()
+    at.text_input(key="compare.batch_sizes").input("8, abc").run()
+    assert not at.exception
+    assert "not a whole number" in at.error[0].value
