@@ -32,7 +32,6 @@ ENGINES = ("fused", "keras-fit")
 CHUNK_SECONDS = 0.2  # ≥ 4 UI updates a second, Stop acts well within 1 s
 MAX_CHUNK_STEPS = 4096
 MAX_EPOCHS = 100_000
-LR_MAX = 1e6
 
 
 @dataclass(frozen=True)
@@ -142,8 +141,6 @@ def check_config(cfg: TrainConfig) -> None:
         raise ValueError(
             f"`lr` must be greater than 0, got {lr}: try 0.001 for adam, 0.01 for sgd."
         )
-    if lr > LR_MAX:
-        raise ValueError(f"`lr` must be at most {LR_MAX:g}, got {lr:g}.")
     if isinstance(cfg.epochs, int) and cfg.epochs > MAX_EPOCHS:
         raise ValueError(f"`epochs` must be at most {MAX_EPOCHS:,}, got {cfg.epochs:,}.")
     if cfg.max_steps is not None and cfg.max_steps < 1:

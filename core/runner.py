@@ -112,7 +112,7 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
 
     if job[0] == "sweep":
         _, configs, csv_bytes, db_path, sweep_id = job
-        _sweep_job(conn, configs, csv_bytes, db_path, sweep_id, should_stop)
+        _sweep_job(conn, configs, csv_bytes, db_path, sweep_id, should_stop, parent_pid)
         return
     _, config, csv_bytes, db_path, run_id = job
     store = RunStore(db_path)
@@ -123,6 +123,8 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
             store.update_run(run_id, status="failed", message=str(exc), pid=os.getpid())
             raise
         result = run_and_record(prepared, store, run_id, should_stop)
+        if os.getppid() != parent_pid:  # the app that started us is gone: not a user's Stop
+            _mark_orphaned(store, run_id)
         conn.send(("done", result.status))
     except Exception as exc:  # recorded as failed by run_and_record; tell the parent too
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
@@ -130,14 +132,24 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
         store.close()
 
 
-def _sweep_job(conn, configs, csv_bytes, db_path, sweep_id, should_stop) -> None:
+def _mark_orphaned(store: RunStore, run_id: str) -> None:
+    store.update_run(
+        run_id,
+        status="interrupted",
+        message="the app that started this run stopped; steps so far are kept",
+    )
+
+
+def _sweep_job(conn, configs, csv_bytes, db_path, sweep_id, should_stop, parent_pid) -> None:
     from core.sweep import run_sweep
 
     store = RunStore(db_path)
     try:
-        run_sweep(
+        run_ids = run_sweep(
             [TrainConfig.from_dict(c) for c in configs], store, sweep_id, csv_bytes, should_stop
         )
+        if run_ids and os.getppid() != parent_pid:
+            _mark_orphaned(store, run_ids[-1])
         conn.send(("done", "stopped" if should_stop() else "completed"))
     except Exception as exc:  # the failing run is recorded as failed by run_and_record
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))

@@ -102,7 +102,13 @@ class RunStore:
         try:
             self.db.execute(sql, params)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"could not write to the run store {self.path}: {exc}.") from None
+            raise self._write_error(exc) from None
+
+    def _write_error(self, exc: Exception) -> StoreError:
+        return StoreError(
+            f"could not write to the run store {self.path}: {exc}. Set BATCHLAB_DB to a "
+            "writable file (the runs already stored are untouched)."
+        )
 
     # -- runs -------------------------------------------------------------------------------
     def create_run(
@@ -189,7 +195,7 @@ class RunStore:
                     (steps_done, time.time(), run_id),
                 )
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"could not write to the run store {self.path}: {exc}.") from None
+            raise self._write_error(exc) from None
 
     def add_epoch(
         self,
@@ -270,7 +276,7 @@ class RunStore:
                 for table in ("steps", "epochs", "runs"):
                     self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"could not delete from the run store {self.path}: {exc}.") from None
+            raise self._write_error(exc) from None
 
     def reap_interrupted(self) -> int:
         """Mark runs whose process is gone as `interrupted`. Returns how many."""
