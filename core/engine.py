@@ -14,6 +14,7 @@ Who does what:
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 import platform
@@ -333,7 +334,27 @@ class _Fused:
 
         self._run_tf, self._eval_tf = run, evaluate
 
+    def begin_epoch(self, full_batches: np.ndarray) -> None:
+        """The epoch's full batches, [num_full_batches, batch_size] sample indices."""
+        if self.backend == "tensorflow":
+            self._order = full_batches
+        else:
+            import jax.numpy as jnp
+
+            self._order = jnp.asarray(full_batches)
+            self._buffer = max(1, min(MAX_CHUNK_STEPS, len(full_batches)))
+
+    def run_range(self, start: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """Steps on full batches start .. start + count - 1 of the current epoch."""
+        if self.backend == "tensorflow":
+            return self.run(self._order[start : start + count])
+        self._state, losses, accs = self._jax_range(
+            self._state, self._order, start, count, self._buffer
+        )
+        return np.asarray(losses)[:count], np.asarray(accs)[:count]
+
     def run(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One step per row of `idx` (sample indices): used for the partial last batch."""
         if self.backend == "tensorflow":
             losses, accs = self._run_tf(idx, self.x, self.y)
             return losses.numpy(), accs.numpy()
@@ -352,7 +373,7 @@ class _Fused:
             total_acc += acc * len(xb)
         return total_loss / len(x), total_acc / len(x)
 
-    # -- JAX: jit + lax.scan over the steps, Keras 3 stateless API.
+    # -- JAX: jit + a fori_loop over the steps, Keras 3 stateless API.
     def _build_jax(self, x, y) -> None:
         import jax
         import jax.numpy as jnp
@@ -388,6 +409,19 @@ class _Fused:
         def run(state, idx):
             return jax.lax.scan(step, state, idx)
 
+        # Full batches: the epoch's index matrix stays on the device and a dynamic step count
+        # runs in a fori_loop, so one compiled shape serves every chunk length.
+        @functools.partial(jax.jit, static_argnames="buffer")
+        def run_range(state, order, start, count, buffer):
+            def body(i, carry):
+                state, losses, accs = carry
+                b = jax.lax.dynamic_index_in_dim(order, start + i, keepdims=False)
+                state, (loss, acc) = step(state, b)
+                return state, losses.at[i].set(loss), accs.at[i].set(acc)
+
+            zeros = jnp.zeros((buffer,), jnp.float32)
+            return jax.lax.fori_loop(0, count, body, (state, zeros, zeros))
+
         @jax.jit
         def evaluate(tv, ntv, xb, yb):
             pred, _ = model.stateless_call(tv, ntv, xb, training=False)
@@ -399,7 +433,7 @@ class _Fused:
             )
             return loss, acc
 
-        self._jax_run, self._jax_eval = run, evaluate
+        self._jax_run, self._jax_range, self._jax_eval = run, run_range, evaluate
         self._state = (
             [v.value for v in model.trainable_variables],
             [v.value for v in model.non_trainable_variables],
@@ -481,6 +515,8 @@ def train(
             pieces = _keras_fit_epoch(model, x_train[order], y_train[order], schedule.batch_size)
         else:
             pieces = None
+            full = schedule.num_full_batches * schedule.batch_size
+            fused.begin_epoch(order[:full].reshape(schedule.num_full_batches, schedule.batch_size))
         while step_in_epoch < spe:
             if should_stop():
                 stop_reason = "stopped"
@@ -501,16 +537,15 @@ def train(
                 count = min(
                     chunk_steps, schedule.num_full_batches - step_in_epoch, remaining_budget
                 )
-                lo = step_in_epoch * schedule.batch_size
-                idx = order[lo : lo + count * schedule.batch_size].reshape(
-                    count, schedule.batch_size
-                )
-            if fused is not None:
-                losses, accs = fused.run(idx)
-            else:
+                idx = None
+            if fused is None:
                 losses, accs = pieces.take(count)
+            elif idx is None:
+                losses, accs = fused.run_range(step_in_epoch, count)
+            else:
+                losses, accs = fused.run(idx)
             seconds = time.perf_counter() - t0
-            sizes = [idx.shape[1]] * count
+            sizes = [schedule.batch_size if idx is None else idx.shape[1]] * count
             counts = (
                 class_counts(
                     labels_in_order,
@@ -555,7 +590,7 @@ def train(
                 stop_reason = "diverged"
                 result.diverged_step = first_step + bad
                 break
-            if fused is not None and idx.shape[1] == schedule.batch_size:
+            if fused is not None and idx is None:
                 if compiled:
                     per_step = max(seconds / count, 1e-7)
                     chunk_steps = int(min(MAX_CHUNK_STEPS, max(1, CHUNK_SECONDS / per_step)))

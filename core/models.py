@@ -6,6 +6,8 @@ without touching global random state.
 
 from __future__ import annotations
 
+import numpy as np
+
 MODELS = ("mlp", "cnn", "linear")
 OPTIMIZERS = ("adam", "sgd")
 
@@ -30,23 +32,22 @@ def check_model_choice(model: str, task: str, is_image: bool, dataset: str) -> N
 
 
 def build(model: str, input_shape: tuple[int, ...], num_classes: int, seed: int = 0):
-    """A fresh, unbuilt-free Keras model (built, weights initialised from `seed`)."""
+    """A fresh Keras model, built, with weights drawn from `seed` by NumPy.
+
+    NumPy (not the backend's RNG) draws the initial weights, so the same seed gives the same
+    model on the TensorFlow and the JAX backends.
+    """
     import keras
     from keras import layers
-
-    counter = iter(range(1000))
-
-    def init():
-        return keras.initializers.GlorotUniform(seed=seed * 1000 + next(counter))
 
     if model == "mlp":
         net = keras.Sequential(
             [
                 keras.Input(input_shape),
                 layers.Flatten(),
-                layers.Dense(128, activation="relu", kernel_initializer=init()),
-                layers.Dense(64, activation="relu", kernel_initializer=init()),
-                layers.Dense(num_classes, activation="softmax", kernel_initializer=init()),
+                layers.Dense(128, activation="relu"),
+                layers.Dense(64, activation="relu"),
+                layers.Dense(num_classes, activation="softmax"),
             ],
             name="mlp",
         )
@@ -54,21 +55,36 @@ def build(model: str, input_shape: tuple[int, ...], num_classes: int, seed: int 
         net = keras.Sequential(
             [
                 keras.Input(input_shape),
-                layers.Conv2D(32, (3, 3), activation="relu", kernel_initializer=init()),
+                layers.Conv2D(32, (3, 3), activation="relu"),
                 layers.MaxPooling2D((2, 2)),
                 layers.Flatten(),
-                layers.Dense(64, activation="relu", kernel_initializer=init()),
-                layers.Dense(num_classes, activation="softmax", kernel_initializer=init()),
+                layers.Dense(64, activation="relu"),
+                layers.Dense(num_classes, activation="softmax"),
             ],
             name="cnn",
         )
     elif model == "linear":
-        net = keras.Sequential(
-            [keras.Input(input_shape), layers.Dense(1, kernel_initializer=init())], name="linear"
-        )
+        net = keras.Sequential([keras.Input(input_shape), layers.Dense(1)], name="linear")
     else:
         raise ValueError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}.")
+    init_weights(net, seed)
     return net
+
+
+def init_weights(net, seed: int) -> None:
+    """Glorot-uniform kernels and zero biases (Keras's defaults), drawn by NumPy from `seed`."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 5]))
+    for layer in net.layers:
+        kernel = getattr(layer, "kernel", None)
+        if kernel is None:
+            continue
+        shape = tuple(kernel.shape)
+        receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+        fan_in, fan_out = shape[-2] * receptive, shape[-1] * receptive
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        kernel.assign(rng.uniform(-limit, limit, shape).astype("float32"))
+        if getattr(layer, "bias", None) is not None:
+            layer.bias.assign(np.zeros(tuple(layer.bias.shape), dtype="float32"))
 
 
 def make_optimizer(name: str, lr: float):

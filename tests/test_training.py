@@ -245,3 +245,57 @@ def test_two_concurrent_runs_in_worker_processes(isolated_store):
     assert store.get_run(stopped.run_id)["status"] == "stopped"
     assert len({h.run_id for h, _ in handles}) == 2
     pool.shutdown()
+
+
+JAX_SCRIPT = """
+import json, sys
+from core.engine import TrainConfig, prepare, train
+cfg = TrainConfig(**json.loads(sys.argv[1]))
+r = train(prepare(cfg))
+print(json.dumps({"device": r.device, "losses": r.step_losses, "val": r.val_losses,
+                  "test": r.test_metrics}))
+"""
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        dict(
+            dataset="linear",
+            model="linear",
+            n=10,
+            batch_size=3,
+            epochs=5,
+            optimizer="sgd",
+            lr=0.001,
+        ),
+        dict(
+            dataset="digits",
+            model="cnn",
+            batch_size=64,
+            epochs=2,
+            validation_split=0.1,
+            shuffle="batch",
+        ),
+    ],
+)
+def test_jax_backend_gives_the_same_losses_as_tensorflow(cfg):
+    pytest.importorskip("jax")
+    import json
+
+    env = {**os.environ, "KERAS_BACKEND": "jax", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-c", JAX_SCRIPT, json.dumps(cfg)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    jax_out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "(jax)" in jax_out["device"]
+    tf_result = train(prepare(TrainConfig(**cfg)))
+    assert "(tensorflow)" in tf_result.device
+    np.testing.assert_allclose(jax_out["losses"], tf_result.step_losses, rtol=2e-3, atol=1e-4)
+    np.testing.assert_allclose(jax_out["val"], tf_result.val_losses, rtol=2e-3)
