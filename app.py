@@ -19,6 +19,9 @@ PAGES = [
         icon=":material/compare_arrows:",
         url_path="compare",
     ),
+    st.Page(
+        "pages/science.py", title=t("nav.science"), icon=":material/science:", url_path="science"
+    ),
     st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
 ]
 

@@ -422,3 +422,67 @@ def to_target_chart(by_b: pd.DataFrame, col: str = "steps_to_target") -> alt.Cha
 def throughput_chart(by_b: pd.DataFrame) -> alt.Chart:
     """Samples per second against batch size (log–log)."""
     return _band(by_b, "samples_per_second", "samples per second", log_y=True)
+
+
+# -- science charts ---------------------------------------------------------------------------
+def noise_scale_chart(per_step: pd.DataFrame, batch_size: int) -> alt.Chart:
+    """B_simple over training, with the batch size the user chose as a rule."""
+    data = downsample(per_step[["step", "b_simple"]].dropna())
+    line = (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x=alt.X("step:Q", title="step"),
+            y=alt.Y(
+                "b_simple:Q", title="B_simple (gradient noise scale)", scale=alt.Scale(type="log")
+            ),
+            tooltip=["step:Q", "b_simple:Q"],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"b": [batch_size], "what": [f"your B = {batch_size}"]}))
+        .mark_rule(color="#f58518", strokeDash=[4, 4])
+        .encode(y="b:Q", tooltip=["what:N"])
+    )
+    return alt.layer(line, rule)
+
+
+def critical_batch_chart(points: pd.DataFrame, curve: pd.DataFrame) -> alt.Chart:
+    """Measured (samples, steps) to target per batch size and the fitted hyperbola."""
+    scale = alt.Scale(type="log")
+    fitted = (
+        alt.Chart(curve)
+        .mark_line(color="#999", strokeDash=[4, 4])
+        .encode(
+            x=alt.X("samples:Q", title="samples to target (E)", scale=scale),
+            y=alt.Y("steps:Q", title="steps to target (S)", scale=scale),
+            tooltip=["batch_size:Q", "samples:Q", "steps:Q"],
+        )
+    )
+    measured = (
+        alt.Chart(points)
+        .mark_point(filled=True, size=80)
+        .encode(
+            x="samples:Q",
+            y="steps:Q",
+            color=alt.Color("batch_size:O", title="batch size"),
+            tooltip=["batch_size:Q", "samples:Q", "steps:Q"],
+        )
+    )
+    return alt.layer(fitted, measured)
+
+
+def device_throughput_chart(rows: pd.DataFrame) -> alt.Chart:
+    """Samples/s against batch size on this device (log–log)."""
+    data = rows.dropna(subset=["samples_per_second"])
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("batch_size:Q", title="batch size", scale=alt.Scale(type="log", base=2)),
+            y=alt.Y(
+                "samples_per_second:Q", title="samples per second", scale=alt.Scale(type="log")
+            ),
+            tooltip=["batch_size:Q", "samples_per_second:Q", "steps_per_second:Q"],
+        )
+    )

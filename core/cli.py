@@ -114,6 +114,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sweep)
 
+    p = sub.add_parser("noise-scale", help="gradient noise scale B_simple while training")
+    add_train_args(p)
+    p.add_argument(
+        "--micro",
+        type=_int("micro"),
+        default=4,
+        help="micro-batches per batch (B_small = B / micro)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_noise_scale)
+
+    p = sub.add_parser("throughput", help="steady samples/s per batch size on this device")
+    add_train_args(p, batch_size=False, epochs=False)
+    p.add_argument("--batch-sizes", required=True, metavar="B1,B2,...")
+    p.add_argument(
+        "--seconds",
+        type=_float("seconds"),
+        default=1.0,
+        help="steady seconds measured per batch size",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_throughput)
+
     p = sub.add_parser("runs", help="list the runs in the store (BATCHLAB_DB)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=_int("limit"), default=1000)
@@ -185,7 +208,7 @@ def config_from_args(args: argparse.Namespace, **overrides):
         model=model,
         n=args.n,
         batch_size=getattr(args, "batch_size", 32),
-        epochs=args.epochs,
+        epochs=getattr(args, "epochs", None) or 1,
         validation_split=args.validation_split,
         shuffle=args.shuffle,
         drop_remainder=args.drop_remainder,
@@ -376,6 +399,70 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         )
     print(text)
     return 0
+
+
+def cmd_noise_scale(args: argparse.Namespace) -> int:
+    from core.science import measure_noise_scale
+
+    if args.micro < 2:
+        raise ValueError(f"--micro must be at least 2, got {args.micro}.")
+    cfg = config_from_args(args)
+    prepare_check(cfg, read_csv_arg(args))
+    with _StopFlag() as stop:
+        r = measure_noise_scale(cfg, micro=args.micro, should_stop=stop)
+    out = {
+        "b_simple": r.b_simple,
+        "gradient_norm_sq": r.gradient_norm_sq,
+        "trace_sigma": r.trace_sigma,
+        "batch_size": r.batch_size,
+        "b_small": r.b_small,
+        "per_epoch": r.per_epoch,
+    }
+    if args.json:
+        print(json.dumps(finite(out)))
+        return 0
+    print(
+        f"B_simple ≈ {r.b_simple:.1f} (|G|² {r.gradient_norm_sq:.4g}, tr Σ "
+        f"{r.trace_sigma:.4g}) at B={r.batch_size}, B_small={r.b_small}"
+    )
+    for e in r.per_epoch:
+        print(f"  epoch {e['epoch']}: loss {e['loss']:.4f}  B_simple {e['b_simple']:.1f}")
+    return 0
+
+
+def cmd_throughput(args: argparse.Namespace) -> int:
+    from core.science import throughput
+    from core.sweep import parse_batch_sizes
+
+    sizes = parse_batch_sizes(args.batch_sizes)
+    if 0 in sizes:
+        raise ValueError("--batch-sizes takes numbers here ('full' is not a size to time).")
+    if not args.seconds > 0:
+        raise ValueError(f"--seconds must be greater than 0, got {args.seconds}.")
+    cfg = config_from_args(args, batch_size=1, epochs=1)
+    prepare_check(cfg, read_csv_arg(args))
+    rows = throughput(cfg, sizes, args.seconds)
+    if args.json:
+        print(json.dumps(finite({"rows": rows})))
+        return 0
+    for r in rows:
+        sps = r["samples_per_second"]
+        print(
+            f"B={r['batch_size']:<7} "
+            + (
+                f"{sps:12,.0f} samples/s  {r['steps_per_second']:10,.0f} steps/s"
+                if sps
+                else r.get("note", "")
+            )
+        )
+    return 0
+
+
+def prepare_check(cfg, csv_bytes):
+    """Validate a config the way a run would (raises ValueError)."""
+    from core.engine import prepare
+
+    return prepare(cfg, csv_bytes)
 
 
 def _plain(value):

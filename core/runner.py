@@ -110,6 +110,18 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
     def should_stop() -> bool:
         return stop_event.is_set() or os.getppid() != parent_pid
 
+    if job[0] == "task":
+        _, name, kwargs = job
+        try:
+            conn.send(("done", TASKS[name](should_stop=should_stop, **kwargs)))
+        except Exception as exc:  # ValueError: the user's input; anything else: a failure
+            conn.send(
+                (
+                    "failed",
+                    str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}",
+                )
+            )
+        return
     if job[0] == "sweep":
         _, configs, csv_bytes, db_path, sweep_id = job
         _sweep_job(conn, configs, csv_bytes, db_path, sweep_id, should_stop, parent_pid)
@@ -130,6 +142,30 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
     finally:
         store.close()
+
+
+def _noise_scale_task(config: dict, micro: int, should_stop) -> dict:
+    from dataclasses import asdict
+
+    from core.science import measure_noise_scale
+
+    return asdict(
+        measure_noise_scale(TrainConfig.from_dict(config), micro=micro, should_stop=should_stop)
+    )
+
+
+def _throughput_task(config: dict, batch_sizes: list[int], seconds: float, should_stop) -> dict:
+    from core.science import throughput
+
+    return {
+        "rows": throughput(
+            TrainConfig.from_dict(config), batch_sizes, seconds, should_stop=should_stop
+        )
+    }
+
+
+# Work other than a run that a page hands to a worker process: name → function(**kwargs).
+TASKS = {"noise_scale": _noise_scale_task, "throughput": _throughput_task}
 
 
 def _mark_orphaned(store: RunStore, run_id: str) -> None:
@@ -250,6 +286,14 @@ class WorkerPool:
             ("sweep", [c.to_dict() for c in configs], csv_bytes, str(db_path), sweep_id)
         )
         return RunHandle(sweep_id, worker)
+
+    def submit_task(self, name: str, **kwargs) -> RunHandle:
+        """A `TASKS` entry in a worker process; `outcome()` gives ('done', its result)."""
+        if name not in TASKS:
+            raise ValueError(f"unknown task {name!r}")
+        worker = self._take()
+        worker.conn.send(("task", name, kwargs))
+        return RunHandle(name, worker)
 
     def shutdown(self) -> None:
         with self._lock:

@@ -172,6 +172,64 @@ EN: dict[str, str] = {
     "compare.throughput": "Throughput vs batch size",
     "compare.table": "Results",
     "compare.no_val": "Set a validation split above 0 to see validation metrics.",
+    # science page
+    "science.title": "Science: the batch-size literature, measured on your model",
+    "science.noise": "Gradient noise scale (McCandlish et al. 2018)",
+    "science.noise.intro": (
+        "B_simple = tr(Σ) / |G|²: how noisy one example's gradient is relative to the true "
+        "gradient. It is estimated while training from squared gradient norms at two batch "
+        "sizes (B/m micro-batches and the full batch B), with |G|² and tr(Σ) smoothed "
+        "separately. Batches much smaller than B_noise waste the parallelism of a step; much "
+        "larger ones waste samples."
+    ),
+    "science.micro": "Micro-batches per batch (B_small = B / m)",
+    "science.measure": "Measure the noise scale",
+    "science.measuring": "Training and measuring in a worker process…",
+    "science.noise.result": "B_simple ≈ {b:.0f} at the end (|G|² = {g2:.3g}, tr Σ = {tr:.3g}).",
+    "science.crit": "Steps–samples trade-off and the critical batch size",
+    "science.crit.intro": (
+        "From a Compare sweep: steps S and samples E to a target follow "
+        "(S/S_min − 1)(E/E_min − 1) = 1, i.e. S = S_min (1 + B_crit / B), with "
+        "B_crit = E_min / S_min."
+    ),
+    "science.crit.none": "Run a sweep on the Compare page first (at least 2 batch sizes).",
+    "science.crit.result": (
+        "S_min ≈ {s_min:.0f} steps, E_min ≈ {e_min:,.0f} samples, **B_crit ≈ {b_crit:.0f}** "
+        "(from {points} batch sizes)."
+    ),
+    "science.crit.vs_noise": "Measured noise scale B_simple ≈ {b:.0f} (B_crit ≈ {c:.0f}).",
+    "science.throughput": "Device throughput",
+    "science.throughput.intro": (
+        "Steady samples per second of the fused engine for powers of two, compile time excluded."
+    ),
+    "science.throughput.cap": "Largest batch size to time",
+    "science.throughput.run": "Measure throughput",
+    "science.throughput.saturates": (
+        "Doubling the batch beyond B = {b} adds less than 10% samples/s: the device is "
+        "saturated there."
+    ),
+    "science.guidance": "Time to target on this device",
+    "science.guidance.best": (
+        "Predicted fastest to the target: **B = {b}** ({s:.2f} s; {steps:.0f} steps)."
+    ),
+    "science.myths": "Myths and facts",
+    "science.myths.body": (
+        "- **Keras's default batch size is 32**, not 200: `fit(batch_size=None)` uses 32 "
+        "(Keras source, `trainer.fit`).\n"
+        "- **`compile()` takes no batch size**; it is an argument of `fit()` / `evaluate()`, of "
+        "`tf.data.Dataset.batch()` or of a PyTorch `DataLoader`.\n"
+        "- **`validation_split` takes the last samples, before shuffling** "
+        "(Keras `train_validation_split`).\n"
+        "- **Linear scaling rule with warmup**: multiply the lr by k when the batch grows k×, "
+        "warming up over the first epochs (Goyal et al. 2017, *Accurate, Large Minibatch SGD*)."
+        "\n"
+        "- **Small batches often generalise well**: 2–32 was often best (Masters & Luschi 2018, "
+        "*Revisiting Small Batch Training*); large batches can reach sharp minima (Keskar et al. "
+        "2016); much of the gap comes from making fewer updates, and training longer closes it "
+        "(Hoffer et al. 2017, *Train longer, generalize better*).\n"
+        "- **Gradient noise falls as 1/B**: the variance of a mini-batch gradient is tr(Σ)/B, so "
+        "its standard deviation falls as 1/√B (McCandlish et al. 2018)."
+    ),
     # runs page
     "runs.title": "Runs: every training, kept",
     "runs.empty": "No runs yet: train one on the Train page or with `python -m core train`.",

@@ -1,0 +1,231 @@
+"""Science: noise scale, critical batch size, device throughput, myths and facts."""
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from core import charts, science, sweep
+from core.datasets import DATASETS
+from core.engine import TrainConfig, prepare
+from core.models import MODELS
+from core.runner import WorkerPool
+from core.store import RunStore, StoreError
+from core.text import t
+
+POLL_SECONDS = 0.5
+DEFAULTS = {
+    "science.dataset": "digits",
+    "science.model": "mlp",
+    "science.batch_size": 64,
+    "science.epochs": 3,
+    "science.micro": 4,
+    "science.cap": 1024,
+    "science.target_metric": "val_loss",
+    "science.target": 0.5,
+}
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
+ss = st.session_state
+
+
+@st.cache_resource
+def worker_pool() -> WorkerPool:
+    return WorkerPool()
+
+
+def task_result(key: str):
+    """The finished result of the task stored under `key`, or None while it runs."""
+    handle = ss.get(key)
+    if handle is None:
+        return None
+    outcome = handle.outcome()
+    if outcome is not None:
+        ss[key + ".outcome"] = outcome
+        ss.pop(key)
+    return None
+
+
+st.title(t("science.title"))
+pool = worker_pool()
+pool.warm()
+
+c = st.columns(4)
+c[0].selectbox(
+    t("train.dataset"), [d for d in DATASETS if d not in ("csv", "linear")], key="science.dataset"
+)
+c[1].selectbox(t("train.model"), [m for m in MODELS if m != "linear"], key="science.model")
+c[2].number_input(t("schedule.batch_size"), step=1, key="science.batch_size")
+c[3].number_input(t("schedule.epochs"), step=1, key="science.epochs")
+config = TrainConfig(
+    dataset=ss["science.dataset"],
+    model=ss["science.model"],
+    batch_size=ss["science.batch_size"],
+    epochs=ss["science.epochs"],
+)
+try:
+    prepared = prepare(config)
+except ValueError as exc:
+    st.error(t("train.fix", message=exc))
+    st.stop()
+
+busy = any(k in ss for k in ("science.noise", "science.rates"))
+
+
+@st.fragment(run_every=POLL_SECONDS if busy else None)
+def tasks() -> None:
+    for key in ("science.noise", "science.rates"):
+        task_result(key)
+    if busy and not any(k in ss for k in ("science.noise", "science.rates")):
+        st.rerun()
+    if any(k in ss for k in ("science.noise", "science.rates")):
+        st.caption(t("science.measuring"))
+
+
+tasks()
+
+
+def outcome(key: str):
+    """(result, error) of the last finished task under `key`."""
+    out = ss.get(key + ".outcome")
+    if out is None:
+        return None, None
+    return (out[1], None) if out[0] == "done" else (None, out[1])
+
+
+# -- noise scale ------------------------------------------------------------------------------
+st.header(t("science.noise"))
+st.markdown(t("science.noise.intro"))
+c = st.columns([1, 1, 2])
+c[0].number_input(t("science.micro"), min_value=2, max_value=32, step=1, key="science.micro")
+if c[1].button(t("science.measure"), disabled="science.noise" in ss, key="science.measure"):
+    micro = int(ss["science.micro"])
+    b = int(ss["science.batch_size"])
+    if b % micro or b < 2 * micro:
+        st.error(
+            t(
+                "train.fix",
+                message=f"`batch_size` must be a multiple of {micro} and at "
+                f"least {2 * micro}, got {b}.",
+            )
+        )
+    else:
+        ss["science.noise"] = pool.submit_task("noise_scale", config=config.to_dict(), micro=micro)
+        ss["science.noise.started"] = time.time()
+        st.rerun()
+noise, error = outcome("science.noise")
+if error:
+    st.error(error)
+elif noise:
+    st.success(
+        t(
+            "science.noise.result",
+            b=noise["b_simple"],
+            g2=noise["gradient_norm_sq"],
+            tr=noise["trace_sigma"],
+        )
+    )
+    st.info(science.noise_scale_reading(noise["b_simple"], noise["batch_size"]))
+    per_step = pd.DataFrame(noise["per_step"])
+    if not per_step.empty:
+        st.altair_chart(charts.noise_scale_chart(per_step, noise["batch_size"]), width="stretch")
+
+# -- critical batch -----------------------------------------------------------------------
+st.header(t("science.crit"))
+st.markdown(t("science.crit.intro"))
+fit = None
+try:
+    store = RunStore()
+    sweeps = store.sweeps()
+except StoreError as exc:
+    st.error(str(exc))
+    sweeps = []
+sweeps = [s_ for s_ in sweeps if s_["runs"] >= 2]
+if not sweeps:
+    st.info(t("science.crit.none"))
+else:
+    names = {
+        s_["sweep_id"]: f"{s_['sweep_id']} · {s_['dataset']} {s_['model']} · B {s_['batch_sizes']}"
+        for s_ in sweeps
+    }
+    c = st.columns(3)
+    sweep_id = c[0].selectbox(
+        t("compare.pick"), list(names), format_func=names.get, key="science.sweep"
+    )
+    metric = c[1].selectbox(
+        t("compare.target_metric"), sweep.TARGET_METRICS, key="science.target_metric"
+    )
+    target = c[2].number_input(t("compare.target"), format="%.4g", step=0.05, key="science.target")
+    _, by_b = sweep.summarize(store, sweep_id, metric, target)
+    reached = by_b.dropna(subset=["steps_to_target"]) if not by_b.empty else by_b
+    try:
+        fit = science.fit_critical_batch(reached["batch_size"], reached["steps_to_target"])
+    except (ValueError, KeyError) as exc:
+        st.warning(str(exc))
+    if fit is not None:
+        st.markdown(
+            t(
+                "science.crit.result",
+                s_min=fit.s_min,
+                e_min=fit.e_min,
+                b_crit=fit.b_crit,
+                points=fit.points,
+            )
+        )
+        points = pd.DataFrame(
+            {
+                "batch_size": reached["batch_size"],
+                "steps": reached["steps_to_target"],
+                "samples": reached["samples_to_target"],
+            }
+        )
+        curve = science.hyperbola(
+            fit, points["batch_size"].min() / 4, points["batch_size"].max() * 4
+        )
+        st.altair_chart(charts.critical_batch_chart(points, curve), width="stretch")
+        if noise:
+            st.caption(t("science.crit.vs_noise", b=noise["b_simple"], c=fit.b_crit))
+
+# -- throughput ------------------------------------------------------------------------------
+st.header(t("science.throughput"))
+st.markdown(t("science.throughput.intro"))
+c = st.columns([1, 1, 2])
+c[0].select_slider(t("science.throughput.cap"), science.powers_of_two(4096), key="science.cap")
+if c[1].button(
+    t("science.throughput.run"), disabled="science.rates" in ss, key="science.throughput_run"
+):
+    sizes = [
+        b
+        for b in science.powers_of_two(int(ss["science.cap"]))
+        if b <= prepared.schedule.train_samples
+    ]
+    ss["science.rates"] = pool.submit_task(
+        "throughput", config=config.to_dict(), batch_sizes=sizes, seconds=0.5
+    )
+    st.rerun()
+rates, error = outcome("science.rates")
+if error:
+    st.error(error)
+elif rates:
+    rows = rates["rows"]
+    st.altair_chart(charts.device_throughput_chart(pd.DataFrame(rows)), width="stretch")
+    knee = science.saturation(rows)
+    if knee:
+        st.info(t("science.throughput.saturates", b=knee))
+    if fit is not None:
+        st.subheader(t("science.guidance"))
+        table = science.time_to_target(fit, rows)
+        if not table.empty:
+            best = table.sort_values("predicted_seconds").iloc[0]
+            st.markdown(
+                t(
+                    "science.guidance.best",
+                    b=int(best["batch_size"]),
+                    s=best["predicted_seconds"],
+                    steps=best["predicted_steps"],
+                )
+            )
+            st.dataframe(table, hide_index=True, width="stretch")
+
+st.header(t("science.myths"))
+st.markdown(t("science.myths.body"))

@@ -1,0 +1,60 @@
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from core.cli import main
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def wait_idle(at, keys, timeout=180):
+    deadline = time.time() + timeout
+    while any(k in at.session_state for k in keys) and time.time() < deadline:
+        time.sleep(0.5)
+        at.run()
+        assert not at.exception
+    at.run()
+
+
+def test_science_page_measures_noise_scale_throughput_and_fits_b_crit():
+    assert (
+        main(
+            [
+                "sweep",
+                "--dataset",
+                "digits",
+                "--batch-sizes",
+                "8,32,128",
+                "--epochs",
+                "3",
+                "--validation-split",
+                "0.2",
+            ]
+        )
+        == 0
+    )
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/science.py").run()
+    assert not at.exception
+    assert any("Keras's default batch size is 32" in m.value for m in at.markdown)
+    at.number_input(key="science.epochs").set_value(1).run()
+    at.button(key="science.measure").click().run()
+    wait_idle(at, ["science.noise"])
+    assert any("B_simple ≈" in s.value for s in at.success), [e.value for e in at.error]
+    at.select_slider(key="science.cap").set_value(64).run()
+    at.button(key="science.throughput_run").click().run()
+    wait_idle(at, ["science.rates"])
+    assert not at.error, [e.value for e in at.error]
+    at.number_input(key="science.target").set_value(1.0).run()
+    assert any("B_crit ≈" in m.value for m in at.markdown)
+    assert len(at.get("vega_lite_chart")) >= 3
+    assert any("Predicted fastest" in m.value for m in at.markdown)
+
+
+def test_science_page_bad_micro_batch_split_says_what_to_change():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/science.py").run()
+    at.number_input(key="science.batch_size").set_value(30).run()
+    at.button(key="science.measure").click().run()
+    assert "multiple of 4" in at.error[0].value
