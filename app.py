@@ -1,10 +1,19 @@
-"""Batch Lab: routing and the sidebar every page shares. No math, no data loading here."""
+"""Batch Lab: routing, URL state and the sidebar every page shares. No math, no data loading."""
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from core.text import t
+from core import urlstate
+from core.text import translator
 
-st.set_page_config(page_title=t("app.title"), page_icon=":material/grid_view:", layout="wide")
+st.set_page_config(page_title="Batch Lab", page_icon=":material/grid_view:", layout="wide")
+
+ss = st.session_state
+query = st.query_params.to_dict()
+if "lang" not in ss:
+    ss.lang = urlstate.lang_from(query, st.context.locale)
+t = translator(ss.lang)
 
 PAGES = [
     st.Page(
@@ -24,10 +33,39 @@ PAGES = [
     ),
     st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
 ]
+page = st.navigation(PAGES)
+name = page.url_path
+
+# Inputs outlive page switches (Streamlit drops a widget's key once it is not drawn).
+for params in urlstate.PAGE_PARAMS.values():
+    for param in params:
+        if param.key in ss:
+            ss[param.key] = ss[param.key]
+
+# A page's first visit in this session takes its inputs from the link.
+loaded = ss.setdefault("_url_loaded", [])
+notes: list[str] = []
+if name not in loaded:
+    loaded.append(name)
+    values, notes = urlstate.from_query(name, query)
+    ss.update(values)
 
 with st.sidebar:
     st.markdown(f"### {t('app.title')}")
     st.caption(t("app.tagline"))
+    st.selectbox(
+        t("app.language"),
+        urlstate.LANGS,
+        key="lang",
+        format_func={"en": "English", "zh": "中文"}.get,
+    )
     st.info(t("sidebar.about"))
+    link = urlstate.to_query(name, ss, ss.lang)
+    st.caption(t("app.copy_link"))
+    base = (st.context.url or "").split("?")[0]
+    st.code(f"{base}?{urlencode(link)}", language=None, wrap_lines=True)
 
-st.navigation(PAGES).run()
+if notes:
+    st.warning(t("app.url_ignored", notes="; ".join(notes)))
+st.query_params.from_dict(link)
+page.run()

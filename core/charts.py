@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from core.schedule import Schedule
+from core.text import t
 
 MAX_POINTS = 2000
 # One cell per (sample, epoch) in the membership heatmap up to this many cells.
@@ -24,7 +25,7 @@ def evenly(count: int, limit: int = MAX_POINTS) -> np.ndarray:
     return np.unique(np.linspace(0, count - 1, limit).round().astype(np.int64))
 
 
-def timeline_data(schedule: Schedule) -> pd.DataFrame:
+def timeline_data(schedule: Schedule, lang: str = "en") -> pd.DataFrame:
     """Rows of iterations (small runs) or of epoch segments (large runs) for the timeline."""
     spe = schedule.steps_per_epoch
     full = schedule.num_full_batches
@@ -40,7 +41,9 @@ def timeline_data(schedule: Schedule) -> pd.DataFrame:
                 "epoch": steps // spe,
                 "iteration": in_epoch,
                 "batch_size": np.where(is_partial, partial, schedule.batch_size),
-                "kind": np.where(is_partial, "partial batch", "full batch"),
+                "kind": np.where(
+                    is_partial, t("chart.partial_batch", lang), t("chart.full_batch", lang)
+                ),
             }
         )
     epochs = evenly(schedule.epochs, MAX_POINTS // 2)
@@ -48,14 +51,18 @@ def timeline_data(schedule: Schedule) -> pd.DataFrame:
     for e in epochs.tolist():
         base = e * spe
         if full:
-            rows.append((base, base + full, e, full, schedule.batch_size, "full batch"))
+            rows.append(
+                (base, base + full, e, full, schedule.batch_size, t("chart.full_batch", lang))
+            )
         if partial:
-            rows.append((base + full, base + full + 1, e, 1, partial, "partial batch"))
+            rows.append(
+                (base + full, base + full + 1, e, 1, partial, t("chart.partial_batch", lang))
+            )
     return pd.DataFrame(rows, columns=["start", "end", "epoch", "iterations", "batch_size", "kind"])
 
 
-def timeline_chart(schedule: Schedule) -> alt.Chart:
-    data = timeline_data(schedule)
+def timeline_chart(schedule: Schedule, lang: str = "en") -> alt.Chart:
+    data = timeline_data(schedule, lang)
     tooltip = [c for c in data.columns if c not in ("end",)]
     return (
         alt.Chart(data)
@@ -63,18 +70,19 @@ def timeline_chart(schedule: Schedule) -> alt.Chart:
         .encode(
             x=alt.X(
                 "start:Q",
-                title="iteration (global step)",
+                title=t("chart.global_step", lang),
                 scale=alt.Scale(domain=[0, schedule.total_steps], nice=False),
             ),
             x2="end:Q",
-            y=alt.Y("epoch:O", title="epoch")
+            y=alt.Y("epoch:O", title=t("chart.epoch", lang))
             if schedule.epochs <= 30
-            else alt.Y("epoch:Q", title="epoch"),
+            else alt.Y("epoch:Q", title=t("chart.epoch", lang)),
             color=alt.Color(
                 "kind:N",
-                title="batch",
+                title=t("chart.batch", lang),
                 scale=alt.Scale(
-                    domain=["full batch", "partial batch"], range=["#4c78a8", "#f58518"]
+                    domain=[t("chart.full_batch", lang), t("chart.partial_batch", lang)],
+                    range=["#4c78a8", "#f58518"],
                 ),
             ),
             tooltip=tooltip,
@@ -111,16 +119,16 @@ def membership_epochs(schedule: Schedule, first: int = 0) -> list[int]:
     return list(range(first, first + k))
 
 
-def membership_chart(schedule: Schedule, epochs: list[int]) -> alt.Chart:
+def membership_chart(schedule: Schedule, epochs: list[int], lang: str = "en") -> alt.Chart:
     """Sample × global step: a filled cell where the sample was in that step's batch."""
     data = membership_data(schedule, epochs)
     return (
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X("step:O", title="iteration (global step)"),
-            y=alt.Y("sample:O", title="training sample index"),
-            color=alt.Color("epoch:N", title="epoch"),
+            x=alt.X("step:O", title=t("chart.global_step", lang)),
+            y=alt.Y("sample:O", title=t("chart.sample_index", lang)),
+            color=alt.Color("epoch:N", title=t("chart.epoch", lang)),
             tooltip=["sample:Q", "epoch:Q", "iteration:Q", "position:Q"],
         )
         .properties(height=max(120, min(12 * schedule.train_samples, 600)))
@@ -153,7 +161,7 @@ def membership_density_data(
     )
 
 
-def membership_density_chart(schedule: Schedule, epoch: int) -> alt.Chart:
+def membership_density_chart(schedule: Schedule, epoch: int, lang: str = "en") -> alt.Chart:
     data = membership_density_data(schedule, epoch)
     return (
         alt.Chart(data)
@@ -161,14 +169,16 @@ def membership_density_chart(schedule: Schedule, epoch: int) -> alt.Chart:
         .encode(
             x=alt.X(
                 "iteration_from:Q",
-                title=f"iteration in epoch {epoch}",
+                title=t("chart.iteration_in_epoch", lang, epoch=epoch),
                 scale=alt.Scale(domain=[0, schedule.steps_per_epoch], nice=False),
                 axis=alt.Axis(labelOverlap=True),
             ),
             x2="iteration_to:Q",
-            y=alt.Y("sample_from:Q", title="training sample index"),
+            y=alt.Y("sample_from:Q", title=t("chart.sample_index", lang)),
             y2="sample_to:Q",
-            color=alt.Color("count:Q", title="samples", scale=alt.Scale(scheme="blues")),
+            color=alt.Color(
+                "count:Q", title=t("chart.samples", lang), scale=alt.Scale(scheme="blues")
+            ),
             tooltip=[
                 "iteration_from:Q",
                 "iteration_to:Q",
@@ -225,6 +235,7 @@ def step_loss_chart(
     color: str | None = None,
     x: str = "step",
     log_y: bool = False,
+    lang: str = "en",
 ) -> alt.Chart:
     """Per-step training loss, epoch boundaries as rules (single run) or colour by `color`."""
     data = downsample(
@@ -232,16 +243,16 @@ def step_loss_chart(
     )
     y = alt.Y(
         "loss:Q",
-        title="training loss (per step)",
+        title=t("chart.step_loss", lang),
         scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False),
     )
     enc = {
-        "x": alt.X(f"{x}:Q", title=x.replace("_", " ")),
+        "x": alt.X(f"{x}:Q", title=t(f"chart.axis.{x}", lang)),
         "y": y,
         "tooltip": [f"{x}:Q", "loss:Q", "epoch:Q"],
     }
     if color:
-        enc["color"] = alt.Color(f"{color}:N", title=color.replace("_", " "))
+        enc["color"] = alt.Color(f"{color}:N", title=t(f"chart.axis.{color}", lang))
     line = alt.Chart(data).mark_line(strokeWidth=1, clip=True).encode(**enc)
     if color or steps.empty:
         return line
@@ -251,7 +262,9 @@ def step_loss_chart(
     return alt.layer(rules, line)
 
 
-def epoch_chart(epochs: pd.DataFrame, metric: str = "loss", color: str | None = None) -> alt.Chart:
+def epoch_chart(
+    epochs: pd.DataFrame, metric: str = "loss", color: str | None = None, lang: str = "en"
+) -> alt.Chart:
     """Per-epoch train and validation `metric` (loss or accuracy)."""
     cols = [f"train_{metric}", f"val_{metric}"]
     keep = ["epoch", *([color] if color else [])]
@@ -263,15 +276,17 @@ def epoch_chart(epochs: pd.DataFrame, metric: str = "loss", color: str | None = 
     ).dropna(subset=[metric])
     long["split"] = long["split"].str.replace(f"_{metric}", "", regex=False)
     enc = {
-        "x": alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
-        "y": alt.Y(f"{metric}:Q", title=metric, scale=alt.Scale(zero=False)),
-        "strokeDash": alt.StrokeDash("split:N", title="split"),
+        "x": alt.X("epoch:Q", title=t("chart.epoch", lang), axis=alt.Axis(tickMinStep=1)),
+        "y": alt.Y(
+            f"{metric}:Q", title=t(f"chart.metric.{metric}", lang), scale=alt.Scale(zero=False)
+        ),
+        "strokeDash": alt.StrokeDash("split:N", title=t("chart.split", lang)),
         "tooltip": ["epoch:Q", "split:N", f"{metric}:Q"],
     }
     enc["color"] = (
-        alt.Color(f"{color}:N", title=color.replace("_", " "))
+        alt.Color(f"{color}:N", title=t(f"chart.axis.{color}", lang))
         if color
-        else alt.Color("split:N", title="split")
+        else alt.Color("split:N", title=t("chart.split", lang))
     )
     return (
         alt.Chart(downsample(long, by=["split", *([color] if color else [])]))
@@ -281,7 +296,7 @@ def epoch_chart(epochs: pd.DataFrame, metric: str = "loss", color: str | None = 
 
 
 def composition_chart(
-    steps: pd.DataFrame, epoch: int, class_names: list[str] | None = None
+    steps: pd.DataFrame, epoch: int, class_names: list[str] | None = None, lang: str = "en"
 ) -> alt.Chart:
     """Class counts of every batch fed in `epoch`: one stacked bar per iteration."""
     rows = steps[steps["epoch"] == epoch]
@@ -301,11 +316,11 @@ def composition_chart(
         .encode(
             x=alt.X(
                 "step:O",
-                title=f"iteration (global step) in epoch {epoch}",
+                title=t("chart.global_step_in_epoch", lang, epoch=epoch),
                 axis=alt.Axis(labelOverlap=True),
             ),
-            y=alt.Y("count:Q", title="samples in the batch", stack="zero"),
-            color=alt.Color("class:N", title="class"),
+            y=alt.Y("count:Q", title=t("chart.samples_in_batch", lang), stack="zero"),
+            color=alt.Color("class:N", title=t("chart.class", lang)),
             tooltip=["step:Q", "class:N", "count:Q"],
         )
     )
@@ -316,11 +331,12 @@ def _classes(rows: pd.DataFrame) -> int:
     return len(first) if first else 1
 
 
-def split_chart(train: int, validation: int, test: int) -> alt.Chart:
+def split_chart(train: int, validation: int, test: int, lang: str = "en") -> alt.Chart:
     """Where the samples go: one stacked horizontal bar."""
+    parts = [t("chart.train", lang), t("chart.validation", lang), t("chart.test", lang)]
     data = pd.DataFrame(
         {
-            "part": ["train", "validation", "test"],
+            "part": parts,
             "samples": [train, validation, test],
             "order": [0, 1, 2],
         }
@@ -329,10 +345,8 @@ def split_chart(train: int, validation: int, test: int) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("samples:Q", title="samples", stack="zero"),
-            color=alt.Color(
-                "part:N", title="split", scale=alt.Scale(domain=["train", "validation", "test"])
-            ),
+            x=alt.X("samples:Q", title=t("chart.samples", lang), stack="zero"),
+            color=alt.Color("part:N", title=t("chart.split", lang), scale=alt.Scale(domain=parts)),
             order="order:Q",
             tooltip=["part:N", "samples:Q"],
         )
@@ -345,7 +359,11 @@ COMPARE_X = {"epoch": "epoch", "step": "step", "samples": "samples_seen", "secon
 
 
 def sweep_curves_chart(
-    curves: pd.DataFrame, x: str = "step", log_x: bool = False, log_y: bool = False
+    curves: pd.DataFrame,
+    x: str = "step",
+    log_x: bool = False,
+    log_y: bool = False,
+    lang: str = "en",
 ) -> alt.Chart:
     """Loss against epochs/steps/samples/seconds, one line per run, colour by batch size.
 
@@ -362,24 +380,30 @@ def sweep_curves_chart(
         .encode(
             x=alt.X(
                 f"{col}:Q",
-                title=col.replace("_", " "),
+                title=t(f"chart.axis.{col}", lang),
                 scale=alt.Scale(type="log") if log_x else alt.Scale(),
             ),
             y=alt.Y(
                 "loss:Q",
-                title="training loss" + (" (smoothed)" if x != "epoch" else ""),
+                title=t("chart.train_loss_smoothed" if x != "epoch" else "chart.train_loss", lang),
                 scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False),
             ),
-            color=alt.Color("batch_size:N", title="batch size", sort=alt.SortField("batch_size")),
+            color=alt.Color(
+                "batch_size:N", title=t("chart.batch_size", lang), sort=alt.SortField("batch_size")
+            ),
             detail="run_id:N",
             tooltip=["batch_size:Q", f"{col}:Q", "loss:Q", "run_id:N"],
         )
     )
 
 
-def _band(by_b: pd.DataFrame, col: str, title: str, log_y: bool = False) -> alt.Chart:
+def _band(
+    by_b: pd.DataFrame, col: str, title: str, log_y: bool = False, lang: str = "en"
+) -> alt.Chart:
     base = alt.Chart(by_b.dropna(subset=[col])).encode(
-        x=alt.X("batch_size:Q", title="batch size", scale=alt.Scale(type="log", base=2))
+        x=alt.X(
+            "batch_size:Q", title=t("chart.batch_size", lang), scale=alt.Scale(type="log", base=2)
+        )
     )
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     line = base.mark_line(point=True).encode(
@@ -392,24 +416,32 @@ def _band(by_b: pd.DataFrame, col: str, title: str, log_y: bool = False) -> alt.
     return alt.layer(band, line)
 
 
-def final_metric_chart(by_b: pd.DataFrame, col: str = "final_val_loss") -> alt.Chart:
+def final_metric_chart(
+    by_b: pd.DataFrame, col: str = "final_val_loss", lang: str = "en"
+) -> alt.Chart:
     """A final loss or accuracy against batch size (log₂ x), min–max over repeats."""
-    return _band(by_b, col, col.replace("_", " "))
+    return _band(by_b, col, t(f"chart.axis.{col}", lang), lang=lang)
 
 
-def to_target_chart(by_b: pd.DataFrame, col: str = "steps_to_target") -> alt.Chart:
+def to_target_chart(
+    by_b: pd.DataFrame, col: str = "steps_to_target", lang: str = "en"
+) -> alt.Chart:
     """Steps (or seconds) to target vs B on log–log axes, with the perfect-scaling line.
 
     Perfect scaling: doubling B halves the steps, drawn through the smallest B that reached it.
     """
     reached = by_b.dropna(subset=[col])
-    measured = _band(by_b, col, col.replace("_", " "), log_y=True)
+    measured = _band(by_b, col, t(f"chart.axis.{col}", lang), log_y=True, lang=lang)
     if reached.empty:
         return measured
     first = reached.iloc[0]
     bs = by_b["batch_size"].to_numpy(dtype=np.float64)
     ref = pd.DataFrame(
-        {"batch_size": bs, col: first[col] * first["batch_size"] / bs, "line": "perfect scaling"}
+        {
+            "batch_size": bs,
+            col: first[col] * first["batch_size"] / bs,
+            "line": t("chart.perfect_scaling", lang),
+        }
     )
     ideal = (
         alt.Chart(ref)
@@ -419,43 +451,45 @@ def to_target_chart(by_b: pd.DataFrame, col: str = "steps_to_target") -> alt.Cha
     return alt.layer(ideal, measured)
 
 
-def throughput_chart(by_b: pd.DataFrame) -> alt.Chart:
+def throughput_chart(by_b: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """Samples per second against batch size (log–log)."""
-    return _band(by_b, "samples_per_second", "samples per second", log_y=True)
+    return _band(
+        by_b, "samples_per_second", t("chart.samples_per_second", lang), log_y=True, lang=lang
+    )
 
 
 # -- science charts ---------------------------------------------------------------------------
-def noise_scale_chart(per_step: pd.DataFrame, batch_size: int) -> alt.Chart:
+def noise_scale_chart(per_step: pd.DataFrame, batch_size: int, lang: str = "en") -> alt.Chart:
     """B_simple over training, with the batch size the user chose as a rule."""
     data = downsample(per_step[["step", "b_simple"]].dropna())
     line = (
         alt.Chart(data)
         .mark_line()
         .encode(
-            x=alt.X("step:Q", title="step"),
-            y=alt.Y(
-                "b_simple:Q", title="B_simple (gradient noise scale)", scale=alt.Scale(type="log")
-            ),
+            x=alt.X("step:Q", title=t("chart.step", lang)),
+            y=alt.Y("b_simple:Q", title=t("chart.b_simple", lang), scale=alt.Scale(type="log")),
             tooltip=["step:Q", "b_simple:Q"],
         )
     )
     rule = (
-        alt.Chart(pd.DataFrame({"b": [batch_size], "what": [f"your B = {batch_size}"]}))
+        alt.Chart(
+            pd.DataFrame({"b": [batch_size], "what": [t("chart.your_b", lang, b=batch_size)]})
+        )
         .mark_rule(color="#f58518", strokeDash=[4, 4])
         .encode(y="b:Q", tooltip=["what:N"])
     )
     return alt.layer(line, rule)
 
 
-def critical_batch_chart(points: pd.DataFrame, curve: pd.DataFrame) -> alt.Chart:
+def critical_batch_chart(points: pd.DataFrame, curve: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """Measured (samples, steps) to target per batch size and the fitted hyperbola."""
     scale = alt.Scale(type="log")
     fitted = (
         alt.Chart(curve)
         .mark_line(color="#999", strokeDash=[4, 4])
         .encode(
-            x=alt.X("samples:Q", title="samples to target (E)", scale=scale),
-            y=alt.Y("steps:Q", title="steps to target (S)", scale=scale),
+            x=alt.X("samples:Q", title=t("chart.samples_to_target", lang), scale=scale),
+            y=alt.Y("steps:Q", title=t("chart.steps_to_target", lang), scale=scale),
             tooltip=["batch_size:Q", "samples:Q", "steps:Q"],
         )
     )
@@ -465,23 +499,29 @@ def critical_batch_chart(points: pd.DataFrame, curve: pd.DataFrame) -> alt.Chart
         .encode(
             x="samples:Q",
             y="steps:Q",
-            color=alt.Color("batch_size:O", title="batch size"),
+            color=alt.Color("batch_size:O", title=t("chart.batch_size", lang)),
             tooltip=["batch_size:Q", "samples:Q", "steps:Q"],
         )
     )
     return alt.layer(fitted, measured)
 
 
-def device_throughput_chart(rows: pd.DataFrame) -> alt.Chart:
+def device_throughput_chart(rows: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """Samples/s against batch size on this device (log–log)."""
     data = rows.dropna(subset=["samples_per_second"])
     return (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("batch_size:Q", title="batch size", scale=alt.Scale(type="log", base=2)),
+            x=alt.X(
+                "batch_size:Q",
+                title=t("chart.batch_size", lang),
+                scale=alt.Scale(type="log", base=2),
+            ),
             y=alt.Y(
-                "samples_per_second:Q", title="samples per second", scale=alt.Scale(type="log")
+                "samples_per_second:Q",
+                title=t("chart.samples_per_second", lang),
+                scale=alt.Scale(type="log"),
             ),
             tooltip=["batch_size:Q", "samples_per_second:Q", "steps_per_second:Q"],
         )

@@ -208,7 +208,7 @@ def config_from_args(args: argparse.Namespace, **overrides):
         model=model,
         n=args.n,
         batch_size=getattr(args, "batch_size", 32),
-        epochs=getattr(args, "epochs", None) or 1,
+        epochs=1 if getattr(args, "epochs", None) is None else args.epochs,
         validation_split=args.validation_split,
         shuffle=args.shuffle,
         drop_remainder=args.drop_remainder,

@@ -229,13 +229,28 @@ class RunHandle:
         return None
 
 
-class WorkerPool:
-    """Process per run, with one warm spare so a Start does not wait for TensorFlow."""
+class PoolBusy(ValueError):
+    """Every training slot of the server is taken (demo mode's global limit)."""
 
-    def __init__(self) -> None:
+
+class WorkerPool:
+    """Process per run, with one warm spare so a Start does not wait for TensorFlow.
+
+    `max_concurrent` bounds the workers busy at once over every session of this server.
+    """
+
+    def __init__(self, max_concurrent: int | None = None) -> None:
         self._ctx = mp.get_context("spawn")
         self._lock = threading.Lock()
         self._spare: _Worker | None = None
+        self._busy: list[_Worker] = []
+        self.max_concurrent = max_concurrent
+
+    def busy(self) -> int:
+        """Workers running a job now."""
+        with self._lock:
+            self._busy = [w for w in self._busy if w.process.is_alive()]
+            return len(self._busy)
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
@@ -260,11 +275,23 @@ class WorkerPool:
         with self._lock:
             return self._spare is not None and self._spare.conn.poll()
 
+    def check_slot(self) -> None:
+        """Raise PoolBusy when no more work may start now (demo mode's global limit)."""
+        if self.max_concurrent is not None and self.busy() >= self.max_concurrent:
+            raise PoolBusy(
+                f"all {self.max_concurrent} training slots of this shared demo are busy: press "
+                "Start again in a minute, when a run has finished."
+            )
+
     def _take(self) -> _Worker:
+        self.check_slot()
         with self._lock:
             worker = self._spare if self._spare and self._spare.process.is_alive() else None
             self._spare = None
-        return worker or self._spawn()
+        worker = worker or self._spawn()
+        with self._lock:
+            self._busy.append(worker)
+        return worker
 
     def submit(
         self, prepared: Prepared, db_path: str, run_id: str, csv_bytes: bytes | None = None
@@ -302,3 +329,19 @@ class WorkerPool:
                     self._spare.conn.send(None)
                 self._spare.process.join(5)
                 self._spare = None
+
+
+_SHARED: WorkerPool | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_pool() -> WorkerPool:
+    """The server's one pool (every page and session), with demo mode's global limit."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            from core import demo
+
+            limits = demo.limits()
+            _SHARED = WorkerPool(limits.max_concurrent if limits else None)
+        return _SHARED

@@ -8,6 +8,9 @@ from __future__ import annotations
 EN: dict[str, str] = {
     # app / navigation
     "app.title": "Batch Lab",
+    "app.language": "Language",
+    "app.copy_link": "Link to this page as it is now (copy it to share)",
+    "app.url_ignored": "Ignored in the link, defaults used instead: {notes}.",
     "app.tagline": "See, and measure, what batch size, epochs and dataset size do to training.",
     "nav.schedule": "Schedule",
     "nav.train": "Train",
@@ -179,13 +182,13 @@ EN: dict[str, str] = {
         "B_simple = tr(Σ) / |G|²: how noisy one example's gradient is relative to the true "
         "gradient. It is estimated while training from squared gradient norms at two batch "
         "sizes (B/m micro-batches and the full batch B), with |G|² and tr(Σ) smoothed "
-        "separately. Batches much smaller than B_noise waste the parallelism of a step; much "
-        "larger ones waste samples."
+        "separately. B_simple approximates the noise scale B_noise: batches much smaller than it "
+        "waste the parallelism of a step; much larger ones waste samples."
     ),
     "science.micro": "Micro-batches per batch (B_small = B / m)",
     "science.measure": "Measure the noise scale",
     "science.measuring": "Training and measuring in a worker process…",
-    "science.noise.result": "B_simple ≈ {b:.0f} at the end (|G|² = {g2:.3g}, tr Σ = {tr:.3g}).",
+    "science.noise.result": "B_simple ≈ {b:.0f} at the end (|G|² = {g2:.3g}, tr(Σ) = {tr:.3g}).",
     "science.crit": "Steps–samples trade-off and the critical batch size",
     "science.crit.intro": (
         "From a Compare sweep: steps S and samples E to a target follow "
@@ -227,30 +230,119 @@ EN: dict[str, str] = {
         "*Revisiting Small Batch Training*); large batches can reach sharp minima (Keskar et al. "
         "2016); much of the gap comes from making fewer updates, and training longer closes it "
         "(Hoffer et al. 2017, *Train longer, generalize better*).\n"
-        "- **Gradient noise falls as 1/B**: the variance of a mini-batch gradient is tr(Σ)/B, so "
-        "its standard deviation falls as 1/√B (McCandlish et al. 2018)."
+        "- **Gradient noise variance falls as 1/B**: the variance of a mini-batch gradient is "
+        "tr(Σ)/B, so its standard deviation falls as 1/√B (McCandlish et al. 2018)."
     ),
     # runs page
-    "runs.title": "Runs: every training, kept",
+    "runs.title": "Runs: every training run, kept",
     "runs.empty": "No runs yet: train one on the Train page or with `python -m core train`.",
     "runs.select": "Open runs (choose one, or several to overlay)",
     "runs.delete": "Delete selected runs",
     "runs.deleted": "Deleted {count} run(s).",
     "runs.export_csv": "Export steps (CSV)",
     "runs.export_json": "Export runs (JSON)",
+    "runs.export_tensorboard": "Export TensorBoard logs (zip)",
+    "runs.export_tensorboard.help": "Unzip, then run: tensorboard --logdir batchlab_logs",
+    "runs.keras_script": "A standalone Keras script that reproduces this run",
+    "runs.keras_script.download": "Download the script",
     "runs.cli": "Repeat from the command line",
     "runs.sweeps": "Sweeps",
+    "runs.steps": "Steps",
+    "runs.test_loss": "Test loss",
+    "runs.test_accuracy": "Test accuracy",
+    "status.starting": "starting",
+    "status.running": "running",
+    "status.completed": "completed",
+    "status.stopped": "stopped",
+    "status.diverged": "diverged",
+    "status.interrupted": "interrupted",
+    "status.failed": "failed",
     "runs.open_sweep": "Open in Compare",
     "runs.store": "Run store: `{path}` (set BATCHLAB_DB to use another file)",
-    # table columns and chart titles
-    "col.epoch": "epoch",
-    "col.step": "iteration",
-    "col.batch": "batch",
+    # chart titles, axes and legend labels
+    "chart.global_step": "iteration (global step)",
+    "chart.epoch": "epoch",
+    "chart.batch": "batch",
+    "chart.sample_index": "training sample index",
+    "chart.samples": "samples",
+    "chart.step_loss": "training loss (per step)",
+    "chart.split": "split",
+    "chart.samples_in_batch": "samples in the batch",
+    "chart.class": "class",
+    "chart.batch_size": "batch size",
+    "chart.step": "step",
+    "chart.b_simple": "B_simple (gradient noise scale)",
+    "chart.samples_to_target": "samples to target (E)",
+    "chart.steps_to_target": "steps to target (S)",
+    "chart.samples_per_second": "samples per second",
+    "chart.iteration_in_epoch": "iteration in epoch {epoch}",
+    "chart.global_step_in_epoch": "iteration (global step) in epoch {epoch}",
+    "chart.train_loss_smoothed": "training loss (smoothed)",
+    "chart.train_loss": "training loss",
+    "chart.axis.step": "step",
+    "chart.axis.samples_seen": "samples seen",
+    "chart.axis.seconds": "seconds",
+    "chart.axis.epoch": "epoch",
+    "chart.axis.run": "run",
+    "chart.metric.loss": "loss",
+    "chart.metric.accuracy": "accuracy",
+    "chart.axis.final_val_loss": "final validation loss",
+    "chart.axis.final_val_accuracy": "final validation accuracy",
+    "chart.axis.final_train_loss": "final training loss",
+    "chart.axis.steps_to_target": "steps to target",
+    "chart.axis.seconds_to_target": "seconds to target",
+    "chart.full_batch": "full batch",
+    "chart.partial_batch": "partial batch",
+    "chart.train": "train",
+    "chart.validation": "validation",
+    "chart.test": "test",
+    "chart.perfect_scaling": "perfect scaling",
+    "chart.your_b": "your B = {b}",
+    # table columns (English headers are the data names, as in the CSV/JSON exports)
+    "col.run_id": "run_id",
+    "col.created": "created",
+    "col.status": "status",
+    "col.dataset": "dataset",
+    "col.model": "model",
+    "col.n": "n",
+    "col.batch_size": "batch_size",
+    "col.epochs": "epochs",
+    "col.optimizer": "optimizer",
+    "col.lr": "lr",
+    "col.steps": "steps",
+    "col.test_loss": "test_loss",
+    "col.test_accuracy": "test_accuracy",
+    "col.steps_per_second": "steps_per_second",
+    "col.sweep_id": "sweep_id",
+    "col.iteration": "iteration",
+    "col.step": "step",
     "col.size": "size",
-    "col.indices": "training-sample indices",
+    "col.indices": "indices",
+    "col.epoch": "epoch",
+    "col.seed": "seed",
+    "col.epochs_run": "epochs_run",
+    "col.seconds": "seconds",
+    "col.final_train_loss": "final_train_loss",
+    "col.final_val_loss": "final_val_loss",
+    "col.final_val_accuracy": "final_val_accuracy",
+    "col.samples_per_second": "samples_per_second",
+    "col.steps_to_target": "steps_to_target",
+    "col.samples_to_target": "samples_to_target",
+    "col.seconds_to_target": "seconds_to_target",
+    "col.epochs_to_target": "epochs_to_target",
+    "col.predicted_steps": "predicted_steps",
+    "col.predicted_samples": "predicted_samples",
+    "col.predicted_seconds": "predicted_seconds",
 }
 
-LANGS: dict[str, dict[str, str]] = {"en": EN}
+
+def _tables() -> dict[str, dict[str, str]]:
+    from core.text_zh import ZH
+
+    return {"en": EN, "zh": ZH}
+
+
+LANGS: dict[str, dict[str, str]] = _tables()
 
 
 def t(key: str, lang: str = "en", **fields: object) -> str:
@@ -258,3 +350,18 @@ def t(key: str, lang: str = "en", **fields: object) -> str:
     table = LANGS.get(lang, EN)
     text = table.get(key) or EN[key]
     return text.format(**fields) if fields else text
+
+
+def columns(frame, lang: str = "en"):
+    """A copy of a DataFrame with its column headers in `lang`."""
+    table = LANGS.get(lang, EN)
+    return frame.rename(columns=lambda c: table.get(f"col.{c}", c))
+
+
+def translator(lang: str):
+    """`t` bound to one language: pages call `t = translator(lang)` once."""
+
+    def bound(key: str, **fields: object) -> str:
+        return t(key, lang, **fields)
+
+    return bound

@@ -5,13 +5,16 @@ import time
 
 import streamlit as st
 
-from core import charts, report, sweep
+from core import charts, demo, export, report, sweep
 from core.datasets import DATASETS
 from core.engine import TrainConfig
 from core.models import MODELS, OPTIMIZERS
-from core.runner import WorkerPool
+from core.runner import PoolBusy, shared_pool
 from core.store import RunStore, StoreError
-from core.text import t
+from core.text import columns, translator
+
+lang = st.session_state.get("lang", "en")
+t = translator(lang)
 
 POLL_SECONDS = 0.5
 DEFAULTS = {
@@ -37,11 +40,6 @@ for key, value in DEFAULTS.items():
 ss = st.session_state
 
 
-@st.cache_resource
-def worker_pool() -> WorkerPool:
-    return WorkerPool()
-
-
 @st.cache_data(max_entries=16, show_spinner=False)
 def planned(spec: sweep.SweepSpec) -> list[TrainConfig]:
     from core.datasets import load
@@ -54,7 +52,7 @@ def planned(spec: sweep.SweepSpec) -> list[TrainConfig]:
 
 
 st.title(t("compare.title"))
-pool = worker_pool()
+pool = shared_pool()
 pool.warm()
 
 c = st.columns(4)
@@ -116,6 +114,8 @@ try:
         base_batch_size=int(ss["compare.base_batch_size"]),
     )
     configs = planned(spec)
+    if demo.enabled():
+        demo.check_sweep(configs)
 except ValueError as exc:
     st.error(t("train.fix", message=exc))
     st.stop()
@@ -136,7 +136,11 @@ running = handle is not None and handle.alive()
 b = st.columns([1, 1, 4])
 if b[0].button(t("compare.start"), type="primary", disabled=running, key="compare.start"):
     sweep_id = sweep.new_sweep_id()
-    ss["compare.handle"] = pool.submit_sweep(configs, str(store.path), sweep_id)
+    try:
+        ss["compare.handle"] = pool.submit_sweep(configs, str(store.path), sweep_id)
+    except PoolBusy as exc:
+        st.warning(str(exc))
+        st.stop()
     ss["compare.sweep_id"] = sweep_id
     ss["compare.expected"] = len(configs)
     ss["compare.started"] = time.time()
@@ -189,37 +193,56 @@ def results() -> None:
 
     st.subheader(t("compare.curves"))
     c = st.columns([3, 1, 1])
-    x = c[0].radio(t("compare.x"), list(charts.COMPARE_X), horizontal=True, key="compare.x")
+    x = c[0].radio(
+        t("compare.x"),
+        list(charts.COMPARE_X),
+        horizontal=True,
+        key="compare.x",
+        format_func=lambda c: t(f"chart.axis.{charts.COMPARE_X[c]}"),
+    )
     log_x = c[1].checkbox(t("compare.log_x"), key="compare.log_x")
     log_y = c[2].checkbox(t("compare.log_y"), key="compare.log_y")
     step_curves, epoch_curves = sweep.curves(store, sweep_id)
     data = epoch_curves if x == "epoch" else step_curves
     if not data.empty:
-        st.altair_chart(charts.sweep_curves_chart(data, x, log_x, log_y), width="stretch")
+        st.altair_chart(
+            charts.sweep_curves_chart(data, x, log_x, log_y, lang=lang), width="stretch"
+        )
 
     st.subheader(t("compare.finals"))
     if by_b["final_val_loss"].notna().any():
         c = st.columns(2)
-        c[0].altair_chart(charts.final_metric_chart(by_b, "final_val_loss"), width="stretch")
+        c[0].altair_chart(
+            charts.final_metric_chart(by_b, "final_val_loss", lang=lang), width="stretch"
+        )
         if by_b["final_val_accuracy"].notna().any():
             c[1].altair_chart(
-                charts.final_metric_chart(by_b, "final_val_accuracy"), width="stretch"
+                charts.final_metric_chart(by_b, "final_val_accuracy", lang=lang), width="stretch"
             )
     else:
         st.caption(t("compare.no_val"))
-        st.altair_chart(charts.final_metric_chart(by_b, "final_train_loss"), width="stretch")
+        st.altair_chart(
+            charts.final_metric_chart(by_b, "final_train_loss", lang=lang), width="stretch"
+        )
 
     st.subheader(t("compare.to_target"))
     c = st.columns(2)
-    c[0].altair_chart(charts.to_target_chart(by_b, "steps_to_target"), width="stretch")
-    c[1].altair_chart(charts.to_target_chart(by_b, "seconds_to_target"), width="stretch")
+    c[0].altair_chart(charts.to_target_chart(by_b, "steps_to_target", lang=lang), width="stretch")
+    c[1].altair_chart(charts.to_target_chart(by_b, "seconds_to_target", lang=lang), width="stretch")
     st.subheader(t("compare.throughput"))
-    st.altair_chart(charts.throughput_chart(by_b), width="stretch")
+    st.altair_chart(charts.throughput_chart(by_b, lang=lang), width="stretch")
 
     st.subheader(t("compare.table"))
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(columns(table, lang), hide_index=True, width="stretch")
     run_ids = table["run_id"].tolist()
-    c = st.columns(2)
+    c = st.columns(3)
+    c[2].download_button(
+        t("runs.export_tensorboard"),
+        export.tensorboard_zip(store, run_ids),
+        file_name=f"{sweep_id}_tensorboard.zip",
+        mime="application/zip",
+        help=t("runs.export_tensorboard.help"),
+    )
     c[0].download_button(
         t("runs.export_csv"),
         report.export_csv(store, run_ids),

@@ -3,9 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from core import charts, report
+from core import charts, export, report
 from core.store import RunStore, StoreError
-from core.text import t
+from core.text import columns, translator
+
+lang = st.session_state.get("lang", "en")
+t = translator(lang)
 
 st.title(t("runs.title"))
 try:
@@ -20,7 +23,7 @@ if not runs:
     st.stop()
 
 table = report.runs_table(runs)
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(columns(table, lang), hide_index=True, width="stretch")
 
 sweeps = store.sweeps()
 if sweeps:
@@ -63,17 +66,17 @@ if len(chosen) == 1:
     run = store.get_run(chosen[0])
     test = run.get("test_metrics") or {}
     m = st.columns(4)
-    m[0].metric(t("train.status"), run["status"])
-    m[1].metric("steps", f"{run['steps_done']:,} / {run['total_steps']:,}")
-    m[2].metric("test loss", f"{test['loss']:.4f}" if "loss" in test else "—")
-    m[3].metric("test accuracy", f"{test['accuracy']:.3f}" if "accuracy" in test else "—")
+    m[0].metric(t("train.status"), t(f"status.{run['status']}"))
+    m[1].metric(t("runs.steps"), f"{run['steps_done']:,} / {run['total_steps']:,}")
+    m[2].metric(t("runs.test_loss"), f"{test['loss']:.4f}" if "loss" in test else "—")
+    m[3].metric(t("runs.test_accuracy"), f"{test['accuracy']:.3f}" if "accuracy" in test else "—")
     if run.get("message"):
         st.caption(run["message"])
     if not steps.empty:
         left, right = st.columns(2)
-        left.altair_chart(charts.step_loss_chart(steps), width="stretch")
+        left.altair_chart(charts.step_loss_chart(steps, lang=lang), width="stretch")
         if not epochs.empty:
-            right.altair_chart(charts.epoch_chart(epochs, "loss"), width="stretch")
+            right.altair_chart(charts.epoch_chart(epochs, "loss", lang=lang), width="stretch")
         if steps["class_counts"].notna().any():
             st.subheader(t("train.composition"))
             e = st.number_input(
@@ -83,16 +86,31 @@ if len(chosen) == 1:
                 step=1,
                 key="runs.epoch",
             )
-            st.altair_chart(charts.composition_chart(steps, int(e)), width="stretch")
+            st.altair_chart(charts.composition_chart(steps, int(e), lang=lang), width="stretch")
     st.subheader(t("runs.cli"))
     st.code(report.cli_command(run["config"]), language="bash")
+    with st.expander(t("runs.keras_script")):
+        script = export.keras_script(run["config"])
+        st.code(script, language="python")
+        st.download_button(
+            t("runs.keras_script.download"),
+            script,
+            file_name=f"batchlab_{run['run_id']}.py",
+            mime="text/x-python",
+        )
 elif not steps.empty:
-    x = st.radio("x axis", ["step", "samples_seen", "seconds"], horizontal=True, key="runs.x")
-    st.altair_chart(charts.step_loss_chart(steps, color="run", x=x), width="stretch")
+    x = st.radio(
+        t("compare.x"),
+        ["step", "samples_seen", "seconds"],
+        horizontal=True,
+        key="runs.x",
+        format_func=lambda c: t(f"chart.axis.{c}"),
+    )
+    st.altair_chart(charts.step_loss_chart(steps, color="run", x=x, lang=lang), width="stretch")
     if not epochs.empty:
-        st.altair_chart(charts.epoch_chart(epochs, "loss", color="run"), width="stretch")
+        st.altair_chart(charts.epoch_chart(epochs, "loss", color="run", lang=lang), width="stretch")
 
-c = st.columns(3)
+c = st.columns(4)
 c[0].download_button(
     t("runs.export_csv"),
     report.export_csv(store, chosen),
@@ -105,7 +123,14 @@ c[1].download_button(
     file_name="batchlab_runs.json",
     mime="application/json",
 )
-if c[2].button(t("runs.delete"), key="runs.delete"):
+c[2].download_button(
+    t("runs.export_tensorboard"),
+    export.tensorboard_zip(store, chosen),
+    file_name="batchlab_tensorboard.zip",
+    mime="application/zip",
+    help=t("runs.export_tensorboard.help"),
+)
+if c[3].button(t("runs.delete"), key="runs.delete"):
     for run_id in chosen:
         store.delete_run(run_id)
     st.session_state.pop("runs.chosen", None)

@@ -4,7 +4,10 @@ import streamlit as st
 
 from core import charts, codegen
 from core.schedule import SHUFFLE_MODES, Schedule, ScheduleSpec
-from core.text import t
+from core.text import columns, translator
+
+lang = st.session_state.get("lang", "en")
+t = translator(lang)
 
 PRESETS = {
     "schedule.preset.tutorial": dict(n=1000, batch_size=100, epochs=10),
@@ -124,11 +127,11 @@ except ValueError as exc:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _membership(spec: ScheduleSpec, epoch: int):
+def _membership(spec: ScheduleSpec, epoch: int, lang: str):
     s = Schedule(spec)
     if s.samples_per_epoch <= charts.MAX_HEATMAP_CELLS:
-        return charts.membership_chart(s, charts.membership_epochs(s, epoch)), False
-    return charts.membership_density_chart(s, epoch), True
+        return charts.membership_chart(s, charts.membership_epochs(s, epoch), lang=lang), False
+    return charts.membership_density_chart(s, epoch, lang=lang), True
 
 
 s = schedule
@@ -170,7 +173,7 @@ elif s.partial_batch_size:
     st.info(t("schedule.partial_note", partial=s.partial_batch_size, batch_size=s.batch_size))
 
 st.subheader(t("schedule.timeline"))
-st.altair_chart(charts.timeline_chart(s), width="stretch")
+st.altair_chart(charts.timeline_chart(s, lang=lang), width="stretch")
 
 st.subheader(t("schedule.membership"))
 epoch = st.number_input(
@@ -181,13 +184,13 @@ epoch = st.number_input(
     step=1,
     key="membership_epoch",
 )
-chart, aggregated = _membership(spec, int(epoch))
+chart, aggregated = _membership(spec, int(epoch), lang)
 if aggregated:
     st.caption(t("schedule.membership.aggregated"))
 st.altair_chart(chart, width="stretch")
 
 st.subheader(t("schedule.table"))
-st.dataframe(charts.batches_table(s), hide_index=True, width="stretch")
+st.dataframe(columns(charts.batches_table(s), lang), hide_index=True, width="stretch")
 
 st.subheader(t("schedule.code"))
 tabs = st.tabs(["Keras fit", "tf.data", "PyTorch DataLoader"])

@@ -1,17 +1,19 @@
 """Science: noise scale, critical batch size, device throughput, myths and facts."""
 
-import time
 
 import pandas as pd
 import streamlit as st
 
-from core import charts, science, sweep
+from core import charts, demo, science, sweep
 from core.datasets import DATASETS
 from core.engine import TrainConfig, prepare
 from core.models import MODELS
-from core.runner import WorkerPool
+from core.runner import PoolBusy, shared_pool
 from core.store import RunStore, StoreError
-from core.text import t
+from core.text import columns, translator
+
+lang = st.session_state.get("lang", "en")
+t = translator(lang)
 
 POLL_SECONDS = 0.5
 DEFAULTS = {
@@ -29,11 +31,6 @@ for key, value in DEFAULTS.items():
 ss = st.session_state
 
 
-@st.cache_resource
-def worker_pool() -> WorkerPool:
-    return WorkerPool()
-
-
 def task_result(key: str):
     """The finished result of the task stored under `key`, or None while it runs."""
     handle = ss.get(key)
@@ -47,7 +44,7 @@ def task_result(key: str):
 
 
 st.title(t("science.title"))
-pool = worker_pool()
+pool = shared_pool()
 pool.warm()
 
 c = st.columns(4)
@@ -65,6 +62,8 @@ config = TrainConfig(
 )
 try:
     prepared = prepare(config)
+    if demo.enabled():
+        demo.check_train(prepared)
 except ValueError as exc:
     st.error(t("train.fix", message=exc))
     st.stop()
@@ -110,9 +109,14 @@ if c[1].button(t("science.measure"), disabled="science.noise" in ss, key="scienc
             )
         )
     else:
-        ss["science.noise"] = pool.submit_task("noise_scale", config=config.to_dict(), micro=micro)
-        ss["science.noise.started"] = time.time()
-        st.rerun()
+        try:
+            ss["science.noise"] = pool.submit_task(
+                "noise_scale", config=config.to_dict(), micro=micro
+            )
+        except PoolBusy as exc:
+            st.warning(str(exc))
+        else:
+            st.rerun()
 noise, error = outcome("science.noise")
 if error:
     st.error(error)
@@ -128,7 +132,9 @@ elif noise:
     st.info(science.noise_scale_reading(noise["b_simple"], noise["batch_size"]))
     per_step = pd.DataFrame(noise["per_step"])
     if not per_step.empty:
-        st.altair_chart(charts.noise_scale_chart(per_step, noise["batch_size"]), width="stretch")
+        st.altair_chart(
+            charts.noise_scale_chart(per_step, noise["batch_size"], lang=lang), width="stretch"
+        )
 
 # -- critical batch -----------------------------------------------------------------------
 st.header(t("science.crit"))
@@ -182,7 +188,7 @@ else:
         curve = science.hyperbola(
             fit, points["batch_size"].min() / 4, points["batch_size"].max() * 4
         )
-        st.altair_chart(charts.critical_batch_chart(points, curve), width="stretch")
+        st.altair_chart(charts.critical_batch_chart(points, curve, lang=lang), width="stretch")
         if noise:
             st.caption(t("science.crit.vs_noise", b=noise["b_simple"], c=fit.b_crit))
 
@@ -198,17 +204,22 @@ if c[1].button(
         b
         for b in science.powers_of_two(int(ss["science.cap"]))
         if b <= prepared.schedule.train_samples
+        and (not demo.enabled() or b <= demo.limits().max_throughput_batch)
     ]
-    ss["science.rates"] = pool.submit_task(
-        "throughput", config=config.to_dict(), batch_sizes=sizes, seconds=0.5
-    )
-    st.rerun()
+    try:
+        ss["science.rates"] = pool.submit_task(
+            "throughput", config=config.to_dict(), batch_sizes=sizes, seconds=0.5
+        )
+    except PoolBusy as exc:
+        st.warning(str(exc))
+    else:
+        st.rerun()
 rates, error = outcome("science.rates")
 if error:
     st.error(error)
 elif rates:
     rows = rates["rows"]
-    st.altair_chart(charts.device_throughput_chart(pd.DataFrame(rows)), width="stretch")
+    st.altair_chart(charts.device_throughput_chart(pd.DataFrame(rows), lang=lang), width="stretch")
     knee = science.saturation(rows)
     if knee:
         st.info(t("science.throughput.saturates", b=knee))
@@ -225,7 +236,7 @@ elif rates:
                     steps=best["predicted_steps"],
                 )
             )
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(columns(table, lang), hide_index=True, width="stretch")
 
 st.header(t("science.myths"))
 st.markdown(t("science.myths.body"))

@@ -4,14 +4,17 @@ import math
 
 import streamlit as st
 
-from core import charts, report
+from core import charts, demo, report
 from core.datasets import CSV_MAX_BYTES, DATASETS, csv_columns
 from core.engine import ENGINES, MAX_EPOCHS, TrainConfig, prepare
 from core.models import MODELS, OPTIMIZERS
-from core.runner import WorkerPool, create_run
+from core.runner import PoolBusy, create_run, shared_pool
 from core.schedule import SHUFFLE_MODES
 from core.store import ACTIVE, RunStore, StoreError
-from core.text import t
+from core.text import translator
+
+lang = st.session_state.get("lang", "en")
+t = translator(lang)
 
 POLL_SECONDS = 0.25
 DEFAULTS = {
@@ -31,11 +34,6 @@ DEFAULTS = {
 }
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
-
-
-@st.cache_resource
-def worker_pool() -> WorkerPool:
-    return WorkerPool()
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -62,7 +60,7 @@ def on_dataset_change() -> None:
 
 
 st.title(t("train.title"))
-pool = worker_pool()
+pool = shared_pool()
 pool.warm()  # a worker process imports TensorFlow now, so Start does not wait for it
 
 c = st.columns(4)
@@ -100,6 +98,12 @@ if ss["train.dataset"] == "csv":
     if upload is not None:
         csv_bytes = upload.getvalue()
         try:
+            cap = demo.limits().max_upload_bytes if demo.enabled() else None
+            if cap is not None and len(csv_bytes) > cap:
+                raise ValueError(
+                    f"this demo takes CSV files up to {cap // 2**20} MB, got "
+                    f"{len(csv_bytes) / 2**20:.1f} MB: upload a smaller file."
+                )
             columns = csv_columns(csv_bytes)
         except ValueError as exc:
             st.error(t("train.fix", message=exc))
@@ -134,6 +138,8 @@ config = TrainConfig(
 )
 try:
     prepared = prepared_for(config, csv_bytes)
+    if demo.enabled():
+        demo.check_train(prepared)
 except ValueError as exc:
     st.error(t("train.fix", message=exc))
     st.stop()
@@ -155,7 +161,8 @@ if s.batch_size > s.train_samples:
 if data.note:
     st.caption(data.note)
 st.altair_chart(
-    charts.split_chart(s.train_samples, s.validation_samples, len(data.x_test)), width="stretch"
+    charts.split_chart(s.train_samples, s.validation_samples, len(data.x_test), lang=lang),
+    width="stretch",
 )
 
 try:
@@ -169,7 +176,11 @@ running = handle is not None and handle.alive()
 b = st.columns([1, 1, 4])
 if b[0].button(t("train.start"), type="primary", disabled=running, key="train.start"):
     try:
+        pool.check_slot()
         run_id = create_run(store, prepared)
+    except PoolBusy as exc:
+        st.warning(str(exc))
+        st.stop()
     except StoreError as exc:
         st.error(str(exc))
         st.stop()
@@ -207,7 +218,7 @@ def live() -> None:
     )
     st.progress(prog.fraction, text=label_text)
     m = st.columns(5)
-    m[0].metric(t("train.status"), run["status"])
+    m[0].metric(t("train.status"), t(f"status.{run['status']}"))
     m[1].metric(t("train.steps_per_second"), f"{prog.steps_per_second:,.0f}")
     m[2].metric(t("train.samples_per_second"), f"{prog.samples_per_second:,.0f}")
     eta = "—" if prog.eta_seconds is None or not active else f"{math.ceil(prog.eta_seconds)} s"
@@ -223,17 +234,19 @@ def live() -> None:
         st.info(t("train.stopped", steps=prog.steps_done))
     test = run.get("test_metrics") or {}
     if test:
-        parts = [f"loss {test['loss']:.4f}"]
+        parts = [f"{t('chart.metric.loss')} {test['loss']:.4f}"]
         if "accuracy" in test:
-            parts.append(f"accuracy {test['accuracy']:.3f}")
+            parts.append(f"{t('chart.metric.accuracy')} {test['accuracy']:.3f}")
         st.success(t("train.test", metrics=", ".join(parts)))
     if not steps.empty:
         left, right = st.columns(2)
-        left.altair_chart(charts.step_loss_chart(steps), width="stretch")
+        left.altair_chart(charts.step_loss_chart(steps, lang=lang), width="stretch")
         if not epochs.empty:
-            right.altair_chart(charts.epoch_chart(epochs, "loss"), width="stretch")
+            right.altair_chart(charts.epoch_chart(epochs, "loss", lang=lang), width="stretch")
             if epochs["train_accuracy"].notna().any():
-                right.altair_chart(charts.epoch_chart(epochs, "accuracy"), width="stretch")
+                right.altair_chart(
+                    charts.epoch_chart(epochs, "accuracy", lang=lang), width="stretch"
+                )
         if steps["class_counts"].notna().any():
             st.subheader(t("train.composition"))
             last_epoch = int(steps["epoch"].max())
@@ -251,7 +264,9 @@ def live() -> None:
             )
             shown = last_epoch if follow else min(int(chosen), last_epoch)
             names = (run.get("config") or {}).get("class_names") or data.class_names
-            st.altair_chart(charts.composition_chart(steps, shown, names), width="stretch")
+            st.altair_chart(
+                charts.composition_chart(steps, shown, names, lang=lang), width="stretch"
+            )
     if not active and running:
         st.rerun()  # the run ended: redraw the page once, with Start enabled again
 

@@ -1,0 +1,68 @@
+"""Demo mode (`BATCHLAB_DEMO=1`): caps that keep a shared 1 GB, shared-CPU host healthy.
+
+Pages call `check_train()` / `check_sweep()` before starting work; the worker pool enforces
+`max_concurrent` across all sessions of the server.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_n: int = 20_000
+    max_epochs: int = 50
+    max_steps: int = 20_000
+    max_sweep_runs: int = 6
+    max_upload_bytes: int = 2 * 1024 * 1024
+    max_concurrent: int = 2  # worker processes training at once, over all sessions
+    max_throughput_batch: int = 1024
+
+
+def enabled() -> bool:
+    return os.environ.get("BATCHLAB_DEMO", "").strip() in ("1", "true", "yes")
+
+
+def limits() -> Limits | None:
+    return Limits() if enabled() else None
+
+
+def check_train(prepared, limits: Limits | None = None) -> None:
+    """Raise ValueError (what to change) when a run is over the demo's caps."""
+    limits = limits or Limits()
+    s = prepared.schedule
+    if prepared.data.n > limits.max_n:
+        raise ValueError(
+            f"this demo trains on at most {limits.max_n:,} samples, got "
+            f"{prepared.data.n:,}: lower N (or run Batch Lab locally)."
+        )
+    if s.epochs > limits.max_epochs:
+        raise ValueError(
+            f"this demo runs at most {limits.max_epochs} epochs, got {s.epochs}: "
+            "lower the epochs (or run Batch Lab locally)."
+        )
+    if s.total_steps > limits.max_steps and not prepared.config.max_steps:
+        raise ValueError(
+            f"this demo runs at most {limits.max_steps:,} steps, got "
+            f"{s.total_steps:,}: raise the batch size or lower N or the epochs."
+        )
+
+
+def check_sweep(configs, limits: Limits | None = None) -> None:
+    limits = limits or Limits()
+    if len(configs) > limits.max_sweep_runs:
+        raise ValueError(
+            f"this demo runs at most {limits.max_sweep_runs} runs per sweep, got "
+            f"{len(configs)}: use fewer batch sizes or repeats."
+        )
+    for cfg in configs:
+        if cfg.max_seconds is not None and cfg.max_seconds > 30:
+            raise ValueError("this demo runs at most 30 seconds per run: lower T.")
+        if cfg.max_steps is not None and cfg.max_steps > limits.max_steps:
+            raise ValueError(
+                f"this demo runs at most {limits.max_steps:,} steps per run: lower the budget."
+            )
+        if cfg.max_steps is None and cfg.max_seconds is None and cfg.epochs > limits.max_epochs:
+            raise ValueError(f"this demo runs at most {limits.max_epochs} epochs: lower E.")

@@ -1,0 +1,325 @@
+"""Simplified Chinese UI strings: the same keys as `core.text.EN`, translated.
+
+Placeholders (`{field}`), Markdown and code identifiers are kept exactly as in English.
+"""
+
+from __future__ import annotations
+
+ZH: dict[str, str] = {
+    # app / navigation
+    "app.title": "Batch Lab",
+    "app.tagline": "直观看到并实际测量：批大小、轮次 (epoch) 和数据集大小如何影响训练。",
+    "app.language": "语言",
+    "app.copy_link": "指向本页当前状态的链接（复制即可分享）",
+    "app.url_ignored": "链接中的以下内容已忽略，改用默认值：{notes}。",
+    "nav.schedule": "训练计划",
+    "nav.train": "训练",
+    "nav.runs": "运行记录",
+    "nav.compare": "对比",
+    "nav.science": "研究",
+    "sidebar.about": (
+        "一个**轮次** (epoch) 是把训练样本完整过一遍；一次**迭代** (iteration，即一步) 是"
+        "优化器在一个批次上做的一次更新。"
+    ),
+    # schedule page
+    "schedule.title": "N、批大小和轮次如何换算成迭代次数",
+    "schedule.preset": "示例",
+    "schedule.preset.custom": "自定义",
+    "schedule.preset.tutorial": "1000 个样本，批大小 100，10 个轮次",
+    "schedule.preset.linear": "y = 2x：10 个数据点，批大小 3",
+    "schedule.preset.mnist": "MNIST：60000 个样本，批大小 64，5 个轮次",
+    "schedule.preset.full": "全批量（1000 个样本）",
+    "schedule.preset.sgd": "SGD（批大小 1，100 个样本）",
+    "schedule.n": "数据集大小 N（样本数）",
+    "schedule.batch_size": "批大小 (batch size) B",
+    "schedule.batch_size_log": "批大小（log₂ 滑块）",
+    "schedule.epochs": "轮次 (epoch) E",
+    "schedule.shuffle": "打乱方式",
+    "schedule.shuffle.none": "不打乱（顺序不变）",
+    "schedule.shuffle.epoch": "每轮打乱（shuffle=True）",
+    "schedule.shuffle.batch": "批内打乱（shuffle='batch'）",
+    "schedule.shuffle.help": (
+        "不打乱：每个轮次的顺序都相同。每轮打乱：每个轮次重新随机排列一次（Keras "
+        "shuffle=True，PyTorch shuffle=True）。批内打乱：批次边界固定，只在每个批次内部"
+        "打乱顺序（Keras shuffle='batch'）。"
+    ),
+    "schedule.drop_remainder": "drop_remainder",
+    "schedule.drop_remainder.help": (
+        "每个轮次丢弃最后一个不完整的批次：tf.data batch(drop_remainder=True)，PyTorch "
+        "DataLoader(drop_last=True)。Keras 对数组调用 fit 时总是保留它。"
+    ),
+    "schedule.validation_split": "验证集比例",
+    "schedule.seed": "随机种子",
+    "metric.steps_per_epoch": "每轮迭代次数",
+    "metric.total_steps": "总迭代次数",
+    "metric.last_batch": "最后一批大小",
+    "metric.dropped": "每轮丢弃",
+    "metric.train": "训练样本数",
+    "metric.validation": "验证样本数",
+    "metric.samples_seen": "累计处理样本数",
+    "schedule.formula.ceil": (
+        "每轮迭代次数 = ⌈{train} / {batch_size}⌉ = **{steps}**；"
+        "总计 = {steps} × {epochs} 个轮次 = **{total}** 次迭代"
+    ),
+    "schedule.formula.floor": (
+        "每轮迭代次数 = ⌊{train} / {batch_size}⌋ = **{steps}**（drop_remainder 每个轮次丢弃 "
+        "{dropped} 个样本）；总计 = {steps} × {epochs} 个轮次 = **{total}** 次迭代"
+    ),
+    "schedule.formula.split": (
+        "训练样本数 = ⌊{n} × (1 − {split})⌋ = {train}；最后 {val} 个样本作为验证集，在打乱之前划出"
+    ),
+    "schedule.partial_note": (
+        "每个轮次的最后一个批次只有 {partial} 个样本，而不是 {batch_size} 个。"
+    ),
+    "schedule.bigger_than_train": (
+        "B = {batch_size} 大于训练样本数 {train}：每个轮次只有一个包含 {train} 个样本的不完整批次。"
+    ),
+    "schedule.timeline": "时间线：各轮次中的迭代",
+    "schedule.membership": "每个样本落在哪个批次",
+    "schedule.membership.epoch": "显示的轮次（从 0 开始）",
+    "schedule.membership.aggregated": (
+        "N 太大，无法为每个样本画一个格子；改为显示每个批次在该轮次顺序中所占的位置范围。"
+    ),
+    "schedule.table": "前几个轮次的批次",
+    "schedule.code": "用代码实现同样的设置",
+    "schedule.misconceptions": "常见误区",
+    "schedule.misconceptions.body": (
+        "- Keras 的默认 `batch_size` 是 **32**（`fit(batch_size=None)` 即 32），不是 200。\n"
+        "- `model.compile()` **不**接受批大小：批大小在 `fit()`、"
+        "`tf.data.Dataset.batch()` 或 PyTorch 的 `DataLoader` 中设置。\n"
+        "- `validation_split` 取的是数组中**最后**的样本，而且是在打乱**之前**取：如果数据按"
+        "类别排好序，验证集里可能只有一个类别。\n"
+        "- 一个**轮次** (epoch) 是把训练样本完整过一遍；一次**迭代** (iteration) 是优化器在"
+        "一个批次上走的一步。每轮迭代次数 = ⌈N_train / B⌉：最后一个批次可能更小。"
+    ),
+    "schedule.error": "请修正此输入：{message}",
+    # train page
+    "train.title": "训练：看一个真实的 Keras 模型如何一批一批地学习",
+    "train.dataset": "数据集",
+    "train.model": "模型",
+    "train.n": "样本数 N（0 = 全部）",
+    "train.n.help": "取数据集的前 N 个样本；验证集也从这些样本中划出。",
+    "train.optimizer": "优化器",
+    "train.lr": "学习率",
+    "train.engine": "训练引擎",
+    "train.engine.help": (
+        "fused：把多步训练合并成一次编译后的调用（速度快）。keras-fit：在相同批次上使用标准的 "
+        "model.fit，用于对照。"
+    ),
+    "train.csv": "CSV 文件",
+    "train.csv.help": "数值特征列加一个标签列；最大 {mb} MB。",
+    "train.csv.needed": "上传一个 CSV 文件以用它训练。",
+    "train.label": "标签列",
+    "train.task": "任务类型",
+    "train.fix": "请修正此输入：{message}",
+    "train.epochs_cap": "这里的轮次上限为 {cap}：请减少轮次。",
+    "train.iterations": (
+        "**每轮 {spe} 次迭代 × {epochs} 个轮次 = {total} 步**"
+        "（每轮 ⌈{train} 个训练样本 / 批大小 {batch_size}⌉）"
+    ),
+    "train.start": "开始训练",
+    "train.stop": "停止",
+    "train.loading_tf": "正在工作进程中加载 TensorFlow…",
+    "train.idle": "点击“开始训练”：图表会随着模型训练逐步绘出。",
+    "train.run_gone": "该运行已不在运行记录库中。",
+    "train.progress": "第 {done} / {total} 步 · 第 {epoch} / {epochs} 轮",
+    "train.status": "状态",
+    "train.steps_per_second": "步/秒",
+    "train.samples_per_second": "样本/秒",
+    "train.eta": "预计剩余",
+    "train.device": "设备",
+    "train.diverged": "训练发散：{message}",
+    "train.failed": "运行失败：{message}",
+    "train.stopped": "已在 {steps} 步后停止；目前已训练的结果都会保留。",
+    "train.test": "测试集：{metrics}",
+    "train.composition": "每个批次包含什么（实际送入的各批次中每个类别的样本数）",
+    "train.composition.latest": "最新轮次",
+    "train.composition.epoch": "轮次（从 0 开始）",
+    # compare page
+    "compare.title": "对比：该用多大的批大小？",
+    "compare.batch_sizes": "批大小列表（英文逗号分隔；'full' = 整个训练集）",
+    "compare.repeats": "每个批大小的重复次数（不同随机种子）",
+    "compare.budget": "相同预算",
+    "compare.budget.epochs": "轮次（每个批大小都把数据过 E 遍）",
+    "compare.budget.steps": "步数（每个批大小都做 S 步优化器更新）",
+    "compare.budget.samples": "样本数（每个批大小都处理 M 个样本）",
+    "compare.budget.time": "实际耗时（每次运行 T 秒）",
+    "compare.budget_value.epochs": "轮次 E",
+    "compare.budget_value.steps": "步数 S",
+    "compare.budget_value.samples": "样本数 M",
+    "compare.budget_value.time": "每次运行秒数 T",
+    "compare.lr_scaling": "学习率缩放",
+    "compare.lr_scaling.help": (
+        "none：所有批大小都使用基准 lr。linear：lr·B/B0（Goyal et al. 2017）。sqrt：lr·√(B/B0)。"
+    ),
+    "compare.base_batch_size": "基准批大小 B0",
+    "compare.base_lr": "基准学习率",
+    "compare.plan": "共 {runs} 次运行：{rows}",
+    "compare.start": "运行扫描实验",
+    "compare.stop": "停止扫描实验",
+    "compare.progress": "第 {done} / {total} 次运行",
+    "compare.eta": "约剩 {seconds} 秒",
+    "compare.pick": "显示扫描实验",
+    "compare.none": "运行一次扫描实验，或选择一个已保存的扫描实验，即可查看对比。",
+    "compare.x": "x 轴",
+    "compare.log_x": "x 轴取对数",
+    "compare.log_y": "y 轴取对数",
+    "compare.target_metric": "目标指标",
+    "compare.target": "目标值",
+    "compare.curves": "损失曲线",
+    "compare.finals": "最终验证损失和准确率随批大小的变化",
+    "compare.to_target": "达到目标所需的步数和时间（双对数坐标；虚线：理想缩放）",
+    "compare.throughput": "吞吐量随批大小的变化",
+    "compare.table": "结果",
+    "compare.no_val": "将验证集比例设为大于 0，即可查看验证指标。",
+    # science page
+    "science.title": "研究：在你的模型上实测批大小相关文献的结论",
+    "science.noise": "梯度噪声尺度（McCandlish et al. 2018）",
+    "science.noise.intro": (
+        "B_simple = tr(Σ) / |G|²：单个样本的梯度相对于真实梯度有多大噪声。它在训练过程中根据"
+        "两种批大小（B/m 的微批次和完整批次 B）下的梯度范数平方来估计，|G|² 和 tr(Σ) 分别"
+        "做平滑。远小于 B_noise 的批次浪费了每一步的并行能力；远大于它的批次则浪费样本。"
+    ),
+    "science.micro": "每个批次的微批次数（B_small = B / m）",
+    "science.measure": "测量噪声尺度",
+    "science.measuring": "正在工作进程中训练并测量…",
+    "science.noise.result": "训练结束时 B_simple ≈ {b:.0f}（|G|² = {g2:.3g}，tr Σ = {tr:.3g}）。",
+    "science.crit": "步数与样本数的权衡，以及临界批大小",
+    "science.crit.intro": (
+        "根据“对比”页的一次扫描实验：达到目标所需的步数 S 和样本数 E 满足 "
+        "(S/S_min − 1)(E/E_min − 1) = 1，即 S = S_min (1 + B_crit / B)，其中 "
+        "B_crit = E_min / S_min。"
+    ),
+    "science.crit.none": "请先在“对比”页运行一次扫描实验（至少 2 个批大小）。",
+    "science.crit.result": (
+        "S_min ≈ {s_min:.0f} 步，E_min ≈ {e_min:,.0f} 个样本，**B_crit ≈ {b_crit:.0f}**"
+        "（基于 {points} 个批大小）。"
+    ),
+    "science.crit.vs_noise": "实测噪声尺度 B_simple ≈ {b:.0f}（B_crit ≈ {c:.0f}）。",
+    "science.throughput": "设备吞吐量",
+    "science.throughput.intro": "fused 引擎在 2 的各次幂批大小下的稳定每秒样本数，不含编译时间。",
+    "science.throughput.cap": "测量的最大批大小",
+    "science.throughput.run": "测量吞吐量",
+    "science.throughput.saturates": (
+        "批大小超过 B = {b} 后再翻倍，每秒样本数增加不到 10%：设备在这里已经饱和。"
+    ),
+    "science.guidance": "在本设备上达到目标所需的时间",
+    "science.guidance.best": "预测最快达到目标：**B = {b}**（{s:.2f} 秒；{steps:.0f} 步）。",
+    "science.myths": "误区与事实",
+    "science.myths.body": (
+        "- **Keras 的默认批大小是 32**，不是 200：`fit(batch_size=None)` 使用 32"
+        "（Keras 源码，`trainer.fit`）。\n"
+        "- **`compile()` 不接受批大小**；它是 `fit()` / `evaluate()`、"
+        "`tf.data.Dataset.batch()` 或 PyTorch `DataLoader` 的参数。\n"
+        "- **`validation_split` 取的是最后的样本，且在打乱之前**"
+        "（Keras `train_validation_split`）。\n"
+        "- **带预热的线性缩放规则**：批大小增大到 k 倍时，学习率也乘以 k，并在最初几个轮次内"
+        "逐步预热（Goyal et al. 2017, *Accurate, Large Minibatch SGD*）。\n"
+        "- **小批次往往泛化得更好**：2–32 常常效果最佳（Masters & Luschi 2018, "
+        "*Revisiting Small Batch Training*）；大批次可能收敛到尖锐的极小值（Keskar et al. "
+        "2016）；差距很大一部分来自更新次数更少，训练更久即可弥补（Hoffer et al. 2017, "
+        "*Train longer, generalize better*）。\n"
+        "- **梯度噪声按 1/B 下降**：小批量梯度的方差为 tr(Σ)/B，因此其标准差按 1/√B 下降"
+        "（McCandlish et al. 2018）。"
+    ),
+    # runs page
+    "runs.title": "运行记录：每次训练都会保存",
+    "runs.empty": "还没有运行记录：在“训练”页训练一次，或使用 `python -m core train`。",
+    "runs.select": "打开运行（选择一个，或选择多个叠加显示）",
+    "runs.delete": "删除所选运行",
+    "runs.deleted": "已删除 {count} 次运行。",
+    "runs.export_csv": "导出训练步（CSV）",
+    "runs.export_json": "导出运行（JSON）",
+    "runs.export_tensorboard": "导出 TensorBoard 日志（zip）",
+    "runs.export_tensorboard.help": "解压后运行：tensorboard --logdir batchlab_logs",
+    "runs.keras_script": "复现此次运行的独立 Keras 脚本",
+    "runs.keras_script.download": "下载脚本",
+    "runs.cli": "在命令行中复现",
+    "runs.sweeps": "扫描实验",
+    "runs.open_sweep": "在“对比”页打开",
+    "runs.store": "运行记录库：`{path}`（设置 BATCHLAB_DB 可使用其他文件）",
+    "runs.steps": "步数",
+    "runs.test_loss": "测试损失",
+    "runs.test_accuracy": "测试准确率",
+    "status.starting": "启动中",
+    "status.running": "运行中",
+    "status.completed": "已完成",
+    "status.stopped": "已停止",
+    "status.diverged": "已发散",
+    "status.interrupted": "已中断",
+    "status.failed": "失败",
+    # chart titles, axes and legend labels
+    "chart.global_step": "迭代（全局步数）",
+    "chart.epoch": "轮次",
+    "chart.batch": "批次",
+    "chart.sample_index": "训练样本索引",
+    "chart.samples": "样本数",
+    "chart.step_loss": "训练损失（每步）",
+    "chart.split": "数据划分",
+    "chart.samples_in_batch": "批次中的样本数",
+    "chart.class": "类别",
+    "chart.batch_size": "批大小",
+    "chart.step": "步",
+    "chart.b_simple": "B_simple（梯度噪声尺度）",
+    "chart.samples_to_target": "达到目标所需样本数 (E)",
+    "chart.steps_to_target": "达到目标所需步数 (S)",
+    "chart.samples_per_second": "每秒样本数",
+    "chart.iteration_in_epoch": "第 {epoch} 轮中的迭代",
+    "chart.global_step_in_epoch": "第 {epoch} 轮中的迭代（全局步数）",
+    "chart.train_loss_smoothed": "训练损失（平滑）",
+    "chart.train_loss": "训练损失",
+    "chart.axis.step": "步数",
+    "chart.axis.samples_seen": "已处理样本数",
+    "chart.axis.seconds": "秒",
+    "chart.axis.epoch": "轮次",
+    "chart.axis.run": "运行",
+    "chart.metric.loss": "损失",
+    "chart.metric.accuracy": "准确率",
+    "chart.axis.final_val_loss": "最终验证损失",
+    "chart.axis.final_val_accuracy": "最终验证准确率",
+    "chart.axis.final_train_loss": "最终训练损失",
+    "chart.axis.steps_to_target": "达到目标所需步数",
+    "chart.axis.seconds_to_target": "达到目标所需秒数",
+    "chart.full_batch": "完整批次",
+    "chart.partial_batch": "不完整批次",
+    "chart.train": "训练集",
+    "chart.validation": "验证集",
+    "chart.test": "测试集",
+    "chart.perfect_scaling": "理想缩放",
+    "chart.your_b": "你的 B = {b}",
+    # table columns (English headers are the data names; here they are translated)
+    "col.run_id": "运行 ID",
+    "col.created": "创建时间",
+    "col.status": "状态",
+    "col.dataset": "数据集",
+    "col.model": "模型",
+    "col.n": "样本数 N",
+    "col.batch_size": "批大小",
+    "col.epochs": "轮次数",
+    "col.optimizer": "优化器",
+    "col.lr": "学习率",
+    "col.steps": "步数",
+    "col.test_loss": "测试损失",
+    "col.test_accuracy": "测试准确率",
+    "col.steps_per_second": "步/秒",
+    "col.sweep_id": "扫描实验 ID",
+    "col.iteration": "轮内迭代",
+    "col.step": "全局步",
+    "col.size": "大小",
+    "col.indices": "样本索引",
+    "col.epoch": "轮次",
+    "col.seed": "随机种子",
+    "col.epochs_run": "已训练轮次",
+    "col.seconds": "耗时（秒）",
+    "col.final_train_loss": "最终训练损失",
+    "col.final_val_loss": "最终验证损失",
+    "col.final_val_accuracy": "最终验证准确率",
+    "col.samples_per_second": "样本/秒",
+    "col.steps_to_target": "达标所需步数",
+    "col.samples_to_target": "达标所需样本数",
+    "col.seconds_to_target": "达标所需秒数",
+    "col.epochs_to_target": "达标所需轮次",
+    "col.predicted_steps": "预测步数",
+    "col.predicted_samples": "预测样本数",
+    "col.predicted_seconds": "预测秒数",
+}

@@ -1,0 +1,169 @@
+import re
+import string
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import urlstate
+from core.text import EN, LANGS, t
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGES = [
+    "pages/schedule.py",
+    "pages/train.py",
+    "pages/compare.py",
+    "pages/science.py",
+    "pages/runs.py",
+]
+
+
+def fields(text):
+    return sorted(f for _, f, _, _ in string.Formatter().parse(text) if f is not None)
+
+
+@pytest.mark.parametrize("lang", sorted(LANGS))
+def test_every_ui_string_has_a_translation_with_the_same_fields(lang):
+    table = LANGS[lang]
+    assert set(table) == set(EN), f"missing: {sorted(set(EN) - set(table))}"
+    for key, text in EN.items():
+        assert fields(table[key]) == fields(text), key
+        assert table[key].strip(), key
+
+
+def test_every_key_the_code_uses_exists():
+    used = set()
+    for path in [*ROOT.glob("pages/*.py"), ROOT / "app.py", *ROOT.glob("core/*.py")]:
+        used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z_.]+)"', path.read_text()))
+    assert len(used) > 100, "no t(...) calls found"
+    # keys built at run time
+    from core import charts, store, sweep
+
+    used |= {f"status.{s}" for s in store.STATUSES}
+    used |= {f"chart.axis.{c}" for c in charts.COMPARE_X.values()}
+    used |= {f"compare.budget.{b}" for b in sweep.BUDGETS}
+    used |= {f"compare.budget_value.{b}" for b in sweep.BUDGETS}
+    assert not used - set(EN), sorted(used - set(EN))
+
+
+def test_tutorial_vocabulary_is_used_consistently_in_chinese():
+    zh = LANGS["zh"]
+    assert "批大小" in zh["schedule.batch_size"]
+    assert "迭代" in zh["metric.steps_per_epoch"]
+    assert "轮" in zh["schedule.epochs"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_renders_in_chinese(page):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "zh"
+    at.run()  # app.py reads ?lang=zh; AppTest's switch_page then runs the page script alone
+    at.switch_page(page).run()
+    assert not at.exception
+    title = at.title[0].value
+    assert re.search(r"[\u4e00-\u9fff]", title), title
+
+
+def test_link_with_n_b_e_opens_the_schedule_page_with_those_numbers():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"n": "10", "batch_size": "3", "epochs": "10"})
+    at.run()
+    assert not at.exception
+    m = {x.label: x.value for x in at.metric}
+    assert (m["Iterations per epoch"], m["Total iterations"]) == ("4", "40")
+    assert not at.warning
+
+
+def test_bad_link_values_fall_back_with_a_visible_note():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(
+        {
+            "n": "ten",
+            "batch_size": "0",
+            "shuffle": "sometimes",
+            "validation_split": "0.99",
+            "epochs": "5",
+        }
+    )
+    at.run()
+    assert not at.exception
+    note = at.warning[0].value
+    for name in ("n=", "batch_size=", "shuffle=", "validation_split="):
+        assert name in note
+    m = {x.label: x.value for x in at.metric}
+    assert m["Total iterations"] == "50"  # epochs=5 kept, the rest defaults (1000/100)
+
+
+def test_inputs_are_written_back_to_the_url():
+    state = {
+        "n": 10,
+        "batch_size": 64,
+        "epochs": 3,
+        "shuffle": "batch",
+        "drop_remainder": True,
+        "validation_split": 0.2,
+        "seed": 1,
+        "unrelated": 5,
+    }
+    assert urlstate.to_query("", state, "zh") == {
+        "n": "10",
+        "batch_size": "64",
+        "epochs": "3",
+        "seed": "1",
+        "validation_split": "0.2",
+        "shuffle": "batch",
+        "drop_remainder": "true",
+        "lang": "zh",
+    }
+
+
+def test_train_page_link_sets_dataset_model_and_lr():
+    values, notes = urlstate.from_query(
+        "train", {"dataset": "digits", "model": "cnn", "lr": "0.01", "batch_size": "32", "n": "0"}
+    )
+    assert notes == []
+    assert values == {
+        "train.dataset": "digits",
+        "train.model": "cnn",
+        "train.lr": 0.01,
+        "train.batch_size": 32,
+        "train.n": 0,
+    }
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in values.items():
+        at.session_state[key] = value
+    at.switch_page("pages/train.py").run()
+    assert not at.exception
+    assert "**45 iterations per epoch" in at.markdown[0].value  # ⌈1438 / 32⌉
+
+
+@pytest.mark.parametrize(
+    ("query", "locale", "lang"),
+    [
+        ({"lang": "zh"}, None, "zh"),
+        ({}, "zh-CN", "zh"),
+        ({}, "en-US", "en"),
+        ({}, None, "en"),
+        ({"lang": "fr"}, "zh-TW", "zh"),
+    ],
+)
+def test_language_from_link_then_browser(query, locale, lang):
+    assert urlstate.lang_from(query, locale) == lang
+
+
+def test_round_trip_of_every_page_parameter():
+    for page, params in urlstate.PAGE_PARAMS.items():
+        state = {}
+        for p in params:
+            state[p.key] = {"int": 7, "float": 0.25, "bool": True}.get(
+                p.kind, p.choices[0] if p.choices else None
+            )
+        query = urlstate.to_query(page, state, "zh")
+        values, notes = urlstate.from_query(page, query)
+        assert notes == [] and values == state, page
+
+
+def test_t_fills_fields_in_both_languages():
+    assert t("app.url_ignored", "en", notes="x") == "Ignored in the link, defaults used instead: x."
+    assert "x" in t("app.url_ignored", "zh", notes="x")
