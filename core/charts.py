@@ -219,6 +219,22 @@ def batches_table(
     return pd.DataFrame(rows)
 
 
+def replica_table(
+    schedule: Schedule, epoch: int = 0, max_rows: int = 50, max_indices: int = 12
+) -> pd.DataFrame:
+    """Which samples each replica gets in the first iterations of `epoch`."""
+    order = schedule.epoch_order(epoch)
+    rows = []
+    for i in range(min(schedule.steps_per_epoch, max_rows)):
+        batch = order[i * schedule.batch_size : (i + 1) * schedule.batch_size]
+        for r, part in enumerate(schedule.replica_shards(batch)):
+            shown = ", ".join(str(v) for v in part[:max_indices].tolist())
+            if len(part) > max_indices:
+                shown += f", … (+{len(part) - max_indices})"
+            rows.append({"iteration": i, "replica": r, "size": len(part), "indices": shown})
+    return pd.DataFrame(rows)
+
+
 # -- training charts --------------------------------------------------------------------------
 def downsample(frame: pd.DataFrame, limit: int = MAX_POINTS, by: str | None = None) -> pd.DataFrame:
     """At most `limit` evenly spaced rows (per group of `by`)."""

@@ -59,6 +59,12 @@ def add_schedule_args(p: argparse.ArgumentParser, *, need_n: bool = True) -> Non
     p.add_argument("--validation-split", type=_float("validation-split"), default=0.0)
     p.add_argument("--shuffle", choices=SHUFFLE_MODES, default="epoch")
     p.add_argument("--seed", type=_int("seed"), default=0)
+    p.add_argument(
+        "--replicas",
+        type=_int("replicas"),
+        default=1,
+        help="data-parallel replicas sharing each global batch",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,6 +116,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=_float("target"),
         default=None,
         help="loss or accuracy to reach, for steps/time to target",
+    )
+    p.add_argument(
+        "--executor",
+        choices=("local", "ray"),
+        default="local",
+        help="local: one run after another here; ray: every run a Ray task",
+    )
+    p.add_argument(
+        "--ray-address", default=None, help="an existing Ray cluster (default: start a local one)"
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sweep)
@@ -170,6 +185,12 @@ def add_train_args(
     p.add_argument("--validation-split", type=_float("validation-split"), default=0.0)
     p.add_argument("--shuffle", choices=SHUFFLE_MODES, default="epoch")
     p.add_argument("--seed", type=_int("seed"), default=0)
+    p.add_argument(
+        "--replicas",
+        type=_int("replicas"),
+        default=1,
+        help="data-parallel replicas (tf.distribute.MirroredStrategy)",
+    )
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
     p.add_argument(
         "--lr",
@@ -216,6 +237,7 @@ def config_from_args(args: argparse.Namespace, **overrides):
         lr=lr,
         seed=args.seed,
         engine=args.engine,
+        replicas=args.replicas,
         label=args.label,
         task=args.task,
     )
@@ -262,6 +284,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     from core.store import RunStore
 
     prepared = prepare(config_from_args(args), read_csv_arg(args))
+    if prepared.config.replicas > 1:
+        from core.engine import configure_replicas
+
+        configure_replicas(prepared.config.replicas)
     store = RunStore()
     run_id = create_run(store, prepared)
     with _StopFlag() as stop:
@@ -277,6 +303,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "val_accuracies": [e.val_accuracy for e in result.epochs if e.val_accuracy is not None],
         "test_metrics": result.test_metrics,
         "device": result.device,
+        "replicas": prepared.config.replicas,
         "timing": result.timing,
         "diverged_step": result.diverged_step,
         "message": result.message,
@@ -345,8 +372,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     sweep.check_runs(configs, csv_bytes)
     store = RunStore()
     sweep_id = sweep.new_sweep_id()
-    with _StopFlag() as stop:
-        run_ids = sweep.run_sweep(configs, store, sweep_id, csv_bytes, should_stop=stop)
+    if args.executor == "ray":
+        if not sweep.ray_available():
+            raise ValueError("--executor ray needs Ray: pip install -r requirements-ray.txt.")
+        run_ids = sweep.run_sweep_ray(configs, store, sweep_id, csv_bytes, args.ray_address)
+    else:
+        if args.ray_address:
+            raise ValueError("--ray-address goes with --executor ray.")
+        with _StopFlag() as stop:
+            run_ids = sweep.run_sweep(configs, store, sweep_id, csv_bytes, should_stop=stop)
     runs_table, by_b = sweep.summarize(store, sweep_id, args.target_metric, args.target)
     runs = []
     for run_id in run_ids:
@@ -382,7 +416,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         "budget_value": value,
         "lr_scaling": args.lr_scaling,
         "base_batch_size": args.base_batch_size,
-        "executor": "local",
+        "executor": args.executor,
         "runs": runs,
         "by_batch_size": by_b.to_dict(orient="records"),
         "reading": text,
@@ -521,6 +555,7 @@ def spec_from_args(args: argparse.Namespace, n: int | None = None) -> ScheduleSp
         validation_split=args.validation_split,
         shuffle=args.shuffle,
         seed=args.seed,
+        replicas=args.replicas,
     )
 
 
@@ -532,7 +567,12 @@ def cmd_schedule(args: argparse.Namespace) -> int:
             raise ValueError(
                 f"--batches must name an epoch in [0, {schedule.epochs - 1}], got {args.batches}."
             )
-        out["batches"] = [b.tolist() for b in schedule.epoch_batches(args.batches)]
+        batches = schedule.epoch_batches(args.batches)
+        out["batches"] = [b.tolist() for b in batches]
+        if schedule.replicas > 1:
+            out["replica_batches"] = [
+                [part.tolist() for part in schedule.replica_shards(b)] for b in batches
+            ]
     if args.json:
         print(json.dumps(out))
         return 0
@@ -547,6 +587,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         f"last batch size      {s['last_batch_size']}\n"
         f"dropped per epoch    {s['dropped_samples']}"
     )
+    if s["replicas"] > 1:
+        print(f"replicas             {s['replicas']} × {s['per_replica_batch_size']} samples")
     if "batches" in out:
         for i, b in enumerate(out["batches"]):
             print(f"epoch {args.batches} iteration {i}: {b}")

@@ -53,6 +53,7 @@ class TrainConfig:
     task: str = "auto"  # CSV: auto | classification | regression
     max_steps: int | None = None  # stop after this many optimizer steps (sweep budgets)
     max_seconds: float | None = None  # stop after this much training time (sweep budgets)
+    replicas: int = 1  # data-parallel replicas (tf.distribute.MirroredStrategy)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -207,6 +208,46 @@ def import_keras():
 
                 tf.config.list_physical_devices()  # the cuInit probe logs here
     return sys.modules["keras"]
+
+
+def configure_replicas(replicas: int) -> None:
+    """Split the CPU into `replicas` logical devices, unless there are enough GPUs.
+
+    Must run before TensorFlow creates its devices (that is why a run with replicas gets a
+    fresh worker process).
+    """
+    import_keras()
+    import tensorflow as tf
+
+    if len(tf.config.list_physical_devices("GPU")) >= replicas:
+        return
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(replicas)]
+        )
+    except RuntimeError:
+        if len(tf.config.list_logical_devices("CPU")) < replicas:
+            raise ValueError(
+                f"TensorFlow already started with fewer than {replicas} CPU devices: run "
+                "replicas in a fresh process (the CLI and the Train page do)."
+            ) from None
+
+
+def replica_strategy(replicas: int):
+    """A MirroredStrategy over `replicas` GPUs, or logical CPUs when there are not enough."""
+    import tensorflow as tf
+
+    if import_keras().backend.backend() != "tensorflow":
+        raise ValueError("replicas need the TensorFlow backend: unset KERAS_BACKEND.")
+    configure_replicas(replicas)
+    gpus = tf.config.list_logical_devices("GPU")
+    devices = gpus if len(gpus) >= replicas else tf.config.list_logical_devices("CPU")
+    if len(devices) < replicas:
+        raise ValueError(f"only {len(devices)} devices for {replicas} replicas.")
+    names = [d.name for d in devices[:replicas]]
+    ops = None if gpus else tf.distribute.ReductionToOneDevice()
+    return tf.distribute.MirroredStrategy(names, cross_device_ops=ops)
 
 
 def describe_device() -> str:
@@ -479,19 +520,26 @@ def train(
     y_train = data.y[: schedule.train_samples]
     x_val = data.x[schedule.train_samples :]
     y_val = data.y[schedule.train_samples :]
-    model = models.build(cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed)
-    optimizer = models.make_optimizer(cfg.optimizer, cfg.lr)
-    loss_fn = models.make_loss(data.task)
-    if cfg.engine == "fused":
-        fused = _Fused(model, optimizer, loss_fn, x_train, y_train, classify)
-        evaluate = fused.evaluate
-    else:
-        model.compile(optimizer=optimizer, loss=loss_fn, metrics=["accuracy"] if classify else [])
-        fused = None
+    strategy = replica_strategy(cfg.replicas) if cfg.replicas > 1 else None
+    if strategy is not None:
+        names = [d.split("device:")[-1] for d in strategy.extended.worker_devices]
+        device = f"{cfg.replicas} replicas (MirroredStrategy) on {', '.join(names)}"
+    with strategy.scope() if strategy is not None else contextlib.nullcontext():
+        model = models.build(cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed)
+        optimizer = models.make_optimizer(cfg.optimizer, cfg.lr)
+        loss_fn = models.make_loss(data.task)
+        if cfg.engine == "fused" and strategy is None:
+            fused = _Fused(model, optimizer, loss_fn, x_train, y_train, classify)
+            evaluate = fused.evaluate
+        else:  # stock fit; with replicas, Keras splits each global batch over the strategy
+            model.compile(
+                optimizer=optimizer, loss=loss_fn, metrics=["accuracy"] if classify else []
+            )
+            fused = None
 
-        def evaluate(x, y):
-            out = model.evaluate(x, y, batch_size=4096, verbose=0, return_dict=True)
-            return out["loss"], out.get("accuracy", 0.0)
+            def evaluate(x, y):
+                out = model.evaluate(x, y, batch_size=4096, verbose=0, return_dict=True)
+                return out["loss"], out.get("accuracy", 0.0)
 
     budget = planned_steps(prepared)
     result = Result(status="completed", steps=0, device=device)

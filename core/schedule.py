@@ -40,12 +40,22 @@ class ScheduleSpec:
     validation_split: float = 0.0
     shuffle: str = "epoch"
     seed: int = 0
+    replicas: int = 1  # data-parallel replicas sharing each global batch
 
     def validate(self) -> None:
         _check_int("n", self.n, minimum=1)
         _check_int("batch_size", self.batch_size, minimum=1)
         _check_int("epochs", self.epochs, minimum=1)
         _check_int("seed", self.seed, minimum=0)
+        _check_int("replicas", self.replicas, minimum=1)
+        if self.batch_size % self.replicas:
+            lower = self.batch_size - self.batch_size % self.replicas
+            upper = lower + self.replicas
+            options = " or ".join(str(b) for b in (lower, upper) if b >= self.replicas)
+            raise ValueError(
+                f"`batch_size`={self.batch_size} does not split evenly over {self.replicas} "
+                f"replicas: use a multiple of {self.replicas}, e.g. {options}."
+            )
         if self.shuffle not in SHUFFLE_MODES:
             raise ValueError(
                 f"`shuffle` must be one of {', '.join(SHUFFLE_MODES)}, got {self.shuffle!r}."
@@ -117,6 +127,8 @@ class Schedule:
         self.last_batch_size = self.partial_batch_size or self.batch_size
         self.samples_per_epoch = self.train_samples - self.dropped_samples
         self.samples_seen = self.samples_per_epoch * self.epochs
+        self.replicas = spec.replicas
+        self.per_replica_batch_size = spec.batch_size // spec.replicas
 
     def batch_sizes(self) -> list[int]:
         """Sizes of the batches of one epoch (the same every epoch)."""
@@ -170,6 +182,11 @@ class Schedule:
             for i in range(self.steps_per_epoch)
         ]
 
+    def replica_shards(self, batch: np.ndarray) -> list[np.ndarray]:
+        """How one global batch is split over the replicas: contiguous, in order, as even as
+        possible (a partial batch gives the first replicas one sample more)."""
+        return [np.asarray(part) for part in np.array_split(batch, self.replicas)]
+
     @cached_property
     def validation_indices(self) -> range:
         return range(self.train_samples, self.n)
@@ -195,6 +212,8 @@ class Schedule:
             "dropped_samples": self.dropped_samples,
             "samples_per_epoch": self.samples_per_epoch,
             "samples_seen": self.samples_seen,
+            "replicas": self.replicas,
+            "per_replica_batch_size": self.per_replica_batch_size,
         }
 
 

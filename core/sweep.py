@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from core.engine import TrainConfig, check_config
+from core.engine import Reporter, TrainConfig, check_config
 from core.schedule import split_at
 
 BUDGETS = ("epochs", "steps", "samples", "time")
@@ -358,3 +358,115 @@ def curves(store, sweep_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not step_frames:
         return pd.DataFrame(), pd.DataFrame()
     return pd.concat(step_frames, ignore_index=True), pd.concat(epoch_frames, ignore_index=True)
+
+
+# -- Ray executor -----------------------------------------------------------------------------
+EXECUTORS = ("local", "ray")
+
+
+def ray_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("ray") is not None
+
+
+def _train_for_ray(config: dict, csv_bytes: bytes | None) -> dict:
+    """One run, inside a Ray worker: train and hand everything back to the driver."""
+    from dataclasses import asdict
+
+    from core.engine import prepare, train
+
+    class Collect(Reporter):
+        def __init__(self) -> None:
+            self.chunks: list[dict] = []
+            self.epochs: list[dict] = []
+
+        def chunk(self, chunk, steps_done) -> None:
+            self.chunks.append(asdict(chunk))
+
+        def epoch(self, record) -> None:
+            self.epochs.append(asdict(record))
+
+    collect = Collect()
+    result = train(prepare(TrainConfig.from_dict(config), csv_bytes), collect)
+    out = asdict(result)
+    out.pop("epochs")
+    return {"chunks": collect.chunks, "epochs": collect.epochs, "result": out}
+
+
+def run_sweep_ray(
+    configs: Sequence[TrainConfig],
+    store,
+    sweep_id: str,
+    csv_bytes: bytes | None = None,
+    address: str | None = None,
+    validate: bool = True,
+) -> list[str]:
+    """Every run of the sweep as a Ray task; the driver writes results to the run store.
+
+    A task that fails is stored as `failed` with its error; the other runs still finish.
+    `address`: an existing cluster ("ray://host:10001" or "auto"); None starts a local Ray.
+    """
+    import os
+    from pathlib import Path
+
+    import ray
+
+    from core.engine import Chunk, EpochRecord, Result, prepare
+    from core.runner import StoreReporter, create_run
+
+    root = str(Path(__file__).resolve().parents[1])
+    if address:
+        runtime_env = {"working_dir": root, "excludes": [".git", "artifacts", "*.db*"]}
+    else:  # a local Ray's workers see this checkout through PYTHONPATH
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+        runtime_env = {"env_vars": {"PYTHONPATH": path, "TF_CPP_MIN_LOG_LEVEL": "3"}}
+    started_here = not ray.is_initialized()
+    if started_here:
+        ray.init(
+            address=address,
+            runtime_env=runtime_env,
+            include_dashboard=False,
+            log_to_driver=False,
+            configure_logging=False,
+        )
+    try:
+        task = ray.remote(num_cpus=1, max_retries=0)(_train_for_ray)
+        pending = {}
+        run_ids = []
+        for cfg in configs:
+            if validate:
+                run_id = create_run(
+                    store, prepare(cfg, csv_bytes), sweep_id=sweep_id, label=f"B={cfg.batch_size}"
+                )
+            else:  # the task itself will find out whether the config works
+                run_id = store.create_run(
+                    {**cfg.to_dict()}, 0, sweep_id=sweep_id, label=f"B={cfg.batch_size}"
+                )
+            run_ids.append(run_id)
+            pending[task.remote(cfg.to_dict(), csv_bytes)] = run_id
+        while pending:
+            done, _ = ray.wait(list(pending), num_returns=1)
+            run_id = pending.pop(done[0])
+            try:
+                out = ray.get(done[0])
+            except Exception as exc:  # RayTaskError wraps the worker's exception
+                cause = getattr(exc, "cause", None) or exc
+                store.update_run(
+                    run_id, status="failed", message=f"{type(cause).__name__}: {cause}"
+                )
+                continue
+            reporter = StoreReporter(store, run_id)
+            result = Result(**out["result"])
+            store.update_run(run_id, status="running", device=result.device)
+            steps = 0
+            for c in out["chunks"]:
+                steps += len(c["losses"])
+                reporter.chunk(Chunk(**c), steps)
+            for e in out["epochs"]:
+                reporter.epoch(EpochRecord(**e))
+            reporter.finished(result)
+        return run_ids
+    finally:
+        if started_here:
+            ray.shutdown()

@@ -50,6 +50,17 @@ EN: dict[str, str] = {
     ),
     "schedule.validation_split": "Validation split",
     "schedule.seed": "Seed",
+    "schedule.replicas": "Replicas",
+    "schedule.replicas.help": (
+        "Data-parallel copies of the model (GPUs, or CPU devices). Each global batch of B is "
+        "split over them; the iterations per epoch do not change."
+    ),
+    "schedule.replicas.title": "{replicas} replicas × {per} samples per step",
+    "schedule.replicas.note": (
+        "The global batch B = {batch_size} is split into {replicas} shards of {per}: every "
+        "replica computes gradients on its shard, they are averaged, and one optimizer step "
+        "follows. The learning rate goes with the global batch, not the per-replica one."
+    ),
     "metric.steps_per_epoch": "Iterations per epoch",
     "metric.total_steps": "Total iterations",
     "metric.last_batch": "Last batch size",
@@ -108,6 +119,11 @@ EN: dict[str, str] = {
     "train.engine.help": (
         "fused: chunks of steps in one compiled call (fast). keras-fit: stock model.fit on the "
         "same batches, for comparison."
+    ),
+    "train.more": "Data parallelism",
+    "train.replicas.help": (
+        "Split every global batch over this many replicas with tf.distribute.MirroredStrategy "
+        "(GPUs, or logical CPU devices). Runs with replicas use stock fit under the strategy."
     ),
     "train.csv": "CSV file",
     "train.csv.help": "Numeric feature columns and a label column; at most {mb} MB.",
@@ -318,6 +334,7 @@ EN: dict[str, str] = {
     "col.step": "step",
     "col.size": "size",
     "col.indices": "indices",
+    "col.replica": "replica",
     "col.epoch": "epoch",
     "col.seed": "seed",
     "col.epochs_run": "epochs_run",

@@ -322,4 +322,22 @@ ZH: dict[str, str] = {
     "col.predicted_steps": "预测步数",
     "col.predicted_samples": "预测样本数",
     "col.predicted_seconds": "预测秒数",
+    "schedule.replicas": "副本数",
+    "schedule.replicas.help": (
+        "模型的数据并行副本（GPU 或 CPU 设备）。每个大小为 B 的全局批次会被分到各个副本上"
+        "；每轮的迭代次数不变。"
+    ),
+    "schedule.replicas.title": "{replicas} 个副本 × 每步 {per} 个样本",
+    "schedule.replicas.note": (
+        "全局批次 B = {batch_size} 被分成 {replicas} 份"
+        "，每份 {per} 个样本：每个副本在自己那一份上计算梯度，梯度取平均后执行"
+        "一次优化器更新。学习率应按全局批大小而不是单个副本的批大小来设置。"
+    ),
+    "col.replica": "副本",
+    "train.more": "数据并行",
+    "train.replicas.help": (
+        "用 tf.distribute.MirroredStrategy 把每个全局"
+        "批次分到这么多副本上（GPU 或逻辑 CPU 设备）。使用多副本时，训练在该"
+        "策略下调用原生 fit。"
+    ),
 }

@@ -43,6 +43,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         *_common(""),
         Param("shuffle", "shuffle", "choice", choices=SHUFFLE_MODES),
         Param("drop_remainder", "drop_remainder", "bool"),
+        Param("replicas", "replicas", "int", 1, 64),
     ],
     "train": [
         *_common("train."),
@@ -52,6 +53,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("model", "train.model", "choice", choices=MODELS),
         Param("optimizer", "train.optimizer", "choice", choices=OPTIMIZERS),
         Param("lr", "train.lr", "float", 1e-12, 1e12),
+        Param("replicas", "train.replicas", "int", 1, 64),
     ],
     "compare": [
         Param("n", "compare.n", "int", 0, 10_000_000),

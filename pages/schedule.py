@@ -24,6 +24,7 @@ DEFAULTS = dict(
     drop_remainder=False,
     validation_split=0.0,
     seed=0,
+    replicas=1,
 )
 POWERS_OF_TWO = [2**k for k in range(0, 21)]
 
@@ -94,7 +95,7 @@ c2.select_slider(
     format_func=lambda b: f"{b:,}",
 )
 c3.number_input(t("schedule.epochs"), step=1, key="epochs", on_change=mark_custom)
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4, c5 = st.columns(5)
 c1.selectbox(
     t("schedule.shuffle"),
     SHUFFLE_MODES,
@@ -111,7 +112,15 @@ c2.number_input(
     on_change=mark_custom,
 )
 c3.number_input(t("schedule.seed"), min_value=0, step=1, key="seed")
-c4.checkbox(
+c4.number_input(
+    t("schedule.replicas"),
+    min_value=1,
+    max_value=64,
+    step=1,
+    key="replicas",
+    help=t("schedule.replicas.help"),
+)
+c5.checkbox(
     t("schedule.drop_remainder"),
     key="drop_remainder",
     help=t("schedule.drop_remainder.help"),
@@ -191,6 +200,17 @@ st.altair_chart(chart, width="stretch")
 
 st.subheader(t("schedule.table"))
 st.dataframe(columns(charts.batches_table(s), lang), hide_index=True, width="stretch")
+if s.replicas > 1:
+    st.subheader(t("schedule.replicas.title", replicas=s.replicas, per=s.per_replica_batch_size))
+    st.markdown(
+        t(
+            "schedule.replicas.note",
+            batch_size=s.batch_size,
+            replicas=s.replicas,
+            per=s.per_replica_batch_size,
+        )
+    )
+    st.dataframe(columns(charts.replica_table(s), lang), hide_index=True, width="stretch")
 
 st.subheader(t("schedule.code"))
 tabs = st.tabs(["Keras fit", "tf.data", "PyTorch DataLoader"])

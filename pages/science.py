@@ -1,6 +1,5 @@
 """Science: noise scale, critical batch size, device throughput, myths and facts."""
 
-
 import pandas as pd
 import streamlit as st
 

@@ -30,6 +30,7 @@ DEFAULTS = {
     "train.lr": 0.001,
     "train.seed": 0,
     "train.engine": "fused",
+    "train.replicas": 1,
     "train.task": "auto",
 }
 for key, value in DEFAULTS.items():
@@ -84,6 +85,15 @@ c[0].selectbox(t("train.optimizer"), OPTIMIZERS, key="train.optimizer")
 c[1].number_input(t("train.lr"), format="%.5g", step=0.0005, key="train.lr")
 c[2].number_input(t("schedule.seed"), min_value=0, step=1, key="train.seed")
 c[3].selectbox(t("train.engine"), ENGINES, key="train.engine", help=t("train.engine.help"))
+with st.expander(t("train.more")):
+    st.number_input(
+        t("schedule.replicas"),
+        min_value=1,
+        max_value=16,
+        step=1,
+        key="train.replicas",
+        help=t("train.replicas.help"),
+    )
 
 csv_bytes = None
 label = None
@@ -133,6 +143,7 @@ config = TrainConfig(
     lr=ss["train.lr"],
     seed=ss["train.seed"],
     engine=ss["train.engine"],
+    replicas=int(ss["train.replicas"]),
     label=label,
     task=ss["train.task"],
 )
