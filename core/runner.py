@@ -123,8 +123,8 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
             )
         return
     if job[0] == "sweep":
-        _, configs, csv_bytes, db_path, sweep_id = job
-        _sweep_job(conn, configs, csv_bytes, db_path, sweep_id, should_stop, parent_pid)
+        _, configs, csv_bytes, db_path, sweep_id, executor = job
+        _sweep_job(conn, configs, csv_bytes, db_path, sweep_id, should_stop, parent_pid, executor)
         return
     _, config, csv_bytes, db_path, run_id = job
     store = RunStore(db_path)
@@ -176,14 +176,18 @@ def _mark_orphaned(store: RunStore, run_id: str) -> None:
     )
 
 
-def _sweep_job(conn, configs, csv_bytes, db_path, sweep_id, should_stop, parent_pid) -> None:
-    from core.sweep import run_sweep
+def _sweep_job(
+    conn, configs, csv_bytes, db_path, sweep_id, should_stop, parent_pid, executor="local"
+) -> None:
+    from core.sweep import run_sweep, run_sweep_ray
 
     store = RunStore(db_path)
+    configs = [TrainConfig.from_dict(c) for c in configs]
     try:
-        run_ids = run_sweep(
-            [TrainConfig.from_dict(c) for c in configs], store, sweep_id, csv_bytes, should_stop
-        )
+        if executor == "ray":
+            run_ids = run_sweep_ray(configs, store, sweep_id, csv_bytes)
+        else:
+            run_ids = run_sweep(configs, store, sweep_id, csv_bytes, should_stop)
         if run_ids and os.getppid() != parent_pid:
             _mark_orphaned(store, run_ids[-1])
         conn.send(("done", "stopped" if should_stop() else "completed"))
@@ -306,11 +310,12 @@ class WorkerPool:
         db_path: str,
         sweep_id: str,
         csv_bytes: bytes | None = None,
+        executor: str = "local",
     ) -> RunHandle:
-        """All of a sweep's runs, one after another, in one worker process."""
+        """A sweep's runs in one worker process: one after another, or as Ray tasks."""
         worker = self._take()
         worker.conn.send(
-            ("sweep", [c.to_dict() for c in configs], csv_bytes, str(db_path), sweep_id)
+            ("sweep", [c.to_dict() for c in configs], csv_bytes, str(db_path), sweep_id, executor)
         )
         return RunHandle(sweep_id, worker)
 

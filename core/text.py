@@ -167,6 +167,12 @@ EN: dict[str, str] = {
     "compare.budget_value.steps": "Steps S",
     "compare.budget_value.samples": "Samples M",
     "compare.budget_value.time": "Seconds T per run",
+    "compare.executor": "Run the sweep on",
+    "compare.executor.help": (
+        "local: one run after another in a worker process. ray: every run a Ray task (a local "
+        "Ray here; an existing cluster from the CLI with --ray-address). Stop acts between "
+        "runs only with local."
+    ),
     "compare.lr_scaling": "Learning-rate scaling",
     "compare.lr_scaling.help": (
         "none: every size uses the base lr. linear: lr·B/B0 (Goyal et al. 2017). sqrt: lr·√(B/B0)."

@@ -340,4 +340,9 @@ ZH: dict[str, str] = {
         "批次分到这么多副本上（GPU 或逻辑 CPU 设备）。使用多副本时，训练在该"
         "策略下调用原生 fit。"
     ),
+    "compare.executor": "扫描实验运行于",
+    "compare.executor.help": (
+        "local：在一个工作进程中逐个运行。ray：每次运行都是一个 Ray 任务（这里启动本地 Ray；"
+        "在命令行中可用 --ray-address 连接已有集群）。只有 local 模式可以在两次运行之间停止。"
+    ),
 }

@@ -80,6 +80,14 @@ c = st.columns([2, 1, 1])
 c[0].text_input(t("compare.batch_sizes"), key="compare.batch_sizes")
 c[1].number_input(t("compare.repeats"), min_value=1, max_value=10, step=1, key="compare.repeats")
 c[2].number_input(t("schedule.seed"), min_value=0, step=1, key="compare.seed")
+if sweep.ray_available():
+    st.radio(
+        t("compare.executor"),
+        sweep.EXECUTORS,
+        key="compare.executor",
+        horizontal=True,
+        help=t("compare.executor.help"),
+    )
 c = st.columns([3, 1])
 c[0].radio(
     t("compare.budget"),
@@ -137,7 +145,9 @@ b = st.columns([1, 1, 4])
 if b[0].button(t("compare.start"), type="primary", disabled=running, key="compare.start"):
     sweep_id = sweep.new_sweep_id()
     try:
-        ss["compare.handle"] = pool.submit_sweep(configs, str(store.path), sweep_id)
+        ss["compare.handle"] = pool.submit_sweep(
+            configs, str(store.path), sweep_id, executor=ss.get("compare.executor", "local")
+        )
     except PoolBusy as exc:
         st.warning(str(exc))
         st.stop()
