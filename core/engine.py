@@ -19,6 +19,7 @@ import math
 import os
 import platform
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -326,8 +327,8 @@ class _Fused:
         @tf.function(
             input_signature=[
                 tf.TensorSpec([None, None], tf.int32),
-                tf.TensorSpec(self.x.shape, self.x.dtype),
-                tf.TensorSpec(self.y.shape, self.y.dtype),
+                tf.TensorSpec([None, *self.x.shape[1:]], self.x.dtype),
+                tf.TensorSpec([None, *self.y.shape[1:]], self.y.dtype),
             ]
         )
         def run(idx, xs, ys):
@@ -375,6 +376,24 @@ class _Fused:
 
         self._run_tf, self._eval_tf = run, evaluate
 
+    def reset(self, x: np.ndarray, y: np.ndarray, seed: int, lr: float) -> None:
+        """Reuse the compiled functions for a new run: fresh weights, optimizer and data."""
+        from core import models
+
+        models.init_weights(self.model, seed)
+        for var in self.optimizer.variables:
+            var.assign(np.zeros(tuple(var.shape), dtype=var.dtype))
+        self.optimizer.learning_rate = float(lr)
+        if self.backend == "tensorflow":
+            import tensorflow as tf
+
+            self.x, self.y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
+        else:
+            import jax.numpy as jnp
+
+            self.x, self.y = jnp.asarray(x), jnp.asarray(y)
+            self._state = self._variables_state()
+
     def begin_epoch(self, full_batches: np.ndarray) -> None:
         """The epoch's full batches, [num_full_batches, batch_size] sample indices."""
         if self.backend == "tensorflow":
@@ -390,7 +409,7 @@ class _Fused:
         if self.backend == "tensorflow":
             return self.run(self._order[start : start + count])
         self._state, losses, accs = self._jax_range(
-            self._state, self._order, start, count, self._buffer
+            self._state, self._order, start, count, self.x, self.y, self._buffer
         )
         return np.asarray(losses)[:count], np.asarray(accs)[:count]
 
@@ -434,9 +453,9 @@ class _Fused:
 
         grad_fn = jax.value_and_grad(compute, has_aux=True)
 
-        def step(state, b):
+        def step(state, b, xs, ys):
             tv, ntv, ov = state
-            xb, yb = self.x[b], self.y[b]
+            xb, yb = xs[b], ys[b]
             (loss, (pred, ntv)), grads = grad_fn(tv, ntv, xb, yb)
             tv, ov = optimizer.stateless_apply(ov, grads, tv)
             acc = (
@@ -447,17 +466,17 @@ class _Fused:
             return (tv, ntv, ov), (loss.astype(jnp.float32), acc.astype(jnp.float32))
 
         @jax.jit
-        def run(state, idx):
-            return jax.lax.scan(step, state, idx)
+        def run(state, idx, xs, ys):
+            return jax.lax.scan(lambda st, b: step(st, b, xs, ys), state, idx)
 
         # Full batches: the epoch's index matrix stays on the device and a dynamic step count
         # runs in a fori_loop, so one compiled shape serves every chunk length.
         @functools.partial(jax.jit, static_argnames="buffer")
-        def run_range(state, order, start, count, buffer):
+        def run_range(state, order, start, count, xs, ys, buffer):
             def body(i, carry):
                 state, losses, accs = carry
                 b = jax.lax.dynamic_index_in_dim(order, start + i, keepdims=False)
-                state, (loss, acc) = step(state, b)
+                state, (loss, acc) = step(state, b, xs, ys)
                 return state, losses.at[i].set(loss), accs.at[i].set(acc)
 
             zeros = jnp.zeros((buffer,), jnp.float32)
@@ -475,14 +494,17 @@ class _Fused:
             return loss, acc
 
         self._jax_run, self._jax_range, self._jax_eval = run, run_range, evaluate
-        self._state = (
-            [v.value for v in model.trainable_variables],
-            [v.value for v in model.non_trainable_variables],
-            [v.value for v in optimizer.variables],
+        self._state = self._variables_state()
+
+    def _variables_state(self):
+        return (
+            [v.value for v in self.model.trainable_variables],
+            [v.value for v in self.model.non_trainable_variables],
+            [v.value for v in self.optimizer.variables],
         )
 
     def _run_jax(self, idx: np.ndarray):
-        self._state, (losses, accs) = self._jax_run(self._state, idx)
+        self._state, (losses, accs) = self._jax_run(self._state, idx, self.x, self.y)
         return np.asarray(losses), np.asarray(accs)
 
     def _eval_jax(self, xb, yb):
@@ -525,17 +547,35 @@ def train(
         names = [d.split("device:")[-1] for d in strategy.extended.worker_devices]
         device = f"{cfg.replicas} replicas (MirroredStrategy) on {', '.join(names)}"
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
-        model = models.build(cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed)
-        optimizer = models.make_optimizer(cfg.optimizer, cfg.lr)
-        loss_fn = models.make_loss(data.task)
-        if cfg.engine == "fused" and strategy is None:
-            fused = _Fused(model, optimizer, loss_fn, x_train, y_train, classify)
-            evaluate = fused.evaluate
-        else:  # stock fit; with replicas, Keras splits each global batch over the strategy
-            model.compile(
-                optimizer=optimizer, loss=loss_fn, metrics=["accuracy"] if classify else []
+        key = (
+            cfg.model,
+            data.input_shape,
+            data.num_classes,
+            data.task,
+            cfg.optimizer,
+            str(data.x.dtype),
+            str(data.y.dtype),
+        )
+        use_fused = cfg.engine == "fused" and strategy is None
+        fused = _take_compiled(key) if use_fused else None
+        if fused is not None:  # same shapes as an earlier run here: no new build or trace
+            fused.reset(x_train, y_train, cfg.seed, cfg.lr)
+            model, optimizer = fused.model, fused.optimizer
+        else:
+            model = models.build(
+                cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed
             )
-            fused = None
+            optimizer = models.make_optimizer(cfg.optimizer, cfg.lr)
+            loss_fn = models.make_loss(data.task)
+            if use_fused:
+                fused = _Fused(model, optimizer, loss_fn, x_train, y_train, classify)
+            else:  # stock fit; with replicas, Keras splits each global batch over the strategy
+                model.compile(
+                    optimizer=optimizer, loss=loss_fn, metrics=["accuracy"] if classify else []
+                )
+        if fused is not None:
+            evaluate = fused.evaluate
+        else:
 
             def evaluate(x, y):
                 out = model.evaluate(x, y, batch_size=4096, verbose=0, return_dict=True)
@@ -691,8 +731,29 @@ def train(
         if classify:
             result.test_metrics["accuracy"] = test_acc
     result.timing = _timing(epoch_times, steps_by_epoch, train_seconds, result.steps)
+    if fused is not None:
+        _put_compiled(key, fused)
     reporter.finished(result)
     return result
+
+
+# Compiled fused steppers by shape, reused by later runs in the same process (sweeps, the CLI
+# in a notebook, tests). A run takes its entry out while it trains, so threads never share one.
+_COMPILED: dict[tuple, _Fused] = {}
+_COMPILED_LOCK = threading.Lock()
+_COMPILED_MAX = 4
+
+
+def _take_compiled(key: tuple) -> _Fused | None:
+    with _COMPILED_LOCK:
+        return _COMPILED.pop(key, None)
+
+
+def _put_compiled(key: tuple, fused: _Fused) -> None:
+    with _COMPILED_LOCK:
+        _COMPILED[key] = fused
+        while len(_COMPILED) > _COMPILED_MAX:
+            _COMPILED.pop(next(iter(_COMPILED)))
 
 
 def _timing(
