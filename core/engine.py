@@ -34,6 +34,8 @@ ENGINES = ("fused", "keras-fit")
 CHUNK_SECONDS = 0.2  # ≥ 4 UI updates a second, Stop acts well within 1 s
 MAX_CHUNK_STEPS = 4096
 MAX_EPOCHS = 100_000
+# Training data above this stays in host memory and is streamed chunk by chunk.
+RESIDENT_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -298,6 +300,12 @@ class _Fused:
             loss_fn,
             classify,
         )
+        # Too big to keep on the device: keep it in host memory and gather each chunk's batches
+        # there; the compiled step functions are the same, fed the chunk's rows only.
+        self.stream = x.nbytes + y.nbytes > RESIDENT_BYTES
+        self.host = (x, y)
+        if self.stream:
+            x, y = x[:1], y[:1]
         if self.backend == "tensorflow":
             self._build_tf(x, y)
         elif self.backend == "jax":
@@ -384,6 +392,10 @@ class _Fused:
         for var in self.optimizer.variables:
             var.assign(np.zeros(tuple(var.shape), dtype=var.dtype))
         self.optimizer.learning_rate = float(lr)
+        self.stream = x.nbytes + y.nbytes > RESIDENT_BYTES
+        self.host = (x, y)
+        if self.stream:
+            x, y = x[:1], y[:1]
         if self.backend == "tensorflow":
             import tensorflow as tf
 
@@ -396,7 +408,7 @@ class _Fused:
 
     def begin_epoch(self, full_batches: np.ndarray) -> None:
         """The epoch's full batches, [num_full_batches, batch_size] sample indices."""
-        if self.backend == "tensorflow":
+        if self.backend == "tensorflow" or self.stream:
             self._order = full_batches
         else:
             import jax.numpy as jnp
@@ -406,7 +418,7 @@ class _Fused:
 
     def run_range(self, start: int, count: int) -> tuple[np.ndarray, np.ndarray]:
         """Steps on full batches start .. start + count - 1 of the current epoch."""
-        if self.backend == "tensorflow":
+        if self.backend == "tensorflow" or self.stream:
             return self.run(self._order[start : start + count])
         self._state, losses, accs = self._jax_range(
             self._state, self._order, start, count, self.x, self.y, self._buffer
@@ -415,10 +427,16 @@ class _Fused:
 
     def run(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """One step per row of `idx` (sample indices): used for the partial last batch."""
+        xs, ys = self.x, self.y
+        if self.stream:  # gather this chunk's rows on the host; index them 0..k-1
+            flat = idx.reshape(-1)
+            xs, ys = self.host[0][flat], self.host[1][flat]
+            idx = np.arange(len(flat), dtype=np.int32).reshape(idx.shape)
         if self.backend == "tensorflow":
-            losses, accs = self._run_tf(idx, self.x, self.y)
+            losses, accs = self._run_tf(idx, xs, ys)
             return losses.numpy(), accs.numpy()
-        return self._run_jax(idx)
+        self._state, (losses, accs) = self._jax_run(self._state, idx, xs, ys)
+        return np.asarray(losses), np.asarray(accs)
 
     def evaluate(self, x: np.ndarray, y: np.ndarray, batch_size: int = 4096):
         """Mean loss and accuracy over (x, y), batch by batch, weighted by batch size."""
@@ -503,10 +521,6 @@ class _Fused:
             [v.value for v in self.optimizer.variables],
         )
 
-    def _run_jax(self, idx: np.ndarray):
-        self._state, (losses, accs) = self._jax_run(self._state, idx, self.x, self.y)
-        return np.asarray(losses), np.asarray(accs)
-
     def _eval_jax(self, xb, yb):
         loss, acc = self._jax_eval(self._state[0], self._state[1], xb, yb)
         return float(loss), float(acc)
@@ -583,6 +597,12 @@ def train(
 
     budget = planned_steps(prepared)
     result = Result(status="completed", steps=0, device=device)
+    if fused is not None and fused.stream:
+        size = (x_train.nbytes + y_train.nbytes) / 2**30
+        result.message = (
+            f"The training data ({size:.1f} GB) is too large to keep on the "
+            "device: it was streamed in chunks from host memory."
+        )
     start = time.perf_counter()
     epoch_times: list[float] = []
     steps_by_epoch: list[int] = []

@@ -243,6 +243,8 @@ def live() -> None:
         st.error(t("train.failed", message=run.get("message") or ""))
     elif run["status"] == "stopped":
         st.info(t("train.stopped", steps=prog.steps_done))
+    elif run.get("message"):
+        st.caption(run["message"])
     test = run.get("test_metrics") or {}
     if test:
         parts = [f"{t('chart.metric.loss')} {test['loss']:.4f}"]

@@ -299,3 +299,15 @@ def test_jax_backend_gives_the_same_losses_as_tensorflow(cfg):
     assert "(tensorflow)" in tf_result.device
     np.testing.assert_allclose(jax_out["losses"], tf_result.step_losses, rtol=2e-3, atol=1e-4)
     np.testing.assert_allclose(jax_out["val"], tf_result.val_losses, rtol=2e-3)
+
+
+def test_data_too_large_for_the_device_is_streamed_with_the_same_losses(monkeypatch):
+    from core import engine
+
+    cfg = TrainConfig(dataset="digits", batch_size=50, epochs=2, validation_split=0.1, seed=4)
+    resident = train(prepare(cfg))
+    monkeypatch.setattr(engine, "RESIDENT_BYTES", 1000)  # digits' 360 KB now counts as huge
+    streamed = train(prepare(cfg))
+    assert "streamed in chunks" in streamed.message and not resident.message
+    np.testing.assert_allclose(streamed.step_losses, resident.step_losses, rtol=1e-5)
+    np.testing.assert_allclose(streamed.val_losses, resident.val_losses, rtol=1e-5)
