@@ -332,7 +332,10 @@ class WorkerPool:
             if self._spare is not None:
                 with contextlib.suppress(OSError):
                     self._spare.conn.send(None)
-                self._spare.process.join(5)
+                self._spare.process.join(30)  # it may still be importing TensorFlow
+                if self._spare.process.is_alive():
+                    self._spare.process.terminate()
+                    self._spare.process.join(5)
                 self._spare = None
 
 

@@ -1,0 +1,156 @@
+"""Peak memory of the served app in demo mode while a browser trains a model.
+
+    python -m bench.demo_rss [--epochs 20] [--batch-size 32]
+
+Starts `streamlit run app.py` with BATCHLAB_DEMO=1 on a free loopback port, opens the Train
+page in headless Chromium (Debian's /usr/bin/chromium), starts a training of the tutorial MLP
+and samples, every 0.1 s, the resident memory of the server and every process under it (the
+warm worker, the training worker). Prints the peak of the sum, which is what a 1 GB host must
+hold, and the peaks per process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree(pid: int) -> list[int]:
+    """`pid` and all its descendants."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += parents.get(p, [])
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=32)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    tmp = tempfile.mkdtemp()
+    env = {**os.environ, "BATCHLAB_DEMO": "1", "BATCHLAB_DB": f"{tmp}/demo.db"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    peaks = {"total": 0.0}
+    per_process: dict[int, float] = {}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            pids = tree(server.pid)
+            values = {p: rss_mb(p) for p in pids}
+            peaks["total"] = max(peaks["total"], sum(values.values()))
+            for p, v in values.items():
+                per_process[p] = max(per_process.get(p, 0.0), v)
+            time.sleep(0.1)
+
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.2)
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        idle = None
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/train")
+            page.get_by_role("button", name="Start training").wait_for(timeout=60_000)
+            time.sleep(8)  # the warm worker imports TensorFlow
+            idle = sum(rss_mb(p) for p in tree(server.pid))
+            for label, value in (("Batch size B", args.batch_size), ("Epochs E", args.epochs)):
+                box = page.get_by_label(label, exact=True)
+                box.fill(str(value))
+                box.press("Enter")
+                time.sleep(1.5)
+            t0 = time.time()
+            page.get_by_role("button", name="Start training").click()
+            status = page.locator('[data-testid="stMetric"]').filter(has_text="Status")
+            status.get_by_text("completed").wait_for(timeout=300_000)
+            seconds = time.time() - t0
+            browser.close()
+        stop.set()
+        sampler.join()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
+    print(
+        f"demo mode, tutorial MLP (synthetic N=1000), B={args.batch_size}, E={args.epochs}: "
+        f"trained in {seconds:.1f} s from the click"
+    )
+    print(f"server + workers idle (warm worker ready): {idle:.0f} MB")
+    print(f"peak RSS, server + all workers: {peaks['total']:.0f} MB")
+    for pid, mb in sorted(per_process.items(), key=lambda kv: -kv[1])[:4]:
+        print(f"  pid {pid}: peak {mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
