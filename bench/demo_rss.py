@@ -36,6 +36,17 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages (TensorFlow's libraries) split between processes."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def tree(pid: int) -> list[int]:
     """`pid` and all its descendants."""
     parents: dict[int, list[int]] = {}
@@ -92,7 +103,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    peaks = {"total": 0.0}
+    peaks = {"total": 0.0, "pss": 0.0}
     per_process: dict[int, float] = {}
     stop = threading.Event()
 
@@ -101,6 +112,7 @@ def main() -> None:
             pids = tree(server.pid)
             values = {p: rss_mb(p) for p in pids}
             peaks["total"] = max(peaks["total"], sum(values.values()))
+            peaks["pss"] = max(peaks["pss"], sum(pss_mb(p) for p in pids))
             for p, v in values.items():
                 per_process[p] = max(per_process.get(p, 0.0), v)
             time.sleep(0.1)
@@ -147,7 +159,11 @@ def main() -> None:
         f"trained in {seconds:.1f} s from the click"
     )
     print(f"server + workers idle (warm worker ready): {idle:.0f} MB")
-    print(f"peak RSS, server + all workers: {peaks['total']:.0f} MB")
+    print(
+        f"peak RSS, server + all workers: {peaks['total']:.0f} MB (sum of RSS, shared "
+        "library pages counted once per process)"
+    )
+    print(f"peak PSS, server + all workers: {peaks['pss']:.0f} MB (shared pages split)")
     for pid, mb in sorted(per_process.items(), key=lambda kv: -kv[1])[:4]:
         print(f"  pid {pid}: peak {mb:.0f} MB")
 

@@ -17,7 +17,9 @@ class Limits:
     max_steps: int = 20_000
     max_sweep_runs: int = 6
     max_upload_bytes: int = 2 * 1024 * 1024
-    max_concurrent: int = 2  # worker processes training at once, over all sessions
+    # Worker processes training at once, over all sessions: each holds a TensorFlow runtime
+    # (~330 MB private memory plus ~500 MB of shared library pages on this build).
+    max_concurrent: int = 1
     max_throughput_batch: int = 1024
 
 

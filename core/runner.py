@@ -243,12 +243,14 @@ class WorkerPool:
     `max_concurrent` bounds the workers busy at once over every session of this server.
     """
 
-    def __init__(self, max_concurrent: int | None = None) -> None:
+    def __init__(self, max_concurrent: int | None = None, spare_while_busy: bool = True) -> None:
         self._ctx = mp.get_context("spawn")
         self._lock = threading.Lock()
         self._spare: _Worker | None = None
         self._busy: list[_Worker] = []
         self.max_concurrent = max_concurrent
+        # A spare holds a whole TensorFlow in memory: small hosts keep one only while idle.
+        self.spare_while_busy = spare_while_busy
 
     def busy(self) -> int:
         """Workers running a job now."""
@@ -271,6 +273,8 @@ class WorkerPool:
 
     def warm(self) -> None:
         """Start the spare worker if there is none (returns at once)."""
+        if not self.spare_while_busy and self.busy():
+            return
         with self._lock:
             if self._spare is None or not self._spare.process.is_alive():
                 self._spare = self._spawn()
@@ -351,5 +355,9 @@ def shared_pool() -> WorkerPool:
             from core import demo
 
             limits = demo.limits()
-            _SHARED = WorkerPool(limits.max_concurrent if limits else None)
+            _SHARED = (
+                WorkerPool(limits.max_concurrent, spare_while_busy=False)
+                if limits
+                else WorkerPool()
+            )
         return _SHARED
