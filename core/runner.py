@@ -14,8 +14,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import sys
 import threading
 import time
+import types
 from dataclasses import dataclass
 
 from core.engine import Chunk, EpochRecord, Prepared, Reporter, Result, TrainConfig, planned_steps
@@ -98,6 +100,10 @@ def run_and_record(
 # -- worker processes -------------------------------------------------------------------------
 def _worker_main(conn, stop_event, parent_pid: int) -> None:
     """Import TensorFlow while idle, then run one job and exit."""
+    if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
+        # Keras imports JAX whenever it is installed; a TensorFlow worker never needs it, and
+        # it costs ~120 MB per process.
+        sys.modules.setdefault("jax", None)
     from core.engine import import_keras, prepare
 
     import_keras()  # the warm-up: the slow import happens before a job arrives
@@ -267,7 +273,14 @@ class WorkerPool:
             daemon=True,
             name="batchlab-worker",
         )
-        process.start()
+        # The child would re-import this process's __main__ (for the app: Streamlit itself,
+        # ~150 MB); workers need nothing from it, so it sees an empty one while it starts.
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            process.start()
+        finally:
+            sys.modules["__main__"] = main
         child.close()
         return _Worker(process, parent, stop_event)
 

@@ -4,9 +4,13 @@
   `BATCHLAB_DB` in a temp folder so a test run never touches the user's store.
 - `browser` (session) is Debian's headless Chromium driven by Playwright; `page` (per test) is a
   fresh 1400x1000 context, instrumented so `wait_for_app` can see the app's websocket traffic.
-- `wait_for_app`, `assert_no_exception` and `screenshot` are plain helpers; test modules import
-  them with `from tests.e2e.conftest import ...`. They keep no state in this module, so it does not
-  matter that the file is loaded twice: by pytest as `conftest`, by the tests under that name.
+- `routed_app_url` (session) is `app_url` once "/" has been opened, so deep links reach the
+  pages as app.py routes them; `serve_app` starts a further server for a test that needs a fresh
+  one.
+- `wait_for_app`, `is_settled`, `assert_no_exception`, `open_page`, `button`, `metric_value`,
+  `table_rows` and `screenshot` are plain helpers; test modules import them with
+  `from tests.e2e.conftest import ...`. They keep no state in this module, so it does not matter
+  that the file is loaded twice: by pytest as `conftest`, by the tests under that name.
 
 Every test collected under this folder gets the `e2e` marker, so `pytest -m "not e2e"` deselects
 them all and the server only starts when an e2e test runs. Without /usr/bin/chromium the tests skip,
@@ -15,6 +19,7 @@ or fail where `CI` is set, so a CI image that lost its browser cannot pass silen
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -30,7 +35,7 @@ from typing import TYPE_CHECKING, NoReturn
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -168,7 +173,17 @@ def _stop(proc: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve app.py from the repo root and yield its URL; stop the server after the session."""
-    workdir = tmp_path_factory.mktemp("e2e-server")
+    with serve_app(tmp_path_factory.mktemp("e2e-server")) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_app(workdir: Path) -> Iterator[str]:
+    """Serve app.py with its run store and log in WORKDIR; yield the URL once it is healthy.
+
+    `app_url` is the session's server; a test that needs a server nobody has visited yet (a fresh
+    Streamlit process, an empty run store) starts its own with this.
+    """
     log_path = workdir / "streamlit.log"
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -249,22 +264,44 @@ def page(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
-def wait_for_app(page: Page, timeout_ms: int = APP_TIMEOUT_MS) -> None:
+@pytest.fixture(scope="session")
+def routed_app_url(app_url: str, browser: Browser) -> str:
+    """`app_url` once "/" has been opened, so deep links such as /train reach the app's pages.
+
+    Streamlit 1.67 starts a server whose app folder holds `pages/` in its legacy multipage mode
+    and leaves it only when a script calls `st.navigation`: until someone opens "/", /train runs
+    pages/train.py on its own, without app.py's sidebar, navigation or wide layout
+    (tests/e2e/test_fresh_server_e2e.py pins that down). Tests that open a page by its URL use
+    this fixture so they see the app as routed, whichever test runs first.
+    """
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(TRAFFIC_SCRIPT)
+    try:
+        page = context.new_page()
+        page.goto(app_url)
+        wait_for_app(page)
+    finally:
+        context.close()
+    return app_url
+
+
+def wait_for_app(page: Page, timeout_ms: int = APP_TIMEOUT_MS, quiet_ms: int = QUIET_MS) -> None:
     """Wait until the app has finished its script run and drawn the result.
 
     Call it after `page.goto` and after every interaction that makes Streamlit rerun.
 
     Settled means: connected; script state `notRunning`; no stale elements, skeletons or running
     indicator; every Vega chart drawn; every websocket message answered; and no traffic for
-    `QUIET_MS`, counted from this call at the earliest, so a rerun request the frontend sends a
-    moment after a key press is not missed.
+    `quiet_ms`, counted from this call at the earliest, so a rerun request the frontend sends a
+    moment after a key press is not missed. Pass a longer `quiet_ms` where the app reruns
+    itself in bursts, as the Train and Compare pages do for a moment after a run ends.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     since = page.evaluate("performance.now()")
     try:
         page.wait_for_function(
-            SETTLED_PREDICATE, arg=[since, QUIET_MS], polling=50, timeout=timeout_ms
+            SETTLED_PREDICATE, arg=[since, quiet_ms], polling=50, timeout=timeout_ms
         )
     except PlaywrightTimeoutError:
         state = page.evaluate(APP_STATE_SCRIPT)
@@ -273,12 +310,55 @@ def wait_for_app(page: Page, timeout_ms: int = APP_TIMEOUT_MS) -> None:
         ) from None
 
 
+def is_settled(page: Page, quiet_ms: int) -> bool:
+    """Whether the app is settled (as `wait_for_app` means it) and has been quiet for QUIET_MS.
+
+    A check, not a wait: for polling loops that must act when the app has gone idle.
+    """
+    return page.evaluate(f"({SETTLED_PREDICATE})", [0, quiet_ms])
+
+
 def assert_no_exception(page: Page) -> None:
     """Fail with the exception's text if the app shows a Streamlit exception box."""
     boxes = page.get_by_test_id("stException")
     count = boxes.count()
     assert count == 0, f"{count} exception box(es) on {page.url}:\n" + "\n---\n".join(
         boxes.all_inner_texts()
+    )
+
+
+def open_page(page: Page, url: str) -> None:
+    """Go to URL, wait until the app has settled, and fail on an exception box."""
+    page.goto(url)
+    wait_for_app(page)
+    assert_no_exception(page)
+
+
+def button(page: Page, name: str) -> Locator:
+    """The app's button named exactly NAME (not the Stop in Streamlit's header while it runs)."""
+    return page.get_by_test_id("stMain").get_by_role("button", name=name, exact=True)
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    """The value of the `st.metric` labelled exactly LABEL."""
+    card = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
+    return card.get_by_test_id("stMetricValue")
+
+
+def table_rows(dataframe: Locator) -> list[dict[str, str]]:
+    """The rows of an `st.dataframe` as {column: text}, header names as shown.
+
+    Glide data grid draws on a canvas and mirrors the rows in view in a hidden accessible table;
+    this reads that table, so rows scrolled out of view are not included.
+    """
+    return dataframe.locator("table[role=grid]").evaluate(
+        """(table) => {
+            const names = [...table.querySelectorAll("thead th")].map((th) => th.textContent);
+            return [...table.querySelectorAll("tbody tr")].map((tr) => Object.fromEntries(
+                [...tr.querySelectorAll("td")].map((td, i) => [names[i], td.textContent])));
+        }"""
     )
 
 

@@ -1,0 +1,56 @@
+"""Every page in the app's navigation opens without an exception, and bad input shows an error
+instead of a traceback. Marked `e2e` by tests/e2e/conftest.py."""
+
+from urllib.parse import urlparse
+
+from playwright.sync_api import Page, expect
+
+from core.text import t
+from tests.e2e.conftest import assert_no_exception, button, open_page, screenshot, wait_for_app
+
+
+def type_number(page: Page, label: str, value: int) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")  # st.number_input commits, and reruns, on Enter or blur
+    wait_for_app(page)
+    expect(field).to_have_value(str(value))
+
+
+def test_every_page_in_the_navigation_opens_without_an_exception(page: Page, routed_app_url: str):
+    open_page(page, routed_app_url)
+    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
+    paths = [urlparse(link.get_attribute("href")).path for link in links.all()]
+    assert {"/", "/train", "/compare", "/runs"} <= set(paths), paths
+
+    for path in paths:
+        open_page(page, f"{routed_app_url}{path}")
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+        screenshot(page, f"page_{path.strip('/') or 'schedule'}")
+        assert_no_exception(page)
+
+
+def test_a_zero_batch_size_on_train_shows_an_error_and_keeps_the_inputs(
+    page: Page, routed_app_url: str
+):
+    open_page(page, f"{routed_app_url}/train")
+    type_number(page, t("schedule.batch_size"), 0)
+
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_have_text("Fix this input: batch_size must be at least 1, got 0.")
+    expect(error.locator("code")).to_have_text("batch_size")  # `batch_size` in the message
+    assert_no_exception(page)
+    # The page stops before training but keeps its inputs, so the user can fix the value.
+    expect(button(page, t("train.start"))).to_have_count(0)
+    type_number(page, t("schedule.batch_size"), 50)
+    expect(error).to_have_count(0)
+    expect(button(page, t("train.start"))).to_be_enabled()
+
+
+def test_zero_samples_on_the_schedule_page_shows_an_error(page: Page, routed_app_url: str):
+    open_page(page, routed_app_url)
+    type_number(page, t("schedule.n"), 0)
+
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_have_text("Fix this input: n must be at least 1, got 0.")
+    assert_no_exception(page)
