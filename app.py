@@ -17,21 +17,21 @@ t = translator(ss.lang)
 
 PAGES = [
     st.Page(
-        "pages/schedule.py", title=t("nav.schedule"), icon=":material/calendar_month:", default=True
+        "app_pages/schedule.py", title=t("nav.schedule"), icon=":material/calendar_month:", default=True
     ),
     st.Page(
-        "pages/train.py", title=t("nav.train"), icon=":material/model_training:", url_path="train"
+        "app_pages/train.py", title=t("nav.train"), icon=":material/model_training:", url_path="train"
     ),
     st.Page(
-        "pages/compare.py",
+        "app_pages/compare.py",
         title=t("nav.compare"),
         icon=":material/compare_arrows:",
         url_path="compare",
     ),
     st.Page(
-        "pages/science.py", title=t("nav.science"), icon=":material/science:", url_path="science"
+        "app_pages/science.py", title=t("nav.science"), icon=":material/science:", url_path="science"
     ),
-    st.Page("pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
+    st.Page("app_pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
 ]
 page = st.navigation(PAGES)
 name = page.url_path

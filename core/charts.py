@@ -355,18 +355,21 @@ def split_chart(train: int, validation: int, test: int, lang: str = "en") -> alt
             "part": parts,
             "samples": [train, validation, test],
             "order": [0, 1, 2],
+            "row": "",
         }
     )
     return (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(size=28)
         .encode(
             x=alt.X("samples:Q", title=t("chart.samples", lang), stack="zero"),
+            y=alt.Y("row:N", title=None, axis=None),
             color=alt.Color("part:N", title=t("chart.split", lang), scale=alt.Scale(domain=parts)),
             order="order:Q",
             tooltip=["part:N", "samples:Q"],
         )
-        .properties(height=60)
+        .properties(height=40)
+        .configure_legend(orient="bottom")
     )
 
 
@@ -398,6 +401,7 @@ def sweep_curves_chart(
                 f"{col}:Q",
                 title=t(f"chart.axis.{col}", lang),
                 scale=alt.Scale(type="log") if log_x else alt.Scale(),
+                axis=alt.Axis(tickMinStep=1, format="d") if x == "epoch" else alt.Axis(),
             ),
             y=alt.Y(
                 "loss:Q",
@@ -416,9 +420,13 @@ def sweep_curves_chart(
 def _band(
     by_b: pd.DataFrame, col: str, title: str, log_y: bool = False, lang: str = "en"
 ) -> alt.Chart:
-    base = alt.Chart(by_b.dropna(subset=[col])).encode(
+    data = by_b.dropna(subset=[col])
+    base = alt.Chart(data).encode(
         x=alt.X(
-            "batch_size:Q", title=t("chart.batch_size", lang), scale=alt.Scale(type="log", base=2)
+            "batch_size:Q",
+            title=t("chart.batch_size", lang),
+            scale=alt.Scale(type="log", base=2),
+            axis=alt.Axis(values=sorted(by_b["batch_size"].unique().tolist())),
         )
     )
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
@@ -428,7 +436,9 @@ def _band(
     )
     if f"{col}_min" not in by_b:
         return line
-    band = base.mark_errorbar().encode(y=alt.Y(f"{col}_min:Q", scale=scale), y2=f"{col}_max:Q")
+    band = base.mark_errorbar().encode(
+        y=alt.Y(f"{col}_min:Q", scale=scale, title=title), y2=f"{col}_max:Q"
+    )
     return alt.layer(band, line)
 
 

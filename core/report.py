@@ -151,7 +151,7 @@ def runs_table(runs: list[dict]) -> pd.DataFrame:
                 "epochs": r["epochs"],
                 "optimizer": r["optimizer"],
                 "lr": r["lr"],
-                "steps": f"{r['steps_done']}/{r['total_steps']}",
+                "steps": f"{r['steps_done']:,} / {r['total_steps']:,}",
                 "test_loss": test.get("loss"),
                 "test_accuracy": test.get("accuracy"),
                 "steps_per_second": r.get("steps_per_second"),
@@ -165,3 +165,10 @@ def _jsonable(value):
     if hasattr(value, "item"):
         return value.item()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def sweep_label(sweep: dict) -> str:
+    """A sweep's name in pickers. Stable while the sweep runs: a selectbox whose labels change
+    under it loses its value, so no run counts here."""
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(sweep["created"]))
+    return f"{sweep['sweep_id']} · {sweep['dataset']} {sweep['model']} · {when}"

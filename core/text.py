@@ -261,6 +261,8 @@ EN: dict[str, str] = {
     "runs.select": "Open runs (choose one, or several to overlay)",
     "runs.delete": "Delete selected runs",
     "runs.deleted": "Deleted {count} run(s).",
+    "runs.delete.confirm": "Delete {count} run(s) with all their steps? This cannot be undone.",
+    "runs.delete.yes": "Yes, delete",
     "runs.export_csv": "Export steps (CSV)",
     "runs.export_json": "Export runs (JSON)",
     "runs.export_tensorboard": "Export TensorBoard logs (zip)",

@@ -345,4 +345,6 @@ ZH: dict[str, str] = {
         "local：在一个工作进程中逐个运行。ray：每次运行都是一个 Ray 任务（这里启动本地 Ray；"
         "在命令行中可用 --ray-address 连接已有集群）。只有 local 模式可以在两次运行之间停止。"
     ),
+    "runs.delete.confirm": "删除这 {count} 次运行及其全部训练步记录？此操作无法撤销。",
+    "runs.delete.yes": "确认删除",
 }

@@ -35,7 +35,7 @@ def test_science_page_measures_noise_scale_throughput_and_fits_b_crit():
         == 0
     )
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/science.py").run()
+    at.switch_page("app_pages/science.py").run()
     assert not at.exception
     assert any("Keras's default batch size is 32" in m.value for m in at.markdown)
     at.number_input(key="science.epochs").set_value(1).run()
@@ -54,7 +54,7 @@ def test_science_page_measures_noise_scale_throughput_and_fits_b_crit():
 
 def test_science_page_bad_micro_batch_split_says_what_to_change():
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/science.py").run()
+    at.switch_page("app_pages/science.py").run()
     at.number_input(key="science.batch_size").set_value(30).run()
     at.button(key="science.measure").click().run()
     assert "multiple of 4" in at.error[0].value

@@ -35,7 +35,7 @@ def wait_for_status(at, statuses, timeout=120):
 
 
 def test_train_page_trains_to_completion_and_draws_the_charts():
-    at = open_page("pages/train.py")
+    at = open_page("app_pages/train.py")
     assert "10 iterations per epoch × 10 epochs = 100 steps" in at.markdown[0].value
     at.number_input(key="train.epochs").set_value(3).run()
     at.button(key="train.start").click().run()
@@ -50,7 +50,7 @@ def test_train_page_trains_to_completion_and_draws_the_charts():
 
 
 def test_train_page_stop_keeps_the_run():
-    at = open_page("pages/train.py")
+    at = open_page("app_pages/train.py")
     at.number_input(key="train.batch_size").set_value(1).run()
     at.number_input(key="train.epochs").set_value(500).run()
     at.button(key="train.start").click().run()
@@ -72,14 +72,14 @@ def test_train_page_stop_keeps_the_run():
     ],
 )
 def test_train_page_bad_input_shows_an_error(key, value, match):
-    at = open_page("pages/train.py")
+    at = open_page("app_pages/train.py")
     at.number_input(key=key).set_value(value).run()
     assert not at.exception
     assert match in at.error[0].value
 
 
 def test_train_page_cnn_on_non_images_says_what_to_change():
-    at = open_page("pages/train.py")
+    at = open_page("app_pages/train.py")
     at.selectbox(key="train.model").set_value("cnn").run()
     assert "needs image data" in at.error[0].value
 
@@ -102,7 +102,7 @@ def test_runs_page_lists_opens_and_deletes_runs():
         run_id = create_run(store, p)
         run_and_record(p, store, run_id)
         ids.append(run_id)
-    at = open_page("pages/runs.py")
+    at = open_page("app_pages/runs.py")
     assert len(at.dataframe[0].value) == 2
     assert "python -m core train --dataset linear" in at.code[0].value
     assert len(charts(at)) >= 2
@@ -115,5 +115,5 @@ def test_runs_page_lists_opens_and_deletes_runs():
 
 
 def test_runs_page_empty_store():
-    at = open_page("pages/runs.py")
+    at = open_page("app_pages/runs.py")
     assert "No runs yet" in at.info[0].value

@@ -11,11 +11,11 @@ from core.text import EN, LANGS, t
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGES = [
-    "pages/schedule.py",
-    "pages/train.py",
-    "pages/compare.py",
-    "pages/science.py",
-    "pages/runs.py",
+    "app_pages/schedule.py",
+    "app_pages/train.py",
+    "app_pages/compare.py",
+    "app_pages/science.py",
+    "app_pages/runs.py",
 ]
 
 
@@ -34,7 +34,7 @@ def test_every_ui_string_has_a_translation_with_the_same_fields(lang):
 
 def test_every_key_the_code_uses_exists():
     used = set()
-    for path in [*ROOT.glob("pages/*.py"), ROOT / "app.py", *ROOT.glob("core/*.py")]:
+    for path in [*ROOT.glob("app_pages/*.py"), ROOT / "app.py", *ROOT.glob("core/*.py")]:
         used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z_.]+)"', path.read_text()))
     assert len(used) > 100, "no t(...) calls found"
     # keys built at run time
@@ -133,7 +133,7 @@ def test_train_page_link_sets_dataset_model_and_lr():
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in values.items():
         at.session_state[key] = value
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     assert not at.exception
     assert "**45 iterations per epoch" in at.markdown[0].value  # ⌈1438 / 32⌉
 

@@ -316,15 +316,15 @@ def test_two_cli_processes_train_at_once_on_one_store(isolated_store):
 
 def test_navigation_during_training_neither_kills_nor_duplicates_the_run():
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     at.number_input(key="train.batch_size").set_value(4).run()
     at.number_input(key="train.epochs").set_value(20).run()
     at.button(key="train.start").click().run()
     handle = at.session_state["train.handle"]
-    at.switch_page("pages/schedule.py").run()
-    at.switch_page("pages/runs.py").run()
+    at.switch_page("app_pages/schedule.py").run()
+    at.switch_page("app_pages/runs.py").run()
     assert not at.exception
-    at.switch_page("pages/train.py").run()
+    at.switch_page("app_pages/train.py").run()
     assert at.session_state["train.handle"] is handle and handle.alive()
     assert at.button(key="train.start").disabled
     handle.join(120)

@@ -209,7 +209,7 @@ def test_compare_page_runs_a_short_sweep():
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("app_pages/compare.py").run()
     assert not at.exception
     at.selectbox(key="compare.dataset").set_value("blobs").run()
     at.number_input(key="compare.n").set_value(256).run()
@@ -234,7 +234,7 @@ def test_compare_page_bad_batch_sizes_show_an_error():
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("app_pages/compare.py").run()
     at.text_input(key="compare.batch_sizes").input("8, abc").run()
     assert not at.exception
     assert "not a whole number" in at.error[0].value

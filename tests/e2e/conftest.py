@@ -194,6 +194,8 @@ def serve_app(workdir: Path) -> Iterator[str]:
         "streamlit",
         "run",
         "app.py",
+        "--server.fileWatcherType",
+        "none",  # edits under a running test server must not reload half the modules
         "--server.headless",
         "true",
         "--server.port",
@@ -268,9 +270,9 @@ def page(browser: Browser) -> Iterator[Page]:
 def routed_app_url(app_url: str, browser: Browser) -> str:
     """`app_url` once "/" has been opened, so deep links such as /train reach the app's pages.
 
-    Streamlit 1.67 starts a server whose app folder holds `pages/` in its legacy multipage mode
+    Streamlit 1.67 starts a server whose app folder holds `app_pages/` in its legacy multipage mode
     and leaves it only when a script calls `st.navigation`: until someone opens "/", /train runs
-    pages/train.py on its own, without app.py's sidebar, navigation or wide layout
+    app_pages/train.py on its own, without app.py's sidebar, navigation or wide layout
     (tests/e2e/test_fresh_server_e2e.py pins that down). Tests that open a page by its URL use
     this fixture so they see the app as routed, whichever test runs first.
     """

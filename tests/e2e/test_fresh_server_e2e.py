@@ -1,8 +1,9 @@
-"""Known bugs that only a server nobody has visited yet shows, pinned as strict xfails.
+"""What only a server nobody has visited yet shows: deep links and the first sweep of a store.
 
 Each test starts its own server (a fresh Streamlit process and an empty run store), so these
-need no ordering against the session's shared server. When a bug is fixed its test passes, the
-strict xfail turns that into a failure, and the marker (and any workaround it names) goes.
+need no ordering against the session's shared server. Both were bugs once: a deep link ran the
+page alone while the page folder was named pages/ (Streamlit's legacy multipage mode), and the
+first sweep of an empty store never appeared without a rerun.
 Marked `e2e` by tests/e2e/conftest.py.
 """
 
@@ -23,12 +24,6 @@ def fresh_url(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Streamlit runs an app folder with pages/ in its legacy multipage mode until "
-    "app.py has called st.navigation once: a deep link before anyone opens / gets "
-    "pages/runs.py alone, with an 'app, compare, runs, ...' file list as navigation",
-)
 def test_a_deep_link_on_a_fresh_server_shows_the_app_navigation(page: Page, fresh_url: str):
     open_page(page, f"{fresh_url}/runs")
 
@@ -37,11 +32,6 @@ def test_a_deep_link_on_a_fresh_server_shows_the_app_navigation(page: Page, fres
     expect(nav.get_by_text("app", exact=True)).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pages/compare.py stops at 'no sweeps yet' before its polling fragment, so the "
-    "first sweep of a store shows up only when the page reruns (test_compare_e2e presses R)",
-)
 def test_the_first_sweep_of_a_store_shows_up_without_a_rerun(page: Page, fresh_url: str):
     open_page(page, fresh_url)  # so /compare is routed by app.py
     open_page(page, f"{fresh_url}/compare")

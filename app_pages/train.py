@@ -200,7 +200,7 @@ if b[0].button(t("train.start"), type="primary", disabled=running, key="train.st
     running = True
 if b[1].button(t("train.stop"), disabled=not running, key="train.stop"):
     handle.stop()
-if not pool.is_warm() and not running:
+if not pool.is_warm() and not running and not ss.get("train.run_id"):
     b[2].caption(t("train.loading_tf"))
 
 
@@ -234,7 +234,8 @@ def live() -> None:
     m[2].metric(t("train.samples_per_second"), f"{prog.samples_per_second:,.0f}")
     eta = "—" if prog.eta_seconds is None or not active else f"{math.ceil(prog.eta_seconds)} s"
     m[3].metric(t("train.eta"), eta)
-    m[4].metric(t("train.device"), (run.get("device") or "…").split(" (")[0])
+    device = run.get("device") or "…"
+    m[4].metric(t("train.device"), device.split(":")[0].split(" (")[0], help=device)
     if run["status"] == "starting":
         st.caption(t("train.loading_tf"))
     if run["status"] == "diverged":
@@ -242,7 +243,7 @@ def live() -> None:
     elif run["status"] == "failed":
         st.error(t("train.failed", message=run.get("message") or ""))
     elif run["status"] == "stopped":
-        st.info(t("train.stopped", steps=prog.steps_done))
+        st.info(t("train.stopped", steps=f"{prog.steps_done:,}"))
     elif run.get("message"):
         st.caption(run["message"])
     test = run.get("test_metrics") or {}
@@ -252,10 +253,10 @@ def live() -> None:
             parts.append(f"{t('chart.metric.accuracy')} {test['accuracy']:.3f}")
         st.success(t("train.test", metrics=", ".join(parts)))
     if not steps.empty:
-        left, right = st.columns(2)
-        left.altair_chart(charts.step_loss_chart(steps, lang=lang), width="stretch")
+        st.altair_chart(charts.step_loss_chart(steps, lang=lang), width="stretch")
         if not epochs.empty:
-            right.altair_chart(charts.epoch_chart(epochs, "loss", lang=lang), width="stretch")
+            left, right = st.columns(2)
+            left.altair_chart(charts.epoch_chart(epochs, "loss", lang=lang), width="stretch")
             if epochs["train_accuracy"].notna().any():
                 right.altair_chart(
                     charts.epoch_chart(epochs, "accuracy", lang=lang), width="stretch"
@@ -263,7 +264,7 @@ def live() -> None:
         if steps["class_counts"].notna().any():
             st.subheader(t("train.composition"))
             last_epoch = int(steps["epoch"].max())
-            c = st.columns([1, 3])
+            c = st.columns([1, 1, 2])
             follow = c[0].checkbox(
                 t("train.composition.latest"), value=True, key="train.composition_latest"
             )

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core import charts, demo, science, sweep
+from core import charts, demo, report, science, sweep
 from core.datasets import DATASETS
 from core.engine import TrainConfig, prepare
 from core.models import MODELS
@@ -149,10 +149,7 @@ sweeps = [s_ for s_ in sweeps if s_["runs"] >= 2]
 if not sweeps:
     st.info(t("science.crit.none"))
 else:
-    names = {
-        s_["sweep_id"]: f"{s_['sweep_id']} · {s_['dataset']} {s_['model']} · B {s_['batch_sizes']}"
-        for s_ in sweeps
-    }
+    names = {s_["sweep_id"]: report.sweep_label(s_) for s_ in sweeps}
     c = st.columns(3)
     sweep_id = c[0].selectbox(
         t("compare.pick"), list(names), format_func=names.get, key="science.sweep"

@@ -28,20 +28,16 @@ st.dataframe(columns(table, lang), hide_index=True, width="stretch")
 sweeps = store.sweeps()
 if sweeps:
     c = st.columns([3, 1])
-    names = {
-        s["sweep_id"]: f"{s['sweep_id']} · {s['dataset']} {s['model']} · B "
-        f"{s['batch_sizes']} · {s['runs']} runs"
-        for s in sweeps
-    }
+    names = {s["sweep_id"]: report.sweep_label(s) for s in sweeps}
     picked = c[0].selectbox(t("runs.sweeps"), list(names), format_func=names.get, key="runs.sweep")
     if c[1].button(t("runs.open_sweep"), key="runs.open_sweep"):
         st.session_state["compare.shown"] = picked
         st.session_state["compare.sweep_id"] = picked
-        st.switch_page("pages/compare.py")
+        st.switch_page("app_pages/compare.py")
 
 labels = {
-    r["run_id"]: f"{r['run_id']} · {r['dataset']} {r['model']} B={r['batch_size']} "
-    f"E={r['epochs']} · {r['status']}"
+    # no status here: a label that changes while a run trains would lose the selection
+    r["run_id"]: f"{r['run_id']} · {r['dataset']} {r['model']} B={r['batch_size']} E={r['epochs']}"
     for r in runs
 }
 default = [runs[0]["run_id"]]
@@ -88,7 +84,7 @@ if len(chosen) == 1:
             )
             st.altair_chart(charts.composition_chart(steps, int(e), lang=lang), width="stretch")
     st.subheader(t("runs.cli"))
-    st.code(report.cli_command(run["config"]), language="bash")
+    st.code(report.cli_command(run["config"]), language="bash", wrap_lines=True)
     with st.expander(t("runs.keras_script")):
         script = export.keras_script(run["config"])
         st.code(script, language="python")
@@ -130,9 +126,11 @@ c[2].download_button(
     mime="application/zip",
     help=t("runs.export_tensorboard.help"),
 )
-if c[3].button(t("runs.delete"), key="runs.delete"):
-    for run_id in chosen:
-        store.delete_run(run_id)
-    st.session_state.pop("runs.chosen", None)
-    st.toast(t("runs.deleted", count=len(chosen)))
-    st.rerun()
+with c[3].popover(t("runs.delete")):
+    st.warning(t("runs.delete.confirm", count=len(chosen)))
+    if st.button(t("runs.delete.yes"), key="runs.delete", type="primary"):
+        for run_id in chosen:
+            store.delete_run(run_id)
+        st.session_state.pop("runs.chosen", None)
+        st.toast(t("runs.deleted", count=len(chosen)))
+        st.rerun()

@@ -101,6 +101,7 @@ c[1].number_input(
     min_value=0.0,
     step=1.0,
     key="compare.budget_value",
+    format="%g",
 )
 
 try:
@@ -164,12 +165,16 @@ if ss.get("compare.sweep_id") in ids:
     ss["compare.shown"] = ss["compare.sweep_id"]
 if not ids:
     st.info(t("compare.none"))
+    if running:  # the first sweep of this store: redraw once its first run is stored
+
+        @st.fragment(run_every=POLL_SECONDS)
+        def wait_for_first_run() -> None:
+            if RunStore().sweeps():
+                st.rerun()
+
+        wait_for_first_run()
     st.stop()
-names = {
-    s_["sweep_id"]: f"{s_['sweep_id']} · {s_['dataset']} {s_['model']} · B "
-    f"{s_['batch_sizes']} · {s_['runs']} runs"
-    for s_ in sweeps
-}
+names = {s_["sweep_id"]: report.sweep_label(s_) for s_ in sweeps}
 if ss.get("compare.shown") not in ids:
     ss["compare.shown"] = ids[0]
 st.selectbox(t("compare.pick"), ids, format_func=names.get, key="compare.shown")
@@ -245,6 +250,8 @@ def results() -> None:
     st.subheader(t("compare.table"))
     st.dataframe(columns(table, lang), hide_index=True, width="stretch")
     run_ids = table["run_id"].tolist()
+    if active:  # exports are built once the sweep is done, not on every poll
+        return
     c = st.columns(3)
     c[2].download_button(
         t("runs.export_tensorboard"),
