@@ -215,7 +215,10 @@ def live() -> None:
     if run is None:
         st.warning(t("train.run_gone"))
         return
-    steps = report.steps_frame(store, run_id)
+    feed = ss.get("train.feed")
+    if feed is None or feed.run_id != run_id:
+        feed = ss["train.feed"] = report.StepFeed(run_id)
+    steps = feed.update(store)
     epochs = report.epochs_frame(store, run_id)
     prog = report.progress(run, steps)
     handle = ss.get("train.handle")

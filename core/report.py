@@ -30,6 +30,26 @@ def steps_frame(store: RunStore, run_id: str, after: int = -1) -> pd.DataFrame:
     return frame
 
 
+class StepFeed:
+    """One run's steps, read incrementally: each `update` asks the store only for new steps, so a
+    page that polls a long run does not re-read (and re-decode) every step each time."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+        self.frame = pd.DataFrame(columns=[*STEP_COLUMNS, "samples_seen"])
+
+    def update(self, store: RunStore) -> pd.DataFrame:
+        last = int(self.frame["step"].iloc[-1]) if len(self.frame) else -1
+        new = pd.DataFrame(store.steps(self.run_id, after=last), columns=STEP_COLUMNS)
+        if len(new):
+            seen = int(self.frame["samples_seen"].iloc[-1]) if len(self.frame) else 0
+            new["samples_seen"] = seen + new["batch_size"].cumsum()
+            self.frame = (
+                new if self.frame.empty else pd.concat([self.frame, new], ignore_index=True)
+            )
+        return self.frame
+
+
 def epochs_frame(store: RunStore, run_id: str) -> pd.DataFrame:
     rows = store.epochs(run_id)
     return pd.DataFrame(rows, columns=["run_id", *EPOCH_COLUMNS]).drop(columns="run_id")

@@ -311,3 +311,32 @@ def test_data_too_large_for_the_device_is_streamed_with_the_same_losses(monkeypa
     assert "streamed in chunks" in streamed.message and not resident.message
     np.testing.assert_allclose(streamed.step_losses, resident.step_losses, rtol=1e-5)
     np.testing.assert_allclose(streamed.val_losses, resident.val_losses, rtol=1e-5)
+
+
+def test_step_feed_reads_only_new_steps_and_matches_a_full_read(isolated_store):
+    from core import report
+
+    store = RunStore()
+    p = prepare(linear_config())
+    run_id = create_run(store, p)
+    feed = report.StepFeed(run_id)
+    assert feed.update(store).empty
+
+    class Check(Reporter):
+        def chunk(self, chunk, steps_done):
+            frame = feed.update(store)
+            assert len(frame) == steps_done
+
+    reporter = Check()
+    from core.runner import StoreReporter
+
+    class Both(StoreReporter):
+        def chunk(self, chunk, steps_done):
+            super().chunk(chunk, steps_done)
+            reporter.chunk(chunk, steps_done)
+
+    train(p, Both(store, run_id))
+    full = report.steps_frame(store, run_id)
+    assert feed.update(store)[["step", "loss", "samples_seen"]].equals(
+        full[["step", "loss", "samples_seen"]]
+    )
