@@ -50,11 +50,22 @@ def _float(name: str) -> Callable[[str], float]:
     return parse
 
 
-def add_schedule_args(p: argparse.ArgumentParser, *, need_n: bool = True) -> None:
+def add_schedule_args(
+    p: argparse.ArgumentParser,
+    *,
+    need_n: bool = True,
+    batch_size: bool = True,
+    epochs: bool = True,
+) -> None:
+    """The schedule's flags, shared by `schedule`, `train`, `sweep` and the science commands."""
     if need_n:
         p.add_argument("--n", type=_int("n"), required=True, help="dataset size N")
-    p.add_argument("--batch-size", type=_int("batch-size"), required=True)
-    p.add_argument("--epochs", type=_int("epochs"), default=1)
+    else:
+        p.add_argument("--n", type=_int("n"), default=None, help="first N samples (default: all)")
+    if batch_size:
+        p.add_argument("--batch-size", type=_int("batch-size"), required=True)
+    if epochs:
+        p.add_argument("--epochs", type=_int("epochs"), default=1)
     p.add_argument("--drop-remainder", action="store_true")
     p.add_argument("--validation-split", type=_float("validation-split"), default=0.0)
     p.add_argument("--shuffle", choices=SHUFFLE_MODES, default="epoch")
@@ -63,7 +74,7 @@ def add_schedule_args(p: argparse.ArgumentParser, *, need_n: bool = True) -> Non
         "--replicas",
         type=_int("replicas"),
         default=1,
-        help="data-parallel replicas sharing each global batch",
+        help="data-parallel replicas sharing each global batch (training: MirroredStrategy)",
     )
 
 
@@ -176,21 +187,7 @@ def add_train_args(
         default=None,
         help="default: linear for the linear dataset, else mlp",
     )
-    p.add_argument("--n", type=_int("n"), default=None, help="first N samples (default: all)")
-    if batch_size:
-        p.add_argument("--batch-size", type=_int("batch-size"), required=True)
-    if epochs:
-        p.add_argument("--epochs", type=_int("epochs"), default=1)
-    p.add_argument("--drop-remainder", action="store_true")
-    p.add_argument("--validation-split", type=_float("validation-split"), default=0.0)
-    p.add_argument("--shuffle", choices=SHUFFLE_MODES, default="epoch")
-    p.add_argument("--seed", type=_int("seed"), default=0)
-    p.add_argument(
-        "--replicas",
-        type=_int("replicas"),
-        default=1,
-        help="data-parallel replicas (tf.distribute.MirroredStrategy)",
-    )
+    add_schedule_args(p, need_n=False, batch_size=batch_size, epochs=epochs)
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
     p.add_argument(
         "--lr",

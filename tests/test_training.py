@@ -164,7 +164,8 @@ def _cli(*args, env=None):
     )
 
 
-def test_killed_cli_run_shows_interrupted_and_the_store_stays_readable(isolated_store):
+def _long_cli_run(steps: int):
+    """A long CLI training, returned once it has stored more than `steps` steps."""
     proc = _cli(
         "train",
         "--dataset",
@@ -182,9 +183,14 @@ def test_killed_cli_run_shows_interrupted_and_the_store_stays_readable(isolated_
     deadline = time.time() + 90
     while time.time() < deadline:
         runs = store.list_runs()
-        if runs and runs[0]["steps_done"] > 200:
+        if runs and runs[0]["steps_done"] > steps:
             break
         time.sleep(0.2)
+    return proc, store
+
+
+def test_killed_cli_run_shows_interrupted_and_the_store_stays_readable(isolated_store):
+    proc, store = _long_cli_run(200)
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
     run = store.list_runs()[0]
@@ -195,30 +201,11 @@ def test_killed_cli_run_shows_interrupted_and_the_store_stays_readable(isolated_
 
 
 def test_ctrl_c_stops_the_cli_run_and_still_prints_json(isolated_store):
-    proc = _cli(
-        "train",
-        "--dataset",
-        "synthetic",
-        "--n",
-        "4000",
-        "--batch-size",
-        "1",
-        "--epochs",
-        "100",
-        "--json",
-        env={**os.environ},
-    )
-    store = RunStore()
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        runs = store.list_runs()
-        if runs and runs[0]["steps_done"] > 100:
-            break
-        time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
     import json
 
+    proc, store = _long_cli_run(100)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
     data = json.loads(out)
     assert data["status"] == "stopped" and data["steps"] > 100
     assert store.get_run(data["run_id"])["status"] == "stopped"
