@@ -171,3 +171,29 @@ def test_the_split_bar_shows_where_the_samples_go(page: Page, routed_app_url: st
     )
     assert len(heights) == 3, heights  # train, validation (0 samples), test
     assert max(heights) >= 10, f"bar heights in px: {heights}"
+
+
+def test_two_browser_sessions_train_at_once_and_stopping_one_spares_the_other(
+    page: Page, browser, routed_app_url: str
+):
+    from tests.e2e.conftest import TRAFFIC_SCRIPT, VIEWPORT
+
+    other_context = browser.new_context(viewport=VIEWPORT)
+    other_context.add_init_script(TRAFFIC_SCRIPT)
+    other = other_context.new_page()
+    try:
+        open_train(other, routed_app_url, batch_size=1, epochs=200)  # long: stopped below
+        open_train(page, routed_app_url, epochs=3)
+        start(other)
+        wait_for_status(other, "running", START_TIMEOUT_MS)
+        start(page)
+        wait_for_status(page, "completed", START_TIMEOUT_MS)
+        expect(page.get_by_test_id("stProgress")).to_contain_text("step 30 / 30")
+        wait_for_status(other, "running", 5_000)  # the other session's run goes on
+        button(other, t("train.stop")).click()
+        wait_for_status(other, "stopped", STOP_TIMEOUT_MS)
+        expect(metric_value(page, t("train.status"))).to_have_text(t("status.completed"))
+        assert_no_exception(page)
+        assert_no_exception(other)
+    finally:
+        other_context.close()
