@@ -17,10 +17,16 @@ t = translator(ss.lang)
 
 PAGES = [
     st.Page(
-        "app_pages/schedule.py", title=t("nav.schedule"), icon=":material/calendar_month:", default=True
+        "app_pages/schedule.py",
+        title=t("nav.schedule"),
+        icon=":material/calendar_month:",
+        default=True,
     ),
     st.Page(
-        "app_pages/train.py", title=t("nav.train"), icon=":material/model_training:", url_path="train"
+        "app_pages/train.py",
+        title=t("nav.train"),
+        icon=":material/model_training:",
+        url_path="train",
     ),
     st.Page(
         "app_pages/compare.py",
@@ -29,7 +35,10 @@ PAGES = [
         url_path="compare",
     ),
     st.Page(
-        "app_pages/science.py", title=t("nav.science"), icon=":material/science:", url_path="science"
+        "app_pages/science.py",
+        title=t("nav.science"),
+        icon=":material/science:",
+        url_path="science",
     ),
     st.Page("app_pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
 ]
