@@ -1,21 +1,22 @@
 """What live polling costs training: the same fused run, alone and while the run store is polled
-the way the Train page polls it (4 times a second).
+the way the Train page polls it.
 
 Who does what:
-- `poll_once` is one refresh of the Train page's live fragment, without Streamlit: a fresh
-  `RunStore()`, `get_run`, `report.steps_frame`, `report.progress`, and the step-loss chart built
-  and turned into its Vega-Lite dict (`st.altair_chart` does `chart.to_dict()`). With
-  `page=True` it also does the rest of what the fragment draws: the epochs table, the epoch
-  loss/accuracy charts and the class-composition chart of the latest epoch.
-- `IncrementalPoll` is not what the page does: a proposed refresh that reads only the steps
-  written since the last one. It is measured (marked *) to show what that change would buy.
-- `Poller` calls a refresh every `POLL_SECONDS` in a thread of this process, or in a separate
-  process (the app's own setting: Streamlit polls, a worker process trains).
+- `poll_once` is the page's original refresh, 4 times a second: a fresh `RunStore()`, `get_run`,
+  `report.steps_frame` (every step so far), `report.progress`, and the step-loss chart built and
+  turned into its Vega-Lite dict (`st.altair_chart` does `chart.to_dict()`). This is what the
+  Train page did until it learned to read only new steps.
+- `PagePoll` is the Train page as it is now (`app_pages/train.py`): its numbers fragment every
+  0.25 s (`RunStore()`, `get_run`, `report.StepFeed.update`, which reads only new steps, and
+  `report.progress`), and its charts fragment every 1 s (`get_run`, `report.epochs_frame`, the
+  step-loss, epoch loss and accuracy, and class-composition charts, each `.to_dict()`).
+- `Poller` runs a refresh every `POLL_SECONDS` in a thread of this process, or in a separate
+  process (the app's own layout: the Streamlit server polls, a worker process trains).
 - `one_run` trains through `core.runner.create_run` + `run_and_record` (so every chunk is
   written to the SQLite store, as in the app) with `BATCHLAB_DB` pointing at a temp file.
 - `main` interleaves the conditions rep by rep and reports medians of the engine's steady
   steps/s (epochs after the first), the overhead against "alone", the achieved poll rate and
-  the poll latency.
+  the poll latency and CPU time.
 
 Run from the repository root: `python -m bench.ui_overhead [--reps 5] [--epochs 20]`.
 """
@@ -34,75 +35,75 @@ import threading
 import time
 from collections.abc import Callable
 
-import pandas as pd
-
 from bench.engine import OtherLoad, code_version
 from core import charts, report  # no TensorFlow; imported before any poll
 from core.engine import TrainConfig, describe_device, import_keras, prepare
 from core.store import RunStore
 
-POLL_SECONDS = 0.25  # pages/train.py: st.fragment(run_every=0.25)
-CONDITIONS = ("alone", "thread", "thread_page", "process", "thread_incremental")
+POLL_SECONDS = 0.25  # app_pages/train.py: the numbers fragment, st.fragment(run_every=0.25)
+CHART_EVERY = 4  # app_pages/train.py: the charts fragment runs every 1.0 s, every 4th poll
+CONDITIONS = ("alone", "thread", "process", "page_thread", "page_process")
 LABELS = {
     "alone": "alone (no polling)",
-    "thread": "poll 4/s, thread",
-    "thread_page": "poll 4/s, thread, whole page",
-    "process": "poll 4/s, other process",
-    "thread_incremental": "poll 4/s, thread, incremental*",
+    "thread": "full read + chart 4/s, thread",
+    "process": "full read + chart 4/s, process",
+    "page_thread": "Train page now, thread",
+    "page_process": "Train page now, process",
 }
 
 
-def poll_once(run_id: str, page: bool = False) -> int:
-    """One refresh of the Train page's live view. Returns the number of steps read."""
+def poll_once(run_id: str) -> int:
+    """The original refresh: every step so far, progress, the step-loss chart. Returns steps."""
     store = RunStore()  # the page opens one per refresh
     try:
         run = store.get_run(run_id)
         steps = report.steps_frame(store, run_id)
         report.progress(run, steps)
         charts.step_loss_chart(steps).to_dict()
-        if page and not steps.empty:
-            epochs = report.epochs_frame(store, run_id)
-            if not epochs.empty:
-                charts.epoch_chart(epochs, "loss").to_dict()
-                charts.epoch_chart(epochs, "accuracy").to_dict()
-            last_epoch = int(steps["epoch"].max())
-            charts.composition_chart(steps, last_epoch, None).to_dict()
         return len(steps)
     finally:
         store.close()
 
 
-class IncrementalPoll:
-    """Not what the page does today: a proposed refresh that keeps the steps it has read and
-    asks the store only for the new ones (`store.steps(run_id, after=last_step)`), so a refresh
-    costs the same at step 100 and at step 100,000.
-    """
+class PagePoll:
+    """The Train page as it is now: numbers on every call, the charts on every 4th."""
 
     def __init__(self, run_id: str) -> None:
         self.run_id = run_id
-        self.frame = pd.DataFrame(columns=report.STEP_COLUMNS)
+        self.feed = report.StepFeed(run_id)
+        self.calls = 0
 
     def __call__(self) -> int:
         store = RunStore()
         try:
             run = store.get_run(self.run_id)
-            after = int(self.frame["step"].iloc[-1]) if len(self.frame) else -1
-            new = pd.DataFrame(store.steps(self.run_id, after), columns=report.STEP_COLUMNS)
-            if len(new):
-                frame = pd.concat([self.frame, new], ignore_index=True) if len(self.frame) else new
-                self.frame = frame.assign(samples_seen=frame["batch_size"].cumsum())
-            if len(self.frame):
-                report.progress(run, self.frame)
-                charts.step_loss_chart(self.frame).to_dict()
-            return len(self.frame)
+            steps = self.feed.update(store)
+            report.progress(run, steps)
+            if self.calls % CHART_EVERY == 0:
+                self._charts(store)
+            self.calls += 1
+            return len(steps)
         finally:
             store.close()
 
+    def _charts(self, store: RunStore) -> None:
+        store.get_run(self.run_id)
+        steps = self.feed.frame
+        epochs = report.epochs_frame(store, self.run_id)
+        if steps.empty:
+            return
+        charts.step_loss_chart(steps).to_dict()
+        if not epochs.empty:
+            charts.epoch_chart(epochs, "loss").to_dict()
+            if epochs["train_accuracy"].notna().any():
+                charts.epoch_chart(epochs, "accuracy").to_dict()
+        if steps["class_counts"].notna().any():
+            last_epoch = int(steps["epoch"].max())
+            charts.composition_chart(steps, last_epoch, None).to_dict()
+
 
 def make_poll(mode: str, run_id: str) -> Callable[[], int]:
-    if mode == "thread_incremental":
-        return IncrementalPoll(run_id)
-    return functools.partial(poll_once, run_id, mode == "thread_page")
+    return PagePoll(run_id) if mode.startswith("page") else functools.partial(poll_once, run_id)
 
 
 def poll_loop(poll: Callable[[], int], stop, polls: list[tuple[float, float, float]]) -> None:
@@ -118,26 +119,26 @@ def poll_loop(poll: Callable[[], int], stop, polls: list[tuple[float, float, flo
         stop.wait(max(0.0, POLL_SECONDS - latency))
 
 
-def _poll_process(run_id: str, db_path: str, ready, stop, queue) -> None:
+def _poll_process(mode: str, run_id: str, db_path: str, ready, stop, queue) -> None:
     os.environ["BATCHLAB_DB"] = db_path  # module imports are paid before `ready`, as in an app
     ready.set()
     polls: list[tuple[float, float, float]] = []
-    poll_loop(make_poll("process", run_id), stop, polls)
+    poll_loop(make_poll(mode, run_id), stop, polls)
     queue.put(polls)
 
 
 class Poller:
-    """Polls one run in a thread of this process, or in another process (`process`)."""
+    """Polls one run in a thread of this process, or in another process (`*process`)."""
 
     def __init__(self, mode: str, run_id: str, db_path: str) -> None:
-        self.mode = mode
+        self.in_process = mode.endswith("process")
         self.polls: list[tuple[float, float, float]] = []  # (start, latency, CPU) seconds
-        if mode == "process":
+        if self.in_process:
             ctx = mp.get_context("spawn")
             self._ready, self._stop, self._queue = ctx.Event(), ctx.Event(), ctx.Queue()
             self._worker = ctx.Process(
                 target=_poll_process,
-                args=(run_id, db_path, self._ready, self._stop, self._queue),
+                args=(mode, run_id, db_path, self._ready, self._stop, self._queue),
                 daemon=True,
             )
         else:
@@ -150,12 +151,12 @@ class Poller:
 
     def start(self) -> None:
         self._worker.start()
-        if self.mode == "process":
+        if self.in_process:
             self._ready.wait(60)
 
     def stop(self) -> None:
         self._stop.set()
-        if self.mode == "process":
+        if self.in_process:
             self.polls = self._queue.get(timeout=60)
         self._worker.join(10)
 
@@ -199,7 +200,7 @@ def one_run(cfg: TrainConfig, mode: str, db_path: str) -> dict:
         lat = [latency for _, latency, _ in poller.polls]
         cpu = sum(c for _, _, c in poller.polls)
         poller_cores = cpu / run_seconds
-        if mode == "process" and load.cores is not None:  # the poller is not someone else
+        if poller.in_process and load.cores is not None:  # the poller is not someone else
             out["other_load_cores"] = max(0.0, load.cores - poller_cores)
         out |= {
             "poller_cpu_cores": poller_cores,
@@ -275,8 +276,10 @@ def format_table(summary: dict) -> str:
         "CPU ms: mean CPU time\nof one refresh; poll cores: the poller's CPU use during the run; "
         "others: cores busy with other processes."
     )
-    if "thread_incremental" in summary:
-        lines.append("* not what the page does today: a proposed refresh that reads only new steps")
+    if any(m.startswith("page") for m in summary):
+        lines.append(
+            "Train page now: a poll is the numbers refresh; every 4th also rebuilds the charts."
+        )
     return "\n".join(lines)
 
 
@@ -331,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
                 load = r["other_load_cores"]
                 extra += f", others busy {'?' if load is None else f'{load:.1f}'} cores"
                 print(
-                    f"  rep {rep + 1}/{args.reps}  {LABELS[mode]:30} "
+                    f"  rep {rep + 1}/{args.reps}  {LABELS[mode]:31} "
                     f"{r['steady_steps_per_second']:8.0f} steps/s{extra}",
                     file=sys.stderr,
                     flush=True,
@@ -343,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     doc = {
         "config": cfg.to_dict(),
         "poll_seconds": POLL_SECONDS,
+        "page_chart_every_polls": CHART_EVERY,
         "reps": args.reps,
         "machine": {
             "cpu_count": os.cpu_count(),
