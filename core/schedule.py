@@ -215,7 +215,3 @@ class Schedule:
             "replicas": self.replicas,
             "per_replica_batch_size": self.per_replica_batch_size,
         }
-
-
-def global_step(schedule: Schedule, epoch: int, step_in_epoch: int) -> int:
-    return epoch * schedule.steps_per_epoch + step_in_epoch
