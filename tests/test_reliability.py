@@ -317,8 +317,10 @@ def test_two_cli_processes_train_at_once_on_one_store(isolated_store):
 def test_navigation_during_training_neither_kills_nor_duplicates_the_run():
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("app_pages/train.py").run()
-    at.number_input(key="train.batch_size").set_value(4).run()
-    at.number_input(key="train.epochs").set_value(20).run()
+    # Long enough (1000 epochs of 1000 steps) that it is still running after three page
+    # switches on any machine; the test stops it itself rather than racing its end.
+    at.number_input(key="train.batch_size").set_value(1).run()
+    at.number_input(key="train.epochs").set_value(1000).run()
     at.button(key="train.start").click().run()
     handle = at.session_state["train.handle"]
     at.switch_page("app_pages/schedule.py").run()
@@ -327,7 +329,13 @@ def test_navigation_during_training_neither_kills_nor_duplicates_the_run():
     at.switch_page("app_pages/train.py").run()
     assert at.session_state["train.handle"] is handle and handle.alive()
     assert at.button(key="train.start").disabled
-    handle.join(120)
+    store = RunStore()
+    deadline = time.time() + 60
+    while store.get_run(handle.run_id)["steps_done"] == 0 and time.time() < deadline:
+        time.sleep(0.2)
+    at.button(key="train.stop").click().run()
+    handle.join(60)
     at.run()
-    runs = RunStore().list_runs()
-    assert len(runs) == 1 and runs[0]["status"] == "completed"
+    runs = store.list_runs()
+    assert len(runs) == 1 and runs[0]["status"] == "stopped"
+    assert 0 < runs[0]["steps_done"] < 1000 * 1000
