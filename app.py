@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from core import urlstate
-from core.text import translator
+from core.text import message, translator
 
 st.set_page_config(page_title="Batch Lab", page_icon=":material/grid_view:", layout="wide")
 
@@ -53,7 +53,7 @@ for params in urlstate.PAGE_PARAMS.values():
 
 # A page's first visit in this session takes its inputs from the link.
 loaded = ss.setdefault("_url_loaded", [])
-notes: list[str] = []
+notes: list[ValueError] = []
 if name not in loaded:
     loaded.append(name)
     values, notes = urlstate.from_query(name, query)
@@ -75,6 +75,6 @@ with st.sidebar:
     st.code(f"{base}?{urlencode(link)}", language=None, wrap_lines=True)
 
 if notes:
-    st.warning(t("app.url_ignored", notes="; ".join(notes)))
+    st.warning(t("app.url_ignored", notes="; ".join(message(n, ss.lang) for n in notes)))
 st.query_params.from_dict(link)
 page.run()

@@ -11,7 +11,7 @@ from core.engine import TrainConfig
 from core.models import MODELS, OPTIMIZERS
 from core.runner import PoolBusy, shared_pool
 from core.store import RunStore, StoreError
-from core.text import columns, translator
+from core.text import columns, message, translator
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)
@@ -126,7 +126,7 @@ try:
     if demo.enabled():
         demo.check_sweep(configs)
 except ValueError as exc:
-    st.error(t("train.fix", message=exc))
+    st.error(t("train.fix", message=message(exc, lang)))
     st.stop()
 
 rows = ", ".join(
@@ -137,7 +137,7 @@ st.caption(t("compare.plan", runs=len(configs), rows=rows))
 try:
     store = RunStore()
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(message(exc, lang))
     st.stop()
 
 handle = ss.get("compare.handle")
@@ -150,7 +150,7 @@ if b[0].button(t("compare.start"), type="primary", disabled=running, key="compar
             configs, str(store.path), sweep_id, executor=ss.get("compare.executor", "local")
         )
     except PoolBusy as exc:
-        st.warning(str(exc))
+        st.warning(message(exc, lang))
         st.stop()
     ss["compare.sweep_id"] = sweep_id
     ss["compare.expected"] = len(configs)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core import charts, export, report
 from core.store import RunStore, StoreError
-from core.text import columns, translator
+from core.text import columns, message, translator
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)
@@ -15,7 +15,7 @@ try:
     store = RunStore()
     runs = store.list_runs()
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(message(exc, lang))
     st.stop()
 st.caption(t("runs.store", path=store.path))
 if not runs:

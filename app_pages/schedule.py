@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import charts, codegen
 from core.schedule import SHUFFLE_MODES, Schedule, ScheduleSpec
-from core.text import columns, translator
+from core.text import columns, message, translator
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)
@@ -131,7 +131,7 @@ spec = ScheduleSpec(**{k: st.session_state[k] for k in DEFAULTS})
 try:
     schedule = Schedule(spec)
 except ValueError as exc:
-    st.error(t("schedule.error", message=exc))
+    st.error(t("schedule.error", message=message(exc, lang)))
     st.stop()
 
 

@@ -9,7 +9,7 @@ from core.engine import TrainConfig, prepare
 from core.models import MODELS
 from core.runner import PoolBusy, shared_pool
 from core.store import RunStore, StoreError
-from core.text import columns, translator
+from core.text import columns, message, translator
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)
@@ -64,7 +64,7 @@ try:
     if demo.enabled():
         demo.check_train(prepared)
 except ValueError as exc:
-    st.error(t("train.fix", message=exc))
+    st.error(t("train.fix", message=message(exc, lang)))
     st.stop()
 
 busy = any(k in ss for k in ("science.noise", "science.rates"))
@@ -98,22 +98,17 @@ c = st.columns([1, 1, 2])
 c[0].number_input(t("science.micro"), min_value=2, max_value=32, step=1, key="science.micro")
 if c[1].button(t("science.measure"), disabled="science.noise" in ss, key="science.measure"):
     micro = int(ss["science.micro"])
-    b = int(ss["science.batch_size"])
-    if b % micro or b < 2 * micro:
-        st.error(
-            t(
-                "train.fix",
-                message=f"`batch_size` must be a multiple of {micro} and at "
-                f"least {2 * micro}, got {b}.",
-            )
-        )
+    try:
+        science.check_micro(int(ss["science.batch_size"]), micro)
+    except ValueError as exc:
+        st.error(t("train.fix", message=message(exc, lang)))
     else:
         try:
             ss["science.noise"] = pool.submit_task(
                 "noise_scale", config=config.to_dict(), micro=micro
             )
         except PoolBusy as exc:
-            st.warning(str(exc))
+            st.warning(message(exc, lang))
         else:
             st.rerun()
 noise, error = outcome("science.noise")
@@ -143,7 +138,7 @@ try:
     store = RunStore()
     sweeps = store.sweeps()
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(message(exc, lang))
     sweeps = []
 sweeps = [s_ for s_ in sweeps if s_["runs"] >= 2]
 if not sweeps:
@@ -159,11 +154,11 @@ else:
     )
     target = c[2].number_input(t("compare.target"), format="%.4g", step=0.05, key="science.target")
     _, by_b = sweep.summarize(store, sweep_id, metric, target)
-    reached = by_b.dropna(subset=["steps_to_target"]) if not by_b.empty else by_b
+    reached = science.reached_rows(by_b)
     try:
         fit = science.fit_critical_batch(reached["batch_size"], reached["steps_to_target"])
-    except (ValueError, KeyError) as exc:
-        st.warning(str(exc))
+    except ValueError as exc:
+        st.warning(message(exc, lang))
     if fit is not None:
         st.markdown(
             t(
@@ -185,6 +180,8 @@ else:
             fit, points["batch_size"].min() / 4, points["batch_size"].max() * 4
         )
         st.altair_chart(charts.critical_batch_chart(points, curve, lang=lang), width="stretch")
+        if science.lr_was_fixed(reached):
+            st.caption(t("science.crit.fixed_lr"))
         if noise:
             st.caption(t("science.crit.vs_noise", b=noise["b_simple"], c=fit.b_crit))
 
@@ -207,7 +204,7 @@ if c[1].button(
             "throughput", config=config.to_dict(), batch_sizes=sizes, seconds=0.5
         )
     except PoolBusy as exc:
-        st.warning(str(exc))
+        st.warning(message(exc, lang))
     else:
         st.rerun()
 rates, error = outcome("science.rates")

@@ -11,7 +11,7 @@ from core.models import MODELS, OPTIMIZERS
 from core.runner import PoolBusy, create_run, shared_pool
 from core.schedule import SHUFFLE_MODES
 from core.store import ACTIVE, RunStore, StoreError
-from core.text import translator
+from core.text import message, translator
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)
@@ -117,7 +117,7 @@ if ss["train.dataset"] == "csv":
                 )
             columns = csv_columns(csv_bytes)
         except ValueError as exc:
-            st.error(t("train.fix", message=exc))
+            st.error(t("train.fix", message=message(exc, lang)))
             st.stop()
         c = st.columns(2)
         label = c[0].selectbox(t("train.label"), columns, index=len(columns) - 1, key="train.label")
@@ -153,7 +153,7 @@ try:
     if demo.enabled():
         demo.check_train(prepared)
 except ValueError as exc:
-    st.error(t("train.fix", message=exc))
+    st.error(t("train.fix", message=message(exc, lang)))
     st.stop()
 
 s = prepared.schedule
@@ -180,7 +180,7 @@ st.altair_chart(
 try:
     store = RunStore()
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(message(exc, lang))
     st.stop()
 
 handle = ss.get("train.handle")
@@ -191,10 +191,10 @@ if b[0].button(t("train.start"), type="primary", disabled=running, key="train.st
         pool.check_slot()
         run_id = create_run(store, prepared)
     except PoolBusy as exc:
-        st.warning(str(exc))
+        st.warning(message(exc, lang))
         st.stop()
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(message(exc, lang))
         st.stop()
     ss["train.handle"] = pool.submit(prepared, str(store.path), run_id, csv_bytes)
     ss["train.run_id"] = run_id

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.errors import InputError, check_choice
+
 DATASETS = ("synthetic", "blobs", "linear", "digits", "mnist", "csv")
 IMAGE_DATASETS = ("digits", "mnist")
 
@@ -59,11 +61,14 @@ def _take(name: str, x: np.ndarray, y: np.ndarray, n: int | None) -> tuple[np.nd
     if n is None:
         return x, y
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"`n` must be a whole number of at least 1, got {n!r}.")
+        raise InputError("`n` must be a whole number of at least 1, got {n!r}.", n=n)
     if n > available:
-        raise ValueError(
-            f"`n`={n} is more than the {available} samples `{name}` has: "
-            f"use n ≤ {available} (or leave n empty for all)."
+        raise InputError(
+            "`n`={n} is more than the {available} samples `{name}` has: use n ≤ {available} (or "
+            "leave n empty for all).",
+            n=n,
+            available=available,
+            name=name,
         )
     return x[:n], y[:n]
 
@@ -123,9 +128,9 @@ def linear(n: int = 10, seed: int = 0, noise: float = 0.0) -> Data:
 
 def _check_generated_n(n: object) -> None:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"`n` must be a whole number of at least 1, got {n!r}.")
+        raise InputError("`n` must be a whole number of at least 1, got {n!r}.", n=n)
     if n > 5_000_000:
-        raise ValueError(f"`n` must be at most 5,000,000 for generated data, got {n}.")
+        raise InputError("`n` must be at most 5,000,000 for generated data, got {n}.", n=n)
 
 
 def _split_test(x: np.ndarray, y: np.ndarray, test_fraction: float, seed: int):
@@ -162,10 +167,11 @@ def mnist(n: int | None = None, seed: int = 0, image: bool = False) -> Data:
         with contextlib.redirect_stdout(sys.stderr):
             (x, y), (x_test, y_test) = keras_mnist.load_data()
     except Exception as exc:  # offline, no cache, broken cache: say so and offer digits
-        raise ValueError(
+        raise InputError(
             "MNIST could not be loaded (no local Keras cache at ~/.keras/datasets/mnist.npz and "
-            f"no network: {type(exc).__name__}). Use the `digits` dataset instead: 8×8 digit "
-            "images that ship with scikit-learn."
+            "no network: {error}). Use the `digits` dataset instead: 8×8 digit images that ship "
+            "with scikit-learn.",
+            error=type(exc).__name__,
         ) from None
     shape = (-1, 28, 28, 1) if image else (-1, 28 * 28)
     x = (x.reshape(shape) / 255.0).astype(np.float32)
@@ -174,9 +180,7 @@ def mnist(n: int | None = None, seed: int = 0, image: bool = False) -> Data:
     return Data("mnist", x, y, x_test, y_test.astype(np.int32), "classification", 10, is_image=True)
 
 
-def csv(
-    raw: bytes, label: str, n: int | None = None, task: str = "auto", source: str = "CSV"
-) -> Data:
+def csv(raw: bytes, label: str, n: int | None = None, task: str = "auto") -> Data:
     """An uploaded or given CSV: numeric feature columns and a label column.
 
     Rows with missing or non-finite values are dropped and counted in `Data.note`. 20% of the
@@ -185,49 +189,61 @@ def csv(
     import pandas as pd
 
     if len(raw) > CSV_MAX_BYTES:
-        raise ValueError(
-            f"{source} is {len(raw) / 2**20:.1f} MB; the cap is {CSV_MAX_BYTES // 2**20} MB: "
-            "upload a smaller file (fewer rows or columns)."
+        raise InputError(
+            "the CSV is {mb:.1f} MB; the cap is {cap_mb} MB: upload a smaller file (fewer rows "
+            "or columns).",
+            mb=len(raw) / 2**20,
+            cap_mb=CSV_MAX_BYTES // 2**20,
         )
     if not raw.strip():
-        raise ValueError(f"{source} is empty: upload a CSV with a header row and data rows.")
+        raise InputError("the CSV is empty: upload a CSV with a header row and data rows.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError(
-            f"{source} is not UTF-8 text: save it as UTF-8 CSV and upload it again."
+        raise InputError(
+            "the CSV is not UTF-8 text: save it as UTF-8 CSV and upload it again."
         ) from None
     try:
         frame = pd.read_csv(io.StringIO(text), nrows=CSV_MAX_ROWS + 1)
     except pd.errors.ParserError as exc:
         first = str(exc).splitlines()[0]
-        raise ValueError(
-            f"{source} could not be parsed ({first}): check that every row has the same number "
-            "of comma-separated fields."
+        raise InputError(
+            "the CSV could not be parsed ({first}): check that every row has the same number of "
+            "comma-separated fields.",
+            first=first,
         ) from None
     except pd.errors.EmptyDataError:
-        raise ValueError(
-            f"{source} is empty: upload a CSV with a header row and data rows."
+        raise InputError(
+            "the CSV is empty: upload a CSV with a header row and data rows."
         ) from None
     if len(frame) == 0:
-        raise ValueError(f"{source} has a header but no data rows: add rows.")
+        raise InputError("the CSV has a header but no data rows: add rows.")
     if len(frame) > CSV_MAX_ROWS:
-        raise ValueError(
-            f"{source} has more than {CSV_MAX_ROWS:,} rows, the cap: keep at most "
-            f"{CSV_MAX_ROWS:,} rows."
+        raise InputError(
+            "the CSV has more than {cap:,} rows, the cap: keep at most {cap:,} rows.",
+            cap=CSV_MAX_ROWS,
         )
     if label not in frame.columns:
         cols = ", ".join(map(str, frame.columns[:12]))
-        hint = " (one column only: is the delimiter a comma?)" if frame.shape[1] == 1 else ""
-        raise ValueError(
-            f"label column {label!r} is not in {source}; its columns are: {cols}{hint}."
+        if frame.shape[1] == 1:
+            raise InputError(
+                "label column {label!r} is not in the CSV; its one column is {cols} (is the "
+                "delimiter a comma?).",
+                label=label,
+                cols=cols,
+            )
+        raise InputError(
+            "label column {label!r} is not in the CSV; its columns are: {cols}.",
+            label=label,
+            cols=cols,
         )
     features = frame.drop(columns=[label])
     numeric = features.select_dtypes(include="number")
     dropped_cols = [c for c in features.columns if c not in numeric.columns]
     if numeric.shape[1] == 0:
-        raise ValueError(
-            f"{source} has no numeric feature columns besides {label!r}: features must be numbers."
+        raise InputError(
+            "the CSV has no numeric feature columns besides {label!r}: features must be numbers.",
+            label=label,
         )
     x = numeric.to_numpy(dtype=np.float64)
     y_raw = pd.to_numeric(frame[label], errors="coerce").to_numpy(dtype=np.float64)
@@ -239,25 +255,31 @@ def csv(
         notes.append(f"dropped {int(bad.sum())} rows with missing, non-numeric or infinite values")
         x, y_raw = x[~bad], y_raw[~bad]
     if len(x) < 2:
-        raise ValueError(f"{source} has fewer than 2 usable rows after dropping bad values.")
+        raise InputError("the CSV has fewer than 2 usable rows after dropping bad values.")
     distinct = np.unique(y_raw)
     integral = bool(np.all(np.mod(distinct, 1) == 0))
     if task == "auto":
         task = "classification" if integral and len(distinct) <= CSV_MAX_CLASSES else "regression"
     if task not in ("classification", "regression"):
-        raise ValueError(f"`task` must be auto, classification or regression, got {task!r}.")
+        raise InputError(
+            "`task` must be auto, classification or regression, got {task!r}.", task=task
+        )
     num_classes = 0
     class_names: list[str] = []
     if task == "classification":
         if len(distinct) < 2:
-            raise ValueError(
-                f"label column {label!r} holds one class only ({distinct[0]:g}): a classifier "
-                "needs at least 2 classes."
+            raise InputError(
+                "label column {label!r} holds one class only ({value:g}): a classifier needs at "
+                "least 2 classes.",
+                label=label,
+                value=distinct[0],
             )
         if len(distinct) > 1000:
-            raise ValueError(
-                f"label column {label!r} has {len(distinct)} distinct values: too many classes; "
-                "choose regression."
+            raise InputError(
+                "label column {label!r} has {count} distinct values: too many classes; choose "
+                "regression.",
+                label=label,
+                count=len(distinct),
             )
         y = np.searchsorted(distinct, y_raw).astype(np.int32)
         num_classes = len(distinct)
@@ -266,7 +288,7 @@ def csv(
         y = y_raw.astype(np.float32)
     x = x.astype(np.float32)
     x, y, x_test, y_test = _split_test(x, y, 0.2, 0)
-    x, y = _take(source, x, y, n)
+    x, y = _take("csv", x, y, n)
     return Data(
         "csv",
         x,
@@ -285,23 +307,24 @@ def csv_columns(raw: bytes) -> list[str]:
     import pandas as pd
 
     if len(raw) > CSV_MAX_BYTES:
-        raise ValueError(
-            f"the file is {len(raw) / 2**20:.1f} MB; the cap is {CSV_MAX_BYTES // 2**20} MB: "
-            "upload a smaller file."
+        raise InputError(
+            "the file is {mb:.1f} MB; the cap is {cap_mb} MB: upload a smaller file.",
+            mb=len(raw) / 2**20,
+            cap_mb=CSV_MAX_BYTES // 2**20,
         )
     head = raw[:65536]
     try:
         text = head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if len(raw) <= 65536 or exc.start < len(head) - 4:
-            raise ValueError("the file is not UTF-8 text: save it as UTF-8 CSV.") from None
+            raise InputError("the file is not UTF-8 text: save it as UTF-8 CSV.") from None
         text = head[: exc.start].decode("utf-8-sig")  # a character cut at the 64 KiB mark
     if not text.strip():
-        raise ValueError("the file is empty: upload a CSV with a header row and data rows.")
+        raise InputError("the file is empty: upload a CSV with a header row and data rows.")
     try:
         header = pd.read_csv(io.StringIO(text), nrows=0)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ValueError(f"the file's header could not be read ({exc}).") from None
+        raise InputError("the file's header could not be read ({exc}).", exc=exc) from None
     return [str(c) for c in header.columns]
 
 
@@ -315,8 +338,7 @@ def load(
     task: str = "auto",
 ) -> Data:
     """Load a dataset by name. Raises ValueError with what to change on bad input."""
-    if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}: choose one of {', '.join(DATASETS)}.")
+    check_choice("dataset", name, DATASETS)
     if name == "synthetic":
         return synthetic(1000 if n is None else n, seed)
     if name == "blobs":
@@ -328,7 +350,7 @@ def load(
     if name == "mnist":
         return mnist(n, seed, image=image)
     if csv_bytes is None or not label:
-        raise ValueError(
+        raise InputError(
             "the csv dataset needs a file and a label column (--csv PATH --label COL)."
         )
     return csv(csv_bytes, label, n, task=task)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from core.errors import InputError
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -36,35 +38,46 @@ def check_train(prepared, limits: Limits | None = None) -> None:
     limits = limits or Limits()
     s = prepared.schedule
     if prepared.data.n > limits.max_n:
-        raise ValueError(
-            f"this demo trains on at most {limits.max_n:,} samples, got "
-            f"{prepared.data.n:,}: lower N (or run Batch Lab locally)."
+        raise InputError(
+            "this demo trains on at most {max_n:,} samples, got {n:,}: lower N (or run Batch Lab "
+            "locally).",
+            max_n=limits.max_n,
+            n=prepared.data.n,
         )
     if s.epochs > limits.max_epochs:
-        raise ValueError(
-            f"this demo runs at most {limits.max_epochs} epochs, got {s.epochs}: "
-            "lower the epochs (or run Batch Lab locally)."
+        raise InputError(
+            "this demo runs at most {max_epochs} epochs, got {epochs}: lower the epochs (or run "
+            "Batch Lab locally).",
+            max_epochs=limits.max_epochs,
+            epochs=s.epochs,
         )
     if s.total_steps > limits.max_steps and not prepared.config.max_steps:
-        raise ValueError(
-            f"this demo runs at most {limits.max_steps:,} steps, got "
-            f"{s.total_steps:,}: raise the batch size or lower N or the epochs."
+        raise InputError(
+            "this demo runs at most {max_steps:,} steps, got {total_steps:,}: raise the batch "
+            "size or lower N or the epochs.",
+            max_steps=limits.max_steps,
+            total_steps=s.total_steps,
         )
 
 
 def check_sweep(configs, limits: Limits | None = None) -> None:
     limits = limits or Limits()
     if len(configs) > limits.max_sweep_runs:
-        raise ValueError(
-            f"this demo runs at most {limits.max_sweep_runs} runs per sweep, got "
-            f"{len(configs)}: use fewer batch sizes or repeats."
+        raise InputError(
+            "this demo runs at most {max_sweep_runs} runs per sweep, got {runs}: use fewer batch "
+            "sizes or repeats.",
+            max_sweep_runs=limits.max_sweep_runs,
+            runs=len(configs),
         )
     for cfg in configs:
         if cfg.max_seconds is not None and cfg.max_seconds > 30:
-            raise ValueError("this demo runs at most 30 seconds per run: lower T.")
+            raise InputError("this demo runs at most 30 seconds per run: lower T.")
         if cfg.max_steps is not None and cfg.max_steps > limits.max_steps:
-            raise ValueError(
-                f"this demo runs at most {limits.max_steps:,} steps per run: lower the budget."
+            raise InputError(
+                "this demo runs at most {max_steps:,} steps per run: lower the budget.",
+                max_steps=limits.max_steps,
             )
         if cfg.max_steps is None and cfg.max_seconds is None and cfg.epochs > limits.max_epochs:
-            raise ValueError(f"this demo runs at most {limits.max_epochs} epochs: lower E.")
+            raise InputError(
+                "this demo runs at most {max_epochs} epochs: lower E.", max_epochs=limits.max_epochs
+            )

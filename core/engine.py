@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from core import datasets
+from core.errors import InputError, check_choice
 from core.models import OPTIMIZERS, check_model_choice
 from core.schedule import Schedule, ScheduleSpec
 
@@ -129,29 +130,30 @@ class Reporter:
 
 def check_config(cfg: TrainConfig) -> None:
     """Raise ValueError (what to change) for choices that are wrong before any data is read."""
-    if cfg.dataset not in datasets.DATASETS:
-        raise ValueError(
-            f"unknown dataset {cfg.dataset!r}: choose one of {', '.join(datasets.DATASETS)}."
-        )
-    if cfg.optimizer not in OPTIMIZERS:
-        raise ValueError(
-            f"unknown optimizer {cfg.optimizer!r}: choose one of {', '.join(OPTIMIZERS)}."
-        )
-    if cfg.engine not in ENGINES:
-        raise ValueError(f"unknown engine {cfg.engine!r}: choose one of {', '.join(ENGINES)}.")
+    check_choice("dataset", cfg.dataset, datasets.DATASETS)
+    check_choice("optimizer", cfg.optimizer, OPTIMIZERS)
+    check_choice("engine", cfg.engine, ENGINES)
     lr = cfg.lr
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr):
-        raise ValueError(f"`lr` must be a positive number, got {lr!r}.")
+        raise InputError("`lr` must be a positive number, got {lr!r}.", lr=lr)
     if lr <= 0:
-        raise ValueError(
-            f"`lr` must be greater than 0, got {lr}: try 0.001 for adam, 0.01 for sgd."
+        raise InputError(
+            "`lr` must be greater than 0, got {lr}: try 0.001 for adam, 0.01 for sgd.", lr=lr
         )
     if isinstance(cfg.epochs, int) and cfg.epochs > MAX_EPOCHS:
-        raise ValueError(f"`epochs` must be at most {MAX_EPOCHS:,}, got {cfg.epochs:,}.")
+        raise InputError(
+            "`epochs` must be at most {cap:,}, got {epochs:,}.",
+            cap=MAX_EPOCHS,
+            epochs=cfg.epochs,
+        )
     if cfg.max_steps is not None and cfg.max_steps < 1:
-        raise ValueError(f"`max_steps` must be at least 1, got {cfg.max_steps}.")
+        raise InputError(
+            "`max_steps` must be at least 1, got {max_steps}.", max_steps=cfg.max_steps
+        )
     if cfg.max_seconds is not None and not cfg.max_seconds > 0:
-        raise ValueError(f"`max_seconds` must be greater than 0, got {cfg.max_seconds}.")
+        raise InputError(
+            "`max_seconds` must be greater than 0, got {max_seconds}.", max_seconds=cfg.max_seconds
+        )
 
 
 def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
@@ -236,9 +238,10 @@ def configure_replicas(replicas: int) -> None:
         )
     except RuntimeError:
         if len(tf.config.list_logical_devices("CPU")) < replicas:
-            raise ValueError(
-                f"TensorFlow already started with fewer than {replicas} CPU devices: run "
-                "replicas in a fresh process (the CLI and the Train page do)."
+            raise InputError(
+                "TensorFlow already started with fewer than {replicas} CPU devices: run replicas "
+                "in a fresh process (the CLI and the Train page do).",
+                replicas=replicas,
             ) from None
 
 
@@ -247,12 +250,14 @@ def replica_strategy(replicas: int):
     import tensorflow as tf
 
     if import_keras().backend.backend() != "tensorflow":
-        raise ValueError("replicas need the TensorFlow backend: unset KERAS_BACKEND.")
+        raise InputError("replicas need the TensorFlow backend: unset KERAS_BACKEND.")
     configure_replicas(replicas)
     gpus = tf.config.list_logical_devices("GPU")
     devices = gpus if len(gpus) >= replicas else tf.config.list_logical_devices("CPU")
     if len(devices) < replicas:
-        raise ValueError(f"only {len(devices)} devices for {replicas} replicas.")
+        raise InputError(
+            "only {count} devices for {replicas} replicas.", count=len(devices), replicas=replicas
+        )
     names = [d.name for d in devices[:replicas]]
     ops = None if gpus else tf.distribute.ReductionToOneDevice()
     return tf.distribute.MirroredStrategy(names, cross_device_ops=ops)
@@ -316,9 +321,10 @@ class _Fused:
         elif self.backend == "jax":
             self._build_jax(x, y)
         else:
-            raise ValueError(
-                f"the fused engine supports the tensorflow and jax backends, not "
-                f"{self.backend!r}: set KERAS_BACKEND or use --engine keras-fit."
+            raise InputError(
+                "the fused engine supports the tensorflow and jax backends, not {backend!r}: set "
+                "KERAS_BACKEND or use --engine keras-fit.",
+                backend=self.backend,
             )
 
     # -- TensorFlow: tf.function with a dynamic [steps, batch] index signature: one trace serves

@@ -8,26 +8,30 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.errors import InputError, check_choice
+
 MODELS = ("mlp", "cnn", "linear")
 OPTIMIZERS = ("adam", "sgd")
 
 
 def check_model_choice(model: str, task: str, is_image: bool, dataset: str) -> None:
     """Raise ValueError when `model` cannot train on this data."""
-    if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}.")
+    check_choice("model", model, MODELS)
     if model == "cnn" and not is_image:
-        raise ValueError(
-            f"the cnn model needs image data, and `{dataset}` is not images: use mlp, or the "
-            "digits or mnist dataset."
+        raise InputError(
+            "the cnn model needs image data, and `{dataset}` is not images: use mlp, or the "
+            "digits or mnist dataset.",
+            dataset=dataset,
         )
     if model == "linear" and task != "regression":
-        raise ValueError(
-            f"the linear model is for regression, and `{dataset}` is classification: use mlp."
+        raise InputError(
+            "the linear model is for regression, and `{dataset}` is classification: use mlp.",
+            dataset=dataset,
         )
     if model in ("mlp", "cnn") and task == "regression":
-        raise ValueError(
-            f"`{dataset}` is a regression task: use the linear model (mlp and cnn classify)."
+        raise InputError(
+            "`{dataset}` is a regression task: use the linear model (mlp and cnn classify).",
+            dataset=dataset,
         )
 
 
@@ -40,6 +44,7 @@ def build(model: str, input_shape: tuple[int, ...], num_classes: int, seed: int 
     import keras
     from keras import layers
 
+    check_choice("model", model, MODELS)
     if model == "mlp":
         net = keras.Sequential(
             [
@@ -63,10 +68,8 @@ def build(model: str, input_shape: tuple[int, ...], num_classes: int, seed: int 
             ],
             name="cnn",
         )
-    elif model == "linear":
+    else:  # linear
         net = keras.Sequential([keras.Input(input_shape), layers.Dense(1)], name="linear")
-    else:
-        raise ValueError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}.")
     init_weights(net, seed)
     return net
 
@@ -90,11 +93,10 @@ def init_weights(net, seed: int) -> None:
 def make_optimizer(name: str, lr: float):
     import keras
 
+    check_choice("optimizer", name, OPTIMIZERS)
     if name == "adam":
         return keras.optimizers.Adam(learning_rate=float(lr))
-    if name == "sgd":
-        return keras.optimizers.SGD(learning_rate=float(lr))
-    raise ValueError(f"unknown optimizer {name!r}: choose one of {', '.join(OPTIMIZERS)}.")
+    return keras.optimizers.SGD(learning_rate=float(lr))
 
 
 def make_loss(task: str):

@@ -21,6 +21,7 @@ import types
 from dataclasses import dataclass
 
 from core.engine import Chunk, EpochRecord, Prepared, Reporter, Result, TrainConfig, planned_steps
+from core.errors import InputError
 from core.store import RunStore
 
 
@@ -239,7 +240,7 @@ class RunHandle:
         return None
 
 
-class PoolBusy(ValueError):
+class PoolBusy(InputError):
     """Every training slot of the server is taken (demo mode's global limit)."""
 
 
@@ -300,8 +301,9 @@ class WorkerPool:
         """Raise PoolBusy when no more work may start now (demo mode's global limit)."""
         if self.max_concurrent is not None and self.busy() >= self.max_concurrent:
             raise PoolBusy(
-                f"all {self.max_concurrent} training slots of this shared demo are busy: press "
-                "Start again in a minute, when a run has finished."
+                "all {slots} training slots of this shared demo are busy: press Start again in "
+                "a minute, when a run has finished.",
+                slots=self.max_concurrent,
             )
 
     def _take(self) -> _Worker:

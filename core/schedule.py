@@ -23,6 +23,8 @@ from functools import cached_property
 
 import numpy as np
 
+from core.errors import InputError
+
 SHUFFLE_MODES = ("none", "epoch", "batch")
 
 # Listing batch membership materialises one index per training sample: keep it bounded.
@@ -52,43 +54,59 @@ class ScheduleSpec:
             lower = self.batch_size - self.batch_size % self.replicas
             upper = lower + self.replicas
             options = " or ".join(str(b) for b in (lower, upper) if b >= self.replicas)
-            raise ValueError(
-                f"`batch_size`={self.batch_size} does not split evenly over {self.replicas} "
-                f"replicas: use a multiple of {self.replicas}, e.g. {options}."
+            raise InputError(
+                "`batch_size`={batch_size} does not split evenly over {replicas} replicas: use a "
+                "multiple of {replicas}, e.g. {options}.",
+                batch_size=self.batch_size,
+                replicas=self.replicas,
+                options=options,
             )
         if self.shuffle not in SHUFFLE_MODES:
-            raise ValueError(
-                f"`shuffle` must be one of {', '.join(SHUFFLE_MODES)}, got {self.shuffle!r}."
+            raise InputError(
+                "`shuffle` must be one of {choices}, got {shuffle!r}.",
+                choices=", ".join(SHUFFLE_MODES),
+                shuffle=self.shuffle,
             )
         v = self.validation_split
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise ValueError(f"`validation_split` must be a number in [0, 1), got {v!r}.")
+            raise InputError("`validation_split` must be a number in [0, 1), got {v!r}.", v=v)
         if not 0.0 <= v < 1.0:
-            raise ValueError(f"`validation_split` must be in [0, 1), got {v}.")
+            raise InputError("`validation_split` must be in [0, 1), got {v}.", v=v)
         train = split_at(self.n, v)
         if v > 0 and train == 0:
-            raise ValueError(
-                f"`validation_split`={v} leaves 0 training samples out of n={self.n}: "
-                "lower the split or raise n."
+            raise InputError(
+                "`validation_split`={v} leaves 0 training samples out of n={n}: lower the split "
+                "or raise n.",
+                v=v,
+                n=self.n,
             )
         if v > 0 and train == self.n:
-            raise ValueError(
-                f"`validation_split`={v} leaves 0 validation samples out of n={self.n}: "
-                "raise the split or n, or set it to 0."
+            raise InputError(
+                "`validation_split`={v} leaves 0 validation samples out of n={n}: raise the split "
+                "or n, or set it to 0.",
+                v=v,
+                n=self.n,
             )
         if self.drop_remainder and self.batch_size > train:
-            raise ValueError(
-                f"`batch_size`={self.batch_size} is larger than the {train} training samples, "
-                "so drop_remainder leaves no step at all: lower batch_size or turn "
-                "drop_remainder off."
+            raise InputError(
+                "`batch_size`={batch_size} is larger than the {train} training samples, so "
+                "drop_remainder leaves no step at all: lower batch_size or turn drop_remainder "
+                "off.",
+                batch_size=self.batch_size,
+                train=train,
             )
 
 
 def _check_int(name: str, value: object, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"`{name}` must be a whole number, got {value!r}.")
+        raise InputError("`{name}` must be a whole number, got {value!r}.", name=name, value=value)
     if value < minimum:
-        raise ValueError(f"`{name}` must be at least {minimum}, got {value}.")
+        raise InputError(
+            "`{name}` must be at least {minimum}, got {value}.",
+            name=name,
+            minimum=minimum,
+            value=value,
+        )
 
 
 def split_at(n: int, validation_split: float) -> int:
@@ -149,7 +167,9 @@ class Schedule:
         `order[i * batch_size : min((i + 1) * batch_size, len(order))]`.
         """
         if not 0 <= epoch < self.epochs:
-            raise ValueError(f"`epoch` must be in [0, {self.epochs - 1}], got {epoch}.")
+            raise InputError(
+                "`epoch` must be in [0, {last}], got {epoch}.", last=self.epochs - 1, epoch=epoch
+            )
         train = self.train_samples
         dtype = np.int32 if train < 2**31 else np.int64
         mode = self.spec.shuffle
@@ -172,9 +192,11 @@ class Schedule:
     def epoch_batches(self, epoch: int) -> list[np.ndarray]:
         """The batches of one epoch, each an array of training-sample indices."""
         if self.train_samples > MAX_LISTED_SAMPLES:
-            raise ValueError(
-                f"listing batches needs n ≤ {MAX_LISTED_SAMPLES:,} training samples, "
-                f"got {self.train_samples:,}: lower n to list them."
+            raise InputError(
+                "listing batches needs n ≤ {cap:,} training samples, got "
+                "{train_samples:,}: lower n to list them.",
+                cap=MAX_LISTED_SAMPLES,
+                train_samples=self.train_samples,
             )
         order = self.epoch_order(epoch)
         return [

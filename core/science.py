@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from core.engine import Reporter, TrainConfig, prepare
+from core.errors import InputError
 
 EMA_DECAY = 0.95
 
@@ -34,7 +35,9 @@ def noise_scale_estimates(
 ) -> tuple[float, float]:
     """Unbiased (|G|², tr Σ) from E|G_B|² = |G|² + tr(Σ)/B measured at B_small < B_big."""
     if not 0 < b_small < b_big:
-        raise ValueError(f"need 0 < b_small < b_big, got {b_small} and {b_big}.")
+        raise InputError(
+            "need 0 < b_small < b_big, got {b_small} and {b_big}.", b_small=b_small, b_big=b_big
+        )
     g2 = (b_big * g_big_sq - b_small * g_small_sq) / (b_big - b_small)
     trace = (g_small_sq - g_big_sq) / (1.0 / b_small - 1.0 / b_big)
     return g2, trace
@@ -123,6 +126,18 @@ class NoiseScaleResult:
     per_step: list[dict] = field(default_factory=list)
 
 
+def check_micro(batch_size: int, micro: int) -> None:
+    """The noise-scale measurement splits each batch into `micro` equal micro-batches."""
+    if batch_size < 2 * micro or batch_size % micro:
+        raise InputError(
+            "`batch_size` must be a multiple of {micro} and at least {least} to split it into "
+            "{micro} micro-batches, got {batch_size}.",
+            micro=micro,
+            least=2 * micro,
+            batch_size=batch_size,
+        )
+
+
 def measure_noise_scale(
     cfg: TrainConfig, micro: int = 4, every: int = 1, should_stop=lambda: False
 ) -> NoiseScaleResult:
@@ -132,18 +147,14 @@ def measure_noise_scale(
     optimizer applies their mean gradient (the usual step), and the norms give the estimate.
     Partial batches not divisible by `micro` are trained but not measured.
     """
-    if cfg.batch_size < 2 * micro or cfg.batch_size % micro:
-        raise ValueError(
-            f"`batch_size` must be a multiple of {micro} and at least {2 * micro} to split it "
-            f"into {micro} micro-batches, got {cfg.batch_size}."
-        )
+    check_micro(cfg.batch_size, micro)
     from core import models
     from core.engine import import_keras
 
     if import_keras().backend.backend() != "tensorflow":
-        raise ValueError(
-            "the noise-scale measurement needs the TensorFlow backend: unset KERAS_BACKEND or "
-            "set it to tensorflow."
+        raise InputError(
+            "the noise-scale measurement needs the TensorFlow backend: unset KERAS_BACKEND or set "
+            "it to tensorflow."
         )
     prepared = prepare(cfg)
     data, schedule = prepared.data, prepared.schedule
@@ -251,18 +262,30 @@ def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
     keep = np.isfinite(b) & np.isfinite(s) & (b > 0) & (s > 0)
     b, s = b[keep], s[keep]
     if len(np.unique(b)) < 2:
-        raise ValueError(
+        raise InputError(
             "fitting the critical batch size needs steps-to-target for at least 2 batch sizes: "
             "run a sweep with more sizes, or choose a target that more of them reach."
         )
     design = np.stack([np.ones_like(b), 1.0 / b], axis=1)
     (s_min, e_min), *_ = np.linalg.lstsq(design, s, rcond=None)
     if s_min <= 0 or e_min <= 0:
-        raise ValueError(
-            "the measured steps do not follow S = S_min(1 + B_crit/B) (a fitted S_min or E_min "
-            "is not positive): try a target that every batch size reaches, or more repeats."
+        raise InputError(
+            "the measured steps do not follow S = S_min(1 + B_crit/B) (a fitted S_min or E_min is "
+            "not positive): try a target that every batch size reaches, or more repeats."
         )
     return CriticalBatchFit(float(s_min), float(e_min), float(e_min / s_min), int(len(b)))
+
+
+def reached_rows(by_b: pd.DataFrame) -> pd.DataFrame:
+    """The batch sizes of a sweep summary (`sweep.summarize`) that reached the target."""
+    if by_b.empty or "steps_to_target" not in by_b:
+        return pd.DataFrame(columns=["batch_size", "lr", "steps_to_target", "samples_to_target"])
+    return by_b.dropna(subset=["steps_to_target"])
+
+
+def lr_was_fixed(rows: pd.DataFrame) -> bool:
+    """Whether every batch size of a sweep ran at one learning rate (no lr scaling)."""
+    return len(rows) >= 2 and rows["lr"].nunique() == 1
 
 
 def hyperbola(fit: CriticalBatchFit, b_lo: float, b_hi: float, points: int = 100) -> pd.DataFrame:

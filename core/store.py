@@ -16,6 +16,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from core.errors import InputError
+
 STATUSES = ("starting", "running", "completed", "stopped", "diverged", "interrupted", "failed")
 ACTIVE = ("starting", "running")
 DEFAULT_FILENAME = "batchlab.db"
@@ -58,7 +60,7 @@ def default_path() -> Path:
     return Path(base) / "batchlab" / DEFAULT_FILENAME
 
 
-class StoreError(ValueError):
+class StoreError(InputError):
     """The store file cannot be used: says which file and what to do."""
 
 
@@ -91,8 +93,10 @@ class RunStore:
             self.db.executescript(_SCHEMA)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
-                f"the run store {self.path} cannot be used ({exc}): set BATCHLAB_DB to a "
-                "writable file path, or move the damaged file aside."
+                "the run store {path} cannot be used ({error}): set BATCHLAB_DB to a writable "
+                "file path, or move the damaged file aside.",
+                path=self.path,
+                error=exc,
             ) from None
 
     def close(self) -> None:
@@ -106,8 +110,10 @@ class RunStore:
 
     def _write_error(self, exc: Exception) -> StoreError:
         return StoreError(
-            f"could not write to the run store {self.path}: {exc}. Set BATCHLAB_DB to a "
-            "writable file (the runs already stored are untouched)."
+            "could not write to the run store {path}: {error}. Set BATCHLAB_DB to a writable "
+            "file (the runs already stored are untouched).",
+            path=self.path,
+            error=exc,
         )
 
     # -- runs -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from core.engine import Reporter, TrainConfig, check_config
+from core.errors import InputError, check_choice
 from core.schedule import split_at
 
 BUDGETS = ("epochs", "steps", "samples", "time")
@@ -47,7 +48,7 @@ def parse_batch_sizes(text: str) -> tuple[int, ...]:
     """'1, 8, 32, full' → (1, 8, 32, 0). Raises ValueError with what to change."""
     parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
     if not parts:
-        raise ValueError("the list of batch sizes is empty: give at least one, e.g. 8,32,128.")
+        raise InputError("the list of batch sizes is empty: give at least one, e.g. 8,32,128.")
     out = []
     for p in parts:
         if p.lower() in ("full", "all", "n"):
@@ -56,30 +57,30 @@ def parse_batch_sizes(text: str) -> tuple[int, ...]:
         try:
             b = int(p)
         except ValueError:
-            raise ValueError(
-                f"batch size {p!r} is not a whole number: use e.g. 8,32,128 (or 'full')."
+            raise InputError(
+                "batch size {p!r} is not a whole number: use e.g. 8,32,128 (or 'full').", p=p
             ) from None
         if b <= 0:
-            raise ValueError(f"batch sizes must be at least 1, got {b}.")
+            raise InputError("batch sizes must be at least 1, got {batch_sizes}.", batch_sizes=b)
         out.append(b)
     return tuple(out)
 
 
 def scaled_lr(lr: float, batch_size: int, base_batch_size: int, rule: str) -> float:
     """The lr a batch size gets: none, linear (Goyal et al. 2017) or sqrt scaling from B0."""
+    check_choice("lr scaling", rule, LR_SCALING)
     if rule == "none":
         return lr
     if rule == "linear":
         return lr * batch_size / base_batch_size
-    if rule == "sqrt":
-        return lr * math.sqrt(batch_size / base_batch_size)
-    raise ValueError(f"unknown lr scaling {rule!r}: choose one of {', '.join(LR_SCALING)}.")
+    return lr * math.sqrt(batch_size / base_batch_size)
 
 
 def budget_steps(
     train_samples: int, batch_size: int, budget: str, value: float
 ) -> tuple[int, int | None, float | None]:
     """(epochs, max_steps, max_seconds) that give every batch size the same budget."""
+    check_choice("budget", budget, BUDGETS)
     spe = math.ceil(train_samples / batch_size)
     if budget == "epochs":
         return int(value), None, None
@@ -89,35 +90,42 @@ def budget_steps(
     if budget == "samples":
         steps = math.ceil(value / batch_size)
         return math.ceil(steps / spe), steps, None
-    if budget == "time":
-        return TIME_BUDGET_EPOCHS, None, float(value)
-    raise ValueError(f"unknown budget {budget!r}: choose one of {', '.join(BUDGETS)}.")
+    return TIME_BUDGET_EPOCHS, None, float(value)  # time
 
 
 def check_spec(spec: SweepSpec) -> None:
-    if spec.budget not in BUDGETS:
-        raise ValueError(f"unknown budget {spec.budget!r}: choose one of {', '.join(BUDGETS)}.")
-    if spec.lr_scaling not in LR_SCALING:
-        raise ValueError(
-            f"unknown lr scaling {spec.lr_scaling!r}: choose one of {', '.join(LR_SCALING)}."
-        )
+    check_choice("budget", spec.budget, BUDGETS)
+    check_choice("lr scaling", spec.lr_scaling, LR_SCALING)
     if not spec.batch_sizes:
-        raise ValueError("the list of batch sizes is empty: give at least one, e.g. 8,32,128.")
+        raise InputError("the list of batch sizes is empty: give at least one, e.g. 8,32,128.")
     if any(b < 0 for b in spec.batch_sizes):
-        raise ValueError(f"batch sizes must be at least 1, got {list(spec.batch_sizes)}.")
+        raise InputError(
+            "batch sizes must be at least 1, got {batch_sizes}.", batch_sizes=list(spec.batch_sizes)
+        )
     if not isinstance(spec.repeats, int) or spec.repeats < 1:
-        raise ValueError(f"`repeats` must be a whole number of at least 1, got {spec.repeats!r}.")
+        raise InputError(
+            "`repeats` must be a whole number of at least 1, got {repeats!r}.", repeats=spec.repeats
+        )
     if spec.base_batch_size < 1:
-        raise ValueError(f"`base_batch_size` must be at least 1, got {spec.base_batch_size}.")
+        raise InputError(
+            "`base_batch_size` must be at least 1, got {base_batch_size}.",
+            base_batch_size=spec.base_batch_size,
+        )
     v = spec.budget_value
     if not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
-        raise ValueError(f"the {spec.budget} budget must be greater than 0, got {v!r}.")
+        raise InputError(
+            "the {budget} budget must be greater than 0, got {v!r}.", budget=spec.budget, v=v
+        )
     if spec.budget in ("epochs", "steps") and v != int(v):
-        raise ValueError(f"the {spec.budget} budget must be a whole number, got {v}.")
+        raise InputError(
+            "the {budget} budget must be a whole number, got {v}.", budget=spec.budget, v=v
+        )
     if len(spec.batch_sizes) * spec.repeats > MAX_RUNS:
-        raise ValueError(
-            f"{len(spec.batch_sizes)} batch sizes × {spec.repeats} repeats is more than "
-            f"{MAX_RUNS} runs: use fewer."
+        raise InputError(
+            "{sizes} batch sizes × {repeats} repeats is more than {cap} runs: use fewer.",
+            sizes=len(spec.batch_sizes),
+            repeats=spec.repeats,
+            cap=MAX_RUNS,
         )
 
 
@@ -267,10 +275,7 @@ def summarize(
     """(per-run table, per-batch-size table with means and min/max over repeats)."""
     from core import report
 
-    if target_metric not in TARGET_METRICS:
-        raise ValueError(
-            f"unknown target metric {target_metric!r}: choose one of {', '.join(TARGET_METRICS)}."
-        )
+    check_choice("target metric", target_metric, TARGET_METRICS)
     rows = []
     for run in store.list_runs(sweep_id=sweep_id):
         steps = report.steps_frame(store, run["run_id"])

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from core.errors import InputError
+
 EN: dict[str, str] = {
     # app / navigation
     "app.title": "Batch Lab",
@@ -223,6 +225,12 @@ EN: dict[str, str] = {
         "(from {points} batch sizes)."
     ),
     "science.crit.vs_noise": "Measured noise scale B_simple ≈ {b:.0f} (B_crit ≈ {c:.0f}).",
+    "science.crit.fixed_lr": (
+        "Every batch size in this sweep used the same learning rate. McCandlish et al. tune the "
+        "learning rate for each batch size; at a fixed rate the large batches take more steps "
+        "than they need, which pulls B_crit down. Rerun the sweep with lr scaling sqrt or "
+        "linear (Compare page) before comparing B_crit with B_simple."
+    ),
     "science.throughput": "Device throughput",
     "science.throughput.intro": (
         "Steady samples per second of the fused engine for powers of two, compile time excluded."
@@ -361,13 +369,14 @@ EN: dict[str, str] = {
 }
 
 
-def _tables() -> dict[str, dict[str, str]]:
-    from core.text_zh import ZH
+def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    from core.text_zh import ZH, ZH_ERRORS
 
-    return {"en": EN, "zh": ZH}
+    return {"en": EN, "zh": ZH}, {"zh": ZH_ERRORS}
 
 
-LANGS: dict[str, dict[str, str]] = _tables()
+# UI strings by key; core's error templates (English template → translation) by language.
+LANGS, ERRORS = _tables()
 
 
 def t(key: str, lang: str = "en", **fields: object) -> str:
@@ -375,6 +384,15 @@ def t(key: str, lang: str = "en", **fields: object) -> str:
     table = LANGS.get(lang, EN)
     text = table.get(key) or EN[key]
     return text.format(**fields) if fields else text
+
+
+def message(exc: BaseException, lang: str = "en") -> str:
+    """An exception's text in `lang`: an `InputError` through its template, others as raised."""
+    if isinstance(exc, InputError):
+        template = ERRORS.get(lang, {}).get(exc.template)
+        if template:
+            return template.format(**exc.fields)
+    return str(exc)
 
 
 def columns(frame, lang: str = "en"):

@@ -196,6 +196,11 @@ ZH: dict[str, str] = {
         "（基于 {points} 个批大小）。"
     ),
     "science.crit.vs_noise": "实测噪声尺度 B_simple ≈ {b:.0f}（B_crit ≈ {c:.0f}）。",
+    "science.crit.fixed_lr": (
+        "本次对比中每个批大小都用了同一个学习率。McCandlish 等人为每个批大小分别调好学习率；"
+        "学习率固定时，大批量需要的步数会多于实际所需，从而把 B_crit 估小。"
+        "请在“对比”页用 sqrt 或 linear 学习率缩放重新做一次对比，再拿 B_crit 与 B_simple 比较。"
+    ),
     "science.throughput": "设备吞吐量",
     "science.throughput.intro": "fused 引擎在 2 的各次幂批大小下的稳定每秒样本数，不含编译时间。",
     "science.throughput.cap": "测量的最大批大小",
@@ -347,4 +352,250 @@ ZH: dict[str, str] = {
     ),
     "runs.delete.confirm": "删除这 {count} 次运行及其全部训练步记录？此操作无法撤销。",
     "runs.delete.yes": "确认删除",
+}
+
+
+# Core's InputError messages, keyed by their English template (core.errors). Fields in braces,
+# backticked argument names and CLI flags stay as in English.
+ZH_ERRORS: dict[str, str] = {
+    # schedule
+    "`batch_size`={batch_size} does not split evenly over {replicas} replicas: use a multiple "
+    "of {replicas}, e.g. {options}.": (
+        "`batch_size`={batch_size} 无法平均分到 {replicas} 个副本上：请用 {replicas} 的倍数，"
+        "例如 {options}。"
+    ),
+    "`shuffle` must be one of {choices}, got {shuffle!r}.": (
+        "`shuffle` 必须是 {choices} 之一，收到的是 {shuffle!r}。"
+    ),
+    "`validation_split` must be a number in [0, 1), got {v!r}.": (
+        "`validation_split` 必须是 [0, 1) 之间的数，收到的是 {v!r}。"
+    ),
+    "`validation_split` must be in [0, 1), got {v}.": (
+        "`validation_split` 必须在 [0, 1) 之间，收到的是 {v}。"
+    ),
+    "`validation_split`={v} leaves 0 training samples out of n={n}: lower the split or raise "
+    "n.": "`validation_split`={v} 使 n={n} 个样本中没有训练样本：请调低比例或增大 n。",
+    "`validation_split`={v} leaves 0 validation samples out of n={n}: raise the split or n, or "
+    "set it to 0.": (
+        "`validation_split`={v} 使 n={n} 个样本中没有验证样本：请调高比例或增大 n，或设为 0。"
+    ),
+    "`batch_size`={batch_size} is larger than the {train} training samples, so drop_remainder "
+    "leaves no step at all: lower batch_size or turn drop_remainder off.": (
+        "`batch_size`={batch_size} 大于 {train} 个训练样本，drop_remainder 会让一次迭代都不剩："
+        "请调小 batch_size，或关闭 drop_remainder。"
+    ),
+    "`{name}` must be a whole number, got {value!r}.": "`{name}` 必须是整数，收到的是 {value!r}。",
+    "`{name}` must be at least {minimum}, got {value}.": (
+        "`{name}` 至少为 {minimum}，收到的是 {value}。"
+    ),
+    "`epoch` must be in [0, {last}], got {epoch}.": (
+        "`epoch` 必须在 [0, {last}] 之间，收到的是 {epoch}。"
+    ),
+    "listing batches needs n ≤ {cap:,} training samples, got {train_samples:,}: lower n to list "
+    "them.": "列出每个批次需要训练样本数 ≤ {cap:,}，当前为 {train_samples:,}：请调小 n 后再列出。",
+    # datasets
+    "`n` must be a whole number of at least 1, got {n!r}.": (
+        "`n` 必须是不小于 1 的整数，收到的是 {n!r}。"
+    ),
+    "`n`={n} is more than the {available} samples `{name}` has: use n ≤ {available} (or leave "
+    "n empty for all).": (
+        "`n`={n} 超过了 `{name}` 的 {available} 个样本：请使用 n ≤ {available}（或留空以使用全部"
+        "）。"
+    ),
+    "`n` must be at most 5,000,000 for generated data, got {n}.": (
+        "生成的数据 `n` 最多为 5,000,000，收到的是 {n}。"
+    ),
+    "MNIST could not be loaded (no local Keras cache at ~/.keras/datasets/mnist.npz and no "
+    "network: {error}). Use the `digits` dataset instead: 8×8 digit images that ship with "
+    "scikit-learn.": (
+        "无法加载 MNIST（本地没有 Keras 缓存 ~/.keras/datasets/mnist.npz，也没有网络：{error}）。"
+        "请改用 `digits` 数据集：scikit-learn 自带的 8×8 手写数字图像。"
+    ),
+    "the CSV is {mb:.1f} MB; the cap is {cap_mb} MB: upload a smaller file (fewer rows or "
+    "columns).": "CSV 文件为 {mb:.1f} MB，上限为 {cap_mb} MB：请上传更小的文件（更少的行或列）。",
+    "the CSV is empty: upload a CSV with a header row and data rows.": (
+        "CSV 文件是空的：请上传包含表头行和数据行的 CSV。"
+    ),
+    "the CSV is not UTF-8 text: save it as UTF-8 CSV and upload it again.": (
+        "CSV 文件不是 UTF-8 文本：请另存为 UTF-8 编码的 CSV 后重新上传。"
+    ),
+    "the CSV could not be parsed ({first}): check that every row has the same number of "
+    "comma-separated fields.": "无法解析 CSV（{first}）：请检查每一行的逗号分隔字段数是否相同。",
+    "the CSV has a header but no data rows: add rows.": "CSV 只有表头，没有数据行：请添加数据行。",
+    "the CSV has more than {cap:,} rows, the cap: keep at most {cap:,} rows.": (
+        "CSV 超过了 {cap:,} 行的上限：最多保留 {cap:,} 行。"
+    ),
+    "label column {label!r} is not in the CSV; its one column is {cols} (is the delimiter a "
+    "comma?).": "CSV 中没有标签列 {label!r}；它只有一列 {cols}（分隔符是逗号吗？）。",
+    "label column {label!r} is not in the CSV; its columns are: {cols}.": (
+        "CSV 中没有标签列 {label!r}；现有的列为：{cols}。"
+    ),
+    "the CSV has no numeric feature columns besides {label!r}: features must be numbers.": (
+        "除 {label!r} 外，CSV 没有数值型特征列：特征必须是数字。"
+    ),
+    "the CSV has fewer than 2 usable rows after dropping bad values.": (
+        "去掉无效值后，CSV 可用的行少于 2 行。"
+    ),
+    "`task` must be auto, classification or regression, got {task!r}.": (
+        "`task` 必须是 auto、classification 或 regression，收到的是 {task!r}。"
+    ),
+    "label column {label!r} holds one class only ({value:g}): a classifier needs at least 2 "
+    "classes.": "标签列 {label!r} 只有一个类别（{value:g}）：分类器至少需要 2 个类别。",
+    "label column {label!r} has {count} distinct values: too many classes; choose regression.": (
+        "标签列 {label!r} 有 {count} 个不同的值：类别太多，请选择回归 (regression)。"
+    ),
+    "the file is {mb:.1f} MB; the cap is {cap_mb} MB: upload a smaller file.": (
+        "文件为 {mb:.1f} MB，上限为 {cap_mb} MB：请上传更小的文件。"
+    ),
+    "the file is not UTF-8 text: save it as UTF-8 CSV.": (
+        "文件不是 UTF-8 文本：请另存为 UTF-8 编码的 CSV。"
+    ),
+    "the file is empty: upload a CSV with a header row and data rows.": (
+        "文件是空的：请上传包含表头行和数据行的 CSV。"
+    ),
+    "the file's header could not be read ({exc}).": "无法读取文件的表头（{exc}）。",
+    "the csv dataset needs a file and a label column (--csv PATH --label COL).": (
+        "csv 数据集需要一个文件和一个标签列（--csv PATH --label COL）。"
+    ),
+    # models
+    "the cnn model needs image data, and `{dataset}` is not images: use mlp, or the digits or "
+    "mnist dataset.": (
+        "cnn 模型需要图像数据，而 `{dataset}` 不是图像：请改用 mlp，或使用 digits / mnist 数据集。"
+    ),
+    "the linear model is for regression, and `{dataset}` is classification: use mlp.": (
+        "linear 模型用于回归，而 `{dataset}` 是分类任务：请改用 mlp。"
+    ),
+    "`{dataset}` is a regression task: use the linear model (mlp and cnn classify).": (
+        "`{dataset}` 是回归任务：请使用 linear 模型（mlp 和 cnn 用于分类）。"
+    ),
+    # engine
+    "`lr` must be a positive number, got {lr!r}.": "`lr`（学习率）必须是正数，收到的是 {lr!r}。",
+    "`lr` must be greater than 0, got {lr}: try 0.001 for adam, 0.01 for sgd.": (
+        "`lr`（学习率）必须大于 0，收到的是 {lr}：adam 可试 0.001，sgd 可试 0.01。"
+    ),
+    "`epochs` must be at most {cap:,}, got {epochs:,}.": (
+        "`epochs` 最多为 {cap:,}，收到的是 {epochs:,}。"
+    ),
+    "`max_steps` must be at least 1, got {max_steps}.": (
+        "`max_steps` 至少为 1，收到的是 {max_steps}。"
+    ),
+    "`max_seconds` must be greater than 0, got {max_seconds}.": (
+        "`max_seconds` 必须大于 0，收到的是 {max_seconds}。"
+    ),
+    "TensorFlow already started with fewer than {replicas} CPU devices: run replicas in a fresh "
+    "process (the CLI and the Train page do).": (
+        "TensorFlow 已以少于 {replicas} 个 CPU 设备启动：请在新进程中运行多副本训练"
+        "（命令行和训练页面都会这样做）。"
+    ),
+    "replicas need the TensorFlow backend: unset KERAS_BACKEND.": (
+        "多副本训练需要 TensorFlow 后端：请取消设置 KERAS_BACKEND。"
+    ),
+    "only {count} devices for {replicas} replicas.": (
+        "只有 {count} 个设备，不够 {replicas} 个副本。"
+    ),
+    "the fused engine supports the tensorflow and jax backends, not {backend!r}: set "
+    "KERAS_BACKEND or use --engine keras-fit.": (
+        "融合引擎支持 tensorflow 和 jax 后端，不支持 {backend!r}：请设置 KERAS_BACKEND，"
+        "或使用 --engine keras-fit。"
+    ),
+    # sweeps
+    "the list of batch sizes is empty: give at least one, e.g. 8,32,128.": (
+        "批大小列表为空：请至少给出一个，例如 8,32,128。"
+    ),
+    "batch size {p!r} is not a whole number: use e.g. 8,32,128 (or 'full').": (
+        "批大小 {p!r} 不是整数：请使用如 8,32,128 的写法（或 'full' 表示全批量）。"
+    ),
+    "batch sizes must be at least 1, got {batch_sizes}.": (
+        "批大小至少为 1，收到的是 {batch_sizes}。"
+    ),
+    "`repeats` must be a whole number of at least 1, got {repeats!r}.": (
+        "`repeats`（重复次数）必须是不小于 1 的整数，收到的是 {repeats!r}。"
+    ),
+    "`base_batch_size` must be at least 1, got {base_batch_size}.": (
+        "`base_batch_size`（基准批大小）至少为 1，收到的是 {base_batch_size}。"
+    ),
+    "the {budget} budget must be greater than 0, got {v!r}.": (
+        "{budget} 预算必须大于 0，收到的是 {v!r}。"
+    ),
+    "the {budget} budget must be a whole number, got {v}.": (
+        "{budget} 预算必须是整数，收到的是 {v}。"
+    ),
+    "{sizes} batch sizes × {repeats} repeats is more than {cap} runs: use fewer.": (
+        "{sizes} 个批大小 × {repeats} 次重复超过了 {cap} 次运行：请减少。"
+    ),
+    # science
+    "need 0 < b_small < b_big, got {b_small} and {b_big}.": (
+        "需要 0 < b_small < b_big，收到的是 {b_small} 和 {b_big}。"
+    ),
+    "`batch_size` must be a multiple of {micro} and at least {least} to split it into {micro} "
+    "micro-batches, got {batch_size}.": (
+        "要拆成 {micro} 个微批次，`batch_size` 必须是 {micro} 的倍数且至少为 {least}，"
+        "收到的是 {batch_size}。"
+    ),
+    "the noise-scale measurement needs the TensorFlow backend: unset KERAS_BACKEND or set it to "
+    "tensorflow.": (
+        "测量梯度噪声尺度需要 TensorFlow 后端：请取消设置 KERAS_BACKEND 或设为 tensorflow。"
+    ),
+    "fitting the critical batch size needs steps-to-target for at least 2 batch sizes: run a "
+    "sweep with more sizes, or choose a target that more of them reach.": (
+        "拟合临界批大小需要至少 2 个批大小的“达到目标所需步数”：请用更多批大小做一次对比，"
+        "或选择更多批大小能达到的目标。"
+    ),
+    "the measured steps do not follow S = S_min(1 + B_crit/B) (a fitted S_min or E_min is not "
+    "positive): try a target that every batch size reaches, or more repeats.": (
+        "测得的步数不符合 S = S_min(1 + B_crit/B)（拟合出的 S_min 或 E_min 不为正）："
+        "请选择每个批大小都能达到的目标，或增加重复次数。"
+    ),
+    # demo mode
+    "this demo trains on at most {max_n:,} samples, got {n:,}: lower N (or run Batch Lab "
+    "locally).": (
+        "此演示最多用 {max_n:,} 个样本训练，当前为 {n:,}：请调小 N（或在本地运行 Batch Lab）。"
+    ),
+    "this demo runs at most {max_epochs} epochs, got {epochs}: lower the epochs (or run Batch "
+    "Lab locally).": (
+        "此演示最多运行 {max_epochs} 个轮次，当前为 {epochs}：请减少轮次（或在本地运行 Batch La"
+        "b）。"
+    ),
+    "this demo runs at most {max_steps:,} steps, got {total_steps:,}: raise the batch size or "
+    "lower N or the epochs.": (
+        "此演示最多运行 {max_steps:,} 次迭代，当前为 {total_steps:,}：请增大批大小，或调小 N 或"
+        "轮次。"
+    ),
+    "this demo runs at most {max_sweep_runs} runs per sweep, got {runs}: use fewer batch sizes "
+    "or repeats.": (
+        "此演示每次对比最多 {max_sweep_runs} 次运行，当前为 {runs}：请减少批大小或重复次数。"
+    ),
+    "this demo runs at most 30 seconds per run: lower T.": "此演示每次运行最多 30 秒：请调小 T。",
+    "this demo runs at most {max_steps:,} steps per run: lower the budget.": (
+        "此演示每次运行最多 {max_steps:,} 次迭代：请降低预算。"
+    ),
+    "this demo runs at most {max_epochs} epochs: lower E.": (
+        "此演示最多运行 {max_epochs} 个轮次：请调小 E。"
+    ),
+    "all {slots} training slots of this shared demo are busy: press Start again in a minute, "
+    "when a run has finished.": (
+        "此共享演示的 {slots} 个训练名额都在使用中：请过一分钟、有运行结束后再点“开始训练”。"
+    ),
+    # run store
+    "the run store {path} cannot be used ({error}): set BATCHLAB_DB to a writable file path, "
+    "or move the damaged file aside.": (
+        "无法使用运行记录库 {path}（{error}）：请把 BATCHLAB_DB 设为可写的文件路径，"
+        "或把损坏的文件移走。"
+    ),
+    "could not write to the run store {path}: {error}. Set BATCHLAB_DB to a writable file (the "
+    "runs already stored are untouched).": (
+        "无法写入运行记录库 {path}：{error}。请把 BATCHLAB_DB 设为可写的文件（已保存的运行不受影"
+        "响）。"
+    ),
+    "unknown {what} {value!r}: choose one of {choices}.": (
+        "未知的 {what}：{value!r}，请从 {choices} 中选择。"
+    ),
+    # links
+    "{name}={value!r} is not true or false": "{name}={value!r} 不是 true 或 false",
+    "{name}={value!r} is not one of {choices}": "{name}={value!r} 不在 {choices} 之中",
+    "{name}={value!r} is not a whole number": "{name}={value!r} 不是整数",
+    "{name}={value!r} is not a number": "{name}={value!r} 不是数字",
+    "{name}={value!r} is not a finite number": "{name}={value!r} 不是有限的数",
+    "{name}={value!r} is below {low:g}": "{name}={value!r} 小于 {low:g}",
+    "{name}={value!r} is above {high:g}": "{name}={value!r} 大于 {high:g}",
 }

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from core.datasets import DATASETS
+from core.errors import InputError
 from core.models import MODELS, OPTIMIZERS
 from core.schedule import SHUFFLE_MODES
 
@@ -89,37 +90,48 @@ def parse_value(param: Param, text: str) -> object:
             return True
         if low in ("0", "false", "no", "off"):
             return False
-        raise ValueError("is not true or false")
+        raise InputError("{name}={value!r} is not true or false", name=param.name, value=text)
     if param.kind == "choice":
         if text not in param.choices:
-            raise ValueError(f"is not one of {', '.join(param.choices)}")
+            raise InputError(
+                "{name}={value!r} is not one of {choices}",
+                name=param.name,
+                value=text,
+                choices=", ".join(param.choices),
+            )
         return text
     try:
         value = int(text) if param.kind == "int" else float(text)
     except ValueError:
-        raise ValueError(
-            "is not a whole number" if param.kind == "int" else "is not a number"
-        ) from None
+        if param.kind == "int":
+            raise InputError(
+                "{name}={value!r} is not a whole number", name=param.name, value=text
+            ) from None
+        raise InputError("{name}={value!r} is not a number", name=param.name, value=text) from None
     if param.kind == "float" and not math.isfinite(value):
-        raise ValueError("is not a finite number")
+        raise InputError("{name}={value!r} is not a finite number", name=param.name, value=text)
     if param.low is not None and value < param.low:
-        raise ValueError(f"is below {param.low:g}")
+        raise InputError(
+            "{name}={value!r} is below {low:g}", name=param.name, value=text, low=param.low
+        )
     if param.high is not None and value > param.high:
-        raise ValueError(f"is above {param.high:g}")
+        raise InputError(
+            "{name}={value!r} is above {high:g}", name=param.name, value=text, high=param.high
+        )
     return value
 
 
-def from_query(page: str, query: dict[str, str]) -> tuple[dict[str, object], list[str]]:
-    """(session-state values to set, notes about ignored values) for a page's URL."""
+def from_query(page: str, query: dict[str, str]) -> tuple[dict[str, object], list[InputError]]:
+    """(session-state values to set, why each ignored value was ignored) for a page's URL."""
     values: dict[str, object] = {}
-    notes: list[str] = []
+    notes: list[InputError] = []
     for param in PAGE_PARAMS.get(page, []):
         if param.name not in query:
             continue
         try:
             values[param.key] = parse_value(param, query[param.name])
-        except ValueError as why:
-            notes.append(f"{param.name}={query[param.name]!r} {why}")
+        except InputError as why:
+            notes.append(why)
     return values, notes
 
 

@@ -141,3 +141,24 @@ def test_saturation_and_readings():
     assert "well below" in science.noise_scale_reading(500.0, 32)
     assert "well above" in science.noise_scale_reading(10.0, 64)
     assert "close to" in science.noise_scale_reading(50.0, 64)
+
+
+def test_a_sweep_at_one_learning_rate_is_flagged_before_reading_b_crit():
+    import pandas as pd
+
+    from core.science import lr_was_fixed, reached_rows
+
+    by_b = pd.DataFrame(
+        {
+            "batch_size": [8, 32, 128],
+            "lr": [0.01, 0.01, 0.01],
+            "steps_to_target": [400.0, 150.0, float("nan")],
+            "samples_to_target": [3200.0, 4800.0, float("nan")],
+        }
+    )
+    reached = reached_rows(by_b)
+    assert list(reached["batch_size"]) == [8, 32]
+    assert lr_was_fixed(reached)
+    assert not lr_was_fixed(reached.assign(lr=[0.01, 0.02]))  # sqrt/linear scaling
+    assert not lr_was_fixed(reached.iloc[:1])
+    assert reached_rows(pd.DataFrame()).empty

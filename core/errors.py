@@ -1,0 +1,36 @@
+"""User mistakes as exceptions that keep their English template and fields.
+
+`InputError` is a `ValueError` whose text is `template.format(**fields)`. Keeping the template
+lets the UI show the same message in another language (`core.text.message`), with the
+English template itself as the lookup key, as gettext does with its msgids.
+"""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """A bad argument, value or file: says what was received and what to change."""
+
+    def __init__(self, template: str, **fields: object) -> None:
+        super().__init__(template.format(**fields))
+        self.template = template
+        self.fields = fields
+
+    def __reduce__(self):
+        # Ray and multiprocessing rebuild exceptions from their args; ours need the fields too.
+        return (_rebuild, (type(self), self.template, self.fields))
+
+
+def _rebuild(cls: type[InputError], template: str, fields: dict) -> InputError:
+    return cls(template, **fields)
+
+
+def check_choice(what: str, value: object, choices: tuple[str, ...] | list[str]) -> None:
+    """Raise an InputError naming the choices when `value` is not one of them."""
+    if value not in choices:
+        raise InputError(
+            "unknown {what} {value!r}: choose one of {choices}.",
+            what=what,
+            value=value,
+            choices=", ".join(choices),
+        )
