@@ -42,13 +42,7 @@ ss = st.session_state
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def planned(spec: sweep.SweepSpec) -> list[TrainConfig]:
-    from core.datasets import load
-
-    base = spec.base
-    n = load(base.dataset, n=base.n, seed=base.seed, image=base.model == "cnn").n
-    configs = sweep.plan(spec, n)
-    sweep.check_runs(configs)
-    return configs
+    return sweep.plan_checked(spec)
 
 
 st.title(t("compare.title"))

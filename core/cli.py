@@ -326,7 +326,6 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from core import sweep
-    from core.datasets import load
     from core.store import RunStore
 
     given = {
@@ -356,17 +355,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         base_batch_size=args.base_batch_size,
     )
     csv_bytes = read_csv_arg(args)
-    n = load(
-        base.dataset,
-        n=base.n,
-        seed=base.seed,
-        image=base.model == "cnn",
-        csv_bytes=csv_bytes,
-        label=base.label,
-        task=base.task,
-    ).n
-    configs = sweep.plan(spec, n)
-    sweep.check_runs(configs, csv_bytes)
+    configs = sweep.plan_checked(spec, csv_bytes)
     store = RunStore()
     sweep_id = sweep.new_sweep_id()
     if args.executor == "ray":

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from core.engine import Reporter, TrainConfig, check_config
+from core.engine import Reporter, TrainConfig, check_config, prepare
 from core.errors import InputError, check_choice
 from core.schedule import split_at
 
@@ -186,10 +186,16 @@ def run_sweep(
 
 def check_runs(configs: Sequence[TrainConfig], csv_bytes: bytes | None = None) -> None:
     """Prepare every config once so a bad one fails before anything trains."""
-    from core.engine import prepare
-
     for cfg in configs:
         prepare(cfg, csv_bytes)
+
+
+def plan_checked(spec: SweepSpec, csv_bytes: bytes | None = None) -> list[TrainConfig]:
+    """`plan()` on the base config's real dataset size, every run checked before any trains."""
+    n = prepare(spec.base, csv_bytes).data.n
+    configs = plan(spec, n)
+    check_runs(configs, csv_bytes)
+    return configs
 
 
 # -- reading a sweep back ---------------------------------------------------------------------
