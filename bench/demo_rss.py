@@ -2,7 +2,8 @@
 
     python -m bench.demo_rss [--epochs 20] [--batch-size 32]
 
-Starts `streamlit run app.py` with BATCHLAB_DEMO=1 on a free loopback port, opens the Train
+Starts `streamlit run app.py` with BATCHLAB_DEMO=1 on a free loopback port (as the browser
+tests do, tests/e2e/serve.py), opens the Train
 page in headless Chromium (Debian's /usr/bin/chromium), starts a training of the tutorial MLP
 and samples, every 0.1 s, the resident memory of the server and every process under it (the
 warm worker, the training worker). Prints the peak of the sum, which is what a 1 GB host must
@@ -13,15 +14,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
+
+from tests.e2e.serve import serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,12 +63,6 @@ def tree(pid: int) -> list[int]:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=20)
@@ -78,31 +70,6 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    tmp = tempfile.mkdtemp()
-    env = {**os.environ, "BATCHLAB_DEMO": "1", "BATCHLAB_DB": f"{tmp}/demo.db"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
     peaks = {"total": 0.0, "pss": 0.0}
     per_process: dict[int, float] = {}
     stop = threading.Event()
@@ -117,14 +84,11 @@ def main() -> None:
                 per_process[p] = max(per_process.get(p, 0.0), v)
             time.sleep(0.1)
 
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.2)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        serve_app(Path(tmp), env={"BATCHLAB_DEMO": "1"}) as server,
+    ):
+        url = server.url
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         idle = None
@@ -151,9 +115,6 @@ def main() -> None:
             browser.close()
         stop.set()
         sampler.join()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(20)
     print(
         f"demo mode, tutorial MLP (synthetic N=1000), B={args.batch_size}, E={args.epochs}: "
         f"trained in {seconds:.1f} s from the click"

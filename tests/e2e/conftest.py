@@ -21,18 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import pytest
+
+from tests.e2e import serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
@@ -50,7 +45,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
-SERVER_START_TIMEOUT_S = 60
 APP_TIMEOUT_MS = 30_000
 # A settled app has sent and received nothing on its websocket for this long. It also covers the
 # gap between a key press and the rerun request the frontend sends for it.
@@ -143,33 +137,6 @@ def _unavailable(message: str) -> NoReturn:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    text = path.read_text(errors="replace") if path.exists() else ""
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    # The server runs in its own process group: `streamlit run` may leave children behind.
-    if proc.poll() is not None:
-        return
-    for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait_s)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve app.py from the repo root and yield its URL; stop the server after the session."""
@@ -184,62 +151,11 @@ def serve_app(workdir: Path) -> Iterator[str]:
     `app_url` is the session's server; a test that needs a server nobody has visited yet (a fresh
     Streamlit process, an empty run store) starts its own with this.
     """
-    log_path = workdir / "streamlit.log"
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "BATCHLAB_DB": str(workdir / "batchlab.db"), "PYTHONUNBUFFERED": "1"}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.fileWatcherType",
-        "none",  # edits under a running test server must not reload half the modules
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            command,
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with {proc.returncode} before it was healthy:\n"
-                    + _tail(log_path),
-                    pytrace=False,
-                )
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read().decode().strip() == "ok":
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit at {url} not healthy after {SERVER_START_TIMEOUT_S} s:\n"
-                    + _tail(log_path),
-                    pytrace=False,
-                )
-            time.sleep(0.25)
-        yield url
-    finally:
-        _stop(proc)
+        with serve.serve_app(workdir) as served:
+            yield served.url
+    except serve.ServerError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")
