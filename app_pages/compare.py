@@ -192,13 +192,16 @@ def results() -> None:
         st.progress(finished / total if total else 0.0, text=text)
     c = st.columns(2)
     metric = c[0].selectbox(
-        t("compare.target_metric"), sweep.TARGET_METRICS, key="compare.target_metric"
+        t("compare.target_metric"),
+        sweep.TARGET_METRICS,
+        format_func=lambda m: t(f"target.{m}"),
+        key="compare.target_metric",
     )
     target = c[1].number_input(t("compare.target"), format="%.4g", step=0.05, key="compare.target")
     table, by_b = sweep.summarize(store, sweep_id, metric, target)
     if table.empty:
         return
-    st.info(sweep.reading(by_b, metric, target))
+    st.info(sweep.reading(by_b, metric, target, lang))
 
     st.subheader(t("compare.curves"))
     c = st.columns([3, 1, 1])

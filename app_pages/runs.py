@@ -67,7 +67,7 @@ if len(chosen) == 1:
     m[2].metric(t("runs.test_loss"), f"{test['loss']:.4f}" if "loss" in test else "—")
     m[3].metric(t("runs.test_accuracy"), f"{test['accuracy']:.3f}" if "accuracy" in test else "—")
     if run.get("message"):
-        st.caption(run["message"])
+        st.caption(report.run_message(run, lang))
     if not steps.empty:
         left, right = st.columns(2)
         left.altair_chart(charts.step_loss_chart(steps, lang=lang), width="stretch")

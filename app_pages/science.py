@@ -123,7 +123,7 @@ elif noise:
             tr=noise["trace_sigma"],
         )
     )
-    st.info(science.noise_scale_reading(noise["b_simple"], noise["batch_size"]))
+    st.info(science.noise_scale_reading(noise["b_simple"], noise["batch_size"], lang))
     per_step = pd.DataFrame(noise["per_step"])
     if not per_step.empty:
         st.altair_chart(
@@ -150,7 +150,10 @@ else:
         t("compare.pick"), list(names), format_func=names.get, key="science.sweep"
     )
     metric = c[1].selectbox(
-        t("compare.target_metric"), sweep.TARGET_METRICS, key="science.target_metric"
+        t("compare.target_metric"),
+        sweep.TARGET_METRICS,
+        format_func=lambda m: t(f"target.{m}"),
+        key="science.target_metric",
     )
     target = c[2].number_input(t("compare.target"), format="%.4g", step=0.05, key="science.target")
     _, by_b = sweep.summarize(store, sweep_id, metric, target)

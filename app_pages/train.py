@@ -79,7 +79,12 @@ c[1].number_input(
     step=0.05,
     key="train.validation_split",
 )
-c[2].selectbox(t("schedule.shuffle"), SHUFFLE_MODES, key="train.shuffle")
+c[2].selectbox(
+    t("schedule.shuffle"),
+    SHUFFLE_MODES,
+    format_func=lambda m: t(f"schedule.shuffle.{m}"),
+    key="train.shuffle",
+)
 c[3].checkbox(t("schedule.drop_remainder"), key="train.drop_remainder")
 c = st.columns(4)
 c[0].selectbox(t("train.optimizer"), OPTIMIZERS, key="train.optimizer")
@@ -109,12 +114,8 @@ if ss["train.dataset"] == "csv":
     if upload is not None:
         csv_bytes = upload.getvalue()
         try:
-            cap = demo.limits().max_upload_bytes if demo.enabled() else None
-            if cap is not None and len(csv_bytes) > cap:
-                raise ValueError(
-                    f"this demo takes CSV files up to {cap // 2**20} MB, got "
-                    f"{len(csv_bytes) / 2**20:.1f} MB: upload a smaller file."
-                )
+            if demo.enabled():
+                demo.check_upload(len(csv_bytes))
             columns = csv_columns(csv_bytes)
         except ValueError as exc:
             st.error(t("train.fix", message=message(exc, lang)))
@@ -170,8 +171,8 @@ st.markdown(
 )
 if s.batch_size > s.train_samples:
     st.info(t("schedule.bigger_than_train", batch_size=s.batch_size, train=s.train_samples))
-if data.note:
-    st.caption(data.note)
+if data.notes:
+    st.caption("; ".join(message(n, lang) for n in data.notes))
 st.altair_chart(
     charts.split_chart(s.train_samples, s.validation_samples, len(data.x_test), lang=lang),
     width="stretch",
@@ -239,16 +240,26 @@ def live() -> None:
     m[3].metric(t("train.eta"), eta)
     device = run.get("device") or "…"
     m[4].metric(t("train.device"), device.split(":")[0].split(" (")[0], help=device)
+    replicas = int(run["config"].get("replicas") or 1)
+    if replicas > 1:
+        st.caption(
+            t(
+                "train.per_replica",
+                replicas=replicas,
+                per=run["batch_size"] // replicas,
+                rate=f"{prog.samples_per_second / replicas:,.0f}",
+            )
+        )
     if run["status"] == "starting":
         st.caption(t("train.loading_tf"))
     if run["status"] == "diverged":
-        st.warning(t("train.diverged", message=run.get("message") or ""))
+        st.warning(t("train.diverged", message=report.run_message(run, lang)))
     elif run["status"] == "failed":
-        st.error(t("train.failed", message=run.get("message") or ""))
+        st.error(t("train.failed", message=report.run_message(run, lang)))
     elif run["status"] == "stopped":
         st.info(t("train.stopped", steps=f"{prog.steps_done:,}"))
     elif run.get("message"):
-        st.caption(run["message"])
+        st.caption(report.run_message(run, lang))
     test = run.get("test_metrics") or {}
     if test:
         parts = [f"{t('chart.metric.loss')} {test['loss']:.4f}"]

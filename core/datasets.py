@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.errors import InputError, check_choice
+from core.errors import InputError, Note, check_choice
 
 DATASETS = ("synthetic", "blobs", "linear", "digits", "mnist", "csv")
 IMAGE_DATASETS = ("digits", "mnist")
@@ -44,8 +44,13 @@ class Data:
     task: str  # "classification" | "regression"
     num_classes: int  # 0 for regression
     is_image: bool = False
-    note: str = ""
+    notes: tuple[Note, ...] = ()
     class_names: list[str] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        """The notes in English, one line (CLI, logs)."""
+        return "; ".join(map(str, self.notes))
 
     @property
     def n(self) -> int:
@@ -89,8 +94,12 @@ def synthetic(n: int = 1000, seed: int = 0) -> Data:
         y_test,
         "classification",
         SYNTHETIC_CLASSES,
-        note=f"Random labels: nothing to learn, the loss should hover near ln 10 = "
-        f"{math.log(10):.3f}.",
+        notes=(
+            Note(
+                "Random labels: nothing to learn, the loss should hover near ln 10 = {ln10:.3f}.",
+                ln10=math.log(10),
+            ),
+        ),
     )
 
 
@@ -250,9 +259,19 @@ def csv(raw: bytes, label: str, n: int | None = None, task: str = "auto") -> Dat
     bad = ~np.isfinite(x).all(axis=1) | ~np.isfinite(y_raw)
     notes = []
     if dropped_cols:
-        notes.append(f"ignored non-numeric columns: {', '.join(map(str, dropped_cols[:8]))}")
+        notes.append(
+            Note(
+                "ignored non-numeric columns: {columns}",
+                columns=", ".join(map(str, dropped_cols[:8])),
+            )
+        )
     if bad.any():
-        notes.append(f"dropped {int(bad.sum())} rows with missing, non-numeric or infinite values")
+        notes.append(
+            Note(
+                "dropped {rows} rows with missing, non-numeric or infinite values",
+                rows=int(bad.sum()),
+            )
+        )
         x, y_raw = x[~bad], y_raw[~bad]
     if len(x) < 2:
         raise InputError("the CSV has fewer than 2 usable rows after dropping bad values.")
@@ -297,7 +316,7 @@ def csv(raw: bytes, label: str, n: int | None = None, task: str = "auto") -> Dat
         y_test,
         task,
         num_classes,
-        note="; ".join(notes),
+        notes=tuple(notes),
         class_names=class_names,
     )
 

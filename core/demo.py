@@ -60,6 +60,17 @@ def check_train(prepared, limits: Limits | None = None) -> None:
         )
 
 
+def check_upload(size: int, limits: Limits | None = None) -> None:
+    """Demo mode takes smaller uploads than a local app (`server.maxUploadSize`)."""
+    limits = limits or Limits()
+    if size > limits.max_upload_bytes:
+        raise InputError(
+            "this demo takes CSV files up to {cap_mb} MB, got {mb:.1f} MB: upload a smaller file.",
+            cap_mb=limits.max_upload_bytes // 2**20,
+            mb=size / 2**20,
+        )
+
+
 def check_sweep(configs, limits: Limits | None = None) -> None:
     limits = limits or Limits()
     if len(configs) > limits.max_sweep_runs:

@@ -30,6 +30,7 @@ from core import datasets
 from core.errors import InputError, check_choice
 from core.models import OPTIMIZERS, check_model_choice
 from core.schedule import Schedule, ScheduleSpec
+from core.text import t
 
 ENGINES = ("fused", "keras-fit")
 CHUNK_SECONDS = 0.2  # ≥ 4 UI updates a second, Stop acts well within 1 s
@@ -177,6 +178,7 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
         validation_split=cfg.validation_split,
         shuffle=cfg.shuffle,
         seed=cfg.seed,
+        replicas=cfg.replicas,
     )
     return Prepared(cfg, data, Schedule(spec))
 
@@ -617,6 +619,7 @@ def train(
     start = time.perf_counter()
     epoch_times: list[float] = []
     steps_by_epoch: list[int] = []
+    samples_by_epoch: list[int] = []
     chunk_steps = 1  # the first call compiles; later chunks are sized from measured step time
     compiled = False
     stop_reason = None
@@ -736,6 +739,7 @@ def train(
             )
             epoch_times.append(epoch_seconds)
             steps_by_epoch.append(len(epoch_losses))
+            samples_by_epoch.append(int(np.sum(w)))
             result.epochs.append(record)
             result.epoch_losses.append(train_loss)
             if val_loss is not None:
@@ -749,10 +753,7 @@ def train(
         fused.sync_to_model()
     if stop_reason == "diverged":
         result.status = "diverged"
-        result.message = (
-            f"the loss became infinite or NaN at step {result.diverged_step}: lower the "
-            f"learning rate (now {cfg.lr:g}) or raise the batch size."
-        )
+        result.message = t("run.diverged", step=result.diverged_step, lr=f"{cfg.lr:g}")
     elif stop_reason == "stopped":
         result.status = "stopped"
     if result.status != "diverged" and result.steps:
@@ -761,7 +762,9 @@ def train(
         result.test_metrics = {"loss": test_loss}
         if classify:
             result.test_metrics["accuracy"] = test_acc
-    result.timing = _timing(epoch_times, steps_by_epoch, train_seconds, result.steps)
+    result.timing = _timing(
+        epoch_times, steps_by_epoch, samples_by_epoch, train_seconds, cfg.replicas
+    )
     if fused is not None:
         _put_compiled(key, fused)
     reporter.finished(result)
@@ -788,18 +791,26 @@ def _put_compiled(key: tuple, fused: _Fused) -> None:
 
 
 def _timing(
-    epoch_times: list[float], steps_by_epoch: list[int], train_seconds: float, steps: int
+    epoch_times: list[float],
+    steps_by_epoch: list[int],
+    samples_by_epoch: list[int],
+    train_seconds: float,
+    replicas: int = 1,
 ) -> dict:
-    later_steps = sum(steps_by_epoch[1:])
+    """Steady rates: epochs after the first (which pays for compiling), else the whole run."""
     later_time = sum(epoch_times[1:])
-    if later_steps and later_time > 0:
-        sps = later_steps / later_time
+    if sum(steps_by_epoch[1:]) and later_time > 0:
+        steps, samples, seconds = sum(steps_by_epoch[1:]), sum(samples_by_epoch[1:]), later_time
     else:  # one epoch only: includes compile time
-        sps = steps / train_seconds if train_seconds > 0 else 0.0
+        steps, samples, seconds = sum(steps_by_epoch), sum(samples_by_epoch), train_seconds
+    samples_per_second = samples / seconds if seconds > 0 else 0.0
     return {
         "first_epoch_seconds": epoch_times[0] if epoch_times else 0.0,
         "train_seconds": train_seconds,
-        "steps_per_second": sps,
+        "steps_per_second": steps / seconds if seconds > 0 else 0.0,
+        "samples_per_second": samples_per_second,
+        # Each replica computes its shard of every global batch: B / R samples per step.
+        "per_replica_samples_per_second": samples_per_second / replicas,
     }
 
 

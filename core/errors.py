@@ -1,7 +1,8 @@
-"""User mistakes as exceptions that keep their English template and fields.
+"""Messages for users that keep their English template and fields, so they can be translated.
 
-`InputError` is a `ValueError` whose text is `template.format(**fields)`. Keeping the template
-lets the UI show the same message in another language (`core.text.message`), with the
+`InputError` is a `ValueError` whose text is `template.format(**fields)`; `Note` is the same
+for something that is not an error (rows a CSV lost, what a dataset can teach). Keeping the
+template lets the UI show the message in another language (`core.text.message`), with the
 English template itself as the lookup key, as gettext does with its msgids.
 """
 
@@ -19,6 +20,20 @@ class InputError(ValueError):
     def __reduce__(self):
         # Ray and multiprocessing rebuild exceptions from their args; ours need the fields too.
         return (_rebuild, (type(self), self.template, self.fields))
+
+
+class Note:
+    """A remark for the user (not an error), formatted like an InputError."""
+
+    def __init__(self, template: str, **fields: object) -> None:
+        self.template = template
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return self.template.format(**self.fields)
+
+    def __repr__(self) -> str:
+        return f"Note({str(self)!r})"
 
 
 def _rebuild(cls: type[InputError], template: str, fields: dict) -> InputError:

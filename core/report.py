@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.store import RunStore
+from core.text import t
 
 STEP_COLUMNS = ["step", "epoch", "batch_size", "loss", "accuracy", "seconds", "class_counts"]
 EPOCH_COLUMNS = [
@@ -185,6 +186,16 @@ def _jsonable(value):
     if hasattr(value, "item"):
         return value.item()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def run_message(run: dict, lang: str = "en") -> str:
+    """A stored run's message in `lang`: the app's own texts are rebuilt from the run's fields;
+    an exception's text (a failed run) stays as it was raised."""
+    if run.get("status") == "diverged" and run.get("diverged_step") is not None:
+        return t("run.diverged", lang, step=run["diverged_step"], lr=f"{run['lr']:g}")
+    if run.get("status") == "interrupted":
+        return t("run.interrupted", lang)
+    return run.get("message") or ""
 
 
 def sweep_label(sweep: dict) -> str:

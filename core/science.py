@@ -26,6 +26,7 @@ import pandas as pd
 
 from core.engine import Reporter, TrainConfig, prepare
 from core.errors import InputError
+from core.text import t
 
 EMA_DECAY = 0.95
 
@@ -385,23 +386,10 @@ def saturation(rows: list[dict], gain: float = 1.1) -> int | None:
     return None
 
 
-def noise_scale_reading(b_simple: float, batch_size: int) -> str:
+def noise_scale_reading(b_simple: float, batch_size: int, lang: str = "en") -> str:
     """The paper's reading of the user's B against the measured noise scale."""
     if not math.isfinite(b_simple) or b_simple <= 0:
-        return "The noise scale could not be estimated (the gradient signal was too small)."
+        return t("noise.unknown", lang)
     ratio = batch_size / b_simple
-    if ratio < 0.5:
-        return (
-            f"B = {batch_size} is well below B_noise ≈ {b_simple:.0f}: each step is noisy, "
-            "so larger batches would cut the number of steps almost proportionally "
-            "(unused parallelism)."
-        )
-    if ratio > 2:
-        return (
-            f"B = {batch_size} is well above B_noise ≈ {b_simple:.0f}: extra samples per step "
-            "barely reduce the steps needed, so they are mostly wasted compute."
-        )
-    return (
-        f"B = {batch_size} is close to B_noise ≈ {b_simple:.0f}: a good trade-off between "
-        "steps and samples."
-    )
+    key = "noise.below" if ratio < 0.5 else "noise.above" if ratio > 2 else "noise.close"
+    return t(key, lang, b=batch_size, b_noise=f"{b_simple:.0f}")

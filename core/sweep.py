@@ -23,6 +23,7 @@ import pandas as pd
 from core.engine import Reporter, TrainConfig, check_config, prepare
 from core.errors import InputError, check_choice
 from core.schedule import split_at
+from core.text import t
 
 BUDGETS = ("epochs", "steps", "samples", "time")
 LR_SCALING = ("none", "linear", "sqrt")
@@ -320,28 +321,37 @@ def summarize(
     return runs, by_b.reset_index()
 
 
-def reading(by_b: pd.DataFrame, target_metric: str, target: float | None) -> str:
+def reading(by_b: pd.DataFrame, target_metric: str, target: float | None, lang: str = "en") -> str:
     """One line that says which batch size wins on wall time, steps and epochs."""
     if by_b.empty:
-        return "No finished runs yet."
-    name = target_metric.replace("_", " ")
+        return t("reading.none", lang)
+    name = t(f"target.{target_metric}", lang)
     if target is None or by_b["steps_to_target"].isna().all():
         best = by_b.sort_values("final_train_loss").iloc[0]
-        tail = "" if target is None else f" No batch size reached {name} {target:g}."
-        return (
-            f"Lowest final training loss: B={int(best['batch_size'])} "
-            f"({best['final_train_loss']:.4g}).{tail}"
+        text = t(
+            "reading.lowest",
+            lang,
+            b=int(best["batch_size"]),
+            loss=f"{best['final_train_loss']:.4g}",
         )
+        if target is not None:
+            text += " " + t("reading.unreached", lang, metric=name, target=f"{target:g}")
+        return text
     reached = by_b.dropna(subset=["steps_to_target"])
     fastest = reached.sort_values("seconds_to_target").iloc[0]
     fewest_steps = reached.sort_values("steps_to_target").iloc[0]
     fewest_epochs = reached.sort_values("epochs_to_target").iloc[0]
-    return (
-        f"On this device, B={int(fastest['batch_size'])} reaches {name} {target:g} fastest in "
-        f"wall time ({fastest['seconds_to_target']:.2f} s); "
-        f"B={int(fewest_steps['batch_size'])} needs the fewest steps "
-        f"({fewest_steps['steps_to_target']:.0f}); B={int(fewest_epochs['batch_size'])} needs "
-        f"the fewest epochs ({fewest_epochs['epochs_to_target']:.2g})."
+    return t(
+        "reading.winners",
+        lang,
+        b_time=int(fastest["batch_size"]),
+        metric=name,
+        target=f"{target:g}",
+        seconds=f"{fastest['seconds_to_target']:.2f}",
+        b_steps=int(fewest_steps["batch_size"]),
+        steps=f"{fewest_steps['steps_to_target']:.0f}",
+        b_epochs=int(fewest_epochs["batch_size"]),
+        epochs=f"{fewest_epochs['epochs_to_target']:.2g}",
     )
 
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from core.errors import InputError
+from core.errors import InputError, Note
 
 EN: dict[str, str] = {
     # app / navigation
@@ -149,6 +149,10 @@ EN: dict[str, str] = {
     "train.samples_per_second": "Samples/s",
     "train.eta": "ETA",
     "train.device": "Device",
+    "train.per_replica": (
+        "{replicas} replicas: each computes {per} samples of every global batch, "
+        "{rate} samples/s per replica."
+    ),
     "train.diverged": "The run diverged: {message}",
     "train.failed": "The run failed: {message}",
     "train.stopped": "Stopped after {steps} steps; everything trained so far is kept.",
@@ -318,6 +322,36 @@ EN: dict[str, str] = {
     "chart.axis.run": "run",
     "chart.metric.loss": "loss",
     "chart.metric.accuracy": "accuracy",
+    "target.train_loss": "training loss",
+    "target.val_loss": "validation loss",
+    "target.val_accuracy": "validation accuracy",
+    "reading.none": "No finished runs yet.",
+    "reading.lowest": "Lowest final training loss: B={b} ({loss}).",
+    "reading.unreached": "No batch size reached {metric} {target}.",
+    "reading.winners": (
+        "On this device, B={b_time} reaches {metric} {target} fastest in wall time "
+        "({seconds} s); B={b_steps} needs the fewest steps ({steps}); B={b_epochs} needs the "
+        "fewest epochs ({epochs})."
+    ),
+    "noise.unknown": "The noise scale could not be estimated (the gradient signal was too small).",
+    "noise.below": (
+        "B = {b} is well below B_noise ≈ {b_noise}: each step is noisy, so larger batches would "
+        "cut the number of steps almost proportionally (unused parallelism)."
+    ),
+    "noise.above": (
+        "B = {b} is well above B_noise ≈ {b_noise}: extra samples per step barely reduce the "
+        "steps needed, so they are mostly wasted compute."
+    ),
+    "noise.close": (
+        "B = {b} is close to B_noise ≈ {b_noise}: a good trade-off between steps and samples."
+    ),
+    "run.diverged": (
+        "the loss became infinite or NaN at step {step}: lower the learning rate (now {lr}) or "
+        "raise the batch size."
+    ),
+    "run.interrupted": (
+        "the process running it ended before it finished; the steps up to then are kept."
+    ),
     "chart.axis.final_val_loss": "final validation loss",
     "chart.axis.final_val_accuracy": "final validation accuracy",
     "chart.axis.final_train_loss": "final training loss",
@@ -386,13 +420,13 @@ def t(key: str, lang: str = "en", **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
-def message(exc: BaseException, lang: str = "en") -> str:
-    """An exception's text in `lang`: an `InputError` through its template, others as raised."""
-    if isinstance(exc, InputError):
-        template = ERRORS.get(lang, {}).get(exc.template)
+def message(item: BaseException | Note, lang: str = "en") -> str:
+    """An error's or note's text in `lang`: ours through their template, others as raised."""
+    if isinstance(item, (InputError, Note)):
+        template = ERRORS.get(lang, {}).get(item.template)
         if template:
-            return template.format(**exc.fields)
-    return str(exc)
+            return template.format(**item.fields)
+    return str(item)
 
 
 def columns(frame, lang: str = "en"):

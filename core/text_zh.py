@@ -118,6 +118,9 @@ ZH: dict[str, str] = {
         "（每轮 ⌈{train} 个训练样本 / 批大小 {batch_size}⌉）"
     ),
     "train.start": "开始训练",
+    "train.per_replica": (
+        "{replicas} 个副本：每个副本计算每个全局批次中的 {per} 个样本，每个副本每秒 {rate} 个样本。"
+    ),
     "train.stop": "停止",
     "train.loading_tf": "正在工作进程中加载 TensorFlow…",
     "train.idle": "点击“开始训练”：图表会随着模型训练逐步绘出。",
@@ -280,6 +283,30 @@ ZH: dict[str, str] = {
     "chart.axis.run": "运行",
     "chart.metric.loss": "损失",
     "chart.metric.accuracy": "准确率",
+    "target.train_loss": "训练损失",
+    "target.val_loss": "验证损失",
+    "target.val_accuracy": "验证准确率",
+    "reading.none": "还没有完成的运行。",
+    "reading.lowest": "最终训练损失最低：B={b}（{loss}）。",
+    "reading.unreached": "没有任何批大小达到 {metric} {target}。",
+    "reading.winners": (
+        "在这台设备上，B={b_time} 用最短的实际时间达到 {metric} {target}（{seconds} 秒）；"
+        "B={b_steps} 需要的迭代次数最少（{steps}）；B={b_epochs} 需要的轮次最少（{epochs}）。"
+    ),
+    "noise.unknown": "无法估计噪声尺度（梯度信号太弱）。",
+    "noise.below": (
+        "B = {b} 远小于 B_noise ≈ {b_noise}：每一步都很嘈杂，增大批大小几乎能按比例减少迭代次数"
+        "（并行能力没用上）。"
+    ),
+    "noise.above": (
+        "B = {b} 远大于 B_noise ≈ {b_noise}：每步多用的样本几乎不再减少所需迭代次数，"
+        "多出的计算大多被浪费。"
+    ),
+    "noise.close": "B = {b} 接近 B_noise ≈ {b_noise}：迭代次数与样本数之间的良好折中。",
+    "run.diverged": (
+        "在第 {step} 步损失变成了无穷大或 NaN：请调低学习率（当前为 {lr}）或增大批大小。"
+    ),
+    "run.interrupted": "运行它的进程在结束前就停止了；到那时为止的迭代都已保存。",
     "chart.axis.final_val_loss": "最终验证损失",
     "chart.axis.final_val_accuracy": "最终验证准确率",
     "chart.axis.final_train_loss": "最终训练损失",
@@ -453,6 +480,13 @@ ZH_ERRORS: dict[str, str] = {
     "the file is empty: upload a CSV with a header row and data rows.": (
         "文件是空的：请上传包含表头行和数据行的 CSV。"
     ),
+    "Random labels: nothing to learn, the loss should hover near ln 10 = {ln10:.3f}.": (
+        "标签是随机的：没有可学的规律，损失应在 ln 10 = {ln10:.3f} 附近徘徊。"
+    ),
+    "ignored non-numeric columns: {columns}": "已忽略非数值列：{columns}",
+    "dropped {rows} rows with missing, non-numeric or infinite values": (
+        "已去掉 {rows} 行含缺失、非数值或无穷大值的数据"
+    ),
     "the file's header could not be read ({exc}).": "无法读取文件的表头（{exc}）。",
     "the csv dataset needs a file and a label column (--csv PATH --label COL).": (
         "csv 数据集需要一个文件和一个标签列（--csv PATH --label COL）。"
@@ -564,6 +598,9 @@ ZH_ERRORS: dict[str, str] = {
     "this demo runs at most {max_sweep_runs} runs per sweep, got {runs}: use fewer batch sizes "
     "or repeats.": (
         "此演示每次对比最多 {max_sweep_runs} 次运行，当前为 {runs}：请减少批大小或重复次数。"
+    ),
+    "this demo takes CSV files up to {cap_mb} MB, got {mb:.1f} MB: upload a smaller file.": (
+        "此演示接受的 CSV 文件最大为 {cap_mb} MB，当前为 {mb:.1f} MB：请上传更小的文件。"
     ),
     "this demo runs at most 30 seconds per run: lower T.": "此演示每次运行最多 30 秒：请调小 T。",
     "this demo runs at most {max_steps:,} steps per run: lower the budget.": (

@@ -1,3 +1,4 @@
+import re
 import time
 from pathlib import Path
 
@@ -76,6 +77,28 @@ def test_train_page_bad_input_shows_an_error(key, value, match):
     at.number_input(key=key).set_value(value).run()
     assert not at.exception
     assert match in at.error[0].value
+
+
+def test_train_page_with_replicas_shows_per_replica_throughput():
+    at = open_page("app_pages/train.py")
+    at.number_input(key="train.replicas").set_value(2).run()
+    at.number_input(key="train.epochs").set_value(2).run()
+    at.button(key="train.start").click().run()
+    assert wait_for_status(at, {"completed", "failed"}) == "completed"
+    caption = next(c.value for c in at.caption if "replicas:" in c.value)
+    assert re.fullmatch(
+        r"2 replicas: each computes 50 samples of every global batch, [\d,]+ samples/s per "
+        r"replica\.",
+        caption,
+    )
+
+
+def test_train_page_batch_not_divisible_by_replicas_is_an_error_before_start():
+    at = open_page("app_pages/train.py")
+    at.number_input(key="train.replicas").set_value(3).run()
+    assert not at.exception
+    assert "does not split evenly over 3 replicas" in at.error[0].value
+    assert "train.start" not in [b.key for b in at.button]  # the page stops before Start
 
 
 def test_train_page_cnn_on_non_images_says_what_to_change():

@@ -47,7 +47,11 @@ def test_train_json_contract_and_runs_listing(capsys):
     assert out["batch_sizes"] == [3, 3, 3, 1] * 10
     assert len(out["step_losses"]) == 40 and len(out["epoch_losses"]) == 10
     assert out["val_losses"] == [] and "loss" in out["test_metrics"]
-    assert set(out["timing"]) >= {"first_epoch_seconds", "train_seconds", "steps_per_second"}
+    timing = out["timing"]
+    assert set(timing) >= {"first_epoch_seconds", "train_seconds", "steps_per_second"}
+    # epochs 2..10 each see the 10 samples (3+3+3+1) in 4 steps
+    assert timing["samples_per_second"] == pytest.approx(timing["steps_per_second"] * 10 / 4)
+    assert timing["per_replica_samples_per_second"] == timing["samples_per_second"]
     runs = run_json(capsys, "runs", "--json")
     assert runs[0]["run_id"] == out["run_id"]
     assert {k: runs[0][k] for k in ("status", "dataset", "batch_size", "epochs")} == {

@@ -27,6 +27,12 @@ def test_demo_caps_say_what_to_change(cfg, match):
         demo.check_train(prepare(TrainConfig(**cfg)))
 
 
+def test_demo_caps_uploads_below_the_local_cap():
+    demo.check_upload(2 * 2**20)  # exactly the cap is fine
+    with pytest.raises(ValueError, match=r"up to 2 MB, got 2\.5 MB: upload a smaller file"):
+        demo.check_upload(int(2.5 * 2**20))
+
+
 def test_demo_caps_sweep_size():
     configs = plan(SweepSpec(batch_sizes=(1, 2, 4, 8), repeats=2), 1000)
     with pytest.raises(ValueError, match="at most 6 runs per sweep"):

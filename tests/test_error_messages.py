@@ -23,9 +23,9 @@ def fields(text):
 
 
 def raised_templates():
-    """(module, template) of every InputError (or subclass) built with a literal in core/."""
+    """(module, template) of every InputError, subclass or Note made with a literal in core/."""
     tree = {p: ast.parse(p.read_text()) for p in sorted(ROOT.glob("core/*.py"))}
-    classes = {"InputError"}
+    classes = {"InputError", "Note"}
     for module in tree.values():  # subclasses: StoreError, PoolBusy, ...
         for node in ast.walk(module):
             if isinstance(node, ast.ClassDef) and any(
@@ -104,3 +104,58 @@ def test_schedule_page_in_chinese_shows_the_error_in_chinese():
     assert not at.exception
     text = at.error[0].value
     assert "drop_remainder 会让一次迭代都不剩" in text and "drop_remainder leaves" not in text
+
+
+def test_dataset_notes_read_in_chinese():
+    from core.datasets import csv, synthetic
+
+    note = synthetic(20).notes[0]
+    assert message(note, "zh") == "标签是随机的：没有可学的规律，损失应在 ln 10 = 2.303 附近徘徊。"
+    data = csv(b"a,b,label\n1,x,0\n2,y,1\n,z,0\n4,w,1\n5,v,0\n6,u,1\n", "label")
+    assert [message(n, "zh") for n in data.notes] == [
+        "已忽略非数值列：b",
+        "已去掉 1 行含缺失、非数值或无穷大值的数据",
+    ]
+    assert data.note == (
+        "ignored non-numeric columns: b; "
+        "dropped 1 rows with missing, non-numeric or infinite values"
+    )
+
+
+def test_stored_run_messages_are_rebuilt_in_the_chosen_language():
+    from core.report import run_message
+
+    diverged = {"status": "diverged", "diverged_step": 17, "lr": 50.0, "message": "…"}
+    assert run_message(diverged) == (
+        "the loss became infinite or NaN at step 17: lower the learning rate (now 50) or raise "
+        "the batch size."
+    )
+    assert run_message(diverged, "zh").startswith("在第 17 步损失变成了无穷大或 NaN")
+    assert HAN.search(run_message({"status": "interrupted", "message": "x"}, "zh"))
+    failed = {"status": "failed", "message": "ResourceExhaustedError: OOM"}
+    assert run_message(failed, "zh") == "ResourceExhaustedError: OOM"  # as raised
+
+
+def test_sweep_and_noise_readings_read_in_chinese():
+    import pandas as pd
+
+    from core.science import noise_scale_reading
+    from core.sweep import reading
+
+    by_b = pd.DataFrame(
+        {
+            "batch_size": [8, 64],
+            "final_train_loss": [0.3, 0.4],
+            "steps_to_target": [300.0, 80.0],
+            "seconds_to_target": [2.0, 1.0],
+            "epochs_to_target": [2.0, 4.0],
+        }
+    )
+    assert reading(by_b, "val_loss", 0.5) == (
+        "On this device, B=64 reaches validation loss 0.5 fastest in wall time (1.00 s); B=64 "
+        "needs the fewest steps (80); B=8 needs the fewest epochs (2)."
+    )
+    assert reading(by_b, "val_loss", 0.5, "zh").startswith(
+        "在这台设备上，B=64 用最短的实际时间达到 验证损失 0.5（1.00 秒）"
+    )
+    assert "远小于 B_noise ≈ 500" in noise_scale_reading(500.0, 32, "zh")

@@ -163,6 +163,11 @@ BAD_INPUTS = [
         ["schedule", "--n", "10", "--batch-size", "3", "--shuffle", "x"],
         "invalid choice",
     ),
+    (
+        "B not divisible by replicas",
+        ["train", "--dataset", "synthetic", "--n", "100", "--batch-size", "5", "--replicas", "2"],
+        "does not split evenly over 2 replicas: use a multiple of 2, e.g. 4 or 6",
+    ),
     ("corrupt store", ["runs"], "cannot be used"),
 ]
 

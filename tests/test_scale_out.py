@@ -70,6 +70,9 @@ def test_two_replicas_on_two_logical_cpus_train_like_one():
     two = _train("--replicas", "2")
     one = _train("--engine", "keras-fit")
     assert two["replicas"] == 2 and "2 replicas (MirroredStrategy)" in two["device"]
+    assert (two["schedule"]["replicas"], two["schedule"]["per_replica_batch_size"]) == (2, 50)
+    timing = two["timing"]
+    assert timing["per_replica_samples_per_second"] == timing["samples_per_second"] / 2
     assert two["status"] == "completed" and two["steps"] == one["steps"] == 16
     # the same global batches and an averaged gradient: the same losses, up to float sums
     np.testing.assert_allclose(two["step_losses"], one["step_losses"], rtol=1e-4, atol=1e-5)
