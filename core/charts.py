@@ -377,6 +377,72 @@ def split_chart(train: int, validation: int, test: int, lang: str = "en") -> alt
 COMPARE_X = {"epoch": "epoch", "step": "step", "samples": "samples_seen", "seconds": "seconds"}
 
 
+def sweep_curves_data(
+    curves: pd.DataFrame, x: str = "step", log_x: bool = False, log_y: bool = False
+) -> pd.DataFrame:
+    """Per batch size and x: the mean loss over repeats, its min–max range and how many runs.
+
+    Repeats of one size whose x values coincide (epoch, step, samples seen) are averaged point by
+    point. Where they do not (seconds: each run's wall time differs), every run is interpolated
+    linearly onto the union of its repeats' x values (evenly thinned to `MAX_POINTS`), so each
+    run keeps its own resolution; a run counts only inside its own first..last x, never
+    extrapolated, so `runs` is how many repeats cover that x. Where no run spans two neighbouring
+    x values (one repeat ended before another began), `segment` steps up so the line breaks there
+    instead of joining different runs.
+
+    Returns:
+        batch_size, the x column, loss (mean), loss_min, loss_max, runs, segment; at most
+        `MAX_POINTS` rows per batch size, sorted by batch size and x. With `log_x`/`log_y` only
+        rows with x > 0 / loss_min > 0 are kept, so a log axis never meets a non-positive value.
+    """
+    col = COMPARE_X[x]
+    data = curves[["run_id", "batch_size", col, "loss"]].dropna()
+    if log_x:
+        data = data[data[col] > 0]
+    columns = ["batch_size", col, "loss", "loss_min", "loss_max", "runs", "segment"]
+    if data.empty:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(
+        [_repeats_mean(group, col) for _, group in data.groupby("batch_size")],
+        ignore_index=True,
+    )
+    if log_y:
+        out = out[out["loss_min"] > 0]
+    return downsample(out[columns], by="batch_size")
+
+
+def _repeats_mean(group: pd.DataFrame, col: str) -> pd.DataFrame:
+    """One batch size's repeats reduced to mean, min, max and count per x."""
+    per_run = group.groupby("run_id")[col].nunique()
+    if group[col].nunique() <= per_run.max():  # every run's x values are among the longest's
+        stats = group.groupby(col)["loss"].agg(["mean", "min", "max", "size"]).reset_index()
+        stats.columns = [col, "loss", "loss_min", "loss_max", "runs"]
+        return stats.assign(batch_size=group["batch_size"].iloc[0], segment=0)
+    # The union, not an even grid: one run may start late (first-run warm-up) and would fall
+    # between the points of a grid spread evenly over all repeats.
+    union = np.unique(group[col].to_numpy(np.float64))
+    grid = union[evenly(len(union))]
+    losses = np.full((len(per_run), len(grid)), np.nan)
+    for i, (_, run) in enumerate(group.groupby("run_id")):
+        run = run.sort_values(col).drop_duplicates(col, keep="last")
+        xs, ys = run[col].to_numpy(np.float64), run["loss"].to_numpy(np.float64)
+        inside = (grid >= xs[0]) & (grid <= xs[-1])  # no extrapolation past a run's ends
+        losses[i, inside] = np.interp(grid[inside], xs, ys)
+    covered = ~np.isnan(losses)  # every grid x is some run's own x: no column is all False
+    joined = (covered[:, :-1] & covered[:, 1:]).any(axis=0)
+    return pd.DataFrame(
+        {
+            col: grid,
+            "loss": np.nanmean(losses, axis=0),
+            "loss_min": np.nanmin(losses, axis=0),
+            "loss_max": np.nanmax(losses, axis=0),
+            "runs": covered.sum(axis=0),
+            "segment": np.concatenate([[0], np.cumsum(~joined)]),
+            "batch_size": group["batch_size"].iloc[0],
+        }
+    )
+
+
 def sweep_curves_chart(
     curves: pd.DataFrame,
     x: str = "step",
@@ -384,37 +450,54 @@ def sweep_curves_chart(
     log_y: bool = False,
     lang: str = "en",
 ) -> alt.Chart:
-    """Loss against epochs/steps/samples/seconds, one line per run, colour by batch size.
+    """Loss against epochs/steps/samples/seconds, colour by batch size.
+
+    One line per run while every batch size has a single run. Once some size has repeats (seeds),
+    one line per size for the mean over its repeats, over a shaded min–max band where two or more
+    runs reached that x (see `sweep_curves_data`).
 
     `curves`: run_id, batch_size, epoch, step, samples_seen, seconds, loss (per step) — or, for
     x="epoch", one row per run and epoch with `loss` the epoch's mean training loss.
     """
     col = COMPARE_X[x]
-    data = downsample(curves[["run_id", "batch_size", col, "loss"]].dropna(), by="run_id")
-    if log_x:
-        data = data[data[col] > 0]
-    return (
-        alt.Chart(data)
-        .mark_line(strokeWidth=1.2, clip=True, point=x == "epoch")
-        .encode(
-            x=alt.X(
-                f"{col}:Q",
-                title=t(f"chart.axis.{col}", lang),
-                scale=alt.Scale(type="log") if log_x else alt.Scale(),
-                axis=alt.Axis(tickMinStep=1, format="d") if x == "epoch" else alt.Axis(),
-            ),
-            y=alt.Y(
-                "loss:Q",
-                title=t("chart.train_loss_smoothed" if x != "epoch" else "chart.train_loss", lang),
-                scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False),
-            ),
-            color=alt.Color(
-                "batch_size:N", title=t("chart.batch_size", lang), sort=alt.SortField("batch_size")
-            ),
-            detail="run_id:N",
-            tooltip=["batch_size:Q", f"{col}:Q", "loss:Q", "run_id:N"],
-        )
+    x_enc = alt.X(
+        f"{col}:Q",
+        title=t(f"chart.axis.{col}", lang),
+        scale=alt.Scale(type="log") if log_x else alt.Scale(),
+        axis=alt.Axis(tickMinStep=1, format="d") if x == "epoch" else alt.Axis(),
     )
+    y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
+    y_title = t("chart.train_loss_smoothed" if x != "epoch" else "chart.train_loss", lang)
+    color = alt.Color(
+        "batch_size:N", title=t("chart.batch_size", lang), sort=alt.SortField("batch_size")
+    )
+    if curves.empty or curves.groupby("batch_size")["run_id"].nunique().max() < 2:
+        data = downsample(curves[["run_id", "batch_size", col, "loss"]].dropna(), by="run_id")
+        if log_x:
+            data = data[data[col] > 0]
+        return (
+            alt.Chart(data)
+            .mark_line(strokeWidth=1.2, clip=True, point=x == "epoch")
+            .encode(
+                x=x_enc,
+                y=alt.Y("loss:Q", title=y_title, scale=y_scale),
+                color=color,
+                detail="run_id:N",
+                tooltip=["batch_size:Q", f"{col}:Q", "loss:Q", "run_id:N"],
+            )
+        )
+    data = sweep_curves_data(curves, x, log_x, log_y)
+    base = alt.Chart(data).encode(x=x_enc, color=color, detail="segment:N")
+    band = (
+        base.transform_filter("datum.runs >= 2")
+        .mark_area(opacity=0.2, clip=True)
+        .encode(y=alt.Y("loss_min:Q", title=y_title, scale=y_scale), y2="loss_max:Q")
+    )
+    mean = base.mark_line(strokeWidth=1.6, clip=True, point=x == "epoch").encode(
+        y=alt.Y("loss:Q", title=y_title, scale=y_scale),
+        tooltip=["batch_size:Q", f"{col}:Q", "loss:Q", "loss_min:Q", "loss_max:Q", "runs:Q"],
+    )
+    return alt.layer(band, mean)
 
 
 def _band(
