@@ -204,6 +204,16 @@ if b[1].button(t("train.stop"), disabled=not running, key="train.stop"):
     handle.stop()
 if not pool.is_warm() and not running and not ss.get("train.run_id"):
     b[2].caption(t("train.loading_tf"))
+elif pool.devices:
+    seen = pool.devices["devices"]
+    b[2].caption(
+        t(
+            "train.devices",
+            devices=" · ".join(seen),
+            gpus=sum(not d.startswith("CPU") for d in seen),
+            trains_on=pool.devices["trains_on"].split(" (")[0],
+        )
+    )
 
 
 @st.fragment(run_every=POLL_SECONDS if running else None)

@@ -265,6 +265,27 @@ def replica_strategy(replicas: int):
     return tf.distribute.MirroredStrategy(names, cross_device_ops=ops)
 
 
+def list_devices() -> list[str]:
+    """Every device the Keras backend sees, CPU first: what the Train page lists before a run."""
+    keras = import_keras()
+    if keras.backend.backend() == "jax":
+        import jax
+
+        cpu = [f"CPU: {os.cpu_count()} cores (jax)"]
+        return cpu + [
+            f"{d.platform.upper()}: {getattr(d, 'device_kind', d)} (jax)"
+            for d in jax.devices()
+            if d.platform != "cpu"
+        ]
+    import tensorflow as tf
+
+    out = [f"CPU: {platform.processor() or platform.machine()}, {os.cpu_count()} cores"]
+    for g in tf.config.list_physical_devices("GPU"):
+        details = tf.config.experimental.get_device_details(g)
+        out.append(f"GPU: {details.get('device_name', g.name)}")
+    return out
+
+
 def describe_device() -> str:
     """What trains: the first GPU Keras's backend sees, else the CPU."""
     keras = import_keras()

@@ -105,11 +105,11 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
         # Keras imports JAX whenever it is installed; a TensorFlow worker never needs it, and
         # it costs ~120 MB per process.
         sys.modules.setdefault("jax", None)
-    from core.engine import import_keras, prepare
+    from core.engine import describe_device, import_keras, list_devices, prepare
 
     import_keras()  # the warm-up: the slow import happens before a job arrives
 
-    conn.send("ready")
+    conn.send(("ready", {"devices": list_devices(), "trains_on": describe_device()}))
     job = conn.recv()
     if job is None:
         return
@@ -209,6 +209,7 @@ class _Worker:
     process: mp.Process
     conn: object
     stop_event: object
+    ready: dict | None = None  # the devices it reported once TensorFlow was imported
 
 
 class RunHandle:
@@ -233,7 +234,7 @@ class RunHandle:
         try:
             while self._worker.conn.poll():
                 message = self._worker.conn.recv()
-                if message != "ready":  # the warm-up handshake, not an outcome
+                if message[0] != "ready":  # the warm-up handshake, not an outcome
                     return message
         except (EOFError, OSError):
             return ("failed", "the worker process ended without a result")
@@ -258,6 +259,8 @@ class WorkerPool:
         self.max_concurrent = max_concurrent
         # A spare holds a whole TensorFlow in memory: small hosts keep one only while idle.
         self.spare_while_busy = spare_while_busy
+        # What the last warm worker's backend saw: {"devices": [...], "trains_on": "..."}.
+        self.devices: dict | None = None
 
     def busy(self) -> int:
         """Workers running a job now."""
@@ -295,7 +298,13 @@ class WorkerPool:
 
     def is_warm(self) -> bool:
         with self._lock:
-            return self._spare is not None and self._spare.conn.poll()
+            spare = self._spare
+            if spare is None:
+                return False
+            if spare.ready is None and spare.conn.poll():
+                spare.ready = spare.conn.recv()[1]  # the ("ready", devices) handshake
+                self.devices = spare.ready
+            return spare.ready is not None
 
     def check_slot(self) -> None:
         """Raise PoolBusy when no more work may start now (demo mode's global limit)."""

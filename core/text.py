@@ -149,6 +149,7 @@ EN: dict[str, str] = {
     "train.samples_per_second": "Samples/s",
     "train.eta": "ETA",
     "train.device": "Device",
+    "train.devices": "Keras sees {devices} ({gpus} GPU). Runs train on {trains_on}.",
     "train.per_replica": (
         "{replicas} replicas: each computes {per} samples of every global batch, "
         "{rate} samples/s per replica."

@@ -118,6 +118,7 @@ ZH: dict[str, str] = {
         "（每轮 ⌈{train} 个训练样本 / 批大小 {batch_size}⌉）"
     ),
     "train.start": "开始训练",
+    "train.devices": "Keras 看到的设备：{devices}（{gpus} 个 GPU）。训练在 {trains_on} 上进行。",
     "train.per_replica": (
         "{replicas} 个副本：每个副本计算每个全局批次中的 {per} 个样本，每个副本每秒 {rate} 个样本。"
     ),

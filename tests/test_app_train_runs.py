@@ -1,3 +1,4 @@
+import os
 import re
 import time
 from pathlib import Path
@@ -48,6 +49,22 @@ def test_train_page_trains_to_completion_and_draws_the_charts():
     run = store.list_runs()[0]
     assert run["status"] == "completed" and run["steps_done"] == 30
     assert len(store.steps(run["run_id"])) == 30
+
+
+def test_train_page_lists_the_devices_keras_sees_before_a_run():
+    at = open_page("app_pages/train.py")
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        seen = [c.value for c in at.caption if c.value.startswith("Keras sees")]
+        if seen:
+            break
+        time.sleep(0.5)
+        at.run()
+    assert seen, "the warm worker never reported its devices"
+    cores = os.cpu_count()
+    assert re.fullmatch(
+        rf"Keras sees CPU: .*, {cores} cores.* \(\d+ GPU\)\. Runs train on \w+: .*\.", seen[0]
+    )
 
 
 def test_train_page_stop_keeps_the_run():
