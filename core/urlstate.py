@@ -1,64 +1,109 @@
 """Page inputs ↔ URL query parameters: parse with fallbacks, and write back.
 
 A teacher's link such as `?n=10&batch_size=3&epochs=10` must reopen the same page state. Each
-page declares its parameters (`PAGE_PARAMS`): the URL name, the session-state key the page's
-widget uses, a type and the allowed range or choices. Bad values fall back to the page's default
-and produce a note that says which value was ignored and why; they never raise.
+page declares its parameters (`PAGE_PARAMS`): the URL name (the CLI flag's name where there is
+one), the session-state key the page's widget uses, a type and the allowed range or choices,
+the same as the widget's (Streamlit silently resets a widget whose state is out of its range, so
+a looser bound here would swallow a bad link without a note). Bad values fall back to the page's
+default and produce a note (an `InputError`) that says which value was ignored and why; they
+never raise out of `from_query`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from core import charts, science, sweep
 from core.datasets import DATASETS
+from core.engine import ENGINES, MAX_EPOCHS
 from core.errors import InputError
 from core.models import MODELS, OPTIMIZERS
 from core.schedule import SHUFFLE_MODES
 
 LANGS = ("en", "zh")
+# core.datasets.load(task=...) and the CLI's --task; the Train page offers them for CSV data.
+TASKS = ("auto", "classification", "regression")
+MAX_SEED = 2**32 - 1
+MAX_N = 10_000_000
+MAX_REPEATS = 10  # the Compare page's repeats input
+MIN_MICRO, MAX_MICRO = 2, 32  # the Science page's micro-batches input
+MAX_TRAIN_REPLICAS = 16  # the Train page's replicas input (the Schedule page allows 64)
+THROUGHPUT_CAPS = tuple(science.powers_of_two(4096))  # the Science page's cap slider
+# The Runs page's x axis for overlaid per-step curves: Compare's axes but epoch.
+RUNS_X = tuple(axis for axis in charts.COMPARE_X.values() if axis != "epoch")
 
 
 @dataclass(frozen=True)
 class Param:
+    """One URL parameter of a page.
+
+    `kind` is int | float | bool | choice | text. `choices`, for a choice or an int, are the
+    values the widget offers; `usable` narrows them to those that work in this setup (Ray
+    installed or not); `check` validates a text value, raising `InputError`.
+    """
+
     name: str  # in the URL
     key: str  # in st.session_state
-    kind: str  # int | float | bool | choice
+    kind: str
     low: float | None = None
     high: float | None = None
-    choices: tuple[str, ...] = ()
+    choices: tuple[object, ...] = ()
+    usable: Callable[[object], bool] | None = None
+    check: Callable[[str], object] | None = None
+
+    def allowed(self) -> tuple[object, ...]:
+        """The choices a link may set now."""
+        if self.usable is None:
+            return self.choices
+        return tuple(c for c in self.choices if self.usable(c))
 
 
-def _common(prefix: str) -> list[Param]:
+def _executor_usable(executor: object) -> bool:
+    # The Compare page draws the executor only when Ray is installed; without it, runs are local.
+    return executor != "ray" or sweep.ray_available()
+
+
+def _common(prefix: str, max_epochs: int) -> list[Param]:
     return [
-        Param("n", f"{prefix}n", "int", 0 if prefix else 1, 10_000_000),
-        Param("batch_size", f"{prefix}batch_size", "int", 1, 10_000_000),
-        Param("epochs", f"{prefix}epochs", "int", 1, 1_000_000),
-        Param("seed", f"{prefix}seed", "int", 0, 2**32 - 1),
+        Param("n", f"{prefix}n", "int", 0 if prefix else 1, MAX_N),
+        Param("batch_size", f"{prefix}batch_size", "int", 1, MAX_N),
+        Param("epochs", f"{prefix}epochs", "int", 1, max_epochs),
+        Param("seed", f"{prefix}seed", "int", 0, MAX_SEED),
         Param("validation_split", f"{prefix}validation_split", "float", 0.0, 0.95),
+    ]
+
+
+def _target(prefix: str) -> list[Param]:
+    return [
+        Param("target_metric", f"{prefix}target_metric", "choice", choices=sweep.TARGET_METRICS),
+        Param("target", f"{prefix}target", "float"),  # a loss or an accuracy: any finite number
     ]
 
 
 PAGE_PARAMS: dict[str, list[Param]] = {
     "": [
-        *_common(""),
+        *_common("", 1_000_000),
         Param("shuffle", "shuffle", "choice", choices=SHUFFLE_MODES),
         Param("drop_remainder", "drop_remainder", "bool"),
         Param("replicas", "replicas", "int", 1, 64),
     ],
     "train": [
-        *_common("train."),
+        *_common("train.", MAX_EPOCHS),
         Param("shuffle", "train.shuffle", "choice", choices=SHUFFLE_MODES),
         Param("drop_remainder", "train.drop_remainder", "bool"),
         Param("dataset", "train.dataset", "choice", choices=DATASETS),
         Param("model", "train.model", "choice", choices=MODELS),
         Param("optimizer", "train.optimizer", "choice", choices=OPTIMIZERS),
         Param("lr", "train.lr", "float", 1e-12, 1e12),
-        Param("replicas", "train.replicas", "int", 1, 64),
+        Param("engine", "train.engine", "choice", choices=ENGINES),
+        Param("replicas", "train.replicas", "int", 1, MAX_TRAIN_REPLICAS),
+        Param("task", "train.task", "choice", choices=TASKS),
     ],
     "compare": [
-        Param("n", "compare.n", "int", 0, 10_000_000),
-        Param("seed", "compare.seed", "int", 0, 2**32 - 1),
+        Param("n", "compare.n", "int", 0, MAX_N),
+        Param("seed", "compare.seed", "int", 0, MAX_SEED),
         Param("validation_split", "compare.validation_split", "float", 0.0, 0.95),
         Param(
             "dataset", "compare.dataset", "choice", choices=tuple(d for d in DATASETS if d != "csv")
@@ -66,24 +111,54 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("model", "compare.model", "choice", choices=MODELS),
         Param("optimizer", "compare.optimizer", "choice", choices=OPTIMIZERS),
         Param("lr", "compare.lr", "float", 1e-12, 1e12),
+        Param("lr_scaling", "compare.lr_scaling", "choice", choices=sweep.LR_SCALING),
+        Param("base_batch_size", "compare.base_batch_size", "int", 1, MAX_N),
+        # Kept as typed ("1, 8, 32, full"): the page's text input holds the text, not the tuple.
+        Param("batch_sizes", "compare.batch_sizes", "text", check=sweep.parse_batch_sizes),
+        Param("repeats", "compare.repeats", "int", 1, MAX_REPEATS),
+        Param(
+            "executor",
+            "compare.executor",
+            "choice",
+            choices=sweep.EXECUTORS,
+            usable=_executor_usable,
+        ),
+        Param("budget", "compare.budget", "choice", choices=sweep.BUDGETS),
+        # Whole numbers for epochs and steps: the page's sweep check says so, with the budget.
+        Param("budget_value", "compare.budget_value", "float", 0.0),
+        *_target("compare."),
+        # The sweep shown, from this server's run store; the page shows the newest if it is gone.
+        Param("sweep", "compare.shown", "text"),
+        Param("x", "compare.x", "choice", choices=tuple(charts.COMPARE_X)),
+        Param("log_x", "compare.log_x", "bool"),
+        Param("log_y", "compare.log_y", "bool"),
     ],
     "science": [
-        Param("batch_size", "science.batch_size", "int", 1, 10_000_000),
-        Param("epochs", "science.epochs", "int", 1, 1_000_000),
+        Param("batch_size", "science.batch_size", "int", 1, MAX_N),
+        Param("epochs", "science.epochs", "int", 1, MAX_EPOCHS),
         Param(
             "dataset",
             "science.dataset",
             "choice",
             choices=tuple(d for d in DATASETS if d not in ("csv", "linear")),
         ),
-        Param("model", "science.model", "choice", choices=("mlp", "cnn")),
+        Param(
+            "model", "science.model", "choice", choices=tuple(m for m in MODELS if m != "linear")
+        ),
+        Param("micro", "science.micro", "int", MIN_MICRO, MAX_MICRO),
+        Param("cap", "science.cap", "int", choices=THROUGHPUT_CAPS),
+        *_target("science."),
+        Param("sweep", "science.sweep", "text"),  # as on Compare
     ],
-    "runs": [],
+    "runs": [
+        Param("sweep", "runs.sweep", "text"),  # as on Compare
+        Param("x", "runs.x", "choice", choices=RUNS_X),
+    ],
 }
 
 
 def parse_value(param: Param, text: str) -> object:
-    """The typed value of one URL parameter. Raises ValueError saying what is wrong."""
+    """The typed value of one URL parameter. Raises InputError saying what is wrong."""
     if param.kind == "bool":
         low = text.strip().lower()
         if low in ("1", "true", "yes", "on"):
@@ -91,15 +166,26 @@ def parse_value(param: Param, text: str) -> object:
         if low in ("0", "false", "no", "off"):
             return False
         raise InputError("{name}={value!r} is not true or false", name=param.name, value=text)
-    if param.kind == "choice":
-        if text not in param.choices:
-            raise InputError(
-                "{name}={value!r} is not one of {choices}",
-                name=param.name,
-                value=text,
-                choices=", ".join(param.choices),
-            )
+    if param.kind == "text":
+        if param.check is not None:
+            param.check(text)  # its InputError says what is wrong with the text
         return text
+    if param.kind == "choice":
+        value: object = text
+    else:
+        value = _number(param, text)
+    allowed = param.allowed()
+    if (param.kind == "choice" or allowed) and value not in allowed:
+        raise InputError(
+            "{name}={value!r} is not one of {choices}",
+            name=param.name,
+            value=text,
+            choices=", ".join(str(c) for c in allowed),
+        )
+    return value
+
+
+def _number(param: Param, text: str) -> int | float:
     try:
         value = int(text) if param.kind == "int" else float(text)
     except ValueError:
@@ -139,7 +225,7 @@ def to_query(page: str, state: dict, lang: str) -> dict[str, str]:
     """The URL parameters that reproduce a page's current inputs."""
     out: dict[str, str] = {}
     for param in PAGE_PARAMS.get(page, []):
-        if param.key not in state:
+        if state.get(param.key) is None:
             continue
         value = state[param.key]
         out[param.name] = ("true" if value else "false") if param.kind == "bool" else f"{value}"

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import urlstate
+from core.schedule import SHUFFLE_MODES
 from core.text import EN, LANGS, t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +45,9 @@ def test_every_key_the_code_uses_exists():
     used |= {f"chart.axis.{c}" for c in charts.COMPARE_X.values()}
     used |= {f"compare.budget.{b}" for b in sweep.BUDGETS}
     used |= {f"compare.budget_value.{b}" for b in sweep.BUDGETS}
+    used |= {f"target.{m}" for m in sweep.TARGET_METRICS}
+    used |= {f"schedule.shuffle.{m}" for m in SHUFFLE_MODES}
+    used |= {f"noise.{k}" for k in ("unknown", "below", "above", "close")}
     assert not used - set(EN), sorted(used - set(EN))
 
 
@@ -152,14 +156,54 @@ def test_language_from_link_then_browser(query, locale, lang):
     assert urlstate.lang_from(query, locale) == lang
 
 
-def test_round_trip_of_every_page_parameter():
-    for page, params in urlstate.PAGE_PARAMS.items():
+def sample_values(param):
+    """Values a page's widget can hold for this parameter: its edges, choices and a middle."""
+    if param.kind == "bool":
+        return [True, False]
+    if param.kind == "text":
+        return {"batch_sizes": ["1, 8, 32, 128, full", "64"]}.get(param.name, ["sw-0123abcd89"])
+    if param.allowed():
+        return list(param.allowed())
+    if param.kind == "int":
+        values = [param.low, param.high, 7]
+    else:
+        values = [param.low, param.high, 0.25, 1e-05, -1.5, 123456.789]
+    cast = int if param.kind == "int" else float
+    return [
+        cast(v)
+        for v in values
+        if v is not None
+        and (param.low is None or v >= param.low)
+        and (param.high is None or v <= param.high)
+    ]
+
+
+PAGE_PARAMETERS = [(page, p) for page, params in urlstate.PAGE_PARAMS.items() for p in params]
+
+
+@pytest.mark.parametrize(
+    ("page", "param"),
+    PAGE_PARAMETERS,
+    ids=[f"{page or 'schedule'}-{p.name}" for page, p in PAGE_PARAMETERS],
+)
+def test_round_trip_of_every_page_parameter(page, param):
+    for value in sample_values(param):
+        query = urlstate.to_query(page, {param.key: value}, "zh")
+        values, notes = urlstate.from_query(page, query)
+        assert notes == [] and values == {param.key: value}, (query, values, notes)
+        assert type(values[param.key]) is type(value)
+
+
+@pytest.mark.parametrize("page", list(urlstate.PAGE_PARAMS))
+def test_round_trip_of_a_whole_page(page):
+    params = urlstate.PAGE_PARAMS[page]
+    for i in range(3):
         state = {}
         for p in params:
-            state[p.key] = {"int": 7, "float": 0.25, "bool": True}.get(
-                p.kind, p.choices[0] if p.choices else None
-            )
+            values = sample_values(p)
+            state[p.key] = values[i % len(values)]
         query = urlstate.to_query(page, state, "zh")
+        assert set(query) == {p.name for p in params} | {"lang"}
         values, notes = urlstate.from_query(page, query)
         assert notes == [] and values == state, page
 
