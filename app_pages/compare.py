@@ -5,7 +5,7 @@ import time
 
 import streamlit as st
 
-from core import charts, demo, export, report, sweep
+from core import charts, demo, export, report, sweep, urlstate
 from core.datasets import DATASETS
 from core.engine import TrainConfig
 from core.models import MODELS, OPTIMIZERS
@@ -214,6 +214,8 @@ def results() -> None:
     )
     log_x = c[1].checkbox(t("compare.log_x"), key="compare.log_x")
     log_y = c[2].checkbox(t("compare.log_y"), key="compare.log_y")
+    # These inputs rerun only this fragment: keep the address bar's link in step with them.
+    st.query_params.from_dict(urlstate.to_query("compare", ss, lang))
     step_curves, epoch_curves = sweep.curves(store, sweep_id)
     data = epoch_curves if x == "epoch" else step_curves
     if not data.empty:

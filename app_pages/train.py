@@ -5,7 +5,15 @@ import math
 import streamlit as st
 
 from core import charts, demo, report
-from core.datasets import CSV_MAX_BYTES, DATASETS, csv_columns
+from core.datasets import (
+    BLOBS_CLASSES,
+    BLOBS_FEATURES,
+    CSV_MAX_BYTES,
+    DATASETS,
+    MAX_CLASSES,
+    MAX_FEATURES,
+    csv_columns,
+)
 from core.engine import ENGINES, MAX_EPOCHS, TrainConfig, prepare
 from core.models import MODELS, OPTIMIZERS
 from core.runner import PoolBusy, create_run, shared_pool
@@ -33,6 +41,9 @@ DEFAULTS = {
     "train.engine": "fused",
     "train.replicas": 1,
     "train.task": "auto",
+    "train.features": BLOBS_FEATURES,
+    "train.classes": BLOBS_CLASSES,
+    "train.noise": 0.0,
 }
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
@@ -70,6 +81,24 @@ c[0].selectbox(t("train.dataset"), DATASETS, key="train.dataset", on_change=on_d
 c[1].selectbox(t("train.model"), MODELS, key="train.model")
 c[2].number_input(t("train.n"), min_value=0, step=1, key="train.n", help=t("train.n.help"))
 c[3].number_input(t("schedule.batch_size"), step=1, key="train.batch_size")
+if st.session_state["train.dataset"] == "blobs":
+    c = st.columns(4)
+    c[0].number_input(
+        t("train.features"), min_value=1, max_value=MAX_FEATURES, step=1, key="train.features"
+    )
+    c[1].number_input(
+        t("train.classes"), min_value=2, max_value=MAX_CLASSES, step=1, key="train.classes"
+    )
+elif st.session_state["train.dataset"] == "linear":
+    c = st.columns(4)
+    c[0].number_input(
+        t("train.noise"),
+        min_value=0.0,
+        step=0.5,
+        format="%.3g",
+        key="train.noise",
+        help=t("train.noise.help"),
+    )
 c = st.columns(4)
 c[0].number_input(t("schedule.epochs"), step=1, key="train.epochs")
 c[1].number_input(
@@ -148,6 +177,9 @@ config = TrainConfig(
     replicas=int(ss["train.replicas"]),
     label=label,
     task=ss["train.task"],
+    features=int(ss["train.features"]),
+    classes=int(ss["train.classes"]),
+    noise=float(ss["train.noise"]),
 )
 try:
     prepared = prepared_for(config, csv_bytes)

@@ -56,6 +56,7 @@ def add_schedule_args(
     need_n: bool = True,
     batch_size: bool = True,
     epochs: bool = True,
+    replicas: bool = True,
 ) -> None:
     """The schedule's flags, shared by `schedule`, `train`, `sweep` and the science commands."""
     if need_n:
@@ -70,12 +71,13 @@ def add_schedule_args(
     p.add_argument("--validation-split", type=_float("validation-split"), default=0.0)
     p.add_argument("--shuffle", choices=SHUFFLE_MODES, default="epoch")
     p.add_argument("--seed", type=_int("seed"), default=0)
-    p.add_argument(
-        "--replicas",
-        type=_int("replicas"),
-        default=1,
-        help="data-parallel replicas sharing each global batch (training: MirroredStrategy)",
-    )
+    if replicas:
+        p.add_argument(
+            "--replicas",
+            type=_int("replicas"),
+            default=1,
+            help="data-parallel replicas sharing each global batch (training: MirroredStrategy)",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_sweep)
 
     p = sub.add_parser("noise-scale", help="gradient noise scale B_simple while training")
-    add_train_args(p)
+    add_train_args(p, trains=False)
     p.add_argument(
         "--micro",
         type=_int("micro"),
@@ -152,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_noise_scale)
 
     p = sub.add_parser("throughput", help="steady samples/s per batch size on this device")
-    add_train_args(p, batch_size=False, epochs=False)
+    add_train_args(p, batch_size=False, epochs=False, trains=False)
     p.add_argument("--batch-sizes", required=True, metavar="B1,B2,...")
     p.add_argument(
         "--seconds",
@@ -171,8 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_train_args(
-    p: argparse.ArgumentParser, *, batch_size: bool = True, epochs: bool = True
+    p: argparse.ArgumentParser,
+    *,
+    batch_size: bool = True,
+    epochs: bool = True,
+    trains: bool = True,
 ) -> None:
+    """Data, model and optimizer flags. `trains=False` (the science measurements, which drive
+    their own loops on one device) leaves out --engine and --replicas."""
     from core.datasets import DATASETS
     from core.engine import ENGINES
     from core.models import MODELS, OPTIMIZERS
@@ -187,7 +195,14 @@ def add_train_args(
         default=None,
         help="default: linear for the linear dataset, else mlp",
     )
-    add_schedule_args(p, need_n=False, batch_size=batch_size, epochs=epochs)
+    p.add_argument(
+        "--features", type=_int("features"), default=None, help="blobs: feature dimensions (16)"
+    )
+    p.add_argument("--classes", type=_int("classes"), default=None, help="blobs: classes (4)")
+    p.add_argument(
+        "--noise", type=_float("noise"), default=None, help="linear: std of noise on y = 2x (0)"
+    )
+    add_schedule_args(p, need_n=False, batch_size=batch_size, epochs=epochs, replicas=trains)
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
     p.add_argument(
         "--lr",
@@ -195,7 +210,8 @@ def add_train_args(
         default=None,
         help="learning rate (default 0.001 for adam, 0.01 for sgd)",
     )
-    p.add_argument("--engine", choices=ENGINES, default="fused")
+    if trains:
+        p.add_argument("--engine", choices=ENGINES, default="fused")
 
 
 def read_csv_arg(args: argparse.Namespace) -> bytes | None:
@@ -219,6 +235,12 @@ def read_csv_arg(args: argparse.Namespace) -> bytes | None:
 def config_from_args(args: argparse.Namespace, **overrides):
     from core.engine import TrainConfig
 
+    options = {"features": "blobs", "classes": "blobs", "noise": "linear"}
+    for flag, dataset in options.items():
+        if getattr(args, flag, None) is not None and args.dataset != dataset:
+            raise ValueError(f"--{flag} goes with --dataset {dataset}.")
+    dataset_options = {f: getattr(args, f) for f in options if getattr(args, f, None) is not None}
+
     model = args.model or ("linear" if args.dataset == "linear" else "mlp")
     lr = args.lr if args.lr is not None else (0.01 if args.optimizer == "sgd" else 0.001)
     fields = dict(
@@ -233,10 +255,11 @@ def config_from_args(args: argparse.Namespace, **overrides):
         optimizer=args.optimizer,
         lr=lr,
         seed=args.seed,
-        engine=args.engine,
-        replicas=args.replicas,
+        engine=getattr(args, "engine", "fused"),
+        replicas=getattr(args, "replicas", 1),
         label=args.label,
         task=args.task,
+        **dataset_options,
     )
     fields.update(overrides)
     return TrainConfig(**fields)

@@ -22,6 +22,11 @@ DATASETS = ("synthetic", "blobs", "linear", "digits", "mnist", "csv")
 IMAGE_DATASETS = ("digits", "mnist")
 
 # CSV caps: bytes read and rows kept. The page's upload widget has the same byte cap.
+# blobs: Gaussian clusters in `features` dimensions, one per class.
+BLOBS_FEATURES = 16
+BLOBS_CLASSES = 4
+MAX_FEATURES = 4096
+MAX_CLASSES = 1000
 CSV_MAX_BYTES = 20 * 1024 * 1024
 CSV_MAX_ROWS = 200_000
 # A label with at most this many distinct integer values is a classification target.
@@ -103,11 +108,30 @@ def synthetic(n: int = 1000, seed: int = 0) -> Data:
     )
 
 
+def _check_option(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError("`{name}` must be a whole number, got {value!r}.", name=name, value=value)
+    if not low <= value <= high:
+        raise InputError(
+            "`{name}` must be between {low} and {high}, got {value}.",
+            name=name,
+            low=low,
+            high=high,
+            value=value,
+        )
+
+
 def blobs(
-    n: int = 1000, seed: int = 0, features: int = 16, classes: int = 4, spread: float = 2.0
+    n: int = 1000,
+    seed: int = 0,
+    features: int = BLOBS_FEATURES,
+    classes: int = BLOBS_CLASSES,
+    spread: float = 2.0,
 ) -> Data:
     """Gaussian clusters: learnable, so loss curves show learning."""
     _check_generated_n(n)
+    _check_option("features", features, 1, MAX_FEATURES)
+    _check_option("classes", classes, 2, MAX_CLASSES)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
     centers = rng.normal(0.0, 3.0, (classes, features)).astype(np.float32)
     test = max(200, n // 5)
@@ -125,6 +149,8 @@ def blobs(
 def linear(n: int = 10, seed: int = 0, noise: float = 0.0) -> Data:
     """x = 1..N, y = 2x (+ noise): the 'batches of 3, 3, 3, 1' regression example."""
     _check_generated_n(n)
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < 1e6:
+        raise InputError("`noise` must be a number in [0, 1e6), got {noise!r}.", noise=noise)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 3]))
     x = np.arange(1, n + 1, dtype=np.float32).reshape(-1, 1)
     y = 2.0 * x[:, 0] + (rng.normal(0.0, noise, n).astype(np.float32) if noise else 0.0)
@@ -355,15 +381,21 @@ def load(
     csv_bytes: bytes | None = None,
     label: str | None = None,
     task: str = "auto",
+    features: int = BLOBS_FEATURES,
+    classes: int = BLOBS_CLASSES,
+    noise: float = 0.0,
 ) -> Data:
-    """Load a dataset by name. Raises ValueError with what to change on bad input."""
+    """Load a dataset by name. Raises ValueError with what to change on bad input.
+
+    `features` and `classes` shape `blobs`; `noise` (standard deviation) is added to `linear`'s y.
+    """
     check_choice("dataset", name, DATASETS)
     if name == "synthetic":
         return synthetic(1000 if n is None else n, seed)
     if name == "blobs":
-        return blobs(1000 if n is None else n, seed)
+        return blobs(1000 if n is None else n, seed, features=features, classes=classes)
     if name == "linear":
-        return linear(10 if n is None else n, seed)
+        return linear(10 if n is None else n, seed, noise=noise)
     if name == "digits":
         return digits(n, seed, image=image)
     if name == "mnist":

@@ -59,6 +59,9 @@ class TrainConfig:
     max_steps: int | None = None  # stop after this many optimizer steps (sweep budgets)
     max_seconds: float | None = None  # stop after this much training time (sweep budgets)
     replicas: int = 1  # data-parallel replicas (tf.distribute.MirroredStrategy)
+    features: int = datasets.BLOBS_FEATURES  # blobs only
+    classes: int = datasets.BLOBS_CLASSES  # blobs only
+    noise: float = 0.0  # linear only: standard deviation of the noise on y = 2x
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -168,6 +171,9 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
         csv_bytes=csv_bytes,
         label=cfg.label,
         task=cfg.task,
+        features=cfg.features,
+        classes=cfg.classes,
+        noise=cfg.noise,
     )
     check_model_choice(cfg.model, data.task, data.is_image, cfg.dataset)
     spec = ScheduleSpec(

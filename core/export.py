@@ -15,6 +15,7 @@ import struct
 import time
 import zipfile
 
+from core.datasets import BLOBS_CLASSES, BLOBS_FEATURES
 from core.store import RunStore
 
 # -- TFRecord + Event protobuf, by hand --------------------------------------------------------
@@ -127,13 +128,16 @@ y = rng.integers(0, 10, __N__).astype(np.int32)  # 10 random classes: nothing to
 num_classes, task = 10, "classification\"""",
     "blobs": """\
 rng = np.random.default_rng(np.random.SeedSequence([__SEED__, 2]))
-centers = rng.normal(0.0, 3.0, (4, 16)).astype(np.float32)
-y = rng.integers(0, 4, __N__).astype(np.int32)
-x = (centers[y] + rng.normal(0.0, 2.0, (__N__, 16)).astype(np.float32)).astype(np.float32)
-num_classes, task = 4, "classification\"""",
+centers = rng.normal(0.0, 3.0, (__CLASSES__, __FEATURES__)).astype(np.float32)
+y = rng.integers(0, __CLASSES__, __N__).astype(np.int32)
+noise = rng.normal(0.0, 2.0, (__N__, __FEATURES__)).astype(np.float32)
+x = (centers[y] + noise).astype(np.float32)
+num_classes, task = __CLASSES__, "classification\"""",
     "linear": """\
 x = np.arange(1, __N__ + 1, dtype=np.float32).reshape(-1, 1)  # x = 1..__N__
-y = 2.0 * x[:, 0]  # y = 2x
+rng = np.random.default_rng(np.random.SeedSequence([__SEED__, 3]))
+noise = rng.normal(0.0, __NOISE__, __N__).astype(np.float32) if __NOISE__ else 0.0
+y = (2.0 * x[:, 0] + noise).astype(np.float32)  # y = 2x (+ noise)
 num_classes, task = 1, "regression\"""",
     "digits": """\
 from sklearn.datasets import load_digits
@@ -184,18 +188,25 @@ model = keras.Sequential([keras.Input(x.shape[1:]), layers.Dense(1)])""",
 }
 
 
+def data_source(config: dict) -> str:
+    """The script's lines that make `x`, `y`, `num_classes` and `task` (needs `np`)."""
+    return (
+        _DATA[config["dataset"]]
+        .replace("__SEED__", str(config["seed"]))
+        .replace("__N__", str(config.get("n") or 1000))
+        .replace("__LABEL__", repr(config.get("label")))
+        .replace("__FEATURES__", str(config.get("features", BLOBS_FEATURES)))
+        .replace("__CLASSES__", str(config.get("classes", BLOBS_CLASSES)))
+        .replace("__NOISE__", repr(float(config.get("noise", 0.0))))
+    )
+
+
 def keras_script(config: dict) -> str:
     """Python source that reproduces a run's setup with stock `model.fit`."""
     dataset, model = config["dataset"], config["model"]
-    n = config.get("n") or 1000
     shuffle = {"none": "False", "epoch": "True", "batch": '"batch"'}[config["shuffle"]]
     side = 28 if dataset == "mnist" else 8
-    data = (
-        _DATA[dataset]
-        .replace("__SEED__", str(config["seed"]))
-        .replace("__N__", str(n))
-        .replace("__LABEL__", repr(config.get("label")))
-    )
+    data = data_source(config)
     net = _MODELS[model].replace("__SIDE__", str(side))
     loss = '"sparse_categorical_crossentropy"' if model != "linear" else '"mse"'
     metrics = '["accuracy"]' if model != "linear" else "[]"

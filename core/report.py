@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.datasets import BLOBS_CLASSES, BLOBS_FEATURES
 from core.store import RunStore
 from core.text import t
 
@@ -120,6 +121,12 @@ def cli_command(config: dict) -> str:
         parts += ["--engine", str(config["engine"])]
     if config["dataset"] == "csv":
         parts += ["--csv", "YOUR.csv", "--label", str(config.get("label"))]
+    if config["dataset"] == "blobs":
+        for key, default in (("features", BLOBS_FEATURES), ("classes", BLOBS_CLASSES)):
+            if config.get(key, default) != default:
+                parts += [f"--{key}", str(config[key])]
+    if config["dataset"] == "linear" and config.get("noise"):
+        parts += ["--noise", str(config["noise"])]
     return shlex.join(parts)
 
 

@@ -150,6 +150,10 @@ EN: dict[str, str] = {
     "train.eta": "ETA",
     "train.device": "Device",
     "train.devices": "Keras sees {devices} ({gpus} GPU). Runs train on {trains_on}.",
+    "train.features": "Features (blobs)",
+    "train.classes": "Classes (blobs)",
+    "train.noise": "Noise on y = 2x",
+    "train.noise.help": "Standard deviation of Gaussian noise added to every y; 0 gives y = 2x.",
     "train.per_replica": (
         "{replicas} replicas: each computes {per} samples of every global batch, "
         "{rate} samples/s per replica."

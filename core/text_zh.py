@@ -119,6 +119,10 @@ ZH: dict[str, str] = {
     ),
     "train.start": "开始训练",
     "train.devices": "Keras 看到的设备：{devices}（{gpus} 个 GPU）。训练在 {trains_on} 上进行。",
+    "train.features": "特征数（blobs）",
+    "train.classes": "类别数（blobs）",
+    "train.noise": "y = 2x 上的噪声",
+    "train.noise.help": "加到每个 y 上的高斯噪声的标准差；0 即 y = 2x。",
     "train.per_replica": (
         "{replicas} 个副本：每个副本计算每个全局批次中的 {per} 个样本，每个副本每秒 {rate} 个样本。"
     ),
@@ -413,6 +417,12 @@ ZH_ERRORS: dict[str, str] = {
         "请调小 batch_size，或关闭 drop_remainder。"
     ),
     "`{name}` must be a whole number, got {value!r}.": "`{name}` 必须是整数，收到的是 {value!r}。",
+    "`{name}` must be between {low} and {high}, got {value}.": (
+        "`{name}` 必须在 {low} 到 {high} 之间，收到的是 {value}。"
+    ),
+    "`noise` must be a number in [0, 1e6), got {noise!r}.": (
+        "`noise`（噪声）必须是 [0, 1e6) 之间的数，收到的是 {noise!r}。"
+    ),
     "`{name}` must be at least {minimum}, got {value}.": (
         "`{name}` 至少为 {minimum}，收到的是 {value}。"
     ),

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core import charts, science, sweep
-from core.datasets import DATASETS
+from core.datasets import DATASETS, MAX_CLASSES, MAX_FEATURES
 from core.engine import ENGINES, MAX_EPOCHS
 from core.errors import InputError
 from core.models import MODELS, OPTIMIZERS
@@ -100,6 +100,9 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("engine", "train.engine", "choice", choices=ENGINES),
         Param("replicas", "train.replicas", "int", 1, MAX_TRAIN_REPLICAS),
         Param("task", "train.task", "choice", choices=TASKS),
+        Param("features", "train.features", "int", 1, MAX_FEATURES),
+        Param("classes", "train.classes", "int", 2, MAX_CLASSES),
+        Param("noise", "train.noise", "float", 0.0, 1e6),
     ],
     "compare": [
         Param("n", "compare.n", "int", 0, MAX_N),

@@ -118,6 +118,19 @@ def test_train_page_batch_not_divisible_by_replicas_is_an_error_before_start():
     assert "train.start" not in [b.key for b in at.button]  # the page stops before Start
 
 
+def test_train_page_shapes_blobs_with_features_and_classes():
+    at = open_page("app_pages/train.py")
+    at.selectbox(key="train.dataset").set_value("blobs").run()
+    at.number_input(key="train.features").set_value(2).run()
+    at.number_input(key="train.classes").set_value(3).run()
+    at.number_input(key="train.epochs").set_value(1).run()
+    at.button(key="train.start").click().run()
+    assert wait_for_status(at, {"completed", "failed"}) == "completed"
+    config = RunStore().list_runs()[0]["config"]
+    assert (config["dataset"], config["features"], config["classes"]) == ("blobs", 2, 3)
+    assert not [n for n in at.number_input if n.key == "train.noise"]  # linear only
+
+
 def test_train_page_cnn_on_non_images_says_what_to_change():
     at = open_page("app_pages/train.py")
     at.selectbox(key="train.model").set_value("cnn").run()

@@ -94,3 +94,25 @@ def test_keras_scripts_compile_for_every_dataset(dataset, model):
         drop_remainder=True,
     )
     compile(export.keras_script(cfg), "script", "exec")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(dataset="blobs", features=3, classes=5),
+        dict(dataset="blobs"),
+        dict(dataset="linear", noise=0.5),
+        dict(dataset="linear"),
+    ],
+)
+def test_the_scripts_data_is_batch_labs_data(options):
+    import numpy as np
+
+    from core.datasets import load
+
+    cfg = dict(seed=7, n=50, **options)
+    ns = {"np": np}
+    exec(export.data_source(cfg), ns)  # the script's own lines, as a user would run them
+    data = load(cfg.pop("dataset"), **cfg)
+    np.testing.assert_array_equal(ns["x"], data.x)
+    np.testing.assert_array_equal(ns["y"], data.y)

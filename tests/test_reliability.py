@@ -168,6 +168,26 @@ BAD_INPUTS = [
         ["train", "--dataset", "synthetic", "--n", "100", "--batch-size", "5", "--replicas", "2"],
         "does not split evenly over 2 replicas: use a multiple of 2, e.g. 4 or 6",
     ),
+    (
+        "blobs option on another dataset",
+        ["train", "--dataset", "synthetic", "--features", "3", "--batch-size", "3"],
+        "--features goes with --dataset blobs",
+    ),
+    (
+        "one blobs class",
+        ["train", "--dataset", "blobs", "--classes", "1", "--batch-size", "3"],
+        "`classes` must be between 2 and 1000, got 1",
+    ),
+    (
+        "negative noise",
+        ["train", "--dataset", "linear", "--noise", "-1", "--batch-size", "3"],
+        r"`noise` must be a number in \[0, 1e6\)",
+    ),
+    (
+        "replicas on a measurement",
+        ["noise-scale", "--dataset", "blobs", "--batch-size", "32", "--replicas", "2"],
+        "unrecognized arguments: --replicas 2",
+    ),
     ("corrupt store", ["runs"], "cannot be used"),
 ]
 
