@@ -75,6 +75,7 @@ with st.sidebar:
     st.code(f"{base}?{urlencode(link)}", language=None, wrap_lines=True)
 
 if notes:
-    st.warning(t("app.url_ignored", notes="; ".join(message(n, ss.lang) for n in notes)))
+    ignored = "; ".join(message(n, ss.lang).rstrip(".。") for n in notes)
+    st.warning(t("app.url_ignored", notes=ignored))
 st.query_params.from_dict(link)
 page.run()
