@@ -251,6 +251,7 @@ def csv(raw: bytes, label: str, n: int | None = None, task: str = "auto") -> Dat
         raise InputError(
             "the CSV is empty: upload a CSV with a header row and data rows."
         ) from None
+    _check_delimiter(frame.columns)
     if len(frame) == 0:
         raise InputError("the CSV has a header but no data rows: add rows.")
     if len(frame) > CSV_MAX_ROWS:
@@ -347,6 +348,21 @@ def csv(raw: bytes, label: str, n: int | None = None, task: str = "auto") -> Dat
     )
 
 
+def _check_delimiter(columns) -> None:
+    """One column whose name holds another separator: a semicolon or tab CSV read with commas."""
+    if len(columns) != 1:
+        return
+    name = str(columns[0])
+    for delimiter in (";", "\t", "|"):
+        if delimiter in name:
+            raise InputError(
+                "the CSV has one column, {name!r}: its fields look separated by {delimiter!r}, "
+                "not commas. Save it with comma as the delimiter.",
+                name=name,
+                delimiter=delimiter,
+            )
+
+
 def csv_columns(raw: bytes) -> list[str]:
     """The header of a CSV, for choosing the label column. Raises ValueError if unreadable."""
     import pandas as pd
@@ -370,6 +386,7 @@ def csv_columns(raw: bytes) -> list[str]:
         header = pd.read_csv(io.StringIO(text), nrows=0)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError("the file's header could not be read ({exc}).", exc=exc) from None
+    _check_delimiter(header.columns)
     return [str(c) for c in header.columns]
 
 

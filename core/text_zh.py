@@ -459,6 +459,11 @@ ZH_ERRORS: dict[str, str] = {
     ),
     "the CSV could not be parsed ({first}): check that every row has the same number of "
     "comma-separated fields.": "无法解析 CSV（{first}）：请检查每一行的逗号分隔字段数是否相同。",
+    "the CSV has one column, {name!r}: its fields look separated by {delimiter!r}, not commas. "
+    "Save it with comma as the delimiter.": (
+        "CSV 只有一列 {name!r}：字段看起来是用 {delimiter!r} 而不是逗号分隔的。请以逗号作为分隔"
+        "符重新保存。"
+    ),
     "the CSV has a header but no data rows: add rows.": "CSV 只有表头，没有数据行：请添加数据行。",
     "the CSV has more than {cap:,} rows, the cap: keep at most {cap:,} rows.": (
         "CSV 超过了 {cap:,} 行的上限：最多保留 {cap:,} 行。"

@@ -68,7 +68,7 @@ def test_csv_regression_when_the_label_is_continuous_or_asked():
         (b"f1,f2,label\n", "label", "header but no data rows"),
         (b"f1,label\na,0\nb,1\n", "label", "no numeric feature columns"),
         (GOOD, "target", "label column 'target' is not in"),
-        (b"f1;f2;label\n1;2;0\n3;4;1\n", "label", "is the delimiter a comma"),
+        (b"f1;f2;label\n1;2;0\n3;4;1\n", "label", "separated by .;., not commas"),
         (b"f1,label\n1,0\n2,0\n3,0\n", "label", "one class only"),
         (b"f1,label\n1,0\n2,1,5,6\n3,0\n", "label", "same number of comma-separated fields"),
         (b"f1,label\n\xff\xfe1,0\n", "label", "not UTF-8"),

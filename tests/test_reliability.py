@@ -32,6 +32,20 @@ CSVS = {
     "too_big": b"a,label\n" + b"1,0\n" * (CSV_MAX_BYTES // 4 + 1),
 }
 
+# (bad CSV in CSVS, the message that says what to change): the CLI below, the Train page's upload
+# in tests/e2e/test_upload_e2e.py.
+CSV_CASES = [
+    ("empty", "is empty"),
+    ("header_only", "no data rows"),
+    ("non_numeric", "no numeric feature columns"),
+    ("single_class", "one class only"),
+    ("all_nan_inf", "fewer than 2 usable rows"),
+    ("ragged", "same number"),
+    ("semicolons", "delimiter"),
+    ("latin1", "not UTF-8"),
+    ("too_big", "the cap is 20 MB"),
+]
+
 # (what, CLI arguments after `python -m core`, the message that says what to change)
 BAD_INPUTS = [
     ("B = 0", ["train", "--dataset", "linear", "--batch-size", "0"], "must be at least 1"),
@@ -130,17 +144,7 @@ BAD_INPUTS = [
             ],
             match,
         )
-        for name, match in [
-            ("empty", "is empty"),
-            ("header_only", "no data rows"),
-            ("non_numeric", "no numeric feature columns"),
-            ("single_class", "one class only"),
-            ("all_nan_inf", "fewer than 2 usable rows"),
-            ("ragged", "same number"),
-            ("semicolons", "delimiter"),
-            ("latin1", "not UTF-8"),
-            ("too_big", "the cap is 20 MB"),
-        ]
+        for name, match in CSV_CASES
     ],
     (
         "CSV path missing",

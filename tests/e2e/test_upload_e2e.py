@@ -1,0 +1,37 @@
+"""Bad CSV uploads on the served Train page: each one gets an error that says what to change.
+
+The same files and messages as the CLI's parametrised list (tests/test_reliability.py), uploaded
+through the real file uploader in Chromium. Marked `e2e` by tests/e2e/conftest.py.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core.text import t
+from tests.e2e.conftest import assert_no_exception, open_page, wait_for_app
+from tests.test_reliability import CSV_CASES, CSVS
+
+
+@pytest.fixture
+def bad_csvs(tmp_path):
+    paths = {}
+    for name, raw in CSVS.items():
+        paths[name] = tmp_path / f"{name}.csv"
+        paths[name].write_bytes(raw)
+    return paths
+
+
+def test_every_bad_csv_upload_shows_what_to_change(page: Page, routed_app_url: str, bad_csvs):
+    open_page(page, f"{routed_app_url}/train?dataset=csv")
+    expect(page.get_by_text(t("train.csv.needed"))).to_be_visible()
+    uploader = page.get_by_test_id("stFileUploader").locator("input[type=file]")
+    for name, match in CSV_CASES:
+        uploader.set_input_files(str(bad_csvs[name]))
+        wait_for_app(page, timeout_ms=60_000)
+        assert_no_exception(page)
+        error = page.get_by_test_id("stAlertContentError")
+        expect(error.first).to_contain_text(re.compile(match), timeout=10_000)
+        # nothing trains: the page stops before the Start button
+        expect(page.get_by_role("button", name=t("train.start"), exact=True)).to_have_count(0)
