@@ -67,16 +67,17 @@ except ValueError as exc:
     st.error(t("train.fix", message=message(exc, lang)))
     st.stop()
 
-busy = any(k in ss for k in ("science.noise", "science.rates"))
+TASK_KEYS = ("science.noise", "science.rates", "science.quick")
+busy = any(k in ss for k in TASK_KEYS)
 
 
 @st.fragment(run_every=POLL_SECONDS if busy else None)
 def tasks() -> None:
-    for key in ("science.noise", "science.rates"):
+    for key in TASK_KEYS:
         task_result(key)
-    if busy and not any(k in ss for k in ("science.noise", "science.rates")):
+    if busy and not any(k in ss for k in TASK_KEYS):
         st.rerun()
-    if any(k in ss for k in ("science.noise", "science.rates")):
+    if any(k in ss for k in TASK_KEYS):
         st.caption(t("science.measuring"))
 
 
@@ -134,6 +135,7 @@ elif noise:
 st.header(t("science.crit"))
 st.markdown(t("science.crit.intro"))
 fit = None
+store = None
 try:
     store = RunStore()
     sweeps = store.sweeps()
@@ -141,6 +143,31 @@ except StoreError as exc:
     st.error(message(exc, lang))
     sweeps = []
 sweeps = [s_ for s_ in sweeps if s_["runs"] >= 2]
+quick = science.quick_sweep(config)
+c = st.columns([1, 3])
+if c[0].button(
+    t("science.quick"), disabled="science.quick" in ss or store is None, key="science.quick_run"
+):
+    try:
+        configs = sweep.plan_checked(quick)
+        if demo.enabled():
+            demo.check_sweep(configs)
+        ss["science.quick"] = pool.submit_sweep(configs, str(store.path), sweep.new_sweep_id())
+    except (PoolBusy, ValueError) as exc:
+        st.warning(message(exc, lang))
+    else:
+        st.rerun()
+c[1].caption(
+    t(
+        "science.quick.help",
+        sizes=", ".join(map(str, quick.batch_sizes)),
+        epochs=science.QUICK_SWEEP_EPOCHS,
+        b0=quick.base_batch_size,
+    )
+)
+_, quick_error = outcome("science.quick")
+if quick_error:
+    st.error(t("train.failed", message=quick_error))
 if not sweeps:
     st.info(t("science.crit.none"))
 else:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from core.engine import Reporter, TrainConfig, prepare
 from core.errors import InputError
+from core.sweep import SweepSpec
 from core.text import t
 
 EMA_DECAY = 0.95
@@ -275,6 +276,26 @@ def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
             "not positive): try a target that every batch size reaches, or more repeats."
         )
     return CriticalBatchFit(float(s_min), float(e_min), float(e_min / s_min), int(len(b)))
+
+
+# The Science page's own sweep, for a user who has not run one on the Compare page: sizes a
+# factor 2 apart, lr scaled by sqrt(B/B0) (McCandlish et al. tune lr per size; a fixed lr pulls
+# B_crit down), and a validation split so a val_loss target can be reached.
+QUICK_SWEEP_SIZES = (8, 16, 32, 64, 128)
+QUICK_SWEEP_EPOCHS = 10
+
+
+def quick_sweep(base: TrainConfig) -> SweepSpec:
+    """A small sweep to fit B_crit from, around the user's model and data."""
+    return SweepSpec(
+        base=replace(base, validation_split=base.validation_split or 0.2, max_steps=None),
+        batch_sizes=QUICK_SWEEP_SIZES,
+        repeats=1,
+        budget="epochs",
+        budget_value=QUICK_SWEEP_EPOCHS,
+        lr_scaling="sqrt",
+        base_batch_size=base.batch_size,
+    )
 
 
 def reached_rows(by_b: pd.DataFrame) -> pd.DataFrame:

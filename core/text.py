@@ -228,7 +228,16 @@ EN: dict[str, str] = {
         "(S/S_min − 1)(E/E_min − 1) = 1, i.e. S = S_min (1 + B_crit / B), with "
         "B_crit = E_min / S_min."
     ),
-    "science.crit.none": "Run a sweep on the Compare page first (at least 2 batch sizes).",
+    "science.crit.none": (
+        "No sweep yet: run a quick one here, or a sweep of your own on the Compare page "
+        "(at least 2 batch sizes)."
+    ),
+    "science.quick": "Run a quick sweep",
+    "science.quick.help": (
+        "Batch sizes {sizes}, {epochs} epochs each, lr scaled by sqrt(B / {b0}) from this "
+        "page's batch size, 20% held out for validation. It appears in the picker below when "
+        "it is done."
+    ),
     "science.crit.result": (
         "S_min ≈ {s_min:.0f} steps, E_min ≈ {e_min:,.0f} samples, **B_crit ≈ {b_crit:.0f}** "
         "(from {points} batch sizes)."

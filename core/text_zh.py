@@ -198,7 +198,14 @@ ZH: dict[str, str] = {
         "(S/S_min − 1)(E/E_min − 1) = 1，即 S = S_min (1 + B_crit / B)，其中 "
         "B_crit = E_min / S_min。"
     ),
-    "science.crit.none": "请先在“对比”页运行一次扫描实验（至少 2 个批大小）。",
+    "science.crit.none": (
+        "还没有扫描实验：可在这里运行一次快速扫描，或在“对比”页运行你自己的（至少 2 个批大小）。"
+    ),
+    "science.quick": "运行一次快速扫描",
+    "science.quick.help": (
+        "批大小 {sizes}，每个训练 {epochs} 个轮次，学习率按本页批大小以 sqrt(B / {b0}) 缩放，"
+        "留出 20% 作验证集。完成后会出现在下面的选择框中。"
+    ),
     "science.crit.result": (
         "S_min ≈ {s_min:.0f} 步，E_min ≈ {e_min:,.0f} 个样本，**B_crit ≈ {b_crit:.0f}**"
         "（基于 {points} 个批大小）。"

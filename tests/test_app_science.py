@@ -58,3 +58,20 @@ def test_science_page_bad_micro_batch_split_says_what_to_change():
     at.number_input(key="science.batch_size").set_value(30).run()
     at.button(key="science.measure").click().run()
     assert "multiple of 4" in at.error[0].value
+
+
+def test_science_page_runs_a_quick_sweep_and_fits_b_crit_from_it():
+    from core.store import RunStore
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("app_pages/science.py").run()
+    assert any("No sweep yet" in i.value for i in at.info)
+    at.button(key="science.quick_run").click().run()
+    wait_idle(at, ["science.quick"], timeout=240)
+    assert not at.error, [e.value for e in at.error]
+    runs = RunStore().list_runs()
+    assert sorted(r["batch_size"] for r in runs) == [8, 16, 32, 64, 128]
+    # lr scaled by sqrt(B / 64) from the page's Adam lr 0.001
+    assert {r["batch_size"]: round(r["lr"], 6) for r in runs}[16] == round(0.001 * 0.5, 6)
+    assert any("B_crit ≈" in m.value for m in at.markdown), [w.value for w in at.warning]
+    assert not any("same learning rate" in c.value for c in at.caption)

@@ -31,6 +31,7 @@ NOT_IN_LINKS = {
     "train.stop",
     "science.measure",
     "science.throughput_run",
+    "science.quick_run",
     "runs.open_sweep",
     "runs.delete",
     # an uploaded file cannot travel in a link, nor can the column picked from it
