@@ -1,18 +1,22 @@
 """Steady-state training throughput: Batch Lab's fused engine against stock Keras and a minimal
-hand-written loop, in one process.
+hand-written loop, in one process, on Keras's TensorFlow or JAX backend (`KERAS_BACKEND`).
 
 Who does what:
-- `CASES` / `QUICK_CASES` say which (model, batch size, N) are measured.
-- `measure_engine`, `measure_fit` and `measure_fused_min` each train a fresh model once and
-  return the steady-state steps/s: steps of the epochs after the first over the wall time from
-  the end of the first epoch to the end of the last (the first epoch traces and compiles).
+- `CASES` / `QUICK_BATCH_SIZES` say which (model, batch size, N) are measured.
+- `measure_engine`, `measure_fit` and the minimal loop of the backend (`measure_fused_min`, a
+  `tf.function`; `measure_scan_min`, a `jax.jit` of `lax.scan`) each train a fresh model once
+  and return the steady-state steps/s: steps of the epochs after the first over the wall time
+  from the end of the first epoch to the end of the last (the first epoch traces and compiles).
   Every contender trains until it has at least `MIN_EPOCHS` epochs and `target` seconds of
   steady state, then stops at the next epoch boundary.
 - `main` interleaves the repetitions (rep 1 of every contender, then rep 2, ...), takes
   medians, prints the tables and the JSON, and measures the CLI figure (synthetic N=4000, B=8,
   E=3: `python -m core train` in a subprocess against stock `model.fit` here).
 
-Run from the repository root: `python -m bench.engine [--quick] [--json PATH]`.
+TensorFlow is imported only on the TensorFlow backend: with `KERAS_BACKEND=jax` this runs on a
+machine without it.
+
+Run from the repository root: `[KERAS_BACKEND=jax] python -m bench.engine [--quick] [--json PATH]`.
 """
 
 from __future__ import annotations
@@ -42,8 +46,12 @@ from core.engine import (
     train,
 )
 
-# engine and fused_min run back to back (the key comparison); odd reps run in reverse order.
-CONTENDERS = ("engine", "fused_min", "fit_spe1", "fit_spe32")
+# Per backend: engine and the minimal loop run back to back (the key comparison); odd reps run
+# in reverse order.
+CONTENDERS = {
+    "tensorflow": ("engine", "fused_min", "fit_spe1", "fit_spe32"),
+    "jax": ("engine", "scan_min", "fit_spe1", "fit_spe32"),
+}
 MIN_EPOCHS = 3  # the first is warm-up (trace + compile); at least two are timed
 MAX_EPOCHS = 10_000  # the stop rule ends every run long before this
 DIGITS_TRAIN = 1437  # digits: 1797 images, 20% held out for test
@@ -245,6 +253,67 @@ def measure_fused_min(case: Case, target: float) -> Measurement:
     return rule.measurement(case.steps_per_epoch)
 
 
+def measure_scan_min(case: Case, target: float) -> Measurement:
+    """The best-case reference on JAX: one `jax.jit` of a `lax.scan` per epoch over data held on
+    the device, batches gathered by a permutation, Keras's stateless API for the model and Adam.
+    """
+    import jax
+    import jax.numpy as jnp
+
+    data = _data(case)
+    model = models.build(case.model, data.input_shape, data.num_classes, seed=0)
+    optimizer = models.make_optimizer("adam", 1e-3)
+    loss_fn = models.make_loss(data.task)
+    optimizer.build(model.trainable_variables)
+    x, y = jax.device_put(data.x), jax.device_put(data.y)
+
+    def compute(tv, ntv, xb, yb):
+        pred, ntv = model.stateless_call(tv, ntv, xb, training=True)
+        return loss_fn(yb, pred), ntv
+
+    grad_fn = jax.value_and_grad(compute, has_aux=True)
+
+    @jax.jit
+    def epoch(state, order, xs, ys):
+        def step(state, b):
+            tv, ntv, ov = state
+            (loss, ntv), grads = grad_fn(tv, ntv, xs[b], ys[b])
+            tv, ov = optimizer.stateless_apply(ov, grads, tv)
+            return (tv, ntv, ov), loss.astype(jnp.float32)
+
+        return jax.lax.scan(step, state, order)
+
+    state = (
+        [v.value for v in model.trainable_variables],
+        [v.value for v in model.non_trainable_variables],
+        [v.value for v in optimizer.variables],
+    )
+    rng = np.random.default_rng(0)
+    rule = _StopRule(target)
+    shape = (case.steps_per_epoch, case.batch_size)
+    while not rule.enough():
+        order = rng.permutation(case.n).astype(np.int32).reshape(shape)
+        state, losses = epoch(state, order, x, y)
+        np.asarray(losses)  # the epoch's losses back on the host, as fused_min's .numpy()
+        rule.epoch_ended()
+    return rule.measurement(case.steps_per_epoch)
+
+
+def backend() -> str:
+    """Keras's backend: `tensorflow` or `jax` (the env var KERAS_BACKEND picks it)."""
+    name = import_keras().backend.backend()
+    if name not in CONTENDERS:
+        raise ValueError(
+            f"KERAS_BACKEND must be tensorflow or jax for this benchmark, got {name!r}."
+        )
+    return name
+
+
+def minimal(contenders: tuple[str, ...]) -> str:
+    """The minimal hand-written loop among the contenders: fused_min (TF) or scan_min (JAX)."""
+    return "scan_min" if "scan_min" in contenders else "fused_min"
+
+
 def measure(contender: str, case: Case, target: float) -> Measurement:
     keras = import_keras()
     runner = {
@@ -252,9 +321,10 @@ def measure(contender: str, case: Case, target: float) -> Measurement:
         "fit_spe1": lambda: measure_fit(case, target, 1),
         "fit_spe32": lambda: measure_fit(case, target, 32),
         "fused_min": lambda: measure_fused_min(case, target),
+        "scan_min": lambda: measure_scan_min(case, target),
     }.get(contender)
-    if runner is None:
-        raise ValueError(f"unknown contender {contender!r}: choose one of {CONTENDERS}.")
+    if runner is None or contender not in CONTENDERS[backend()]:
+        raise ValueError(f"unknown contender {contender!r}: choose one of {CONTENDERS[backend()]}.")
     try:
         with OtherLoad() as load:
             out = runner()
@@ -267,13 +337,19 @@ def measure(contender: str, case: Case, target: float) -> Measurement:
 
 def machine() -> dict:
     keras = import_keras()
-    import tensorflow as tf
+    if backend() == "jax":
+        import jax
 
+        versions = {"backend": "jax", "jax": jax.__version__}
+    else:
+        import tensorflow as tf
+
+        versions = {"backend": "tensorflow", "tensorflow": tf.__version__}
     return {
         "cpu_count": os.cpu_count(),
         "cpu": _cpu_model(),
         "python": platform.python_version(),
-        "tensorflow": tf.__version__,
+        **versions,
         "keras": keras.__version__,
         "device": describe_device(),
         "load_average_at_start": list(os.getloadavg()),
@@ -325,10 +401,13 @@ def _summary(runs: list[Measurement], batch_size: int, reported: bool = False) -
     }
 
 
-def run_cases(cases: list[Case], reps: int, target: float) -> list[dict]:
+def run_cases(
+    cases: list[Case], reps: int, target: float, contenders: tuple[str, ...]
+) -> list[dict]:
+    others = ("fit_spe1", "fit_spe32", minimal(contenders))  # the engine's ratios are to these
     runs: dict[tuple[Case, str], list[Measurement]] = {}
     for rep in range(reps):
-        order = CONTENDERS if rep % 2 == 0 else CONTENDERS[::-1]
+        order = contenders if rep % 2 == 0 else contenders[::-1]
         for case in cases:
             for contender in order:
                 m = measure(contender, case, target)
@@ -343,11 +422,11 @@ def run_cases(cases: list[Case], reps: int, target: float) -> list[dict]:
                 )
     results = []
     for case in cases:
-        by = {c: _summary(runs[(case, c)], case.batch_size) for c in CONTENDERS}
+        by = {c: _summary(runs[(case, c)], case.batch_size) for c in contenders}
         by["engine_reported"] = _summary(runs[(case, "engine")], case.batch_size, reported=True)
         engine = by["engine"]["steps_per_second"]
         loads = [
-            m.other_load for c in CONTENDERS for m in runs[(case, c)] if m.other_load is not None
+            m.other_load for c in contenders for m in runs[(case, c)] if m.other_load is not None
         ]
         results.append(
             {
@@ -364,11 +443,10 @@ def run_cases(cases: list[Case], reps: int, target: float) -> list[dict]:
                         e.steps_per_second / o.steps_per_second
                         for e, o in zip(runs[(case, "engine")], runs[(case, c)], strict=True)
                     )
-                    for c in ("fit_spe1", "fit_spe32", "fused_min")
+                    for c in others
                 },
                 "ratios_of_medians": {
-                    f"engine/{c}": engine / by[c]["steps_per_second"]
-                    for c in ("fit_spe1", "fit_spe32", "fused_min")
+                    f"engine/{c}": engine / by[c]["steps_per_second"] for c in others
                 },
                 "other_load_cores": statistics.median(loads) if loads else None,
             }
@@ -385,7 +463,8 @@ def load_summary(results: list[dict]) -> str:
     loads = [
         v
         for r in results
-        for c in CONTENDERS
+        for c in r["contenders"]
+        if c != "engine_reported"  # the engine's runs again
         for v in r["contenders"][c]["other_load_cores"]
         if v is not None
     ]
@@ -492,9 +571,10 @@ def _repo_root() -> str:
     return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def format_tables(results: list[dict]) -> str:
-    cols = ("engine_reported", "engine", "fit_spe1", "fit_spe32", "fused_min")
-    heads = ("engine*", "engine", "fit_spe1", "fit_spe32", "fused_min")
+def format_tables(results: list[dict], contenders: tuple[str, ...]) -> str:
+    least = minimal(contenders)
+    cols = ("engine_reported", "engine", "fit_spe1", "fit_spe32", least)
+    heads = ("engine*", "engine", "fit_spe1", "fit_spe32", least)
     lines = []
     for unit, key in (("steps/s", "steps_per_second"), ("samples/s", "samples_per_second")):
         lines.append(f"Median {unit} (engine* = the engine's own timing figure)")
@@ -510,7 +590,7 @@ def format_tables(results: list[dict]) -> str:
                 q = r["ratios"]
                 row += (
                     f"{q['engine/fit_spe1']:>9.2f}x{q['engine/fit_spe32']:>9.2f}x"
-                    f"{q['engine/fused_min']:>8.2f}x{_fmt_load(r['other_load_cores']):>8}"
+                    f"{q['engine/' + least]:>8.2f}x{_fmt_load(r['other_load_cores']):>8}"
                 )
             lines.append(row)
         if key == "steps_per_second":
@@ -520,6 +600,12 @@ def format_tables(results: list[dict]) -> str:
             )
         lines.append("")
     return "\n".join(lines)
+
+
+def _versions(info: dict) -> str:
+    if info["backend"] == "jax":
+        return f"JAX {info['jax']} (Keras backend jax)"
+    return f"TensorFlow {info['tensorflow']}"
 
 
 def format_cli(fig: dict) -> str:
@@ -544,17 +630,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=None, help="repetitions (default 3)")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow is first imported
-    import_keras()
-    import tensorflow as tf
+    try:
+        name = backend()
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 2
+    if name == "tensorflow":  # never imported on JAX: the GPU machine has no TensorFlow
+        import tensorflow as tf
 
-    tf.get_logger().setLevel("ERROR")  # retracing notices: every measurement builds afresh
+        tf.get_logger().setLevel("ERROR")  # retracing notices: every measurement builds afresh
+    contenders = CONTENDERS[name]
     reps = args.reps or 3
     target = 0.5 if args.quick else 0.6
     cases = [c for c in CASES if not args.quick or c.batch_size in QUICK_BATCH_SIZES]
     info = machine()
     print(
         f"Machine: {info['cpu_count']} CPUs ({info['cpu']}), Python {info['python']}, "
-        f"TensorFlow {info['tensorflow']}, Keras {info['keras']}, device {info['device']}, "
+        f"{_versions(info)}, Keras {info['keras']}, device {info['device']}, "
         f"load average {info['load_average_at_start'][0]:.2f}\n"
         f"Code: commit {info['code']['commit']}"
         f"{' + uncommitted changes in core/' if info['code']['core_dirty'] else ''}\n"
@@ -563,8 +655,8 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     started = time.perf_counter()
-    results = run_cases(cases, reps, target)
-    print(format_tables(results) + load_summary(results), flush=True)
+    results = run_cases(cases, reps, target, contenders)
+    print(format_tables(results, contenders) + load_summary(results), flush=True)
     fig = cli_figure(1 if args.quick else reps)
     print(format_cli(fig), flush=True)
     info["load_average_at_end"] = list(os.getloadavg())
@@ -584,6 +676,8 @@ def main(argv: list[str] | None = None) -> int:
         "wall_seconds": time.perf_counter() - started,
     }
     print(f"Total {doc['wall_seconds']:.0f} s.", flush=True)
+    if name == "jax":  # the point of this path: it must run where TensorFlow is not installed
+        print(f"TensorFlow imported: {'tensorflow' in sys.modules}.", flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(doc, f, indent=1)
