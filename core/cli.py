@@ -76,7 +76,8 @@ def add_schedule_args(
             "--replicas",
             type=_int("replicas"),
             default=1,
-            help="data-parallel replicas sharing each global batch (training: MirroredStrategy)",
+            help="data-parallel replicas sharing each global batch (training: MirroredStrategy, "
+            "or DataParallel on KERAS_BACKEND=jax)",
         )
 
 

@@ -58,7 +58,7 @@ class TrainConfig:
     task: str = "auto"  # CSV: auto | classification | regression
     max_steps: int | None = None  # stop after this many optimizer steps (sweep budgets)
     max_seconds: float | None = None  # stop after this much training time (sweep budgets)
-    replicas: int = 1  # data-parallel replicas (tf.distribute.MirroredStrategy)
+    replicas: int = 1  # data-parallel replicas (MirroredStrategy; DataParallel on JAX)
     features: int = datasets.BLOBS_FEATURES  # blobs only
     classes: int = datasets.BLOBS_CLASSES  # blobs only
     noise: float = 0.0  # linear only: standard deviation of the noise on y = 2x
@@ -231,9 +231,16 @@ def import_keras():
 def configure_replicas(replicas: int) -> None:
     """Split the CPU into `replicas` logical devices, unless there are enough GPUs.
 
-    Must run before TensorFlow creates its devices (that is why a run with replicas gets a
-    fresh worker process).
+    Must run before the backend creates its devices (that is why a run with replicas gets a
+    fresh worker process): TensorFlow's logical CPU devices, or JAX's
+    `--xla_force_host_platform_device_count` (read when JAX first initialises).
     """
+    if os.environ.get("KERAS_BACKEND", "tensorflow") == "jax":
+        flag = f"--xla_force_host_platform_device_count={replicas}"
+        if "xla_force_host_platform_device_count" not in os.environ.get("XLA_FLAGS", ""):
+            os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {flag}".strip()
+        import_keras()
+        return
     import_keras()
     import tensorflow as tf
 
@@ -253,22 +260,46 @@ def configure_replicas(replicas: int) -> None:
             ) from None
 
 
-def replica_strategy(replicas: int):
-    """A MirroredStrategy over `replicas` GPUs, or logical CPUs when there are not enough."""
+def replica_strategy(replicas: int) -> tuple[object, str]:
+    """(what to build the model under, its description) for data-parallel replicas.
+
+    TensorFlow: a MirroredStrategy over `replicas` GPUs, or logical CPUs when there are not
+    enough. JAX: Keras's `DataParallel` distribution over as many devices, set for the process
+    (its trainer looks the distribution up at fit time; a run with replicas has its own process).
+    """
+    configure_replicas(replicas)
+    keras = import_keras()
+    if keras.backend.backend() == "jax":
+        import jax
+
+        gpus = [d for d in jax.devices() if d.platform != "cpu"]
+        devices = gpus if len(gpus) >= replicas else jax.devices("cpu")
+        _check_devices(len(devices), replicas)
+        chosen = devices[:replicas]
+        distribution = keras.distribution.DataParallel(devices=chosen)
+        keras.distribution.set_distribution(distribution)
+        names = ", ".join(f"{d.platform.upper()}:{d.id}" for d in chosen)
+        return distribution, f"{replicas} replicas (DataParallel, jax) on {names}"
     import tensorflow as tf
 
-    if import_keras().backend.backend() != "tensorflow":
-        raise InputError("replicas need the TensorFlow backend: unset KERAS_BACKEND.")
-    configure_replicas(replicas)
     gpus = tf.config.list_logical_devices("GPU")
     devices = gpus if len(gpus) >= replicas else tf.config.list_logical_devices("CPU")
-    if len(devices) < replicas:
-        raise InputError(
-            "only {count} devices for {replicas} replicas.", count=len(devices), replicas=replicas
-        )
+    _check_devices(len(devices), replicas)
     names = [d.name for d in devices[:replicas]]
     ops = None if gpus else tf.distribute.ReductionToOneDevice()
-    return tf.distribute.MirroredStrategy(names, cross_device_ops=ops)
+    strategy = tf.distribute.MirroredStrategy(names, cross_device_ops=ops)
+    short = ", ".join(d.split("device:")[-1] for d in strategy.extended.worker_devices)
+    return strategy, f"{replicas} replicas (MirroredStrategy) on {short}"
+
+
+def _check_devices(count: int, replicas: int) -> None:
+    if count < replicas:
+        raise InputError(
+            "only {count} devices for {replicas} replicas: start a fresh process (the CLI does), "
+            "or lower the replicas.",
+            count=count,
+            replicas=replicas,
+        )
 
 
 def list_devices() -> list[str]:
@@ -596,10 +627,9 @@ def train(
     y_train = data.y[: schedule.train_samples]
     x_val = data.x[schedule.train_samples :]
     y_val = data.y[schedule.train_samples :]
-    strategy = replica_strategy(cfg.replicas) if cfg.replicas > 1 else None
-    if strategy is not None:
-        names = [d.split("device:")[-1] for d in strategy.extended.worker_devices]
-        device = f"{cfg.replicas} replicas (MirroredStrategy) on {', '.join(names)}"
+    strategy = None
+    if cfg.replicas > 1:
+        strategy, device = replica_strategy(cfg.replicas)
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
         key = (
             cfg.model,

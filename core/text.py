@@ -125,7 +125,8 @@ EN: dict[str, str] = {
     "train.more": "Data parallelism",
     "train.replicas.help": (
         "Split every global batch over this many replicas with tf.distribute.MirroredStrategy "
-        "(GPUs, or logical CPU devices). Runs with replicas use stock fit under the strategy."
+        "(Keras's DataParallel on the JAX backend), on GPUs or logical CPU devices. Runs with "
+        "replicas use stock fit under the strategy."
     ),
     "train.csv": "CSV file",
     "train.csv.help": "Numeric feature columns and a label column; at most {mb} MB.",

@@ -380,7 +380,7 @@ ZH: dict[str, str] = {
     "col.replica": "副本",
     "train.more": "数据并行",
     "train.replicas.help": (
-        "用 tf.distribute.MirroredStrategy 把每个全局"
+        "用 tf.distribute.MirroredStrategy（JAX 后端上为 Keras 的 DataParallel）把每个全局"
         "批次分到这么多副本上（GPU 或逻辑 CPU 设备）。使用多副本时，训练在该"
         "策略下调用原生 fit。"
     ),
@@ -544,11 +544,10 @@ ZH_ERRORS: dict[str, str] = {
         "TensorFlow 已以少于 {replicas} 个 CPU 设备启动：请在新进程中运行多副本训练"
         "（命令行和训练页面都会这样做）。"
     ),
-    "replicas need the TensorFlow backend: unset KERAS_BACKEND.": (
-        "多副本训练需要 TensorFlow 后端：请取消设置 KERAS_BACKEND。"
-    ),
-    "only {count} devices for {replicas} replicas.": (
-        "只有 {count} 个设备，不够 {replicas} 个副本。"
+    "only {count} devices for {replicas} replicas: start a fresh process (the CLI does), or "
+    "lower the replicas.": (
+        "只有 {count} 个设备，不够 {replicas} 个副本：请启动一个新进程（命令行会这样做），或减少"
+        "副本数。"
     ),
     "the fused engine supports the tensorflow and jax backends, not {backend!r}: set "
     "KERAS_BACKEND or use --engine keras-fit.": (

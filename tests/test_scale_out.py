@@ -37,8 +37,8 @@ def test_schedule_json_gains_replicas(capsys):
     assert (out["replicas"], out["per_replica_batch_size"], out["steps_per_epoch"]) == (4, 25, 10)
 
 
-def _train(*extra):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def _train(*extra, backend="tensorflow"):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KERAS_BACKEND": backend}
     proc = subprocess.run(
         [
             sys.executable,
@@ -75,6 +75,15 @@ def test_two_replicas_on_two_logical_cpus_train_like_one():
     assert timing["per_replica_samples_per_second"] == timing["samples_per_second"] / 2
     assert two["status"] == "completed" and two["steps"] == one["steps"] == 16
     # the same global batches and an averaged gradient: the same losses, up to float sums
+    np.testing.assert_allclose(two["step_losses"], one["step_losses"], rtol=1e-4, atol=1e-5)
+
+
+def test_two_replicas_on_the_jax_backend_use_keras_data_parallel():
+    pytest.importorskip("jax")
+    two = _train("--replicas", "2", backend="jax")
+    one = _train("--engine", "keras-fit", backend="jax")
+    assert two["device"] == "2 replicas (DataParallel, jax) on CPU:0, CPU:1"
+    assert two["status"] == "completed" and two["steps"] == one["steps"] == 16
     np.testing.assert_allclose(two["step_losses"], one["step_losses"], rtol=1e-4, atol=1e-5)
 
 
