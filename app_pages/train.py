@@ -188,6 +188,7 @@ try:
 except ValueError as exc:
     st.error(t("train.fix", message=message(exc, lang)))
     st.stop()
+pool.prime(config)  # the spare worker compiles this model now, so Start skips the trace
 
 s = prepared.schedule
 data = prepared.data
@@ -308,6 +309,15 @@ def live() -> None:
         if "accuracy" in test:
             parts.append(f"{t('chart.metric.accuracy')} {test['accuracy']:.3f}")
         st.success(t("train.test", metrics=", ".join(parts)))
+    timing = run.get("summary") or {}
+    if timing.get("first_epoch_seconds") is not None and timing.get("steps_per_second"):
+        st.caption(
+            t(
+                "train.timing.reused" if timing.get("compile_reused") else "train.timing.compiled",
+                first=f"{timing['first_epoch_seconds']:.2f}",
+                rate=f"{timing['steps_per_second']:,.0f}",
+            )
+        )
     if not active and running:
         st.rerun()  # the run ended: redraw the page once, with Start enabled again
 

@@ -73,6 +73,7 @@ class StoreReporter(Reporter):
             test_metrics=result.test_metrics,
             message=result.message,
             diverged_step=result.diverged_step,
+            summary=result.timing,
         )
 
 
@@ -99,6 +100,29 @@ def run_and_record(
 
 
 # -- worker processes -------------------------------------------------------------------------
+def _prime(config: dict) -> None:
+    """Build and compile CONFIG's model by training one step, for nothing: the compiled stepper
+    stays in this process's cache, so the real run of the same shape starts without a trace."""
+    from core.engine import prepare, train
+
+    with contextlib.suppress(Exception):  # the real run reports any problem itself
+        train(prepare(TrainConfig.from_dict({**config, "max_steps": 1, "epochs": 1})))
+
+
+def _next_job(conn):
+    """Wait for the job, priming on the way: of several primes waiting, only the newest runs,
+    and none once a job has arrived. None: the pool has no job for this worker."""
+    while True:
+        message = conn.recv()
+        while message is not None and message[0] == "prime" and conn.poll():
+            message = conn.recv()  # a newer prime, or the job, supersedes this one
+        if message is None or message[0] != "prime":
+            return message
+        _, config, key = message
+        _prime(config)
+        conn.send(("primed", key))
+
+
 def _worker_main(conn, stop_event, parent_pid: int) -> None:
     """Import TensorFlow while idle, then run one job and exit."""
     if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
@@ -110,7 +134,7 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
     import_keras()  # the warm-up: the slow import happens before a job arrives
 
     conn.send(("ready", {"devices": list_devices(), "trains_on": describe_device()}))
-    job = conn.recv()
+    job = _next_job(conn)
     if job is None:
         return
 
@@ -210,6 +234,8 @@ class _Worker:
     conn: object
     stop_event: object
     ready: dict | None = None  # the devices it reported once TensorFlow was imported
+    prime_sent: str | None = None  # the config it was last asked to compile ahead
+    primed: str | None = None  # the config it has compiled
 
 
 class RunHandle:
@@ -234,7 +260,7 @@ class RunHandle:
         try:
             while self._worker.conn.poll():
                 message = self._worker.conn.recv()
-                if message[0] != "ready":  # the warm-up handshake, not an outcome
+                if message[0] not in ("ready", "primed"):  # the warm-up, not an outcome
                     return message
         except (EOFError, OSError):
             return ("failed", "the worker process ended without a result")
@@ -301,10 +327,36 @@ class WorkerPool:
             spare = self._spare
             if spare is None:
                 return False
-            if spare.ready is None and spare.conn.poll():
-                spare.ready = spare.conn.recv()[1]  # the ("ready", devices) handshake
-                self.devices = spare.ready
+            while spare.conn.poll():
+                kind, value = spare.conn.recv()
+                if kind == "ready":  # ("ready", devices): TensorFlow is imported
+                    spare.ready = value
+                    self.devices = value
+                elif kind == "primed":
+                    spare.primed = value
             return spare.ready is not None
+
+    def prime(self, config: TrainConfig) -> None:
+        """Have the spare worker compile CONFIG's model now, so its Start skips the trace.
+
+        Only for runs the spare can take as they are: the fused engine, one replica, data
+        the worker can load by name (not an upload).
+        """
+        if config.engine != "fused" or config.replicas != 1 or config.dataset == "csv":
+            return
+        key = repr(sorted(config.to_dict().items()))
+        with self._lock:
+            spare = self._spare
+            if spare is None or not spare.process.is_alive() or spare.prime_sent == key:
+                return
+            spare.prime_sent = key
+            spare.conn.send(("prime", config.to_dict(), key))
+
+    def primed(self) -> str | None:
+        """The key of the config the spare has compiled, once it has."""
+        self.is_warm()
+        with self._lock:
+            return self._spare.primed if self._spare is not None else None
 
     def check_slot(self) -> None:
         """Raise PoolBusy when no more work may start now (demo mode's global limit)."""

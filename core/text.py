@@ -155,6 +155,12 @@ EN: dict[str, str] = {
     "train.classes": "Classes (blobs)",
     "train.noise": "Noise on y = 2x",
     "train.noise.help": "Standard deviation of Gaussian noise added to every y; 0 gives y = 2x.",
+    "train.timing.compiled": (
+        "First epoch {first} s, tracing and compiling the model included; then {rate} steps/s."
+    ),
+    "train.timing.reused": (
+        "First epoch {first} s: the worker had compiled this model ahead; then {rate} steps/s."
+    ),
     "train.per_replica": (
         "{replicas} replicas: each computes {per} samples of every global batch, "
         "{rate} samples/s per replica."

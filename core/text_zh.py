@@ -123,6 +123,10 @@ ZH: dict[str, str] = {
     "train.classes": "类别数（blobs）",
     "train.noise": "y = 2x 上的噪声",
     "train.noise.help": "加到每个 y 上的高斯噪声的标准差；0 即 y = 2x。",
+    "train.timing.compiled": "第一轮 {first} 秒，含模型的追踪与编译；之后每秒 {rate} 次迭代。",
+    "train.timing.reused": (
+        "第一轮 {first} 秒：工作进程已提前编译好这个模型；之后每秒 {rate} 次迭代。"
+    ),
     "train.per_replica": (
         "{replicas} 个副本：每个副本计算每个全局批次中的 {per} 个样本，每个副本每秒 {rate} 个样本。"
     ),

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -231,6 +232,31 @@ def test_two_concurrent_runs_in_worker_processes(isolated_store):
         assert len(store.steps(h.run_id)) == p.schedule.total_steps
     assert store.get_run(stopped.run_id)["status"] == "stopped"
     assert len({h.run_id for h, _ in handles}) == 2
+    pool.shutdown()
+
+
+def test_a_primed_worker_starts_the_run_without_compiling(isolated_store):
+    pool = WorkerPool()
+    store = RunStore()
+    cfg = TrainConfig(dataset="blobs", n=800, batch_size=16, epochs=3, validation_split=0.2)
+    pool.warm()
+    pool.prime(replace(cfg, seed=5, lr=0.01))  # seed and lr do not change the compiled shape
+    deadline = time.time() + 120
+    while pool.primed() is None and time.time() < deadline:
+        time.sleep(0.2)
+    assert pool.primed() is not None
+    p = prepare(cfg)
+    primed = pool.submit(p, str(isolated_store), create_run(store, p))
+    primed.join(120)
+    cold = pool.submit(p, str(isolated_store), create_run(store, p))  # a fresh, unprimed worker
+    cold.join(120)
+    runs = {h.run_id: store.get_run(h.run_id) for h in (primed, cold)}
+    assert [r["status"] for r in runs.values()] == ["completed", "completed"]
+    assert runs[primed.run_id]["summary"]["compile_reused"] is True
+    assert runs[cold.run_id]["summary"]["compile_reused"] is False
+    # priming leaves no trace in the results: the same seed gives the same steps
+    losses = [[s["loss"] for s in store.steps(run_id)] for run_id in runs]
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
     pool.shutdown()
 
 
