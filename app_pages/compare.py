@@ -170,6 +170,8 @@ if not ids:
     st.stop()
 names = {s_["sweep_id"]: report.sweep_label(s_) for s_ in sweeps}
 if ss.get("compare.shown") not in ids:
+    if ss.get("compare.shown"):  # a link to a sweep this store does not have
+        st.warning(t("compare.sweep_gone", sweep=ss["compare.shown"]))
     ss["compare.shown"] = ids[0]
 st.selectbox(t("compare.pick"), ids, format_func=names.get, key="compare.shown")
 

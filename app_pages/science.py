@@ -172,6 +172,9 @@ if not sweeps:
     st.info(t("science.crit.none"))
 else:
     names = {s_["sweep_id"]: report.sweep_label(s_) for s_ in sweeps}
+    if ss.get("science.sweep") and ss["science.sweep"] not in names:
+        st.warning(t("compare.sweep_gone", sweep=ss["science.sweep"]))
+        ss["science.sweep"] = next(iter(names))
     c = st.columns(3)
     sweep_id = c[0].selectbox(
         t("compare.pick"), list(names), format_func=names.get, key="science.sweep"

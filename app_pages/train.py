@@ -12,6 +12,7 @@ from core.datasets import (
     DATASETS,
     MAX_CLASSES,
     MAX_FEATURES,
+    TASKS,
     csv_columns,
 )
 from core.engine import ENGINES, MAX_EPOCHS, TrainConfig, prepare
@@ -151,7 +152,7 @@ if ss["train.dataset"] == "csv":
             st.stop()
         c = st.columns(2)
         label = c[0].selectbox(t("train.label"), columns, index=len(columns) - 1, key="train.label")
-        c[1].selectbox(t("train.task"), ["auto", "classification", "regression"], key="train.task")
+        c[1].selectbox(t("train.task"), TASKS, key="train.task")
     else:
         st.info(t("train.csv.needed"))
         st.stop()

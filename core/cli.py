@@ -182,14 +182,14 @@ def add_train_args(
 ) -> None:
     """Data, model and optimizer flags. `trains=False` (the science measurements, which drive
     their own loops on one device) leaves out --engine and --replicas."""
-    from core.datasets import DATASETS
+    from core.datasets import DATASETS, TASKS
     from core.engine import ENGINES
     from core.models import MODELS, OPTIMIZERS
 
     p.add_argument("--dataset", choices=DATASETS, required=True)
     p.add_argument("--csv", metavar="PATH", help="CSV file for --dataset csv")
     p.add_argument("--label", metavar="COLUMN", help="label column of the CSV")
-    p.add_argument("--task", choices=("auto", "classification", "regression"), default="auto")
+    p.add_argument("--task", choices=TASKS, default="auto")
     p.add_argument(
         "--model",
         choices=MODELS,

@@ -23,6 +23,8 @@ IMAGE_DATASETS = ("digits", "mnist")
 
 # CSV caps: bytes read and rows kept. The page's upload widget has the same byte cap.
 # blobs: Gaussian clusters in `features` dimensions, one per class.
+# csv: what the label column is for; auto = classification for few integral values.
+TASKS = ("auto", "classification", "regression")
 BLOBS_FEATURES = 16
 BLOBS_CLASSES = 4
 MAX_FEATURES = 4096

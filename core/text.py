@@ -202,6 +202,9 @@ EN: dict[str, str] = {
     "compare.stop": "Stop the sweep",
     "compare.progress": "run {done} of {total}",
     "compare.eta": "about {seconds} s left",
+    "compare.sweep_gone": (
+        "The link names sweep {sweep}, which this run store does not have: showing the newest."
+    ),
     "compare.pick": "Show sweep",
     "compare.none": "Run a sweep, or pick a stored one, to see the comparison.",
     "compare.x": "x axis",

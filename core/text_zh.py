@@ -171,6 +171,7 @@ ZH: dict[str, str] = {
     "compare.stop": "停止扫描实验",
     "compare.progress": "第 {done} / {total} 次运行",
     "compare.eta": "约剩 {seconds} 秒",
+    "compare.sweep_gone": "链接中的扫描 {sweep} 不在这个运行记录库中：改为显示最新的一次。",
     "compare.pick": "显示扫描实验",
     "compare.none": "运行一次扫描实验，或选择一个已保存的扫描实验，即可查看对比。",
     "compare.x": "x 轴",

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core import charts, science, sweep
-from core.datasets import DATASETS, MAX_CLASSES, MAX_FEATURES
+from core.datasets import DATASETS, MAX_CLASSES, MAX_FEATURES, TASKS
 from core.engine import ENGINES, MAX_EPOCHS
 from core.errors import InputError
 from core.models import MODELS, OPTIMIZERS
@@ -24,7 +24,6 @@ from core.schedule import SHUFFLE_MODES
 
 LANGS = ("en", "zh")
 # core.datasets.load(task=...) and the CLI's --task; the Train page offers them for CSV data.
-TASKS = ("auto", "classification", "regression")
 MAX_SEED = 2**32 - 1
 MAX_N = 10_000_000
 MAX_REPEATS = 10  # the Compare page's repeats input

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from core import sweep, urlstate
 from core.engine import TrainConfig
 from core.store import RunStore
-from core.text import message
+from core.text import message, t
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -230,3 +230,5 @@ def test_a_sweep_link_opens_that_sweep_or_else_the_newest(page, key):
         at.switch_page(f"app_pages/{page}").run()
         assert not at.exception
         assert at.selectbox(key=key).value == shown
+        gone = [w.value for w in at.warning if "does not have" in w.value]
+        assert gone == ([] if linked == shown else [t("compare.sweep_gone", sweep=linked)])
