@@ -23,7 +23,6 @@ from core.models import MODELS, OPTIMIZERS
 from core.schedule import SHUFFLE_MODES
 
 LANGS = ("en", "zh")
-# core.datasets.load(task=...) and the CLI's --task; the Train page offers them for CSV data.
 MAX_SEED = 2**32 - 1
 MAX_N = 10_000_000
 MAX_REPEATS = 10  # the Compare page's repeats input
