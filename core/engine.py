@@ -620,16 +620,17 @@ def train(
     reporter = reporter or Reporter()
     cfg, data, schedule = prepared.config, prepared.data, prepared.schedule
     classify = data.task == "classification"
-    device = describe_device()
+    strategy = None
+    if cfg.replicas > 1:  # before `started`, so the stored device names the replicas
+        strategy, device = replica_strategy(cfg.replicas)
+    else:
+        device = describe_device()
     reporter.started(prepared, device)
 
     x_train = data.x[: schedule.train_samples]
     y_train = data.y[: schedule.train_samples]
     x_val = data.x[schedule.train_samples :]
     y_val = data.y[schedule.train_samples :]
-    strategy = None
-    if cfg.replicas > 1:
-        strategy, device = replica_strategy(cfg.replicas)
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
         key = (
             cfg.model,

@@ -367,11 +367,16 @@ class WorkerPool:
                 slots=self.max_concurrent,
             )
 
-    def _take(self) -> _Worker:
+    def _take(self, untouched: bool = False) -> _Worker:
+        """The spare (or a new worker). `untouched`: one whose backend has created no devices
+        yet (replicas configure them), so not a spare that has trained a priming step."""
         self.check_slot()
         with self._lock:
             worker = self._spare if self._spare and self._spare.process.is_alive() else None
-            self._spare = None
+            if untouched and worker is not None and worker.prime_sent is not None:
+                worker = None  # keep it as the spare for the next plain run
+            else:
+                self._spare = None
         worker = worker or self._spawn()
         with self._lock:
             self._busy.append(worker)
@@ -380,7 +385,7 @@ class WorkerPool:
     def submit(
         self, prepared: Prepared, db_path: str, run_id: str, csv_bytes: bytes | None = None
     ) -> RunHandle:
-        worker = self._take()
+        worker = self._take(untouched=prepared.config.replicas > 1)
         worker.conn.send(("run", prepared.config.to_dict(), csv_bytes, str(db_path), run_id))
         return RunHandle(run_id, worker)
 

@@ -260,6 +260,26 @@ def test_a_primed_worker_starts_the_run_without_compiling(isolated_store):
     pool.shutdown()
 
 
+def test_a_replicas_run_does_not_take_a_spare_that_has_primed(isolated_store):
+    # Priming trains a step, so TensorFlow has made its devices: too late to split the CPU.
+    pool = WorkerPool()
+    store = RunStore()
+    pool.warm()
+    pool.prime(TrainConfig(dataset="blobs", n=200, batch_size=20))
+    deadline = time.time() + 120
+    while pool.primed() is None and time.time() < deadline:
+        time.sleep(0.2)
+    spare = pool._spare
+    p = prepare(TrainConfig(dataset="blobs", n=200, batch_size=20, epochs=1, replicas=2))
+    handle = pool.submit(p, str(isolated_store), create_run(store, p))
+    handle.join(120)
+    run = store.get_run(handle.run_id)
+    assert run["status"] == "completed", run["message"]
+    assert "2 replicas (MirroredStrategy)" in run["device"]
+    assert pool._spare is spare  # still there, primed, for the next plain run
+    pool.shutdown()
+
+
 JAX_SCRIPT = """
 import json, sys
 from core.engine import TrainConfig, prepare, train
