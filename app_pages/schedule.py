@@ -26,27 +26,45 @@ DEFAULTS = dict(
     seed=0,
     replicas=1,
 )
-POWERS_OF_TWO = [2**k for k in range(0, 21)]
+# Log-scale sliders beside the number inputs: (number key, slider key, stops).
+N_STOPS = sorted({m * 10**k for k in range(7) for m in (1, 2, 5)} | {60_000})
+B_STOPS = [2**k for k in range(0, 21)]
+E_STOPS = [1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 500, 1000]
+SLIDERS = [
+    ("n", "n_log", N_STOPS),
+    ("batch_size", "batch_size_log", B_STOPS),
+    ("epochs", "epochs_log", E_STOPS),
+]
 
 
-def nearest_power_of_two(b: int) -> int:
-    return min(POWERS_OF_TWO, key=lambda p: abs(p - max(int(b), 1)))
+def nearest(stops: list[int], value: int) -> int:
+    """The stop closest to VALUE on a log scale (the sliders step by factors, not by ones)."""
+    value = max(int(value), 1)
+    return min(stops, key=lambda s: max(s, value) / min(s, value))
 
 
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
-st.session_state.setdefault("batch_size_log", nearest_power_of_two(st.session_state.batch_size))
+for key, slider, stops in SLIDERS:
+    st.session_state.setdefault(slider, nearest(stops, st.session_state[key]))
 
 
 def apply_preset() -> None:
     choice = st.session_state.preset
     if choice in PRESETS:
         st.session_state.update(PRESETS[choice], validation_split=0.0, drop_remainder=False)
-        sync_log_batch()
+        sync_sliders()
 
 
-def sync_log_batch() -> None:
-    st.session_state.batch_size_log = nearest_power_of_two(st.session_state.batch_size)
+def sync_sliders() -> None:
+    """A typed number moves its slider to the nearest stop."""
+    for key, slider, stops in SLIDERS:
+        st.session_state[slider] = nearest(stops, st.session_state[key])
+    mark_custom()
+
+
+def apply_slider(key: str, slider: str) -> None:
+    st.session_state[key] = st.session_state[slider]
     mark_custom()
 
 
@@ -67,11 +85,6 @@ def mark_custom() -> None:
     st.session_state.preset = matching_preset()
 
 
-def apply_log_batch() -> None:
-    st.session_state.batch_size = st.session_state.batch_size_log
-    mark_custom()
-
-
 st.session_state.setdefault("preset", matching_preset())
 
 
@@ -84,17 +97,25 @@ st.selectbox(
     key="preset",
     on_change=apply_preset,
 )
+
+
+def log_input(col, label: str, key: str, slider: str, stops: list[int]) -> None:
+    """A number input with a log-scale slider under it; each follows the other."""
+    col.number_input(t(label), step=1, key=key, on_change=sync_sliders)
+    col.select_slider(
+        t(f"{label}_log"),
+        stops,
+        key=slider,
+        on_change=apply_slider,
+        args=(key, slider),
+        format_func=lambda v: f"{v:,}",
+    )
+
+
 c1, c2, c3 = st.columns(3)
-c1.number_input(t("schedule.n"), step=1, key="n", on_change=mark_custom)
-c2.number_input(t("schedule.batch_size"), step=1, key="batch_size", on_change=sync_log_batch)
-c2.select_slider(
-    t("schedule.batch_size_log"),
-    POWERS_OF_TWO,
-    key="batch_size_log",
-    on_change=apply_log_batch,
-    format_func=lambda b: f"{b:,}",
-)
-c3.number_input(t("schedule.epochs"), step=1, key="epochs", on_change=mark_custom)
+log_input(c1, "schedule.n", key="n", slider="n_log", stops=N_STOPS)
+log_input(c2, "schedule.batch_size", key="batch_size", slider="batch_size_log", stops=B_STOPS)
+log_input(c3, "schedule.epochs", key="epochs", slider="epochs_log", stops=E_STOPS)
 c1, c2, c3, c4, c5 = st.columns(5)
 c1.selectbox(
     t("schedule.shuffle"),

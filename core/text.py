@@ -35,6 +35,8 @@ EN: dict[str, str] = {
     "schedule.n": "Dataset size N (samples)",
     "schedule.batch_size": "Batch size B",
     "schedule.batch_size_log": "Batch size (log₂ slider)",
+    "schedule.n_log": "Dataset size (log slider)",
+    "schedule.epochs_log": "Epochs (log slider)",
     "schedule.epochs": "Epochs E",
     "schedule.shuffle": "Shuffle",
     "schedule.shuffle.none": "none (same order)",

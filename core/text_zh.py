@@ -33,6 +33,8 @@ ZH: dict[str, str] = {
     "schedule.n": "数据集大小 N（样本数）",
     "schedule.batch_size": "批大小 (batch size) B",
     "schedule.batch_size_log": "批大小（log₂ 滑块）",
+    "schedule.n_log": "数据集大小（对数滑块）",
+    "schedule.epochs_log": "轮次（对数滑块）",
     "schedule.epochs": "轮次 (epoch) E",
     "schedule.shuffle": "打乱方式",
     "schedule.shuffle.none": "不打乱（顺序不变）",

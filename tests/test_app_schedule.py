@@ -85,3 +85,22 @@ def test_large_n_uses_the_aggregated_membership_view():
     at.number_input(key="n").set_value(10**6).run()
     assert not at.exception
     assert any("too large" in c.value for c in at.caption)
+
+
+def test_log_sliders_set_n_b_e_and_follow_typed_numbers():
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.select_slider(key="n_log").set_value(60_000).run()
+    at.select_slider(key="batch_size_log").set_value(64).run()
+    at.select_slider(key="epochs_log").set_value(5).run()
+    assert not at.exception
+    assert (at.session_state["n"], at.session_state["batch_size"], at.session_state["epochs"]) == (
+        60_000,
+        64,
+        5,
+    )
+    m = metrics(at)
+    assert (m["Iterations per epoch"], m["Total iterations"]) == ("938", "4,690")
+    assert at.selectbox(key="preset").value == "schedule.preset.mnist"  # the MNIST worked example
+    at.number_input(key="n").set_value(1500).run()  # typed: the slider moves to the nearest stop
+    at.number_input(key="epochs").set_value(40).run()
+    assert (at.session_state["n_log"], at.session_state["epochs_log"]) == (2000, 50)

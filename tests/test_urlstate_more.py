@@ -45,6 +45,8 @@ NOT_IN_LINKS = {
     # follow n, batch_size and epochs
     "preset",
     "batch_size_log",
+    "n_log",
+    "epochs_log",
     # the widget passes value=0 (or default=): setting it from a link makes Streamlit warn
     "membership_epoch",
     "runs.chosen",
