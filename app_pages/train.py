@@ -189,7 +189,8 @@ try:
 except ValueError as exc:
     st.error(t("train.fix", message=message(exc, lang)))
     st.stop()
-pool.prime(config)  # the spare worker compiles this model now, so Start skips the trace
+# The spare worker compiles this model now, so Start skips the trace.
+pool.prime(config, prepared.data.x.nbytes + prepared.data.y.nbytes)
 
 s = prepared.schedule
 data = prepared.data

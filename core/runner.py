@@ -267,6 +267,10 @@ class RunHandle:
         return None
 
 
+# Priming loads the run's data in the spare too: worth it for the small sets users click through.
+PRIME_MAX_BYTES = 64 * 2**20
+
+
 class PoolBusy(InputError):
     """Every training slot of the server is taken (demo mode's global limit)."""
 
@@ -336,13 +340,16 @@ class WorkerPool:
                     spare.primed = value
             return spare.ready is not None
 
-    def prime(self, config: TrainConfig) -> None:
+    def prime(self, config: TrainConfig, data_bytes: int = 0) -> None:
         """Have the spare worker compile CONFIG's model now, so its Start skips the trace.
 
-        Only for runs the spare can take as they are: the fused engine, one replica, data
-        the worker can load by name (not an upload).
+        Only for runs the spare can take as they are (the fused engine, one replica, data the
+        worker can load by name, not an upload) and data small enough (`data_bytes`, the
+        arrays' size) that a second copy in the spare costs little.
         """
         if config.engine != "fused" or config.replicas != 1 or config.dataset == "csv":
+            return
+        if data_bytes > PRIME_MAX_BYTES:
             return
         key = repr(sorted(config.to_dict().items()))
         with self._lock:

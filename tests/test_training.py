@@ -373,3 +373,23 @@ def test_step_feed_reads_only_new_steps_and_matches_a_full_read(isolated_store):
     assert feed.update(store)[["step", "loss", "samples_seen"]].equals(
         full[["step", "loss", "samples_seen"]]
     )
+
+
+def test_priming_skips_what_the_spare_cannot_take_as_is():
+    from core.runner import PRIME_MAX_BYTES
+
+    pool = WorkerPool()
+    pool.warm()
+    spare = pool._spare
+    base = TrainConfig(dataset="blobs", n=200, batch_size=20)
+    for cfg, size in [
+        (replace(base, replicas=2), 0),
+        (replace(base, engine="keras-fit"), 0),
+        (replace(base, dataset="csv", label="y"), 0),
+        (base, PRIME_MAX_BYTES + 1),
+    ]:
+        pool.prime(cfg, size)
+        assert spare.prime_sent is None, cfg
+    pool.prime(base, 1000)
+    assert spare.prime_sent is not None
+    pool.shutdown()
