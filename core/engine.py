@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -187,6 +187,19 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
         replicas=cfg.replicas,
     )
     return Prepared(cfg, data, Schedule(spec))
+
+
+def warm_up(cfg: TrainConfig, csv_bytes: bytes | None = None) -> None:
+    """Compile CFG's model by training one throw-away step in this process.
+
+    The compiled stepper is cached by shape (not by batch size, seed or lr), so the runs that
+    follow start without a trace: their clocks, and so time-to-target, measure training alone.
+    Any problem is left for the real run to report.
+    """
+    if cfg.engine != "fused" or cfg.replicas != 1:
+        return
+    with contextlib.suppress(Exception):
+        train(prepare(replace(cfg, epochs=1, max_steps=1, max_seconds=None), csv_bytes))
 
 
 def planned_steps(prepared: Prepared) -> int:

@@ -101,12 +101,10 @@ def run_and_record(
 
 # -- worker processes -------------------------------------------------------------------------
 def _prime(config: dict) -> None:
-    """Build and compile CONFIG's model by training one step, for nothing: the compiled stepper
-    stays in this process's cache, so the real run of the same shape starts without a trace."""
-    from core.engine import prepare, train
+    """Compile CONFIG's model in this worker before its job arrives (see engine.warm_up)."""
+    from core.engine import warm_up
 
-    with contextlib.suppress(Exception):  # the real run reports any problem itself
-        train(prepare(TrainConfig.from_dict({**config, "max_steps": 1, "epochs": 1})))
+    warm_up(TrainConfig.from_dict(config))
 
 
 def _next_job(conn):

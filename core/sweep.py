@@ -167,10 +167,12 @@ def run_sweep(
     on_run: Callable[[int, str], None] = lambda i, run_id: None,
 ) -> list[str]:
     """Train every config in turn (same engine, same store). Returns the run ids started."""
-    from core.engine import prepare
+    from core.engine import prepare, warm_up
     from core.runner import create_run, run_and_record
 
     run_ids = []
+    if configs:  # one shape for the whole sweep: compile it before any run's clock starts
+        warm_up(configs[0], csv_bytes)
     for i, cfg in enumerate(configs):
         if should_stop():
             break
@@ -395,7 +397,7 @@ def _train_for_ray(config: dict, csv_bytes: bytes | None) -> dict:
     """One run, inside a Ray worker: train and hand everything back to the driver."""
     from dataclasses import asdict
 
-    from core.engine import prepare, train
+    from core.engine import prepare, train, warm_up
 
     class Collect(Reporter):
         def __init__(self) -> None:
@@ -409,6 +411,7 @@ def _train_for_ray(config: dict, csv_bytes: bytes | None) -> dict:
             self.epochs.append(asdict(record))
 
     collect = Collect()
+    warm_up(TrainConfig.from_dict(config), csv_bytes)  # each Ray worker compiles for itself
     result = train(prepare(TrainConfig.from_dict(config), csv_bytes), collect)
     out = asdict(result)
     out.pop("epochs")

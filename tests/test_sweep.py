@@ -238,3 +238,14 @@ def test_compare_page_bad_batch_sizes_show_an_error():
     at.text_input(key="compare.batch_sizes").input("8, abc").run()
     assert not at.exception
     assert "not a whole number" in at.error[0].value
+
+
+def test_no_run_of_a_sweep_pays_for_compiling():
+    # A shape no other test uses, so nothing is compiled in this process yet.
+    base = TrainConfig(dataset="blobs", n=300, features=7, classes=3, epochs=2)
+    spec = sweep.SweepSpec(base=base, batch_sizes=(8, 64), budget_value=2)
+    store = RunStore()
+    run_ids = sweep.run_sweep(sweep.plan_checked(spec), store, sweep.new_sweep_id())
+    runs = [store.get_run(r) for r in run_ids]
+    assert [r["status"] for r in runs] == ["completed", "completed"]
+    assert [r["summary"]["compile_reused"] for r in runs] == [True, True]
