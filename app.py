@@ -69,13 +69,22 @@ with st.sidebar:
         format_func={"en": "English", "zh": "中文"}.get,
     )
     st.info(t("sidebar.about"))
-    link = urlstate.to_query(name, ss, ss.lang)
     st.caption(t("app.copy_link"))
-    base = (st.context.url or "").split("?")[0]
-    st.code(f"{base}?{urlencode(link)}", language=None, wrap_lines=True)
+    link_box = st.empty()
 
 if notes:
     ignored = "; ".join(message(n, ss.lang).rstrip(".。") for n in notes)
     st.warning(t("app.url_ignored", notes=ignored))
-st.query_params.from_dict(link)
+
+
+def write_link() -> None:
+    """The copy-link box and the address bar: the page's inputs as session state has them."""
+    link = urlstate.to_query(name, ss, ss.lang)
+    base = (st.context.url or "").split("?")[0]
+    link_box.code(f"{base}?{urlencode(link)}", language=None, wrap_lines=True)
+    st.query_params.from_dict(link)
+
+
+write_link()  # stands if the page stops early (st.stop drops what a script writes after it)
 page.run()
+write_link()  # a first visit's page has just set its defaults: now the link holds every input

@@ -211,3 +211,17 @@ def test_round_trip_of_a_whole_page(page):
 def test_t_fills_fields_in_both_languages():
     assert t("app.url_ignored", "en", notes="x") == "Ignored in the link, defaults used instead: x."
     assert "x" in t("app.url_ignored", "zh", notes="x")
+
+
+def test_the_first_visit_link_holds_every_input_even_when_the_page_stops():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert {k: at.query_params[k] for k in ("n", "batch_size", "epochs", "lang")} == {
+        "n": "1000",
+        "batch_size": "100",
+        "epochs": "10",
+        "lang": "en",
+    }
+    at.number_input(key="batch_size").set_value(0).run()  # the page shows an error and stops
+    assert at.error and at.query_params["batch_size"] == "0"
+    assert "batch_size=0" in at.code[-1].value  # the copy-link box, written after the page
