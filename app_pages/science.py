@@ -152,7 +152,9 @@ if c[0].button(
         configs = sweep.plan_checked(quick)
         if demo.enabled():
             demo.check_sweep(configs)
-        ss["science.quick"] = pool.submit_sweep(configs, str(store.path), sweep.new_sweep_id())
+        quick_id = sweep.new_sweep_id()
+        ss["science.quick"] = pool.submit_sweep(configs, str(store.path), quick_id)
+        ss["science.quick_id"] = quick_id
     except (PoolBusy, ValueError) as exc:
         st.warning(message(exc, lang))
     else:
@@ -168,6 +170,8 @@ c[1].caption(
 _, quick_error = outcome("science.quick")
 if quick_error:
     st.error(t("train.failed", message=quick_error))
+elif "science.quick.outcome" in ss and "science.quick_id" in ss:
+    ss["science.sweep"] = ss.pop("science.quick_id")  # show the quick sweep once it is done
 if not sweeps:
     st.info(t("science.crit.none"))
 else:

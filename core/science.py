@@ -263,10 +263,11 @@ def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
     s = np.asarray(steps_to_target, dtype=np.float64)
     keep = np.isfinite(b) & np.isfinite(s) & (b > 0) & (s > 0)
     b, s = b[keep], s[keep]
-    if len(np.unique(b)) < 2:
+    if len(np.unique(b)) < 3:  # two points fit some hyperbola exactly, whatever they are
         raise InputError(
-            "fitting the critical batch size needs steps-to-target for at least 2 batch sizes: "
-            "run a sweep with more sizes, or choose a target that more of them reach."
+            "fitting the critical batch size needs steps-to-target for at least 3 batch sizes "
+            "(two fit any curve exactly): run a sweep with more sizes, or choose a target that "
+            "more of them reach."
         )
     design = np.stack([np.ones_like(b), 1.0 / b], axis=1)
     (s_min, e_min), *_ = np.linalg.lstsq(design, s, rcond=None)

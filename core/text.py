@@ -242,7 +242,7 @@ EN: dict[str, str] = {
     ),
     "science.crit.none": (
         "No sweep yet: run a quick one here, or a sweep of your own on the Compare page "
-        "(at least 2 batch sizes)."
+        "(at least 3 batch sizes)."
     ),
     "science.quick": "Run a quick sweep",
     "science.quick.help": (

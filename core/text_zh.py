@@ -206,7 +206,7 @@ ZH: dict[str, str] = {
         "B_crit = E_min / S_min。"
     ),
     "science.crit.none": (
-        "还没有扫描实验：可在这里运行一次快速扫描，或在“对比”页运行你自己的（至少 2 个批大小）。"
+        "还没有扫描实验：可在这里运行一次快速扫描，或在“对比”页运行你自己的（至少 3 个批大小）。"
     ),
     "science.quick": "运行一次快速扫描",
     "science.quick.help": (
@@ -599,10 +599,11 @@ ZH_ERRORS: dict[str, str] = {
     "tensorflow.": (
         "测量梯度噪声尺度需要 TensorFlow 后端：请取消设置 KERAS_BACKEND 或设为 tensorflow。"
     ),
-    "fitting the critical batch size needs steps-to-target for at least 2 batch sizes: run a "
-    "sweep with more sizes, or choose a target that more of them reach.": (
-        "拟合临界批大小需要至少 2 个批大小的“达到目标所需步数”：请用更多批大小做一次对比，"
-        "或选择更多批大小能达到的目标。"
+    "fitting the critical batch size needs steps-to-target for at least 3 batch sizes (two fit "
+    "any curve exactly): run a sweep with more sizes, or choose a target that more of them "
+    "reach.": (
+        "拟合临界批大小需要至少 3 个批大小的“达到目标所需步数”（两个点总能被某条曲线精确拟合）："
+        "请用更多批大小做一次扫描，或选择更多批大小能达到的目标。"
     ),
     "the measured steps do not follow S = S_min(1 + B_crit/B) (a fitted S_min or E_min is not "
     "positive): try a target that every batch size reaches, or more repeats.": (

@@ -46,7 +46,7 @@ def test_science_page_measures_noise_scale_throughput_and_fits_b_crit():
     at.button(key="science.throughput_run").click().run()
     wait_idle(at, ["science.rates"])
     assert not at.error, [e.value for e in at.error]
-    at.number_input(key="science.target").set_value(1.0).run()
+    at.number_input(key="science.target").set_value(2.0).run()  # all three sizes reach it
     assert any("B_crit ≈" in m.value for m in at.markdown)
     assert len(at.get("vega_lite_chart")) >= 3
     assert any("Predicted fastest" in m.value for m in at.markdown)
@@ -66,10 +66,13 @@ def test_science_page_runs_a_quick_sweep_and_fits_b_crit_from_it():
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("app_pages/science.py").run()
     assert any("No sweep yet" in i.value for i in at.info)
+    # an older sweep is there too: the quick one is shown once it is done
+    assert main(["sweep", "--dataset", "digits", "--batch-sizes", "8,32", "--epochs", "1"]) == 0
     at.button(key="science.quick_run").click().run()
     wait_idle(at, ["science.quick"], timeout=240)
     assert not at.error, [e.value for e in at.error]
-    runs = RunStore().list_runs()
+    quick = at.session_state["science.sweep"]
+    runs = RunStore().list_runs(sweep_id=quick)
     assert sorted(r["batch_size"] for r in runs) == [8, 16, 32, 64, 128]
     # lr scaled by sqrt(B / 64) from the page's Adam lr 0.001
     assert {r["batch_size"]: round(r["lr"], 6) for r in runs}[16] == round(0.001 * 0.5, 6)

@@ -31,9 +31,9 @@ def test_critical_batch_fit_recovers_a_known_hyperbola():
     assert ((s / fit.s_min - 1) * (e / fit.e_min - 1)) == pytest.approx(np.ones(5))
 
 
-def test_critical_batch_fit_needs_two_sizes():
-    with pytest.raises(ValueError, match="at least 2 batch sizes"):
-        science.fit_critical_batch([32, 32], [10, 11])
+def test_critical_batch_fit_needs_three_sizes():
+    with pytest.raises(ValueError, match="at least 3 batch sizes"):
+        science.fit_critical_batch([8, 32, 32], [40, 10, 11])
 
 
 def test_estimator_matches_the_exact_noise_scale_from_per_example_gradients():
