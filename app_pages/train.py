@@ -244,9 +244,9 @@ elif pool.devices:
     b[2].caption(
         t(
             "train.devices",
-            devices=" · ".join(seen),
-            gpus=sum(not d.startswith("CPU") for d in seen),
-            trains_on=pool.devices["trains_on"].split(" (")[0],
+            devices=" · ".join(report.device_text(d, lang) for d in seen),
+            gpus=sum(d["kind"] != "CPU" for d in seen),
+            trains_on=report.device_label(pool.devices["trains_on"]),
         )
     )
 
@@ -284,7 +284,7 @@ def live() -> None:
     eta = "—" if prog.eta_seconds is None or not active else f"{math.ceil(prog.eta_seconds)} s"
     m[3].metric(t("train.eta"), eta)
     device = run.get("device") or "…"
-    m[4].metric(t("train.device"), device.split(":")[0].split(" (")[0], help=device)
+    m[4].metric(t("train.device"), report.device_label(device), help=device)
     replicas = int(run["config"].get("replicas") or 1)
     if replicas > 1:
         st.caption(

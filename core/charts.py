@@ -290,7 +290,8 @@ def epoch_chart(
         var_name="split",
         value_name=metric,
     ).dropna(subset=[metric])
-    long["split"] = long["split"].str.replace(f"_{metric}", "", regex=False)
+    names = {"train": t("chart.train", lang), "val": t("chart.validation", lang)}
+    long["split"] = long["split"].str.replace(f"_{metric}", "", regex=False).map(names)
     enc = {
         "x": alt.X("epoch:Q", title=t("chart.epoch", lang), axis=alt.Axis(tickMinStep=1)),
         "y": alt.Y(

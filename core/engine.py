@@ -315,25 +315,36 @@ def _check_devices(count: int, replicas: int) -> None:
         )
 
 
-def list_devices() -> list[str]:
-    """Every device the Keras backend sees, CPU first: what the Train page lists before a run."""
+def list_devices() -> list[dict]:
+    """Every device the Keras backend sees, CPU first: what the Train page lists before a run.
+
+    Each is {"kind": "CPU" | "GPU" | ..., "name": ..., "cores": (CPU only)}; pages word them.
+    """
     keras = import_keras()
+    cpu = {
+        "kind": "CPU",
+        "name": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+    }
     if keras.backend.backend() == "jax":
         import jax
 
-        cpu = [f"CPU: {os.cpu_count()} cores (jax)"]
-        return cpu + [
-            f"{d.platform.upper()}: {getattr(d, 'device_kind', d)} (jax)"
+        others = [
+            {"kind": d.platform.upper(), "name": str(getattr(d, "device_kind", d))}
             for d in jax.devices()
             if d.platform != "cpu"
         ]
+        return [cpu, *others]
     import tensorflow as tf
 
-    out = [f"CPU: {platform.processor() or platform.machine()}, {os.cpu_count()} cores"]
-    for g in tf.config.list_physical_devices("GPU"):
-        details = tf.config.experimental.get_device_details(g)
-        out.append(f"GPU: {details.get('device_name', g.name)}")
-    return out
+    gpus = [
+        {
+            "kind": "GPU",
+            "name": tf.config.experimental.get_device_details(g).get("device_name", g.name),
+        }
+        for g in tf.config.list_physical_devices("GPU")
+    ]
+    return [cpu, *gpus]
 
 
 def describe_device() -> str:

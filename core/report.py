@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shlex
 import time
 from dataclasses import dataclass
@@ -193,6 +194,21 @@ def _jsonable(value):
     if hasattr(value, "item"):
         return value.item()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def device_text(device: dict, lang: str = "en") -> str:
+    """One entry of `engine.list_devices()` in words."""
+    if device["kind"] == "CPU":
+        return t("device.cpu", lang, name=device["name"], cores=device["cores"])
+    return f"{device['kind']}: {device['name']}"
+
+
+def device_label(device: str) -> str:
+    """A run's device string, short: 'CPU', 'GPU', or '2 × CPU' for replicas."""
+    match = re.match(r"(\d+) replicas \(.*\) on ([A-Za-z]+)", device)
+    if match:
+        return f"{match[1]} × {match[2].upper()}"
+    return device.split(":")[0].split(" (")[0]
 
 
 def run_message(run: dict, lang: str = "en") -> str:

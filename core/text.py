@@ -152,7 +152,8 @@ EN: dict[str, str] = {
     "train.samples_per_second": "Samples/s",
     "train.eta": "ETA",
     "train.device": "Device",
-    "train.devices": "Keras sees {devices} ({gpus} GPU). Runs train on {trains_on}.",
+    "train.devices": "Keras sees {devices} ({gpus} GPU). Runs train on the {trains_on}.",
+    "device.cpu": "CPU {name}, {cores} cores",
     "train.features": "Features (blobs)",
     "train.classes": "Classes (blobs)",
     "train.noise": "Noise on y = 2x",
@@ -456,8 +457,11 @@ def message(item: BaseException | Note, lang: str = "en") -> str:
 
 
 def columns(frame, lang: str = "en"):
-    """A copy of a DataFrame with its column headers in `lang`."""
+    """A copy of a DataFrame for display in `lang`: column headers, and run statuses."""
     table = LANGS.get(lang, EN)
+    if "status" in frame:
+        label = {s: t(f"status.{s}", lang) for s in frame["status"] if f"status.{s}" in EN}
+        frame = frame.assign(status=frame["status"].map(lambda s: label.get(s, s)))
     return frame.rename(columns=lambda c: table.get(f"col.{c}", c))
 
 

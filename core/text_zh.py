@@ -121,6 +121,7 @@ ZH: dict[str, str] = {
     ),
     "train.start": "开始训练",
     "train.devices": "Keras 看到的设备：{devices}（{gpus} 个 GPU）。训练在 {trains_on} 上进行。",
+    "device.cpu": "CPU {name}，{cores} 核",
     "train.features": "特征数（blobs）",
     "train.classes": "类别数（blobs）",
     "train.noise": "y = 2x 上的噪声",

@@ -159,3 +159,20 @@ def test_sweep_and_noise_readings_read_in_chinese():
         "在这台设备上，B=64 用最短的实际时间达到 验证损失 0.5（1.00 秒）"
     )
     assert "远小于 B_noise ≈ 500" in noise_scale_reading(500.0, 32, "zh")
+
+
+def test_tables_and_epoch_charts_name_statuses_and_splits_in_chinese():
+    import pandas as pd
+
+    from core.charts import epoch_chart
+    from core.text import columns
+
+    table = columns(
+        pd.DataFrame({"status": ["completed", "diverged"], "batch_size": [8, 32]}), "zh"
+    )
+    assert list(table.iloc[:, 0]) == ["已完成", "已发散"]
+    epochs = pd.DataFrame({"epoch": [0, 1], "train_loss": [1.0, 0.5], "val_loss": [1.1, 0.7]})
+    splits = {
+        row["split"] for row in epoch_chart(epochs, lang="zh").to_dict()["datasets"].popitem()[1]
+    }
+    assert splits == {"训练集", "验证集"}
