@@ -245,6 +245,9 @@ def results() -> None:
     c = st.columns(2)
     c[0].altair_chart(charts.to_target_chart(by_b, "steps_to_target", lang=lang), width="stretch")
     c[1].altair_chart(charts.to_target_chart(by_b, "seconds_to_target", lang=lang), width="stretch")
+    missed = sweep.unreached(by_b)
+    if missed:
+        st.caption(t("compare.unreached", sizes=", ".join(f"B={b}" for b in missed)))
     st.subheader(t("compare.throughput"))
     st.altair_chart(charts.throughput_chart(by_b, lang=lang), width="stretch")
 

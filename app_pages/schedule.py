@@ -116,7 +116,7 @@ c1, c2, c3 = st.columns(3)
 log_input(c1, "schedule.n", key="n", slider="n_log", stops=N_STOPS)
 log_input(c2, "schedule.batch_size", key="batch_size", slider="batch_size_log", stops=B_STOPS)
 log_input(c3, "schedule.epochs", key="epochs", slider="epochs_log", stops=E_STOPS)
-c1, c2, c3, c4, c5 = st.columns(5)
+c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1])  # the shuffle labels are the longest
 c1.selectbox(
     t("schedule.shuffle"),
     SHUFFLE_MODES,

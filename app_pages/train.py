@@ -26,6 +26,7 @@ lang = st.session_state.get("lang", "en")
 t = translator(lang)
 
 POLL_SECONDS = 0.25
+MODELS_FOR = {"linear": ("linear",)}  # regression; the other named datasets classify
 CHART_SECONDS = 1.0
 DEFAULTS = {
     "train.dataset": "synthetic",
@@ -77,9 +78,16 @@ st.title(t("train.title"))
 pool = shared_pool()
 pool.warm()  # a worker process imports TensorFlow now, so Start does not wait for it
 
+ss = st.session_state
 c = st.columns(4)
 c[0].selectbox(t("train.dataset"), DATASETS, key="train.dataset", on_change=on_dataset_change)
-c[1].selectbox(t("train.model"), MODELS, key="train.model")
+# The models that can train on this data: a link may name a dataset and no model.
+models = (
+    MODELS if ss["train.dataset"] == "csv" else MODELS_FOR.get(ss["train.dataset"], ("mlp", "cnn"))
+)
+if ss["train.model"] not in models:
+    ss["train.model"] = models[0]
+c[1].selectbox(t("train.model"), models, key="train.model")
 c[2].number_input(t("train.n"), min_value=0, step=1, key="train.n", help=t("train.n.help"))
 c[3].number_input(t("schedule.batch_size"), step=1, key="train.batch_size")
 if st.session_state["train.dataset"] == "blobs":
@@ -133,7 +141,6 @@ with st.expander(t("train.more")):
 
 csv_bytes = None
 label = None
-ss = st.session_state
 if ss["train.dataset"] == "csv":
     upload = st.file_uploader(
         t("train.csv"),

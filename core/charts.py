@@ -369,8 +369,9 @@ def split_chart(train: int, validation: int, test: int, lang: str = "en") -> alt
             order="order:Q",
             tooltip=["part:N", "samples:Q"],
         )
-        .properties(height=40)
-        .configure_legend(orient="bottom")
+        # Streamlit fits the whole chart (axis and legend included) into `height`.
+        .properties(height=120)
+        .configure_legend(orient="bottom", direction="horizontal", titleOrient="left")
     )
 
 

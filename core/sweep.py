@@ -323,6 +323,13 @@ def summarize(
     return runs, by_b.reset_index()
 
 
+def unreached(by_b: pd.DataFrame) -> list[int]:
+    """Batch sizes of a sweep summary that no repeat took to the target (left off the charts)."""
+    if by_b.empty or "steps_to_target" not in by_b:
+        return []
+    return [int(b) for b in by_b.loc[by_b["steps_to_target"].isna(), "batch_size"]]
+
+
 def reading(by_b: pd.DataFrame, target_metric: str, target: float | None, lang: str = "en") -> str:
     """One line that says which batch size wins on wall time, steps and epochs."""
     if by_b.empty:

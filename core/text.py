@@ -159,10 +159,12 @@ EN: dict[str, str] = {
     "train.noise": "Noise on y = 2x",
     "train.noise.help": "Standard deviation of Gaussian noise added to every y; 0 gives y = 2x.",
     "train.timing.compiled": (
-        "First epoch {first} s, tracing and compiling the model included; then {rate} steps/s."
+        "First epoch {first} s, tracing and compiling the model included; the later epochs ran "
+        "at {rate} steps/s (validation included)."
     ),
     "train.timing.reused": (
-        "First epoch {first} s: the worker had compiled this model ahead; then {rate} steps/s."
+        "First epoch {first} s: the worker had compiled this model ahead; the later epochs ran "
+        "at {rate} steps/s (validation included)."
     ),
     "train.per_replica": (
         "{replicas} replicas: each computes {per} samples of every global batch, "
@@ -205,6 +207,7 @@ EN: dict[str, str] = {
     "compare.stop": "Stop the sweep",
     "compare.progress": "run {done} of {total}",
     "compare.eta": "about {seconds} s left",
+    "compare.unreached": "Never reached the target within the budget, so not plotted: {sizes}.",
     "compare.sweep_gone": (
         "The link names sweep {sweep}, which this run store does not have: showing the newest."
     ),

@@ -126,9 +126,11 @@ ZH: dict[str, str] = {
     "train.classes": "类别数（blobs）",
     "train.noise": "y = 2x 上的噪声",
     "train.noise.help": "加到每个 y 上的高斯噪声的标准差；0 即 y = 2x。",
-    "train.timing.compiled": "第一轮 {first} 秒，含模型的追踪与编译；之后每秒 {rate} 次迭代。",
+    "train.timing.compiled": (
+        "第一轮 {first} 秒，含模型的追踪与编译；之后各轮每秒 {rate} 次迭代（含验证）。"
+    ),
     "train.timing.reused": (
-        "第一轮 {first} 秒：工作进程已提前编译好这个模型；之后每秒 {rate} 次迭代。"
+        "第一轮 {first} 秒：工作进程已提前编译好这个模型；之后各轮每秒 {rate} 次迭代（含验证）。"
     ),
     "train.per_replica": (
         "{replicas} 个副本：每个副本计算每个全局批次中的 {per} 个样本，每个副本每秒 {rate} 个样本。"
@@ -174,6 +176,7 @@ ZH: dict[str, str] = {
     "compare.stop": "停止扫描实验",
     "compare.progress": "第 {done} / {total} 次运行",
     "compare.eta": "约剩 {seconds} 秒",
+    "compare.unreached": "在预算内始终未达到目标、因此未画出：{sizes}。",
     "compare.sweep_gone": "链接中的扫描 {sweep} 不在这个运行记录库中：改为显示最新的一次。",
     "compare.pick": "显示扫描实验",
     "compare.none": "运行一次扫描实验，或选择一个已保存的扫描实验，即可查看对比。",

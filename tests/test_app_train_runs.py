@@ -171,3 +171,12 @@ def test_runs_page_lists_opens_and_deletes_runs():
 def test_runs_page_empty_store():
     at = open_page("app_pages/runs.py")
     assert "No runs yet" in at.info[0].value
+
+
+def test_a_link_to_the_linear_dataset_gets_the_linear_model():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["train.dataset"] = "linear"  # what app.py sets from ?dataset=linear
+    at.switch_page("app_pages/train.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="train.model").value == "linear"
+    assert at.selectbox(key="train.model").options == ["linear"]

@@ -249,3 +249,9 @@ def test_no_run_of_a_sweep_pays_for_compiling():
     runs = [store.get_run(r) for r in run_ids]
     assert [r["status"] for r in runs] == ["completed", "completed"]
     assert [r["summary"]["compile_reused"] for r in runs] == [True, True]
+
+
+def test_sizes_that_never_reach_the_target_are_named():
+    by_b = pd.DataFrame({"batch_size": [8, 32, 128], "steps_to_target": [300.0, None, None]})
+    assert sweep.unreached(by_b) == [32, 128]
+    assert sweep.unreached(pd.DataFrame()) == []
