@@ -226,24 +226,50 @@ except StoreError as exc:
     st.error(message(exc, lang))
     st.stop()
 
-handle = ss.get("train.handle")
-running = handle is not None and handle.alive()
-b = st.columns([1, 1, 4])
-if b[0].button(t("train.start"), type="primary", disabled=running, key="train.start"):
+
+def start_run() -> bool:
+    """Start this page's run; when every training slot is taken (demo mode), queue it instead."""
+    if not pool.has_slot():
+        ss["train.queued"] = True
+        return False
     try:
-        pool.check_slot()
         run_id = create_run(store, prepared)
-    except PoolBusy as exc:
-        st.warning(message(exc, lang))
-        st.stop()
     except StoreError as exc:
         st.error(message(exc, lang))
         st.stop()
-    ss["train.handle"] = pool.submit(prepared, str(store.path), run_id, csv_bytes)
+    try:
+        ss["train.handle"] = pool.submit(prepared, str(store.path), run_id, csv_bytes)
+    except PoolBusy:  # another session took the slot in between
+        store.delete_run(run_id)
+        ss["train.queued"] = True
+        return False
     ss["train.run_id"] = run_id
-    running = True
-if b[1].button(t("train.stop"), disabled=not running, key="train.stop"):
+    ss.pop("train.queued", None)
+    return True
+
+
+handle = ss.get("train.handle")
+running = handle is not None and handle.alive()
+queued = ss.get("train.queued", False) and not running
+b = st.columns([1, 1, 4])
+start = b[0].button(t("train.start"), type="primary", disabled=running or queued, key="train.start")
+if start or (queued and pool.has_slot()):  # a queued run starts as soon as a slot frees up
+    running = start_run()
+    queued = not running
+if b[1].button(t("train.stop"), disabled=not (running or queued), key="train.stop"):
+    if queued:  # Stop cancels a queued run
+        ss.pop("train.queued", None)
+        st.rerun()
     handle.stop()
+if queued:
+    st.info(t("train.queued", busy=pool.busy()))
+
+    @st.fragment(run_every=1.0)
+    def wait_for_slot() -> None:
+        if pool.has_slot():
+            st.rerun()
+
+    wait_for_slot()
 if not pool.is_warm() and not running and not ss.get("train.run_id"):
     b[2].caption(t("train.loading_tf"))
 elif pool.devices:

@@ -363,6 +363,10 @@ class WorkerPool:
         with self._lock:
             return self._spare.primed if self._spare is not None else None
 
+    def has_slot(self) -> bool:
+        """Whether a job may start now (always, unless demo mode's global limit is reached)."""
+        return self.max_concurrent is None or self.busy() < self.max_concurrent
+
     def check_slot(self) -> None:
         """Raise PoolBusy when no more work may start now (demo mode's global limit)."""
         if self.max_concurrent is not None and self.busy() >= self.max_concurrent:

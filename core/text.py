@@ -166,6 +166,10 @@ EN: dict[str, str] = {
         "First epoch {first} s: the worker had compiled this model ahead; the later epochs ran "
         "at {rate} steps/s (validation included)."
     ),
+    "train.queued": (
+        "Every training slot of this shared demo is busy ({busy} running): your run is queued "
+        "and starts by itself when a slot frees up. Stop cancels it."
+    ),
     "train.per_replica": (
         "{replicas} replicas: each computes {per} samples of every global batch, "
         "{rate} samples/s per replica."

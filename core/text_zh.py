@@ -132,6 +132,10 @@ ZH: dict[str, str] = {
     "train.timing.reused": (
         "第一轮 {first} 秒：工作进程已提前编译好这个模型；之后各轮每秒 {rate} 次迭代（含验证）。"
     ),
+    "train.queued": (
+        "此共享演示的训练名额都在使用中（{busy} 个正在运行）：你的运行已排队，"
+        "有名额空出时会自动开始。点“停止”可取消。"
+    ),
     "train.per_replica": (
         "{replicas} 个副本：每个副本计算每个全局批次中的 {per} 个样本，每个副本每秒 {rate} 个样本。"
     ),

@@ -180,3 +180,34 @@ def test_a_link_to_the_linear_dataset_gets_the_linear_model():
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert at.selectbox(key="train.model").value == "linear"
     assert at.selectbox(key="train.model").options == ["linear"]
+
+
+def test_a_second_training_on_a_full_demo_queues_and_starts_by_itself():
+    from core.runner import shared_pool
+
+    pool = shared_pool()
+    saved = pool.max_concurrent
+    pool.max_concurrent = 1  # demo mode's global limit, on this process's shared pool
+    try:
+        first = open_page("app_pages/train.py")
+        first.number_input(key="train.batch_size").set_value(1).run()
+        first.number_input(key="train.epochs").set_value(1000).run()
+        first.button(key="train.start").click().run()
+        second = open_page("app_pages/train.py")
+        second.number_input(key="train.epochs").set_value(1).run()
+        second.button(key="train.start").click().run()
+        assert any("your run is queued" in i.value for i in second.info)
+        assert second.session_state["train.queued"] and "train.run_id" not in second.session_state
+        second.button(key="train.stop").click().run()  # Stop cancels the queued run
+        assert "train.queued" not in second.session_state
+        assert not [i for i in second.info if "queued" in i.value]
+        second.button(key="train.start").click().run()  # queued again
+        assert second.session_state["train.queued"]
+        first.button(key="train.stop").click().run()
+        first.session_state["train.handle"].join(60)
+        assert wait_for_status(second, {"completed", "failed"}) == "completed"
+        assert "train.queued" not in second.session_state
+        statuses = sorted(r["status"] for r in RunStore().list_runs())
+        assert statuses == ["completed", "stopped"]
+    finally:
+        pool.max_concurrent = saved
