@@ -56,7 +56,7 @@ c[2].number_input(t("train.n"), min_value=0, step=1, key="compare.n")
 c[3].number_input(
     t("schedule.validation_split"),
     min_value=0.0,
-    max_value=0.95,
+    max_value=urlstate.MAX_VALIDATION_SPLIT,
     step=0.05,
     key="compare.validation_split",
 )
@@ -72,7 +72,9 @@ c[2].selectbox(
 c[3].number_input(t("compare.base_batch_size"), step=1, key="compare.base_batch_size")
 c = st.columns([2, 1, 1])
 c[0].text_input(t("compare.batch_sizes"), key="compare.batch_sizes")
-c[1].number_input(t("compare.repeats"), min_value=1, max_value=10, step=1, key="compare.repeats")
+c[1].number_input(
+    t("compare.repeats"), min_value=1, max_value=urlstate.MAX_REPEATS, step=1, key="compare.repeats"
+)
 c[2].number_input(t("schedule.seed"), min_value=0, step=1, key="compare.seed")
 if sweep.ray_available():
     st.radio(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import charts, codegen
+from core import charts, codegen, urlstate
 from core.schedule import SHUFFLE_MODES, Schedule, ScheduleSpec
 from core.text import columns, message, translator
 
@@ -127,7 +127,7 @@ c1.selectbox(
 c2.number_input(
     t("schedule.validation_split"),
     min_value=0.0,
-    max_value=0.95,
+    max_value=urlstate.MAX_VALIDATION_SPLIT,
     step=0.05,
     key="validation_split",
     on_change=mark_custom,
@@ -136,7 +136,7 @@ c3.number_input(t("schedule.seed"), min_value=0, step=1, key="seed")
 c4.number_input(
     t("schedule.replicas"),
     min_value=1,
-    max_value=64,
+    max_value=urlstate.MAX_SCHEDULE_REPLICAS,
     step=1,
     key="replicas",
     help=t("schedule.replicas.help"),

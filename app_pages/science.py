@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core import charts, demo, report, science, sweep
+from core import charts, demo, report, science, sweep, urlstate
 from core.datasets import DATASETS
 from core.engine import TrainConfig, prepare
 from core.models import MODELS
@@ -96,7 +96,13 @@ def outcome(key: str):
 st.header(t("science.noise"))
 st.markdown(t("science.noise.intro"))
 c = st.columns([1, 1, 2])
-c[0].number_input(t("science.micro"), min_value=2, max_value=32, step=1, key="science.micro")
+c[0].number_input(
+    t("science.micro"),
+    min_value=urlstate.MIN_MICRO,
+    max_value=urlstate.MAX_MICRO,
+    step=1,
+    key="science.micro",
+)
 if c[1].button(t("science.measure"), disabled="science.noise" in ss, key="science.measure"):
     micro = int(ss["science.micro"])
     try:
@@ -226,7 +232,7 @@ else:
 st.header(t("science.throughput"))
 st.markdown(t("science.throughput.intro"))
 c = st.columns([1, 1, 2])
-c[0].select_slider(t("science.throughput.cap"), science.powers_of_two(4096), key="science.cap")
+c[0].select_slider(t("science.throughput.cap"), urlstate.THROUGHPUT_CAPS, key="science.cap")
 if c[1].button(
     t("science.throughput.run"), disabled="science.rates" in ss, key="science.throughput_run"
 ):

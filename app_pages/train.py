@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from core import charts, demo, report
+from core import charts, demo, report, urlstate
 from core.datasets import (
     BLOBS_CLASSES,
     BLOBS_FEATURES,
@@ -113,7 +113,7 @@ c[0].number_input(t("schedule.epochs"), step=1, key="train.epochs")
 c[1].number_input(
     t("schedule.validation_split"),
     min_value=0.0,
-    max_value=0.95,
+    max_value=urlstate.MAX_VALIDATION_SPLIT,
     step=0.05,
     key="train.validation_split",
 )
@@ -133,7 +133,7 @@ with st.expander(t("train.more")):
     st.number_input(
         t("schedule.replicas"),
         min_value=1,
-        max_value=16,
+        max_value=urlstate.MAX_TRAIN_REPLICAS,
         step=1,
         key="train.replicas",
         help=t("train.replicas.help"),

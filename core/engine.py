@@ -189,6 +189,12 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
     return Prepared(cfg, data, Schedule(spec))
 
 
+def can_warm_up(cfg: TrainConfig) -> bool:
+    """Whether `warm_up` compiles anything for CFG: only the fused engine on one device caches
+    its compiled stepper."""
+    return cfg.engine == "fused" and cfg.replicas == 1
+
+
 def warm_up(cfg: TrainConfig, csv_bytes: bytes | None = None) -> None:
     """Compile CFG's model by training one throw-away step in this process.
 
@@ -196,7 +202,7 @@ def warm_up(cfg: TrainConfig, csv_bytes: bytes | None = None) -> None:
     follow start without a trace: their clocks, and so time-to-target, measure training alone.
     Any problem is left for the real run to report.
     """
-    if cfg.engine != "fused" or cfg.replicas != 1:
+    if not can_warm_up(cfg):
         return
     with contextlib.suppress(Exception):
         train(prepare(replace(cfg, epochs=1, max_steps=1, max_seconds=None), csv_bytes))

@@ -20,7 +20,16 @@ import time
 import types
 from dataclasses import dataclass
 
-from core.engine import Chunk, EpochRecord, Prepared, Reporter, Result, TrainConfig, planned_steps
+from core.engine import (
+    Chunk,
+    EpochRecord,
+    Prepared,
+    Reporter,
+    Result,
+    TrainConfig,
+    can_warm_up,
+    planned_steps,
+)
 from core.errors import InputError
 from core.store import RunStore
 
@@ -100,16 +109,11 @@ def run_and_record(
 
 
 # -- worker processes -------------------------------------------------------------------------
-def _prime(config: dict) -> None:
-    """Compile CONFIG's model in this worker before its job arrives (see engine.warm_up)."""
+def _next_job(conn):
+    """Wait for the job, priming on the way (engine.warm_up): of several primes waiting, only
+    the newest runs, and none once a job has arrived. None: the pool has no job for this worker."""
     from core.engine import warm_up
 
-    warm_up(TrainConfig.from_dict(config))
-
-
-def _next_job(conn):
-    """Wait for the job, priming on the way: of several primes waiting, only the newest runs,
-    and none once a job has arrived. None: the pool has no job for this worker."""
     while True:
         message = conn.recv()
         while message is not None and message[0] == "prime" and conn.poll():
@@ -117,7 +121,7 @@ def _next_job(conn):
         if message is None or message[0] != "prime":
             return message
         _, config, key = message
-        _prime(config)
+        warm_up(TrainConfig.from_dict(config))
         conn.send(("primed", key))
 
 
@@ -345,9 +349,7 @@ class WorkerPool:
         worker can load by name, not an upload) and data small enough (`data_bytes`, the
         arrays' size) that a second copy in the spare costs little.
         """
-        if config.engine != "fused" or config.replicas != 1 or config.dataset == "csv":
-            return
-        if data_bytes > PRIME_MAX_BYTES:
+        if not can_warm_up(config) or config.dataset == "csv" or data_bytes > PRIME_MAX_BYTES:
             return
         key = repr(sorted(config.to_dict().items()))
         with self._lock:
@@ -369,7 +371,7 @@ class WorkerPool:
 
     def check_slot(self) -> None:
         """Raise PoolBusy when no more work may start now (demo mode's global limit)."""
-        if self.max_concurrent is not None and self.busy() >= self.max_concurrent:
+        if not self.has_slot():
             raise PoolBusy(
                 "all {slots} training slots of this shared demo are busy: press Start again in "
                 "a minute, when a run has finished.",

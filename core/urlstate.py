@@ -25,9 +25,12 @@ from core.schedule import SHUFFLE_MODES
 LANGS = ("en", "zh")
 MAX_SEED = 2**32 - 1
 MAX_N = 10_000_000
+# Bounds of the pages' inputs: the widgets and their links both read them from here.
+MAX_VALIDATION_SPLIT = 0.95
 MAX_REPEATS = 10  # the Compare page's repeats input
 MIN_MICRO, MAX_MICRO = 2, 32  # the Science page's micro-batches input
-MAX_TRAIN_REPLICAS = 16  # the Train page's replicas input (the Schedule page allows 64)
+MAX_TRAIN_REPLICAS = 16  # the Train page's replicas input
+MAX_SCHEDULE_REPLICAS = 64  # the Schedule page's: it only splits the schedule, trains nothing
 THROUGHPUT_CAPS = tuple(science.powers_of_two(4096))  # the Science page's cap slider
 # The Runs page's x axis for overlaid per-step curves: Compare's axes but epoch.
 RUNS_X = tuple(axis for axis in charts.COMPARE_X.values() if axis != "epoch")
@@ -69,7 +72,7 @@ def _common(prefix: str, max_epochs: int) -> list[Param]:
         Param("batch_size", f"{prefix}batch_size", "int", 1, MAX_N),
         Param("epochs", f"{prefix}epochs", "int", 1, max_epochs),
         Param("seed", f"{prefix}seed", "int", 0, MAX_SEED),
-        Param("validation_split", f"{prefix}validation_split", "float", 0.0, 0.95),
+        Param("validation_split", f"{prefix}validation_split", "float", 0.0, MAX_VALIDATION_SPLIT),
     ]
 
 
@@ -85,7 +88,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         *_common("", 1_000_000),
         Param("shuffle", "shuffle", "choice", choices=SHUFFLE_MODES),
         Param("drop_remainder", "drop_remainder", "bool"),
-        Param("replicas", "replicas", "int", 1, 64),
+        Param("replicas", "replicas", "int", 1, MAX_SCHEDULE_REPLICAS),
     ],
     "train": [
         *_common("train.", MAX_EPOCHS),
@@ -105,7 +108,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
     "compare": [
         Param("n", "compare.n", "int", 0, MAX_N),
         Param("seed", "compare.seed", "int", 0, MAX_SEED),
-        Param("validation_split", "compare.validation_split", "float", 0.0, 0.95),
+        Param("validation_split", "compare.validation_split", "float", 0.0, MAX_VALIDATION_SPLIT),
         Param(
             "dataset", "compare.dataset", "choice", choices=tuple(d for d in DATASETS if d != "csv")
         ),
