@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.errors import InputError, Note, check_choice
+from core.errors import InputError, Note, check_choice, check_int
 
 DATASETS = ("synthetic", "blobs", "linear", "digits", "mnist", "csv")
 IMAGE_DATASETS = ("digits", "mnist")
@@ -110,19 +110,6 @@ def synthetic(n: int = 1000, seed: int = 0) -> Data:
     )
 
 
-def _check_option(name: str, value: object, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise InputError("`{name}` must be a whole number, got {value!r}.", name=name, value=value)
-    if not low <= value <= high:
-        raise InputError(
-            "`{name}` must be between {low} and {high}, got {value}.",
-            name=name,
-            low=low,
-            high=high,
-            value=value,
-        )
-
-
 def blobs(
     n: int = 1000,
     seed: int = 0,
@@ -132,8 +119,8 @@ def blobs(
 ) -> Data:
     """Gaussian clusters: learnable, so loss curves show learning."""
     _check_generated_n(n)
-    _check_option("features", features, 1, MAX_FEATURES)
-    _check_option("classes", classes, 2, MAX_CLASSES)
+    check_int("features", features, 1, MAX_FEATURES)
+    check_int("classes", classes, 2, MAX_CLASSES)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
     centers = rng.normal(0.0, 3.0, (classes, features)).astype(np.float32)
     test = max(200, n // 5)

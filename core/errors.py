@@ -8,6 +8,8 @@ English template itself as the lookup key, as gettext does with its msgids.
 
 from __future__ import annotations
 
+import numpy as np
+
 
 class InputError(ValueError):
     """A bad argument, value or file: says what was received and what to change."""
@@ -38,6 +40,27 @@ class Note:
 
 def _rebuild(cls: type[InputError], template: str, fields: dict) -> InputError:
     return cls(template, **fields)
+
+
+def check_int(name: str, value: object, minimum: int, maximum: int | None = None) -> None:
+    """Raise an InputError unless `value` is a whole number in [minimum, maximum]."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError("`{name}` must be a whole number, got {value!r}.", name=name, value=value)
+    if maximum is not None and not minimum <= value <= maximum:
+        raise InputError(
+            "`{name}` must be between {low} and {high}, got {value}.",
+            name=name,
+            low=minimum,
+            high=maximum,
+            value=value,
+        )
+    if value < minimum:
+        raise InputError(
+            "`{name}` must be at least {minimum}, got {value}.",
+            name=name,
+            minimum=minimum,
+            value=value,
+        )
 
 
 def check_choice(what: str, value: object, choices: tuple[str, ...] | list[str]) -> None:

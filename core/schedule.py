@@ -23,7 +23,7 @@ from functools import cached_property
 
 import numpy as np
 
-from core.errors import InputError
+from core.errors import InputError, check_int
 
 SHUFFLE_MODES = ("none", "epoch", "batch")
 
@@ -45,11 +45,11 @@ class ScheduleSpec:
     replicas: int = 1  # data-parallel replicas sharing each global batch
 
     def validate(self) -> None:
-        _check_int("n", self.n, minimum=1)
-        _check_int("batch_size", self.batch_size, minimum=1)
-        _check_int("epochs", self.epochs, minimum=1)
-        _check_int("seed", self.seed, minimum=0)
-        _check_int("replicas", self.replicas, minimum=1)
+        check_int("n", self.n, minimum=1)
+        check_int("batch_size", self.batch_size, minimum=1)
+        check_int("epochs", self.epochs, minimum=1)
+        check_int("seed", self.seed, minimum=0)
+        check_int("replicas", self.replicas, minimum=1)
         if self.batch_size % self.replicas:
             lower = self.batch_size - self.batch_size % self.replicas
             upper = lower + self.replicas
@@ -95,18 +95,6 @@ class ScheduleSpec:
                 batch_size=self.batch_size,
                 train=train,
             )
-
-
-def _check_int(name: str, value: object, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise InputError("`{name}` must be a whole number, got {value!r}.", name=name, value=value)
-    if value < minimum:
-        raise InputError(
-            "`{name}` must be at least {minimum}, got {value}.",
-            name=name,
-            minimum=minimum,
-            value=value,
-        )
 
 
 def split_at(n: int, validation_split: float) -> int:
