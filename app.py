@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from core import urlstate
-from core.text import message, translator
+from core.present.text import message, translator
 
 st.set_page_config(page_title="Batch Lab", page_icon=":material/grid_view:", layout="wide")
 

@@ -5,13 +5,16 @@ import time
 
 import streamlit as st
 
-from core import charts, demo, export, report, sweep, urlstate
-from core.datasets import DATASETS
-from core.engine import TrainConfig
-from core.models import MODELS, OPTIMIZERS
-from core.runner import PoolBusy, shared_pool
-from core.store import RunStore, StoreError
-from core.text import columns, message, translator
+from core import demo, urlstate
+from core.present import charts, report
+from core.present.text import columns, message, translator
+from core.run import export
+from core.run.runner import PoolBusy, shared_pool
+from core.run.store import RunStore, StoreError
+from core.study import sweep
+from core.train.datasets import DATASETS
+from core.train.engine import TrainConfig
+from core.train.models import MODELS, OPTIMIZERS
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)

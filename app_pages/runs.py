@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from core import charts, export, report
-from core.store import RunStore, StoreError
-from core.text import columns, message, translator
+from core.present import charts, report
+from core.present.text import columns, message, translator
+from core.run import export
+from core.run.store import RunStore, StoreError
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)

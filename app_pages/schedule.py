@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from core import charts, codegen, urlstate
-from core.schedule import SHUFFLE_MODES, Schedule, ScheduleSpec
-from core.text import columns, message, translator
+from core import urlstate
+from core.present import charts
+from core.present.text import columns, message, translator
+from core.schedule import codegen
+from core.schedule.plan import SHUFFLE_MODES, Schedule, ScheduleSpec
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)

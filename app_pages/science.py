@@ -3,13 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from core import charts, demo, report, science, sweep, urlstate
-from core.datasets import DATASETS
-from core.engine import TrainConfig, prepare
-from core.models import MODELS
-from core.runner import PoolBusy, shared_pool
-from core.store import RunStore, StoreError
-from core.text import columns, message, translator
+from core import demo, urlstate
+from core.present import charts, report
+from core.present.text import columns, message, translator
+from core.run.runner import PoolBusy, shared_pool
+from core.run.store import RunStore, StoreError
+from core.study import science, sweep
+from core.train.datasets import DATASETS
+from core.train.engine import TrainConfig, prepare
+from core.train.models import MODELS
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)

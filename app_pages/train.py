@@ -4,8 +4,13 @@ import math
 
 import streamlit as st
 
-from core import charts, demo, report, urlstate
-from core.datasets import (
+from core import demo, urlstate
+from core.present import charts, report
+from core.present.text import message, translator
+from core.run.runner import PoolBusy, create_run, shared_pool
+from core.run.store import ACTIVE, RunStore, StoreError
+from core.schedule.plan import SHUFFLE_MODES
+from core.train.datasets import (
     BLOBS_CLASSES,
     BLOBS_FEATURES,
     CSV_MAX_BYTES,
@@ -15,12 +20,8 @@ from core.datasets import (
     TASKS,
     csv_columns,
 )
-from core.engine import ENGINES, MAX_EPOCHS, TrainConfig, prepare
-from core.models import MODELS, OPTIMIZERS
-from core.runner import PoolBusy, create_run, shared_pool
-from core.schedule import SHUFFLE_MODES
-from core.store import ACTIVE, RunStore, StoreError
-from core.text import message, translator
+from core.train.engine import ENGINES, MAX_EPOCHS, TrainConfig, prepare
+from core.train.models import MODELS, OPTIMIZERS
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)

@@ -36,8 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import models
-from core.engine import (
+from core.train import models
+from core.train.engine import (
     Reporter,
     TrainConfig,
     describe_device,

@@ -28,7 +28,7 @@ def rss_mb(pid: int | str = "self") -> float:
 
 
 def configs(runs: int):
-    from core.engine import TrainConfig
+    from core.train.engine import TrainConfig
 
     kinds = [
         dict(dataset="synthetic", n=1000, batch_size=32, epochs=2),
@@ -39,9 +39,9 @@ def configs(runs: int):
 
 
 def in_process(runs: int) -> dict:
-    from core.engine import prepare
-    from core.runner import create_run, run_and_record
-    from core.store import RunStore
+    from core.run.runner import create_run, run_and_record
+    from core.run.store import RunStore
+    from core.train.engine import prepare
 
     store = RunStore()
     series = []
@@ -62,9 +62,9 @@ def in_process(runs: int) -> dict:
 
 
 def with_workers(runs: int) -> dict:
-    from core.engine import prepare
-    from core.runner import WorkerPool, create_run
-    from core.store import RunStore
+    from core.run.runner import WorkerPool, create_run
+    from core.run.store import RunStore
+    from core.train.engine import prepare
 
     store = RunStore()
     pool = WorkerPool()

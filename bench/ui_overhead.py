@@ -12,7 +12,7 @@ Who does what:
   step-loss, epoch loss and accuracy, and class-composition charts, each `.to_dict()`).
 - `Poller` runs a refresh every `POLL_SECONDS` in a thread of this process, or in a separate
   process (the app's own layout: the Streamlit server polls, a worker process trains).
-- `one_run` trains through `core.runner.create_run` + `run_and_record` (so every chunk is
+- `one_run` trains through `core.run.runner.create_run` + `run_and_record` (so every chunk is
   written to the SQLite store, as in the app) with `BATCHLAB_DB` pointing at a temp file.
 - `main` interleaves the conditions rep by rep and reports medians of the engine's steady
   steps/s (epochs after the first), the overhead against "alone", the achieved poll rate and
@@ -36,9 +36,12 @@ import time
 from collections.abc import Callable
 
 from bench.engine import OtherLoad, code_version
-from core import charts, report  # no TensorFlow; imported before any poll
-from core.engine import TrainConfig, describe_device, import_keras, prepare
-from core.store import RunStore
+from core.present import (
+    charts,  # no TensorFlow; imported before any poll
+    report,  # no TensorFlow; imported before any poll
+)
+from core.run.store import RunStore
+from core.train.engine import TrainConfig, describe_device, import_keras, prepare
 
 POLL_SECONDS = 0.25  # app_pages/train.py: the numbers fragment, st.fragment(run_every=0.25)
 CHART_EVERY = 4  # app_pages/train.py: the charts fragment runs every 1.0 s, every 4th poll
@@ -170,7 +173,7 @@ class Poller:
 
 def one_run(cfg: TrainConfig, mode: str, db_path: str) -> dict:
     """Train once through the runner (store writes included), polled as `mode` says."""
-    from core.runner import create_run, run_and_record
+    from core.run.runner import create_run, run_and_record
 
     import_keras().backend.clear_session()
     store = RunStore()

@@ -13,7 +13,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 
-from core.schedule import SHUFFLE_MODES, Schedule, ScheduleSpec
+from core.schedule.plan import SHUFFLE_MODES, Schedule, ScheduleSpec
 
 EXIT_USAGE = 2
 
@@ -182,9 +182,9 @@ def add_train_args(
 ) -> None:
     """Data, model and optimizer flags. `trains=False` (the science measurements, which drive
     their own loops on one device) leaves out --engine and --replicas."""
-    from core.datasets import DATASETS, TASKS
-    from core.engine import ENGINES
-    from core.models import MODELS, OPTIMIZERS
+    from core.train.datasets import DATASETS, TASKS
+    from core.train.engine import ENGINES
+    from core.train.models import MODELS, OPTIMIZERS
 
     p.add_argument("--dataset", choices=DATASETS, required=True)
     p.add_argument("--csv", metavar="PATH", help="CSV file for --dataset csv")
@@ -217,7 +217,7 @@ def add_train_args(
 
 def read_csv_arg(args: argparse.Namespace) -> bytes | None:
     """The bytes of --csv, read with the size cap; errors say what to change."""
-    from core.datasets import CSV_MAX_BYTES
+    from core.train.datasets import CSV_MAX_BYTES
 
     if args.dataset != "csv":
         if args.csv or args.label:
@@ -234,7 +234,7 @@ def read_csv_arg(args: argparse.Namespace) -> bytes | None:
 
 
 def config_from_args(args: argparse.Namespace, **overrides):
-    from core.engine import TrainConfig
+    from core.train.engine import TrainConfig
 
     options = {"features": "blobs", "classes": "blobs", "noise": "linear"}
     for flag, dataset in options.items():
@@ -300,13 +300,13 @@ class _StopFlag:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from core.engine import prepare
-    from core.runner import create_run, run_and_record
-    from core.store import RunStore
+    from core.run.runner import create_run, run_and_record
+    from core.run.store import RunStore
+    from core.train.engine import prepare
 
     prepared = prepare(config_from_args(args), read_csv_arg(args))
     if prepared.config.replicas > 1:
-        from core.engine import configure_replicas
+        from core.train.engine import configure_replicas
 
         configure_replicas(prepared.config.replicas)
     store = RunStore()
@@ -349,8 +349,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from core import sweep
-    from core.store import RunStore
+    from core.run.store import RunStore
+    from core.study import sweep
 
     given = {
         k: getattr(args, k)
@@ -446,7 +446,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_noise_scale(args: argparse.Namespace) -> int:
-    from core.science import measure_noise_scale
+    from core.study.science import measure_noise_scale
 
     if args.micro < 2:
         raise ValueError(f"--micro must be at least 2, got {args.micro}.")
@@ -475,8 +475,8 @@ def cmd_noise_scale(args: argparse.Namespace) -> int:
 
 
 def cmd_throughput(args: argparse.Namespace) -> int:
-    from core.science import throughput
-    from core.sweep import parse_batch_sizes
+    from core.study.science import throughput
+    from core.study.sweep import parse_batch_sizes
 
     sizes = parse_batch_sizes(args.batch_sizes)
     if 0 in sizes:
@@ -504,7 +504,7 @@ def cmd_throughput(args: argparse.Namespace) -> int:
 
 def prepare_check(cfg, csv_bytes):
     """Validate a config the way a run would (raises ValueError)."""
-    from core.engine import prepare
+    from core.train.engine import prepare
 
     return prepare(cfg, csv_bytes)
 
@@ -521,7 +521,7 @@ def _plain(value):
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    from core.store import RunStore
+    from core.run.store import RunStore
 
     runs = RunStore().list_runs(limit=args.limit)
     keys = (

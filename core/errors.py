@@ -2,7 +2,7 @@
 
 `InputError` is a `ValueError` whose text is `template.format(**fields)`; `Note` is the same
 for something that is not an error (rows a CSV lost, what a dataset can teach). Keeping the
-template lets the UI show the message in another language (`core.text.message`), with the
+template lets the UI show the message in another language (`core.present.text.message`), with the
 English template itself as the lookup key, as gettext does with its msgids.
 """
 

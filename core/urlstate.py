@@ -15,12 +15,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core import charts, science, sweep
-from core.datasets import DATASETS, MAX_CLASSES, MAX_FEATURES, TASKS
-from core.engine import ENGINES, MAX_EPOCHS
 from core.errors import InputError
-from core.models import MODELS, OPTIMIZERS
-from core.schedule import SHUFFLE_MODES
+from core.present import charts
+from core.schedule.plan import SHUFFLE_MODES
+from core.study import science, sweep
+from core.train.datasets import DATASETS, MAX_CLASSES, MAX_FEATURES, TASKS
+from core.train.engine import ENGINES, MAX_EPOCHS
+from core.train.models import MODELS, OPTIMIZERS
 
 LANGS = ("en", "zh")
 MAX_SEED = 2**32 - 1

@@ -61,7 +61,7 @@ def test_science_page_bad_micro_batch_split_says_what_to_change():
 
 
 def test_science_page_runs_a_quick_sweep_and_fits_b_crit_from_it():
-    from core.store import RunStore
+    from core.run.store import RunStore
 
     at = AppTest.from_file(APP, default_timeout=60)
     at.switch_page("app_pages/science.py").run()

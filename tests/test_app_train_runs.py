@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.engine import TrainConfig, prepare
-from core.runner import create_run, run_and_record
-from core.store import RunStore
+from core.run.runner import create_run, run_and_record
+from core.run.store import RunStore
+from core.train.engine import TrainConfig, prepare
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -183,7 +183,7 @@ def test_a_link_to_the_linear_dataset_gets_the_linear_model():
 
 
 def test_a_second_training_on_a_full_demo_queues_and_starts_by_itself():
-    from core.runner import shared_pool
+    from core.run.runner import shared_pool
 
     pool = shared_pool()
     saved = pool.max_concurrent

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import charts
-from core.text import t
+from core.present import charts
+from core.present.text import t
 
 
 def step_curves(sizes=(8, 32), repeats=2, steps=50, seed=0):

@@ -1,5 +1,6 @@
-from core import charts, codegen
-from core.schedule import Schedule, ScheduleSpec
+from core.present import charts
+from core.schedule import codegen
+from core.schedule.plan import Schedule, ScheduleSpec
 
 
 def chart_rows(chart):

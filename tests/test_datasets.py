@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from core import datasets
+from core.train import datasets
 
 
 def test_synthetic_is_the_tutorial_set():

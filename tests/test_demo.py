@@ -1,10 +1,10 @@
 import pytest
 
 from core import demo
-from core.engine import TrainConfig, prepare
-from core.runner import PoolBusy, WorkerPool, create_run
-from core.store import RunStore
-from core.sweep import SweepSpec, plan
+from core.run.runner import PoolBusy, WorkerPool, create_run
+from core.run.store import RunStore
+from core.study.sweep import SweepSpec, plan
+from core.train.engine import TrainConfig, prepare
 
 
 def test_demo_mode_is_off_unless_asked(monkeypatch):

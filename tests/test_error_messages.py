@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from core import urlstate
 from core.errors import InputError
-from core.schedule import Schedule, ScheduleSpec
-from core.text import ERRORS, message
+from core.present.text import ERRORS, message
+from core.schedule.plan import Schedule, ScheduleSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -24,7 +24,7 @@ def fields(text):
 
 def raised_templates():
     """(module, template) of every InputError, subclass or Note made with a literal in core/."""
-    tree = {p: ast.parse(p.read_text()) for p in sorted(ROOT.glob("core/*.py"))}
+    tree = {p: ast.parse(p.read_text()) for p in sorted(ROOT.glob("core/**/*.py"))}
     classes = {"InputError", "Note"}
     for module in tree.values():  # subclasses: StoreError, PoolBusy, ...
         for node in ast.walk(module):
@@ -45,7 +45,7 @@ def raised_templates():
 def test_core_raises_no_bare_value_error_with_a_message_for_users():
     # cli.py speaks English only; the two left are programming errors, not user input.
     allowed = {("runner.py", "unknown task"), ("store.py", "unknown run fields")}
-    for path in ROOT.glob("core/*.py"):
+    for path in ROOT.glob("core/**/*.py"):
         if path.name == "cli.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
@@ -107,7 +107,7 @@ def test_schedule_page_in_chinese_shows_the_error_in_chinese():
 
 
 def test_dataset_notes_read_in_chinese():
-    from core.datasets import csv, synthetic
+    from core.train.datasets import csv, synthetic
 
     note = synthetic(20).notes[0]
     assert message(note, "zh") == "标签是随机的：没有可学的规律，损失应在 ln 10 = 2.303 附近徘徊。"
@@ -123,7 +123,7 @@ def test_dataset_notes_read_in_chinese():
 
 
 def test_stored_run_messages_are_rebuilt_in_the_chosen_language():
-    from core.report import run_message
+    from core.present.report import run_message
 
     diverged = {"status": "diverged", "diverged_step": 17, "lr": 50.0, "message": "…"}
     assert run_message(diverged) == (
@@ -139,8 +139,8 @@ def test_stored_run_messages_are_rebuilt_in_the_chosen_language():
 def test_sweep_and_noise_readings_read_in_chinese():
     import pandas as pd
 
-    from core.science import noise_scale_reading
-    from core.sweep import reading
+    from core.study.science import noise_scale_reading
+    from core.study.sweep import reading
 
     by_b = pd.DataFrame(
         {
@@ -164,8 +164,8 @@ def test_sweep_and_noise_readings_read_in_chinese():
 def test_tables_and_epoch_charts_name_statuses_and_splits_in_chinese():
     import pandas as pd
 
-    from core.charts import epoch_chart
-    from core.text import columns
+    from core.present.charts import epoch_chart
+    from core.present.text import columns
 
     table = columns(
         pd.DataFrame({"status": ["completed", "diverged"], "batch_size": [8, 32]}), "zh"

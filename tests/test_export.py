@@ -5,10 +5,10 @@ from io import BytesIO
 
 import pytest
 
-from core import export
-from core.engine import TrainConfig, prepare
-from core.runner import create_run, run_and_record
-from core.store import RunStore
+from core.run import export
+from core.run.runner import create_run, run_and_record
+from core.run.store import RunStore
+from core.train.engine import TrainConfig, prepare
 
 
 def test_crc32c_known_value():
@@ -108,7 +108,7 @@ def test_keras_scripts_compile_for_every_dataset(dataset, model):
 def test_the_scripts_data_is_batch_labs_data(options):
     import numpy as np
 
-    from core.datasets import load
+    from core.train.datasets import load
 
     cfg = dict(seed=7, n=50, **options)
     ns = {"np": np}

@@ -6,8 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import urlstate
-from core.schedule import SHUFFLE_MODES
-from core.text import EN, LANGS, t
+from core.present.text import EN, LANGS, t
+from core.schedule.plan import SHUFFLE_MODES
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -35,11 +35,13 @@ def test_every_ui_string_has_a_translation_with_the_same_fields(lang):
 
 def test_every_key_the_code_uses_exists():
     used = set()
-    for path in [*ROOT.glob("app_pages/*.py"), ROOT / "app.py", *ROOT.glob("core/*.py")]:
+    for path in [*ROOT.glob("app_pages/*.py"), ROOT / "app.py", *ROOT.glob("core/**/*.py")]:
         used |= set(re.findall(r'\bt\(\s*"([a-z_]+\.[a-z_.]+)"', path.read_text()))
     assert len(used) > 100, "no t(...) calls found"
     # keys built at run time
-    from core import charts, store, sweep
+    from core.present import charts
+    from core.run import store
+    from core.study import sweep
 
     used |= {f"status.{s}" for s in store.STATUSES}
     used |= {f"chart.axis.{c}" for c in charts.COMPARE_X.values()}

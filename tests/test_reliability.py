@@ -14,8 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.cli import main
-from core.datasets import CSV_MAX_BYTES
-from core.store import RunStore
+from core.run.store import RunStore
+from core.train.datasets import CSV_MAX_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -282,9 +282,9 @@ def test_app_that_dies_mid_run_leaves_it_interrupted(isolated_store):
     script = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
-        from core.engine import TrainConfig, prepare
-        from core.runner import WorkerPool, create_run
-        from core.store import RunStore
+        from core.train.engine import TrainConfig, prepare
+        from core.run.runner import WorkerPool, create_run
+        from core.run.store import RunStore
         store = RunStore()
         p = prepare(TrainConfig(dataset="synthetic", n=4000, batch_size=1, epochs=100))
         handle = WorkerPool().submit(p, str(store.path), create_run(store, p))

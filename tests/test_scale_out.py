@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from core.cli import main
-from core.engine import TrainConfig
-from core.schedule import Schedule, ScheduleSpec
-from core.store import RunStore
+from core.run.store import RunStore
+from core.schedule.plan import Schedule, ScheduleSpec
+from core.train.engine import TrainConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -123,7 +123,7 @@ def test_sweep_on_ray_writes_every_run_to_the_store(capsys):
 
 
 def test_a_failed_ray_task_is_reported_and_the_others_finish():
-    from core import sweep
+    from core.study import sweep
 
     store = RunStore()
     good = TrainConfig(dataset="blobs", n=256, batch_size=32, epochs=1)

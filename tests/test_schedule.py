@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.schedule import Schedule, ScheduleSpec
+from core.schedule.plan import Schedule, ScheduleSpec
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from core.schedule import Schedule, ScheduleSpec
+from core.schedule.plan import Schedule, ScheduleSpec
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")

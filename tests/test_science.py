@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from core import science
-from core.engine import TrainConfig, prepare
+from core.study import science
+from core.train.engine import TrainConfig, prepare
 
 
 def test_estimator_formulas_recover_g2_and_trace():
@@ -40,7 +40,7 @@ def test_estimator_matches_the_exact_noise_scale_from_per_example_gradients():
     """At fixed weights, the two-batch-size estimator agrees with tr(Σ)/|G|² computed exactly."""
     import tensorflow as tf
 
-    from core import models
+    from core.train import models
 
     p = prepare(TrainConfig(dataset="blobs", n=256, batch_size=32, seed=2))
     data = p.data
@@ -146,7 +146,7 @@ def test_saturation_and_readings():
 def test_a_sweep_at_one_learning_rate_is_flagged_before_reading_b_crit():
     import pandas as pd
 
-    from core.science import lr_was_fixed, reached_rows
+    from core.study.science import lr_was_fixed, reached_rows
 
     by_b = pd.DataFrame(
         {

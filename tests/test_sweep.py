@@ -6,10 +6,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core import charts, sweep
 from core.cli import main
-from core.engine import TrainConfig
-from core.store import RunStore
+from core.present import charts
+from core.run.store import RunStore
+from core.study import sweep
+from core.train.engine import TrainConfig
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.engine import Reporter, TrainConfig, prepare, train
-from core.runner import WorkerPool, create_run, run_and_record
-from core.store import RunStore
+from core.run.runner import WorkerPool, create_run, run_and_record
+from core.run.store import RunStore
+from core.train.engine import Reporter, TrainConfig, prepare, train
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -282,7 +282,7 @@ def test_a_replicas_run_does_not_take_a_spare_that_has_primed(isolated_store):
 
 JAX_SCRIPT = """
 import json, sys
-from core.engine import TrainConfig, prepare, train
+from core.train.engine import TrainConfig, prepare, train
 cfg = TrainConfig(**json.loads(sys.argv[1]))
 r = train(prepare(cfg))
 print(json.dumps({"device": r.device, "losses": r.step_losses, "val": r.val_losses,
@@ -335,7 +335,7 @@ def test_jax_backend_gives_the_same_losses_as_tensorflow(cfg):
 
 
 def test_data_too_large_for_the_device_is_streamed_with_the_same_losses(monkeypatch):
-    from core import engine
+    from core.train import engine
 
     cfg = TrainConfig(dataset="digits", batch_size=50, epochs=2, validation_split=0.1, seed=4)
     resident = train(prepare(cfg))
@@ -347,7 +347,7 @@ def test_data_too_large_for_the_device_is_streamed_with_the_same_losses(monkeypa
 
 
 def test_step_feed_reads_only_new_steps_and_matches_a_full_read(isolated_store):
-    from core import report
+    from core.present import report
 
     store = RunStore()
     p = prepare(linear_config())
@@ -361,7 +361,7 @@ def test_step_feed_reads_only_new_steps_and_matches_a_full_read(isolated_store):
             assert len(frame) == steps_done
 
     reporter = Check()
-    from core.runner import StoreReporter
+    from core.run.runner import StoreReporter
 
     class Both(StoreReporter):
         def chunk(self, chunk, steps_done):
@@ -376,7 +376,7 @@ def test_step_feed_reads_only_new_steps_and_matches_a_full_read(isolated_store):
 
 
 def test_priming_skips_what_the_spare_cannot_take_as_is():
-    from core.runner import PRIME_MAX_BYTES
+    from core.run.runner import PRIME_MAX_BYTES
 
     pool = WorkerPool()
     pool.warm()

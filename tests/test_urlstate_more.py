@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import sweep, urlstate
-from core.engine import TrainConfig
-from core.store import RunStore
-from core.text import message, t
+from core import urlstate
+from core.present.text import message, t
+from core.run.store import RunStore
+from core.study import sweep
+from core.train.engine import TrainConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

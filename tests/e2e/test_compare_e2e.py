@@ -10,7 +10,7 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from core.text import t
+from core.present.text import t
 from tests.e2e.conftest import (
     assert_no_exception,
     button,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.text import t
+from core.present.text import t
 from tests.e2e.conftest import button, open_page, serve_app, wait_for_app
 
 

@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Page, expect
 
-from core.text import t
+from core.present.text import t
 from tests.e2e.conftest import assert_no_exception, button, open_page, screenshot, wait_for_app
 
 

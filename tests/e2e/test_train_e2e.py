@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from core.text import t
+from core.present.text import t
 from tests.e2e.conftest import (
     assert_no_exception,
     button,

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from core.text import t
+from core.present.text import t
 from tests.e2e.conftest import assert_no_exception, open_page, wait_for_app
 from tests.test_reliability import CSV_CASES, CSVS
 

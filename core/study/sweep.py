@@ -20,10 +20,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from core.engine import Reporter, TrainConfig, check_config, prepare
 from core.errors import InputError, check_choice
-from core.schedule import split_at
-from core.text import t
+from core.present.text import t
+from core.schedule.plan import split_at
+from core.train.engine import Reporter, TrainConfig, check_config, prepare
 
 BUDGETS = ("epochs", "steps", "samples", "time")
 LR_SCALING = ("none", "linear", "sqrt")
@@ -167,8 +167,8 @@ def run_sweep(
     on_run: Callable[[int, str], None] = lambda i, run_id: None,
 ) -> list[str]:
     """Train every config in turn (same engine, same store). Returns the run ids started."""
-    from core.engine import prepare, warm_up
-    from core.runner import create_run, run_and_record
+    from core.run.runner import create_run, run_and_record
+    from core.train.engine import prepare, warm_up
 
     run_ids = []
     if configs:  # one shape for the whole sweep: compile it before any run's clock starts
@@ -282,7 +282,7 @@ def summarize(
     store, sweep_id: str, target_metric: str = "val_loss", target: float | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-run table, per-batch-size table with means and min/max over repeats)."""
-    from core import report
+    from core.present import report
 
     check_choice("target metric", target_metric, TARGET_METRICS)
     rows = []
@@ -366,7 +366,7 @@ def reading(by_b: pd.DataFrame, target_metric: str, target: float | None, lang: 
 
 def curves(store, sweep_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-step curves with smoothed loss, per-epoch curves) of every run in a sweep."""
-    from core import report
+    from core.present import report
 
     step_frames, epoch_frames = [], []
     for run in store.list_runs(sweep_id=sweep_id):
@@ -404,7 +404,7 @@ def _train_for_ray(config: dict, csv_bytes: bytes | None) -> dict:
     """One run, inside a Ray worker: train and hand everything back to the driver."""
     from dataclasses import asdict
 
-    from core.engine import prepare, train, warm_up
+    from core.train.engine import prepare, train, warm_up
 
     class Collect(Reporter):
         def __init__(self) -> None:
@@ -443,8 +443,8 @@ def run_sweep_ray(
 
     import ray
 
-    from core.engine import Chunk, EpochRecord, Result, prepare
-    from core.runner import StoreReporter, create_run
+    from core.run.runner import StoreReporter, create_run
+    from core.train.engine import Chunk, EpochRecord, Result, prepare
 
     root = str(Path(__file__).resolve().parents[1])
     if address:

@@ -15,8 +15,8 @@ import struct
 import time
 import zipfile
 
-from core.datasets import BLOBS_CLASSES, BLOBS_FEATURES
-from core.store import RunStore
+from core.run.store import RunStore
+from core.train.datasets import BLOBS_CLASSES, BLOBS_FEATURES
 
 # -- TFRecord + Event protobuf, by hand --------------------------------------------------------
 _CRC_TABLE = []

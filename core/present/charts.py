@@ -9,8 +9,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.schedule import Schedule
-from core.text import t
+from core.present.text import t
+from core.schedule.plan import Schedule
 
 MAX_POINTS = 2000
 # One cell per (sample, epoch) in the membership heatmap up to this many cells.

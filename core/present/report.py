@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.datasets import BLOBS_CLASSES, BLOBS_FEATURES
-from core.store import RunStore
-from core.text import t
+from core.present.text import t
+from core.run.store import RunStore
+from core.train.datasets import BLOBS_CLASSES, BLOBS_FEATURES
 
 STEP_COLUMNS = ["step", "epoch", "batch_size", "loss", "accuracy", "seconds", "class_counts"]
 EPOCH_COLUMNS = [

@@ -20,7 +20,9 @@ import time
 import types
 from dataclasses import dataclass
 
-from core.engine import (
+from core.errors import InputError
+from core.run.store import RunStore
+from core.train.engine import (
     Chunk,
     EpochRecord,
     Prepared,
@@ -30,8 +32,6 @@ from core.engine import (
     can_warm_up,
     planned_steps,
 )
-from core.errors import InputError
-from core.store import RunStore
 
 
 class StoreReporter(Reporter):
@@ -98,7 +98,7 @@ def run_and_record(
     prepared: Prepared, store: RunStore, run_id: str, should_stop=lambda: False
 ) -> Result:
     """Train in this process, writing everything to the store. Failures are recorded too."""
-    from core.engine import train
+    from core.train.engine import train
 
     try:
         return train(prepared, StoreReporter(store, run_id), should_stop)
@@ -112,7 +112,7 @@ def run_and_record(
 def _next_job(conn):
     """Wait for the job, priming on the way (engine.warm_up): of several primes waiting, only
     the newest runs, and none once a job has arrived. None: the pool has no job for this worker."""
-    from core.engine import warm_up
+    from core.train.engine import warm_up
 
     while True:
         message = conn.recv()
@@ -131,7 +131,7 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
         # Keras imports JAX whenever it is installed; a TensorFlow worker never needs it, and
         # it costs ~120 MB per process.
         sys.modules.setdefault("jax", None)
-    from core.engine import describe_device, import_keras, list_devices, prepare
+    from core.train.engine import describe_device, import_keras, list_devices, prepare
 
     import_keras()  # the warm-up: the slow import happens before a job arrives
 
@@ -180,7 +180,7 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
 def _noise_scale_task(config: dict, micro: int, should_stop) -> dict:
     from dataclasses import asdict
 
-    from core.science import measure_noise_scale
+    from core.study.science import measure_noise_scale
 
     return asdict(
         measure_noise_scale(TrainConfig.from_dict(config), micro=micro, should_stop=should_stop)
@@ -188,7 +188,7 @@ def _noise_scale_task(config: dict, micro: int, should_stop) -> dict:
 
 
 def _throughput_task(config: dict, batch_sizes: list[int], seconds: float, should_stop) -> dict:
-    from core.science import throughput
+    from core.study.science import throughput
 
     return {
         "rows": throughput(
@@ -212,7 +212,7 @@ def _mark_orphaned(store: RunStore, run_id: str) -> None:
 def _sweep_job(
     conn, configs, csv_bytes, db_path, sweep_id, should_stop, parent_pid, executor="local"
 ) -> None:
-    from core.sweep import run_sweep, run_sweep_ray
+    from core.study.sweep import run_sweep, run_sweep_ray
 
     store = RunStore(db_path)
     configs = [TrainConfig.from_dict(c) for c in configs]

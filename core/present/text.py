@@ -438,7 +438,7 @@ EN: dict[str, str] = {
 
 
 def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
-    from core.text_zh import ZH, ZH_ERRORS
+    from core.present.text_zh import ZH, ZH_ERRORS
 
     return {"en": EN, "zh": ZH}, {"zh": ZH_ERRORS}
 

@@ -26,11 +26,11 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from core import datasets
 from core.errors import InputError, check_choice
-from core.models import OPTIMIZERS, check_model_choice
-from core.schedule import Schedule, ScheduleSpec
-from core.text import t
+from core.present.text import t
+from core.schedule.plan import Schedule, ScheduleSpec
+from core.train import datasets
+from core.train.models import OPTIMIZERS, check_model_choice
 
 ENGINES = ("fused", "keras-fit")
 CHUNK_SECONDS = 0.2  # ≥ 4 UI updates a second, Stop acts well within 1 s
@@ -487,7 +487,7 @@ class _Fused:
 
     def reset(self, x: np.ndarray, y: np.ndarray, seed: int, lr: float) -> None:
         """Reuse the compiled functions for a new run: fresh weights, optimizer and data."""
-        from core import models
+        from core.train import models
 
         models.init_weights(self.model, seed)
         for var in self.optimizer.variables:
@@ -645,7 +645,7 @@ def train(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> Result:
     """Train on exactly the schedule's batches. Returns the whole history."""
-    from core import models
+    from core.train import models
 
     reporter = reporter or Reporter()
     cfg, data, schedule = prepared.config, prepared.data, prepared.schedule

@@ -6,7 +6,7 @@ arrays and a compiled model.
 
 from __future__ import annotations
 
-from core.schedule import ScheduleSpec, split_at
+from core.schedule.plan import ScheduleSpec, split_at
 
 
 def keras_fit(spec: ScheduleSpec) -> str:

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from core.engine import Reporter, TrainConfig, prepare
 from core.errors import InputError
-from core.sweep import SweepSpec
-from core.text import t
+from core.present.text import t
+from core.study.sweep import SweepSpec
+from core.train.engine import Reporter, TrainConfig, prepare
 
 EMA_DECAY = 0.95
 
@@ -150,8 +150,8 @@ def measure_noise_scale(
     Partial batches not divisible by `micro` are trained but not measured.
     """
     check_micro(cfg.batch_size, micro)
-    from core import models
-    from core.engine import import_keras
+    from core.train import models
+    from core.train.engine import import_keras
 
     if import_keras().backend.backend() != "tensorflow":
         raise InputError(
@@ -338,7 +338,7 @@ def throughput(
     cfg: TrainConfig, batch_sizes, seconds: float = 1.0, should_stop=lambda: False
 ) -> list[dict]:
     """Steady samples/s and steps/s of the fused engine per batch size (compile excluded)."""
-    from core.engine import train
+    from core.train.engine import train
 
     rows = []
     base = prepare(replace(cfg, batch_size=1))

@@ -1,4 +1,4 @@
-"""Simplified Chinese UI strings: the same keys as `core.text.EN`, translated.
+"""Simplified Chinese UI strings: the same keys as `core.present.text.EN`, translated.
 
 Placeholders (`{field}`), Markdown and code identifiers are kept exactly as in English.
 """

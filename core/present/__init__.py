@@ -1,0 +1,1 @@
+"""Presentation without Streamlit: charts (Altair), texts in English and Chinese, reports."""

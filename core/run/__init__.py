@@ -1,0 +1,1 @@
+"""Runs that outlive a page: the SQLite run store, worker processes, and export."""

@@ -1,0 +1,1 @@
+"""Training: datasets, models and the engine that runs a real Keras model step by step."""
