@@ -6,7 +6,7 @@ import time
 import streamlit as st
 
 from core import demo, urlstate
-from core.present import charts, report
+from core.present import charts, readings, report
 from core.present.text import columns, message, translator
 from core.run import export
 from core.run.runner import PoolBusy, shared_pool
@@ -208,7 +208,7 @@ def results() -> None:
     table, by_b = sweep.summarize(store, sweep_id, metric, target)
     if table.empty:
         return
-    st.info(sweep.reading(by_b, metric, target, lang))
+    st.info(readings.sweep_reading(by_b, metric, target, lang))
 
     st.subheader(t("compare.curves"))
     c = st.columns([3, 1, 1])

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from core import demo, urlstate
-from core.present import charts, report
-from core.present.text import columns, message, translator
+from core.present import charts, readings, report
+from core.present.text import message, translator
 from core.run.runner import PoolBusy, shared_pool
 from core.run.store import RunStore, StoreError
 from core.study import science, sweep
@@ -124,15 +124,8 @@ noise, error = outcome("science.noise")
 if error:
     st.error(error)
 elif noise:
-    st.success(
-        t(
-            "science.noise.result",
-            b=noise["b_simple"],
-            g2=noise["gradient_norm_sq"],
-            tr=noise["trace_sigma"],
-        )
-    )
-    st.info(science.noise_scale_reading(noise["b_simple"], noise["batch_size"], lang))
+    for kind, line in readings.noise_scale_lines(noise, lang):
+        getattr(st, kind)(line)
     per_step = pd.DataFrame(noise["per_step"])
     if not per_step.empty:
         st.altair_chart(
@@ -198,22 +191,15 @@ else:
         key="science.target_metric",
     )
     target = c[2].number_input(t("compare.target"), format="%.4g", step=0.05, key="science.target")
-    _, by_b = sweep.summarize(store, sweep_id, metric, target)
+    runs, by_b = sweep.summarize(store, sweep_id, metric, target)
     reached = science.reached_rows(by_b)
     try:
         fit = science.fit_critical_batch(reached["batch_size"], reached["steps_to_target"])
     except ValueError as exc:
         st.warning(message(exc, lang))
     if fit is not None:
-        st.markdown(
-            t(
-                "science.crit.result",
-                s_min=fit.s_min,
-                e_min=fit.e_min,
-                b_crit=fit.b_crit,
-                points=fit.points,
-            )
-        )
+        st.markdown(readings.critical_batch_line(fit, lang))
+        st.caption(readings.target_method_line(runs, lang))
         points = pd.DataFrame(
             {
                 "batch_size": reached["batch_size"],
@@ -221,14 +207,17 @@ else:
                 "samples": reached["samples_to_target"],
             }
         )
-        curve = science.hyperbola(
-            fit, points["batch_size"].min() / 4, points["batch_size"].max() * 4
-        )
+        curve = None
+        if fit.status == "fit":
+            lo, hi = points["batch_size"].min() / 4, points["batch_size"].max() * 4
+            curve = science.hyperbola(fit, lo, hi)
         st.altair_chart(charts.critical_batch_chart(points, curve, lang=lang), width="stretch")
         if science.lr_was_fixed(reached):
             st.caption(t("science.crit.fixed_lr"))
-        if noise:
+        if noise and fit.status == "fit":
             st.caption(t("science.crit.vs_noise", b=noise["b_simple"], c=fit.b_crit))
+        if fit.status != "fit":
+            fit = None
 
 # -- throughput ------------------------------------------------------------------------------
 st.header(t("science.throughput"))
@@ -258,9 +247,7 @@ if error:
 elif rates:
     rows = rates["rows"]
     st.altair_chart(charts.device_throughput_chart(pd.DataFrame(rows), lang=lang), width="stretch")
-    knee = science.saturation(rows)
-    if knee:
-        st.info(t("science.throughput.saturates", b=knee))
+    st.info(readings.throughput_reading(rows, lang))
     if fit is not None:
         st.subheader(t("science.guidance"))
         table = science.time_to_target(fit, rows)
@@ -274,7 +261,7 @@ elif rates:
                     steps=best["predicted_steps"],
                 )
             )
-            st.dataframe(columns(table, lang), hide_index=True, width="stretch")
+            st.dataframe(readings.time_to_target_table(table, lang), hide_index=True)
 
 st.header(t("science.myths"))
 st.markdown(t("science.myths.body"))

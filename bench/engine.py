@@ -37,14 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.train import models
-from core.train.engine import (
-    Reporter,
-    TrainConfig,
-    describe_device,
-    import_keras,
-    prepare,
-    train,
-)
+from core.train.devices import describe_device, import_keras
+from core.train.engine import Reporter, TrainConfig, prepare, train
 
 # Per backend: engine and the minimal loop run back to back (the key comparison); odd reps run
 # in reverse order.

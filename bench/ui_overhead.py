@@ -41,7 +41,8 @@ from core.present import (
     report,  # no TensorFlow; imported before any poll
 )
 from core.run.store import RunStore
-from core.train.engine import TrainConfig, describe_device, import_keras, prepare
+from core.train.devices import describe_device, import_keras
+from core.train.engine import TrainConfig, prepare
 
 POLL_SECONDS = 0.25  # app_pages/train.py: the numbers fragment, st.fragment(run_every=0.25)
 CHART_EVERY = 4  # app_pages/train.py: the charts fragment runs every 1.0 s, every 4th poll

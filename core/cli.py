@@ -13,6 +13,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 
+from core.choices import EXACT_MAX_SAMPLES
 from core.schedule.plan import SHUFFLE_MODES, Schedule, ScheduleSpec
 
 EXIT_USAGE = 2
@@ -151,8 +152,27 @@ def build_parser() -> argparse.ArgumentParser:
         default=4,
         help="micro-batches per batch (B_small = B / micro)",
     )
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help=f"also compute B_simple from every per-example gradient at the final weights "
+        f"(training sets of at most {EXACT_MAX_SAMPLES:,} samples)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_noise_scale)
+
+    p = sub.add_parser(
+        "critical-batch", help="fit B_crit to steps-to-target: S = S_min (1 + B_crit / B)"
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--points", metavar="B:S,B:S,...", help="batch size : steps to target")
+    src.add_argument("--sweep", metavar="ID", help="a stored sweep (see `python -m core runs`)")
+    p.add_argument(
+        "--metric", default="val_loss", help="with --sweep: train_loss, val_loss or val_accuracy"
+    )
+    p.add_argument("--target", type=_float("target"), help="with --sweep: the target value")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_critical_batch)
 
     p = sub.add_parser("throughput", help="steady samples/s per batch size on this device")
     add_train_args(p, batch_size=False, epochs=False, trains=False)
@@ -306,7 +326,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     prepared = prepare(config_from_args(args), read_csv_arg(args))
     if prepared.config.replicas > 1:
-        from core.train.engine import configure_replicas
+        from core.train.devices import configure_replicas
 
         configure_replicas(prepared.config.replicas)
     store = RunStore()
@@ -412,14 +432,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 "epoch_losses": [e["train_loss"] for e in epochs],
                 "val_losses": [e["val_loss"] for e in epochs if e["val_loss"] is not None],
                 "test_metrics": run.get("test_metrics") or {},
-                "steps_per_second": run.get("steps_per_second"),
+                "steps_per_second": row["steps_per_second"],
                 "samples_per_second": row["samples_per_second"],
+                "train_seconds": row["train_seconds"],
+                "samples": sum(s["batch_size"] for s in steps),
                 "steps_to_target": row["steps_to_target"],
                 "seconds_to_target": row["seconds_to_target"],
                 "message": run.get("message"),
             }
         )
-    text = sweep.reading(by_b, args.target_metric, args.target)
+    from core.present.readings import sweep_reading
+
+    text = sweep_reading(by_b, args.target_metric, args.target)
     out = {
         "sweep_id": sweep_id,
         "budget": budget,
@@ -453,25 +477,84 @@ def cmd_noise_scale(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
     prepare_check(cfg, read_csv_arg(args))
     with _StopFlag() as stop:
-        r = measure_noise_scale(cfg, micro=args.micro, should_stop=stop)
+        r = measure_noise_scale(cfg, micro=args.micro, should_stop=stop, exact=args.exact)
     out = {
         "b_simple": r.b_simple,
+        "interval": list(r.interval),
+        "epoch_range": list(r.epoch_range),
+        "steps_measured": r.steps_measured,
         "gradient_norm_sq": r.gradient_norm_sq,
         "trace_sigma": r.trace_sigma,
         "batch_size": r.batch_size,
         "b_small": r.b_small,
+        "train_samples": r.train_samples,
         "per_epoch": r.per_epoch,
     }
+    if args.exact:
+        out["b_simple_exact"] = r.b_simple_exact
     if args.json:
         print(json.dumps(finite(out)))
         return 0
+    lo, hi = r.interval
     print(
-        f"B_simple ≈ {r.b_simple:.1f} (|G|² {r.gradient_norm_sq:.4g}, tr Σ "
-        f"{r.trace_sigma:.4g}) at B={r.batch_size}, B_small={r.b_small}"
+        f"B_simple ≈ {r.b_simple:.1f} (90% interval {lo:.1f}–{hi:.1f} over the last "
+        f"{r.steps_measured} steps; |G|² {r.gradient_norm_sq:.4g}, tr Σ {r.trace_sigma:.4g}) "
+        f"at B={r.batch_size}, B_small={r.b_small}, N={r.train_samples:,}"
     )
+    if args.exact:
+        exact = r.b_simple_exact
+        print(
+            f"exact B_simple {exact:.1f} from every per-example gradient at the final weights"
+            if exact is not None
+            else f"no exact value: more than {EXACT_MAX_SAMPLES:,} training samples"
+        )
     for e in r.per_epoch:
-        print(f"  epoch {e['epoch']}: loss {e['loss']:.4f}  B_simple {e['b_simple']:.1f}")
+        print(f"  epoch {e['epoch'] + 1}: loss {e['loss']:.4f}  B_simple {e['b_simple']:.1f}")
     return 0
+
+
+def cmd_critical_batch(args: argparse.Namespace) -> int:
+    from core.study.science import fit_critical_batch, parse_points
+
+    if args.points is not None:
+        sizes, steps = parse_points(args.points)
+    else:
+        sizes, steps = _sweep_points(args.sweep, args.metric, args.target)
+    fit = fit_critical_batch(sizes, steps)
+    out = fit.to_dict()
+    if args.json:
+        print(json.dumps(finite(out)))
+        return 0
+    lo, hi = fit.interval
+    if fit.status == "fit":
+        print(
+            f"B_crit ≈ {fit.b_crit:.0f} (90% interval {lo or 0:.0f}–"
+            f"{'∞' if hi is None else f'{hi:.0f}'}), S_min {fit.s_min:.0f}, E_min {fit.e_min:.0f}"
+        )
+    elif fit.status == "above_range":
+        print(f"B_crit is above the largest size tried ({fit.b_range[1]:g}): at least {lo:.0f}")
+    elif fit.status == "below_range":
+        print(f"larger batches saved no steps: B_crit is below {fit.b_range[0]:g}")
+    else:
+        print(
+            f"refused: the points do not follow S = S_min (1 + B_crit / B) "
+            f"(rms error {fit.rms_log_error:.0%})"
+        )
+    return 0
+
+
+def _sweep_points(sweep_id: str, metric: str, target: float | None):
+    from core.run.store import RunStore
+    from core.study import sweep
+
+    if target is None:
+        raise UsageError("critical-batch --sweep needs --target: the value of --metric to reach.")
+    store = RunStore()
+    if not store.list_runs(sweep_id=sweep_id):
+        raise UsageError(f"no sweep {sweep_id!r} in the store: see `python -m core runs`.")
+    _, by_b = sweep.summarize(store, sweep_id, metric, target)
+    reached = by_b.dropna(subset=["steps_to_target"])
+    return reached["batch_size"].tolist(), reached["steps_to_target"].tolist()
 
 
 def cmd_throughput(args: argparse.Namespace) -> int:

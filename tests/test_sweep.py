@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from core.cli import main
-from core.present import charts
+from core.present import charts, readings
 from core.run.store import RunStore
 from core.study import sweep
 from core.train.engine import TrainConfig
@@ -112,10 +112,53 @@ def test_steps_to_target_reads_the_first_crossing():
     out = sweep.run_summary(run, steps, epochs, "val_loss", 0.4)
     assert (out["steps_to_target"], out["samples_to_target"], out["epochs_to_target"]) == (6, 24, 2)
     assert out["seconds_to_target"] == pytest.approx(0.6)
-    assert out["samples_per_second"] == pytest.approx(400.0)
+    # samples fed / training seconds: 24 / 0.6, not steps/s × B from the run's header
+    assert out["samples_per_second"] == pytest.approx(40.0)
+    assert out["train_seconds"] == pytest.approx(0.6)
     acc = sweep.run_summary(run, steps, epochs, "val_accuracy", 0.5)
     assert acc["steps_to_target"] == 3
     assert sweep.run_summary(run, steps, epochs, "val_loss", 0.1)["steps_to_target"] is None
+
+
+def test_steps_to_target_is_interpolated_between_evaluations_not_snapped_to_epochs():
+    run = {"run_id": "r", "batch_size": 10, "lr": 0.1, "seed": 0, "status": "completed"}
+    steps = pd.DataFrame(
+        {
+            "step": range(100),
+            "epoch": [i // 50 for i in range(100)],
+            "batch_size": [10] * 100,
+            "loss": [1.0] * 100,
+            "seconds": [0.01 * (i + 1) for i in range(100)],
+        }
+    )
+    epochs = pd.DataFrame({"epoch": [0, 1], "train_loss": [1.0, 0.5], "val_loss": [0.9, 0.2]})
+    # val loss falls linearly from 1.0 (step 0) by 0.008 a step: it crosses 0.6 at step 50
+    evals = pd.DataFrame(
+        {
+            "step": range(5, 101, 5),
+            "train_seconds": [0.01 * s for s in range(5, 101, 5)],
+            "val_loss": [1.0 - 0.008 * s for s in range(5, 101, 5)],
+            "val_accuracy": [None] * 20,
+        }
+    )
+    out = sweep.run_summary(run, steps, epochs, "val_loss", 0.63, evals)
+    assert out["steps_to_target"] == pytest.approx(46.25)  # epoch ends alone would say 50
+    assert out["samples_to_target"] == pytest.approx(462.5)
+    assert out["seconds_to_target"] == pytest.approx(0.4625)
+    assert out["target_found_by"] == "interpolated between evaluations"
+    assert out["evaluations"] == 20
+
+
+def test_a_sweep_plans_at_least_twenty_evaluations_a_run():
+    spec = sweep.SweepSpec(
+        base=sweep.TrainConfig(dataset="digits", validation_split=0.2),
+        batch_sizes=(8, 1024),
+        budget="epochs",
+        budget_value=3,
+    )
+    for cfg in sweep.plan(spec, 1438):
+        steps = -(-1150 // cfg.batch_size) * 3
+        assert steps // (cfg.eval_every or steps) >= min(20, steps)
 
 
 def test_ema_is_bias_corrected():
@@ -171,17 +214,18 @@ def test_a_real_sweep_through_the_cli_and_its_charts(capsys):
     assert store.sweeps()[0]["runs"] == 3
     table, by_b = sweep.summarize(store, out["sweep_id"], "val_loss", 10.0)
     assert by_b["batch_size"].tolist() == [8, 32, 128]
-    # val loss 10 is reached after the first epoch: ceil(192 / B) steps
-    assert by_b["steps_to_target"].tolist() == [24, 6, 2]
+    # val loss 10 is reached at the first evaluation: 40 steps / 20 evaluations = step 2
+    assert by_b["steps_to_target"].tolist() == [2, 2, 2]
+    assert (table["evaluations"] == 20).all()
     rows = _chart_rows(charts.to_target_chart(by_b, "steps_to_target"))
     ideal = [r["steps_to_target"] for r in rows if r.get("line") == "perfect scaling"]
-    assert ideal == pytest.approx([24, 6, 1.5])  # doubling B halves the steps
+    assert ideal == pytest.approx([2, 0.5, 0.125])  # doubling B halves the steps
     assert len(_chart_rows(charts.throughput_chart(by_b))) == 3
     steps, epochs = sweep.curves(store, out["sweep_id"])
     curve_rows = _chart_rows(charts.sweep_curves_chart(epochs, "epoch"))
     assert {r["batch_size"] for r in curve_rows} == {8, 32, 128}
     assert len(_chart_rows(charts.sweep_curves_chart(steps, "samples", log_x=True))) == 120
-    assert "B=" in sweep.reading(by_b, "val_loss", 10.0)
+    assert "B=" in readings.sweep_reading(by_b, "val_loss", 10.0)
 
 
 @pytest.mark.parametrize(
@@ -249,7 +293,12 @@ def test_no_run_of_a_sweep_pays_for_compiling():
     run_ids = sweep.run_sweep(sweep.plan_checked(spec), store, sweep.new_sweep_id())
     runs = [store.get_run(r) for r in run_ids]
     assert [r["status"] for r in runs] == ["completed", "completed"]
-    assert [r["summary"]["compile_reused"] for r in runs] == [True, True]
+    for r in runs:  # compiled before the clock: the first epoch runs at the run's own pace
+        t = r["summary"]
+        assert t["warmup_seconds"] > 0 and t["compile_reused"] is False
+        assert t["first_epoch_seconds"] <= 3 * t["train_seconds"] / 2 + 0.01
+    again = sweep.run_sweep(sweep.plan_checked(spec), store, sweep.new_sweep_id())
+    assert [store.get_run(r)["summary"]["compile_reused"] for r in again] == [True, True]
 
 
 def test_sizes_that_never_reach_the_target_are_named():

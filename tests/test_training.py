@@ -335,11 +335,11 @@ def test_jax_backend_gives_the_same_losses_as_tensorflow(cfg):
 
 
 def test_data_too_large_for_the_device_is_streamed_with_the_same_losses(monkeypatch):
-    from core.train import engine
+    from core.train import steppers
 
     cfg = TrainConfig(dataset="digits", batch_size=50, epochs=2, validation_split=0.1, seed=4)
     resident = train(prepare(cfg))
-    monkeypatch.setattr(engine, "RESIDENT_BYTES", 1000)  # digits' 360 KB now counts as huge
+    monkeypatch.setattr(steppers, "RESIDENT_BYTES", 1000)  # digits' 360 KB now counts as huge
     streamed = train(prepare(cfg))
     assert "streamed in chunks" in streamed.message and not resident.message
     np.testing.assert_allclose(streamed.step_losses, resident.step_losses, rtol=1e-5)

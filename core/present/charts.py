@@ -592,8 +592,13 @@ def noise_scale_chart(per_step: pd.DataFrame, batch_size: int, lang: str = "en")
     return alt.layer(line, rule)
 
 
-def critical_batch_chart(points: pd.DataFrame, curve: pd.DataFrame, lang: str = "en") -> alt.Chart:
-    """Measured (samples, steps) to target per batch size and the fitted hyperbola."""
+def critical_batch_chart(
+    points: pd.DataFrame, curve: pd.DataFrame | None, lang: str = "en"
+) -> alt.Chart:
+    """Measured (samples, steps) to target per batch size and the fitted hyperbola (None: the
+    fit was refused or B_crit is outside the sizes tried, so only the points are drawn)."""
+    if curve is None:
+        curve = pd.DataFrame({"batch_size": [], "samples": [], "steps": []})
     scale = alt.Scale(type="log")
     fitted = (
         alt.Chart(curve)
@@ -618,9 +623,24 @@ def critical_batch_chart(points: pd.DataFrame, curve: pd.DataFrame, lang: str = 
 
 
 def device_throughput_chart(rows: pd.DataFrame, lang: str = "en") -> alt.Chart:
-    """Samples/s against batch size on this device (log–log)."""
+    """Median samples/s against batch size on this device (log–log), the range of the repeated
+    timings as bars."""
     data = rows.dropna(subset=["samples_per_second"])
-    return (
+    if "samples_per_second_min" not in data:
+        data = data.assign(
+            samples_per_second_min=data["samples_per_second"],
+            samples_per_second_max=data["samples_per_second"],
+        )
+    spread = (
+        alt.Chart(data)
+        .mark_rule()
+        .encode(
+            x=alt.X("batch_size:Q", scale=alt.Scale(type="log", base=2)),
+            y=alt.Y("samples_per_second_min:Q", scale=alt.Scale(type="log")),
+            y2="samples_per_second_max:Q",
+        )
+    )
+    return spread + (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(

@@ -231,17 +231,9 @@ EN: dict[str, str] = {
     # science page
     "science.title": "Science: the batch-size literature, measured on your model",
     "science.noise": "Gradient noise scale (McCandlish et al. 2018)",
-    "science.noise.intro": (
-        "B_simple = tr(Σ) / |G|²: how noisy one example's gradient is relative to the true "
-        "gradient. It is estimated while training from squared gradient norms at two batch "
-        "sizes (B/m micro-batches and the full batch B), with |G|² and tr(Σ) smoothed "
-        "separately. B_simple approximates the noise scale B_noise: batches much smaller than it "
-        "waste the parallelism of a step; much larger ones waste samples."
-    ),
     "science.micro": "Micro-batches per batch (B_small = B / m)",
     "science.measure": "Measure the noise scale",
     "science.measuring": "Training and measuring in a worker process…",
-    "science.noise.result": "B_simple ≈ {b:.0f} at the end (|G|² = {g2:.3g}, tr(Σ) = {tr:.3g}).",
     "science.crit": "Steps–samples trade-off and the critical batch size",
     "science.crit.intro": (
         "From a Compare sweep: steps S and samples E to a target follow "
@@ -258,10 +250,6 @@ EN: dict[str, str] = {
         "page's batch size, 20% held out for validation. It appears in the picker below when "
         "it is done."
     ),
-    "science.crit.result": (
-        "S_min ≈ {s_min:.0f} steps, E_min ≈ {e_min:,.0f} samples, **B_crit ≈ {b_crit:.0f}** "
-        "(from {points} batch sizes)."
-    ),
     "science.crit.vs_noise": "Measured noise scale B_simple ≈ {b:.0f} (B_crit ≈ {c:.0f}).",
     "science.crit.fixed_lr": (
         "Every batch size in this sweep used the same learning rate. McCandlish et al. tune the "
@@ -270,19 +258,87 @@ EN: dict[str, str] = {
         "linear (Compare page) before comparing B_crit with B_simple."
     ),
     "science.throughput": "Device throughput",
-    "science.throughput.intro": (
-        "Steady samples per second of the fused engine for powers of two, compile time excluded."
-    ),
     "science.throughput.cap": "Largest batch size to time",
     "science.throughput.run": "Measure throughput",
-    "science.throughput.saturates": (
-        "Doubling the batch beyond B = {b} adds less than 10% samples/s: the device is "
-        "saturated there."
-    ),
     "science.guidance": "Time to target on this device",
     "science.guidance.best": (
         "Predicted fastest to the target: **B = {b}** ({s:.2f} s; {steps:.0f} steps)."
     ),
+    "science.noise.intro": (
+        "B_simple = tr(Σ) / |G|²: how noisy one example's gradient is relative to the "
+        "true gradient. It is measured while the model trains with your optimizer: "
+        "inside each compiled step, every full batch B is split into m micro-batches of "
+        "B/m, and the squared gradient norms at the two sizes give |G|² and tr(Σ), "
+        "corrected for batches drawn without replacement from the N training samples "
+        "(the variance of a batch mean is (tr Σ / B)(N − B)/(N − 1), zero at full "
+        "batch). B_simple approximates the noise scale B_noise: batches much smaller "
+        "than it waste the parallelism of a step; much larger ones waste samples."
+    ),
+    "science.noise.result": (
+        "B_simple ≈ {b:.0f} near the end (90% interval {lo:.0f}–{hi:.0f} over the last "
+        "{steps} measured steps); per-epoch values ranged {e_lo:.0f}–{e_hi:.0f}. |G|² = "
+        "{g2:.3g}, tr(Σ) = {tr:.3g}."
+    ),
+    "science.noise.exact": (
+        "**Estimate vs exact**: from all {n:,} per-example gradients at the final "
+        "weights, B_simple = **{exact:.0f}** (estimate {b:.0f}). The estimate averages "
+        "the last steps while the weights still moved, so expect agreement within its "
+        "interval, not to the digit."
+    ),
+    "science.noise.no_exact": (
+        "No exact value: computing every per-example gradient is offered up to {cap:,} "
+        "training samples."
+    ),
+    "science.crit.result": (
+        "S_min ≈ {s_min:.0f} steps, E_min ≈ {e_min:,.0f} samples, **B_crit ≈ "
+        "{b_crit:.0f}** (90% interval {lo}–{hi}; fitted in relative error to {points} "
+        "batch sizes)."
+    ),
+    "science.crit.above": (
+        "Steps kept halving as the batch doubled, up to the largest size tried (B = "
+        "{b:g}): **B_crit is above it** (at least {lo:,.0f}). Try larger batch sizes to "
+        "locate it."
+    ),
+    "science.crit.below": (
+        "Larger batches saved no steps: **B_crit is below the smallest size tried** (B = "
+        "{b:g}). Try smaller batch sizes, or a harder target."
+    ),
+    "science.crit.refused": (
+        "**No B_crit**: these points do not follow S = S_min (1 + B_crit / B) (typical "
+        "error {rms:.0%}, or a larger batch needed clearly more steps). Add repeats, or "
+        "pick a target every size reaches."
+    ),
+    "science.crit.method.interpolated": (
+        "Steps to target are interpolated between validation evaluations (about {evals} "
+        "per run), not snapped to epoch ends."
+    ),
+    "science.crit.method.epochs": (
+        "Steps to target are read at epoch ends (this sweep stored no finer "
+        "evaluations): a size can be off by up to one epoch."
+    ),
+    "science.crit.method.steps": "Steps to target are read from every step's smoothed loss.",
+    "science.crit.method.none": "No batch size reached the target.",
+    "science.throughput.intro": (
+        "Steady samples per second of the fused engine for powers of two: each size "
+        "timed 3 times (the line is the median, the bars the range), compiling excluded, "
+        "steps running across epoch ends so small data does not time per-call overhead."
+    ),
+    "science.throughput.saturates": (
+        "B = {b} already reaches {share:.0%} of the best median throughput ({best:,.0f} "
+        "samples/s at B = {best_b}): larger batches buy little speed on this device. "
+        "Medians of {repeats} timings."
+    ),
+    "science.throughput.rising": (
+        "Throughput was still rising at the largest size timed (best {best:,.0f} "
+        "samples/s at B = {best_b}; {share:.0%} of it from B = {b}): the device is not "
+        "saturated within this range. Medians of {repeats} timings."
+    ),
+    "science.throughput.none": "No batch size could be timed.",
+    "science.col.batch_size": "batch size",
+    "science.col.predicted_steps": "predicted steps",
+    "science.col.predicted_samples": "predicted samples",
+    "science.col.samples_per_second": "samples/s (median)",
+    "science.col.predicted_seconds": "predicted seconds",
     "science.myths": "Myths and facts",
     "science.myths.body": (
         "- **Keras's default batch size is 32**, not 200: `fit(batch_size=None)` uses 32 "
@@ -292,14 +348,21 @@ EN: dict[str, str] = {
         "- **`validation_split` takes the last samples, before shuffling** "
         "(Keras `train_validation_split`).\n"
         "- **Linear scaling rule with warmup**: multiply the lr by k when the batch grows k×, "
-        "warming up over the first epochs (Goyal et al. 2017, *Accurate, Large Minibatch SGD*)."
+        "warming up over the first epochs (Goyal et al. 2017, *Accurate, Large Minibatch SGD*). "
+        "It was shown for SGD with momentum and warm-up; with Adam, a square-root rule is the "
+        "usual starting point."
         "\n"
         "- **Small batches often generalise well**: 2–32 was often best (Masters & Luschi 2018, "
         "*Revisiting Small Batch Training*); large batches can reach sharp minima (Keskar et al. "
-        "2016); much of the gap comes from making fewer updates, and training longer closes it "
-        "(Hoffer et al. 2017, *Train longer, generalize better*).\n"
-        "- **Gradient noise variance falls as 1/B**: the variance of a mini-batch gradient is "
-        "tr(Σ)/B, so its standard deviation falls as 1/√B (McCandlish et al. 2018)."
+        "2016). Hoffer et al. 2017 (*Train longer, generalize better*) closed the gap with as "
+        "many updates as the small batch, a square-root-scaled learning rate and ghost batch "
+        "norm together, not by training longer alone; Shallue et al. 2019 (*Measuring the "
+        "Effects of Data Parallelism*) found no consistent generalization gap once the "
+        "hyperparameters are tuned for each batch size.\n"
+        "- **Gradient noise variance falls with B, to zero at full batch**: a mini-batch drawn "
+        "without replacement from N samples has gradient variance (tr(Σ)/B)(N − B)/(N − 1) "
+        "(about tr(Σ)/B when B ≪ N), so its standard deviation falls about as 1/√B "
+        "(McCandlish et al. 2018)."
     ),
     # runs page
     "runs.title": "Runs: every training run, kept",
@@ -362,11 +425,34 @@ EN: dict[str, str] = {
     "reading.none": "No finished runs yet.",
     "reading.lowest": "Lowest final training loss: B={b} ({loss}).",
     "reading.unreached": "No batch size reached {metric} {target}.",
-    "reading.winners": (
-        "On this device, B={b_time} reaches {metric} {target} fastest in wall time "
-        "({seconds} s); B={b_steps} needs the fewest steps ({steps}); B={b_epochs} needs the "
-        "fewest epochs ({epochs})."
+    "reading.time.win": (
+        "On this device, B={b} reaches {metric} {target} fastest in wall time ({v} s): "
+        "every one of its {repeats} repeats beat B={b2} ({v2} s)."
     ),
+    "reading.time.close": (
+        "Wall time to {metric} {target}: B={b} ({v} s) and B={b2} ({v2} s) are too close "
+        "to call: their {repeats} repeats overlap."
+    ),
+    "reading.time.single": (
+        "Wall time to {metric} {target}: B={b} was quickest ({v} s against {v2} s for "
+        "B={b2}), but one run each on a shared machine cannot decide that: use at least "
+        "2 repeats."
+    ),
+    "reading.time.only": ("Only B={b} reached {metric} {target} ({v} s)."),
+    "reading.steps.win": (
+        "B={b} needs the fewest steps ({v}; B={b2}: {v2}, ranges apart over {repeats} repeats)."
+    ),
+    "reading.steps.win1": ("B={b} needs the fewest steps ({v}; B={b2}: {v2}; one run each)."),
+    "reading.steps.close": (
+        "B={b} and B={b2} need about as many steps ({v} and {v2}): too close to call."
+    ),
+    "reading.steps.only": ("It took {v} steps."),
+    "reading.epochs.win": ("B={b} needs the fewest epochs ({v}; B={b2}: {v2})."),
+    "reading.epochs.win1": ("B={b} needs the fewest epochs ({v}; B={b2}: {v2}; one run each)."),
+    "reading.epochs.close": (
+        "B={b} and B={b2} need about as many epochs ({v} and {v2}): too close to call."
+    ),
+    "reading.epochs.only": ("It took {v} epochs."),
     "noise.unknown": "The noise scale could not be estimated (the gradient signal was too small).",
     "noise.below": (
         "B = {b} is well below B_noise ≈ {b_noise}: each step is noisy, so larger batches would "

@@ -198,15 +198,9 @@ ZH: dict[str, str] = {
     # science page
     "science.title": "研究：在你的模型上实测批大小相关文献的结论",
     "science.noise": "梯度噪声尺度（McCandlish et al. 2018）",
-    "science.noise.intro": (
-        "B_simple = tr(Σ) / |G|²：单个样本的梯度相对于真实梯度有多大噪声。它在训练过程中根据"
-        "两种批大小（B/m 的微批次和完整批次 B）下的梯度范数平方来估计，|G|² 和 tr(Σ) 分别"
-        "做平滑。远小于 B_noise 的批次浪费了每一步的并行能力；远大于它的批次则浪费样本。"
-    ),
     "science.micro": "每个批次的微批次数（B_small = B / m）",
     "science.measure": "测量噪声尺度",
     "science.measuring": "正在工作进程中训练并测量…",
-    "science.noise.result": "训练结束时 B_simple ≈ {b:.0f}（|G|² = {g2:.3g}，tr Σ = {tr:.3g}）。",
     "science.crit": "步数与样本数的权衡，以及临界批大小",
     "science.crit.intro": (
         "根据“对比”页的一次扫描实验：达到目标所需的步数 S 和样本数 E 满足 "
@@ -221,10 +215,6 @@ ZH: dict[str, str] = {
         "批大小 {sizes}，每个训练 {epochs} 个轮次，学习率按本页批大小以 sqrt(B / {b0}) 缩放，"
         "留出 20% 作验证集。完成后会出现在下面的选择框中。"
     ),
-    "science.crit.result": (
-        "S_min ≈ {s_min:.0f} 步，E_min ≈ {e_min:,.0f} 个样本，**B_crit ≈ {b_crit:.0f}**"
-        "（基于 {points} 个批大小）。"
-    ),
     "science.crit.vs_noise": "实测噪声尺度 B_simple ≈ {b:.0f}（B_crit ≈ {c:.0f}）。",
     "science.crit.fixed_lr": (
         "本次对比中每个批大小都用了同一个学习率。McCandlish 等人为每个批大小分别调好学习率；"
@@ -232,14 +222,85 @@ ZH: dict[str, str] = {
         "请在“对比”页用 sqrt 或 linear 学习率缩放重新做一次对比，再拿 B_crit 与 B_simple 比较。"
     ),
     "science.throughput": "设备吞吐量",
-    "science.throughput.intro": "fused 引擎在 2 的各次幂批大小下的稳定每秒样本数，不含编译时间。",
     "science.throughput.cap": "测量的最大批大小",
     "science.throughput.run": "测量吞吐量",
-    "science.throughput.saturates": (
-        "批大小超过 B = {b} 后再翻倍，每秒样本数增加不到 10%：设备在这里已经饱和。"
-    ),
     "science.guidance": "在本设备上达到目标所需的时间",
     "science.guidance.best": "预测最快达到目标：**B = {b}**（{s:.2f} 秒；{steps:.0f} 步）。",
+    "science.noise.intro": (
+        "B_simple = tr(Σ) / |G|²：单个样本的梯度相对于真实"
+        "梯度有多大噪声。它在模型用你选的优化器训练时测量：在每个编译好的训练步内"
+        "，每个完整批次 B 被分成 m 个大小为 B/m 的微批次，两种大小下的"
+        "梯度范数平方给出 |G|² 和 tr(Σ)，并按“从 N 个训练样本中不"
+        "放回抽取”做了修正（批均值的方差是 (tr Σ / B)(N − B)/"
+        "(N − 1)，全批量时为 0）。B_simple 近似噪声尺度 B_n"
+        "oise：远小于它的批次浪费了每一步的并行能力；远大于它的批次则浪费样本"
+        "。"
+    ),
+    "science.noise.result": (
+        "训练末段 B_simple ≈ {b:.0f}（最后 {steps} 个"
+        "测量步的 90% 区间 {lo:.0f}–{hi:.0f}）；各轮次的值"
+        "在 {e_lo:.0f}–{e_hi:.0f} 之间。|G|² = {g"
+        "2:.3g}，tr(Σ) = {tr:.3g}。"
+    ),
+    "science.noise.exact": (
+        "**估计值与精确值**：用最终权重下全部 {n:,} 个逐样本梯度算出 "
+        "B_simple = **{exact:.0f}**（估计值 {b:.0"
+        "f}）。估计值是权重仍在变化时最后若干步的平均，应在其区间内吻合，而不是"
+        "每一位都相同。"
+    ),
+    "science.noise.no_exact": (
+        "没有精确值：逐样本梯度的精确计算只在训练样本不超过 {cap:,} 时提供。"
+    ),
+    "science.crit.result": (
+        "S_min ≈ {s_min:.0f} 步，E_min ≈ {e_min"
+        ":,.0f} 个样本，**B_crit ≈ {b_crit:.0f}**"
+        "（90% 区间 {lo}–{hi}；按相对误差拟合 {points} 个"
+        "批大小）。"
+    ),
+    "science.crit.above": (
+        "直到试过的最大批大小（B = {b:g}），批大小每翻倍步数都减半：**"
+        "B_crit 在它之上**（至少 {lo:,.0f}）。请试更大的批大小"
+        "来定位它。"
+    ),
+    "science.crit.below": (
+        "更大的批次没有省下步数：**B_crit 低于试过的最小批大小**（B "
+        "= {b:g}）。请试更小的批大小，或更难的目标。"
+    ),
+    "science.crit.refused": (
+        "**无法给出 B_crit**：这些点不符合 S = S_min (1 "
+        "+ B_crit / B)（典型误差 {rms:.0%}，或更大的批次明"
+        "显需要更多步）。请增加重复次数，或选一个每个批大小都能达到的目标。"
+    ),
+    "science.crit.method.interpolated": (
+        "达到目标的步数在验证评估之间线性插值（每次运行约 {evals} 次评估），不会卡在轮次末尾。"
+    ),
+    "science.crit.method.epochs": (
+        "达到目标的步数在轮次末尾读取（这次扫描没有保存更细的评估）：每个批大小最多差一个轮次。"
+    ),
+    "science.crit.method.steps": "达到目标的步数取自每一步平滑后的损失。",
+    "science.crit.method.none": "没有批大小达到目标。",
+    "science.throughput.intro": (
+        "fused 引擎在 2 的各次幂批大小下的稳定每秒样本数：每个大小计时 "
+        "3 次（线为中位数，竖线为范围），不含编译时间；训练步跨越轮次边界连续运"
+        "行，小数据集也不会只测到调用开销。"
+    ),
+    "science.throughput.saturates": (
+        "B = {b} 已达到最佳中位吞吐量的 {share:.0%}（B = "
+        "{best_b} 时 {best:,.0f} 样本/秒）：在本设备上更大"
+        "的批次几乎不再提速。取 {repeats} 次计时的中位数。"
+    ),
+    "science.throughput.rising": (
+        "到计时的最大批大小时吞吐量仍在上升（最佳为 B = {best_b} 时"
+        " {best:,.0f} 样本/秒；从 B = {b} 起达到它的 {s"
+        "hare:.0%}）：在这个范围内设备还没有饱和。取 {repeats}"
+        " 次计时的中位数。"
+    ),
+    "science.throughput.none": "没有可计时的批大小。",
+    "science.col.batch_size": "批大小",
+    "science.col.predicted_steps": "预测步数",
+    "science.col.predicted_samples": "预测样本数",
+    "science.col.samples_per_second": "样本/秒（中位数）",
+    "science.col.predicted_seconds": "预测秒数",
     "science.myths": "误区与事实",
     "science.myths.body": (
         "- **Keras 的默认批大小是 32**，不是 200：`fit(batch_size=None)` 使用 32"
@@ -249,12 +310,16 @@ ZH: dict[str, str] = {
         "- **`validation_split` 取的是最后的样本，且在打乱之前**"
         "（Keras `train_validation_split`）。\n"
         "- **带预热的线性缩放规则**：批大小增大到 k 倍时，学习率也乘以 k，并在最初几个轮次内"
-        "逐步预热（Goyal et al. 2017, *Accurate, Large Minibatch SGD*）。\n"
+        "逐步预热（Goyal et al. 2017, *Accurate, Large Minibatch SGD*）。"
+        "该规则是在带动量的 SGD 加预热下得出的；用 Adam 时通常从平方根规则开始。\n"
         "- **小批次往往泛化得更好**：2–32 常常效果最佳（Masters & Luschi 2018, "
         "*Revisiting Small Batch Training*）；大批次可能收敛到尖锐的极小值（Keskar et al. "
-        "2016）；差距很大一部分来自更新次数更少，训练更久即可弥补（Hoffer et al. 2017, "
-        "*Train longer, generalize better*）。\n"
-        "- **梯度噪声按 1/B 下降**：小批量梯度的方差为 tr(Σ)/B，因此其标准差按 1/√B 下降"
+        "2016）。Hoffer et al. 2017（*Train longer, generalize better*）是同时用与小批次相同的"
+        "更新次数、按平方根缩放的学习率和 ghost batch norm 才弥补了差距，并非只靠训练更久；"
+        "Shallue et al. 2019（*Measuring the Effects of Data Parallelism*）发现，为每个批大小"
+        "调好超参数后，并没有一致的泛化差距。\n"
+        "- **梯度噪声随 B 下降，全批量时为 0**：从 N 个样本中不放回抽取的小批量，梯度方差为 "
+        "(tr(Σ)/B)(N − B)/(N − 1)（B ≪ N 时约为 tr(Σ)/B），因此其标准差约按 1/√B 下降"
         "（McCandlish et al. 2018）。"
     ),
     # runs page
@@ -316,10 +381,32 @@ ZH: dict[str, str] = {
     "reading.none": "还没有完成的运行。",
     "reading.lowest": "最终训练损失最低：B={b}（{loss}）。",
     "reading.unreached": "没有任何批大小达到 {metric} {target}。",
-    "reading.winners": (
-        "在这台设备上，B={b_time} 用最短的实际时间达到 {metric} {target}（{seconds} 秒）；"
-        "B={b_steps} 需要的迭代次数最少（{steps}）；B={b_epochs} 需要的轮次最少（{epochs}）。"
+    "reading.time.win": (
+        "在这台设备上，B={b} 用最短的实际时间达到 {metric} {ta"
+        "rget}（{v} 秒）：它的 {repeats} 次重复都快于 B={"
+        "b2}（{v2} 秒）。"
     ),
+    "reading.time.close": (
+        "达到 {metric} {target} 的实际时间：B={b}（{v}"
+        " 秒）与 B={b2}（{v2} 秒）难分高下：它们的 {repeats"
+        "} 次重复结果有重叠。"
+    ),
+    "reading.time.single": (
+        "达到 {metric} {target} 的实际时间：B={b} 最快（"
+        "{v} 秒，B={b2} 为 {v2} 秒），但在共享机器上每个只跑一次"
+        "无法判定：请至少重复 2 次。"
+    ),
+    "reading.time.only": ("只有 B={b} 达到了 {metric} {target}（{v} 秒）。"),
+    "reading.steps.win": (
+        "B={b} 需要的迭代次数最少（{v}；B={b2}：{v2}，{repeats} 次重复的范围互不重叠）。"
+    ),
+    "reading.steps.win1": ("B={b} 需要的迭代次数最少（{v}；B={b2}：{v2}；各只跑一次）。"),
+    "reading.steps.close": ("B={b} 与 B={b2} 需要的迭代次数相近（{v} 与 {v2}）：难分高下。"),
+    "reading.steps.only": ("用了 {v} 步。"),
+    "reading.epochs.win": ("B={b} 需要的轮次最少（{v}；B={b2}：{v2}）。"),
+    "reading.epochs.win1": ("B={b} 需要的轮次最少（{v}；B={b2}：{v2}；各只跑一次）。"),
+    "reading.epochs.close": ("B={b} 与 B={b2} 需要的轮次相近（{v} 与 {v2}）：难分高下。"),
+    "reading.epochs.only": ("用了 {v} 个轮次。"),
     "noise.unknown": "无法估计噪声尺度（梯度信号太弱）。",
     "noise.below": (
         "B = {b} 远小于 B_noise ≈ {b_noise}：每一步都很嘈杂，增大批大小几乎能按比例减少迭代次数"
@@ -412,6 +499,29 @@ ZH: dict[str, str] = {
 # Core's InputError messages, keyed by their English template (core.errors). Fields in braces,
 # backticked argument names and CLI flags stay as in English.
 ZH_ERRORS: dict[str, str] = {
+    # measurements (noise scale, critical batch, engine options)
+    "need 0 < b_small < b_big ≤ n, got {b_small}, {b_big} and n = {n}.": (
+        "需要 0 < b_small < b_big ≤ n，实际为 {b_small}、{b_big}，n = {n}。"
+    ),
+    "`micro` must be at least 2, got {micro}.": "`micro` 至少为 2，实际为 {micro}。",
+    "`--points`: batch size and steps must be positive numbers, got {part!r}.": (
+        "`--points`：批大小和步数都必须是正数，实际为 {part!r}。"
+    ),
+    "`--points` takes B:S pairs like 8:1200,32:400,128:180, got {part!r}.": (
+        "`--points` 接受 B:S 形式的数对，例如 8:1200,32:400,128:180，实际为 {part!r}。"
+    ),
+    "`eval_every` must be 0 (never) or a number of steps, got {eval_every}.": (
+        "`eval_every` 必须是 0（从不）或步数，实际为 {eval_every}。"
+    ),
+    "`micro` must be at least 1, got {micro}.": "`micro` 至少为 1，实际为 {micro}。",
+    "the loss became infinite or NaN at step {step}: lower the learning rate (now {lr}) or "
+    "raise the batch size.": (
+        "第 {step} 步损失变成无穷大或 NaN：请降低学习率（当前 {lr}）或增大批大小。"
+    ),
+    "`batch_size` must be a multiple of {micro} to split it into {micro} micro-batches, got "
+    "{batch_size}.": (
+        "`batch_size` 必须是 {micro} 的倍数才能分成 {micro} 个微批次，实际为 {batch_size}。"
+    ),
     # schedule
     "`batch_size`={batch_size} does not split evenly over {replicas} replicas: use a multiple "
     "of {replicas}, e.g. {options}.": (
@@ -595,28 +705,16 @@ ZH_ERRORS: dict[str, str] = {
         "{sizes} 个批大小 × {repeats} 次重复超过了 {cap} 次运行：请减少。"
     ),
     # science
-    "need 0 < b_small < b_big, got {b_small} and {b_big}.": (
-        "需要 0 < b_small < b_big，收到的是 {b_small} 和 {b_big}。"
-    ),
     "`batch_size` must be a multiple of {micro} and at least {least} to split it into {micro} "
     "micro-batches, got {batch_size}.": (
         "要拆成 {micro} 个微批次，`batch_size` 必须是 {micro} 的倍数且至少为 {least}，"
         "收到的是 {batch_size}。"
-    ),
-    "the noise-scale measurement needs the TensorFlow backend: unset KERAS_BACKEND or set it to "
-    "tensorflow.": (
-        "测量梯度噪声尺度需要 TensorFlow 后端：请取消设置 KERAS_BACKEND 或设为 tensorflow。"
     ),
     "fitting the critical batch size needs steps-to-target for at least 3 batch sizes (two fit "
     "any curve exactly): run a sweep with more sizes, or choose a target that more of them "
     "reach.": (
         "拟合临界批大小需要至少 3 个批大小的“达到目标所需步数”（两个点总能被某条曲线精确拟合）："
         "请用更多批大小做一次扫描，或选择更多批大小能达到的目标。"
-    ),
-    "the measured steps do not follow S = S_min(1 + B_crit/B) (a fitted S_min or E_min is not "
-    "positive): try a target that every batch size reaches, or more repeats.": (
-        "测得的步数不符合 S = S_min(1 + B_crit/B)（拟合出的 S_min 或 E_min 不为正）："
-        "请选择每个批大小都能达到的目标，或增加重复次数。"
     ),
     # demo mode
     "this demo trains on at most {max_n:,} samples, got {n:,}: lower N (or run Batch Lab "

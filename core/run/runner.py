@@ -25,6 +25,7 @@ from core.run.store import RunStore
 from core.train.engine import (
     Chunk,
     EpochRecord,
+    Evaluation,
     Prepared,
     Reporter,
     Result,
@@ -68,6 +69,11 @@ class StoreReporter(Reporter):
             record.val_accuracy,
             record.seconds,
             record.steps,
+        )
+
+    def evaluation(self, record: Evaluation) -> None:
+        self.store.add_eval(
+            self.run_id, record.step, record.train_seconds, record.val_loss, record.val_accuracy
         )
 
     def finished(self, result: Result) -> None:
@@ -131,7 +137,8 @@ def _worker_main(conn, stop_event, parent_pid: int) -> None:
         # Keras imports JAX whenever it is installed; a TensorFlow worker never needs it, and
         # it costs ~120 MB per process.
         sys.modules.setdefault("jax", None)
-    from core.train.engine import describe_device, import_keras, list_devices, prepare
+    from core.train.devices import describe_device, import_keras, list_devices
+    from core.train.engine import prepare
 
     import_keras()  # the warm-up: the slow import happens before a job arrives
 
@@ -182,9 +189,10 @@ def _noise_scale_task(config: dict, micro: int, should_stop) -> dict:
 
     from core.study.science import measure_noise_scale
 
-    return asdict(
-        measure_noise_scale(TrainConfig.from_dict(config), micro=micro, should_stop=should_stop)
+    result = measure_noise_scale(
+        TrainConfig.from_dict(config), micro=micro, should_stop=should_stop, exact=True
     )
+    return {**asdict(result), "epoch_range": result.epoch_range}
 
 
 def _throughput_task(config: dict, batch_sizes: list[int], seconds: float, should_stop) -> dict:

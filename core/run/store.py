@@ -46,6 +46,11 @@ CREATE TABLE IF NOT EXISTS epochs (
     val_loss REAL, val_accuracy REAL, seconds REAL, steps INTEGER,
     PRIMARY KEY (run_id, epoch)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS evals (
+    run_id TEXT NOT NULL, step INTEGER NOT NULL, train_seconds REAL, val_loss REAL,
+    val_accuracy REAL,
+    PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS runs_sweep ON runs (sweep_id);
 """
 
@@ -228,6 +233,28 @@ class RunStore:
             ),
         )
 
+    def add_eval(
+        self,
+        run_id: str,
+        step: int,
+        train_seconds: float,
+        val_loss: float | None,
+        val_accuracy: float | None,
+    ) -> None:
+        """The validation metrics after `step` steps (and `train_seconds` of training)."""
+        self._write(
+            "INSERT OR REPLACE INTO evals VALUES (?, ?, ?, ?, ?)",
+            (run_id, step, train_seconds, _finite_or_none(val_loss), val_accuracy),
+        )
+
+    def evals(self, run_id: str) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT step, train_seconds, val_loss, val_accuracy FROM evals WHERE run_id = ? "
+            "ORDER BY step",
+            (run_id,),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
     def get_run(self, run_id: str) -> dict | None:
         self.reap_interrupted()
         row = self.db.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
@@ -279,7 +306,7 @@ class RunStore:
         try:
             with self.db:
                 self.db.execute("BEGIN IMMEDIATE")
-                for table in ("steps", "epochs", "runs"):
+                for table in ("steps", "epochs", "evals", "runs"):
                     self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
         except sqlite3.DatabaseError as exc:
             raise self._write_error(exc) from None

@@ -2,47 +2,88 @@
 
 Who does what:
 - `noise_scale_estimates()` turns squared gradient norms measured at two batch sizes into
-  unbiased estimates of |G|² and tr(Σ) (McCandlish et al. 2018, appendix A.1);
-  `NoiseScaleTracker` smooths numerator and denominator separately (EMA), then divides.
-- `measure_noise_scale()` trains on the schedule and, every step, splits the batch into
-  micro-batches: the mean of their squared gradient norms is |G_small|², the squared norm of
-  their mean is |G_big|² (TensorFlow backend).
-- `exact_noise_scale()` computes B_simple = tr(Σ)/|G|² from every per-example gradient, to check
-  the estimator on small problems.
-- `fit_critical_batch()` fits S = S_min (1 + B_crit / B), i.e. (S/S_min − 1)(E/E_min − 1) = 1
-  with E = B·S, by least squares in 1/B.
-- `throughput()` measures steady samples/s per batch size on this device.
+  unbiased estimates of |G|² and tr(Σ) for batches drawn without replacement from the training
+  set (McCandlish et al. 2018, appendix A.1, with the finite-population correction).
+- `measure_noise_scale()` trains with the chosen optimizer; the fused engine's compiled step
+  splits every full batch into micro-batches and returns their squared norms. The result is a
+  ratio of means near the end of training with a bootstrap interval, per-epoch values, and,
+  for small data, the exact B_simple from every per-example gradient (`exact_b_simple`).
+- `fit_critical_batch()` fits S = S_min (1 + B_crit / B) in log space and says whether the
+  points support a fit at all (`status`), with a profile-likelihood interval for B_crit.
+- `throughput()` measures steady samples/s per batch size on this device, with repeats.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-import time
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from core.choices import EXACT_MAX_SAMPLES
 from core.errors import InputError
-from core.present.text import t
 from core.study.sweep import SweepSpec
-from core.train.engine import Reporter, TrainConfig, prepare
+from core.train.engine import MAX_EPOCHS, Reporter, TrainConfig, prepare
 
 EMA_DECAY = 0.95
+BOOTSTRAP = 1000
+MIN_WINDOW_STEPS = 10
+
+
+def _c(b: float, n: int | None) -> float:
+    """Var(mean of b of n drawn without replacement) / tr Σ = (n − b) / (b (n − 1)); n=None: 1/b."""
+    if n is None:
+        return 1.0 / b
+    return (n - b) / (b * (n - 1)) if n > 1 else 0.0
 
 
 def noise_scale_estimates(
-    g_small_sq: float, g_big_sq: float, b_small: int, b_big: int
-) -> tuple[float, float]:
-    """Unbiased (|G|², tr Σ) from E|G_B|² = |G|² + tr(Σ)/B measured at B_small < B_big."""
-    if not 0 < b_small < b_big:
+    g_small_sq, g_big_sq, b_small: int, b_big: int, n: int | None = None
+) -> tuple:
+    """Unbiased (|G|², tr Σ) from squared gradient norms at two batch sizes b_small < b_big.
+
+    Batches drawn without replacement from n samples have E|G_b|² = |G|² + tr Σ · c(b), with
+    c(b) = (n − b) / (b (n − 1)) (Σ the per-example covariance over the n samples); n = None is
+    sampling with replacement (c(b) = 1/b, McCandlish et al. 2018, appendix A.1). Works on
+    floats or NumPy arrays (one estimate per step).
+    """
+    if not 0 < b_small < b_big or (n is not None and b_big > n):
         raise InputError(
-            "need 0 < b_small < b_big, got {b_small} and {b_big}.", b_small=b_small, b_big=b_big
+            "need 0 < b_small < b_big ≤ n, got {b_small}, {b_big} and n = {n}.",
+            b_small=b_small,
+            b_big=b_big,
+            n=n,
         )
-    g2 = (b_big * g_big_sq - b_small * g_small_sq) / (b_big - b_small)
-    trace = (g_small_sq - g_big_sq) / (1.0 / b_small - 1.0 / b_big)
+    c_small, c_big = _c(b_small, n), _c(b_big, n)
+    trace = (g_small_sq - g_big_sq) / (c_small - c_big)
+    g2 = g_big_sq - trace * c_big
     return g2, trace
+
+
+def b_simple_of(small_sq, big_sq, b_small: int, b_big: int, n: int | None) -> float:
+    """B_simple = tr Σ / |G|² from the means of many steps' norms (ratio of unbiased means)."""
+    g2, trace = noise_scale_estimates(
+        float(np.mean(small_sq)), float(np.mean(big_sq)), b_small, b_big, n
+    )
+    return trace / g2 if g2 > 0 else float("nan")
+
+
+def bootstrap_interval(
+    small_sq, big_sq, b_small: int, b_big: int, n: int | None, seed: int = 0, level: float = 0.9
+) -> tuple[float, float]:
+    """A percentile bootstrap interval of B_simple, resampling the measured steps."""
+    small, big = np.asarray(small_sq, np.float64), np.asarray(big_sq, np.float64)
+    if len(small) < 2:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, len(small), size=(BOOTSTRAP, len(small)))
+    g2, trace = noise_scale_estimates(
+        small[pick].mean(axis=1), big[pick].mean(axis=1), b_small, b_big, n
+    )
+    values = np.where(g2 > 0, trace / np.where(g2 > 0, g2, 1.0), np.inf)
+    lo, hi = np.quantile(values, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
 
 
 @dataclass
@@ -73,63 +114,34 @@ class NoiseScaleTracker:
         return self.trace_sigma / g2 if g2 > 0 else float("nan")
 
 
-def _flat_grads(tape, loss, variables):
-    import tensorflow as tf
-
-    grads = tape.gradient(loss, variables)
-    return tf.concat([tf.reshape(g, [-1]) for g in grads], axis=0)
-
-
-def _micro_batch_norms(model, loss_fn, micro: int):
-    """A tf.function: (xb, yb) → (mean |g_i|², |mean g_i|², mean gradient, mean loss)."""
-    import tensorflow as tf
-
-    variables = model.trainable_variables
-
-    @tf.function(reduce_retracing=True)
-    def norms(xb, yb):
-        size = tf.shape(xb)[0] // micro
-        flats, losses = [], []
-        for i in range(micro):
-            xm = xb[i * size : (i + 1) * size]
-            ym = yb[i * size : (i + 1) * size]
-            with tf.GradientTape() as tape:
-                loss = loss_fn(ym, model(xm, training=True))
-            flats.append(_flat_grads(tape, loss, variables))
-            losses.append(loss)
-        stacked = tf.stack(flats)
-        mean = tf.reduce_mean(stacked, axis=0)
-        small = tf.reduce_mean(tf.reduce_sum(stacked * stacked, axis=1))
-        big = tf.reduce_sum(mean * mean)
-        return small, big, mean, tf.reduce_mean(tf.stack(losses))
-
-    return norms
-
-
-def _unflatten(flat, variables):
-    import tensorflow as tf
-
-    out, start = [], 0
-    for v in variables:
-        size = int(np.prod(v.shape))
-        out.append(tf.reshape(flat[start : start + size], v.shape))
-        start += size
-    return out
-
-
 @dataclass
 class NoiseScaleResult:
+    """B_simple near the end of training (the last epoch's steps, at least 10), its 90 %
+    bootstrap interval over those steps, every epoch's own value, and, when the training set is
+    small enough, the exact value from every per-example gradient at the final weights."""
+
     b_simple: float
     gradient_norm_sq: float
     trace_sigma: float
     batch_size: int
     b_small: int
+    train_samples: int
+    interval: tuple[float, float] = (float("nan"), float("nan"))
+    b_simple_exact: float | None = None
+    steps_measured: int = 0
     per_epoch: list[dict] = field(default_factory=list)
     per_step: list[dict] = field(default_factory=list)
+
+    @property
+    def epoch_range(self) -> tuple[float, float]:
+        values = [e["b_simple"] for e in self.per_epoch if math.isfinite(e["b_simple"])]
+        return (min(values), max(values)) if values else (float("nan"), float("nan"))
 
 
 def check_micro(batch_size: int, micro: int) -> None:
     """The noise-scale measurement splits each batch into `micro` equal micro-batches."""
+    if micro < 2:
+        raise InputError("`micro` must be at least 2, got {micro}.", micro=micro)
     if batch_size < 2 * micro or batch_size % micro:
         raise InputError(
             "`batch_size` must be a multiple of {micro} and at least {least} to split it into "
@@ -140,125 +152,164 @@ def check_micro(batch_size: int, micro: int) -> None:
         )
 
 
-def measure_noise_scale(
-    cfg: TrainConfig, micro: int = 4, every: int = 1, should_stop=lambda: False
-) -> NoiseScaleResult:
-    """Train on the schedule with plain SGD steps and measure B_simple along the way.
+class _Norms(Reporter):
+    """Collects the engine's per-step micro-batch norms (full batches only) and losses."""
 
-    Each measured step splits its batch (size B) into `micro` micro-batches of B/micro: the
-    optimizer applies their mean gradient (the usual step), and the norms give the estimate.
-    Partial batches not divisible by `micro` are trained but not measured.
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, int, float, float]] = []
+        self.epoch_loss: dict[int, float] = {}
+
+    def chunk(self, chunk, steps_done) -> None:
+        if chunk.small_sq is None:
+            return
+        for i, (small, big) in enumerate(zip(chunk.small_sq, chunk.big_sq, strict=True)):
+            if math.isfinite(small) and math.isfinite(big):
+                self.rows.append((chunk.first_step + i, chunk.epoch, small, big))
+
+    def epoch(self, record) -> None:
+        self.epoch_loss[record.epoch] = record.train_loss
+
+
+def measure_noise_scale(
+    cfg: TrainConfig, micro: int = 4, should_stop=lambda: False, exact: bool = False
+) -> NoiseScaleResult:
+    """Train as configured (the chosen optimizer and schedule) and measure B_simple on the way.
+
+    The fused engine splits each full batch (size B) into `micro` micro-batches of B/micro inside
+    its compiled step: the optimizer applies their mean gradient (the usual step), and the
+    squared norms give the estimate, corrected for batches drawn without replacement from the
+    training set. Partial batches train but are not measured. With `exact` and at most
+    EXACT_MAX_SAMPLES training samples, B_simple is also computed from every per-example
+    gradient at the final weights.
     """
     check_micro(cfg.batch_size, micro)
-    from core.train import models
-    from core.train.engine import import_keras
+    from core.train.engine import train
 
-    if import_keras().backend.backend() != "tensorflow":
-        raise InputError(
-            "the noise-scale measurement needs the TensorFlow backend: unset KERAS_BACKEND or set "
-            "it to tensorflow."
-        )
-    prepared = prepare(cfg)
-    data, schedule = prepared.data, prepared.schedule
-    model = models.build(cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed)
-    optimizer = models.make_optimizer(cfg.optimizer, cfg.lr)
-    loss_fn = models.make_loss(data.task)
-    variables = model.trainable_variables
-    optimizer.build(variables)
-    norms = _micro_batch_norms(model, loss_fn, micro)
-    x = data.x[: schedule.train_samples]
-    y = data.y[: schedule.train_samples]
-    b_small = cfg.batch_size // micro
-    tracker = NoiseScaleTracker()
-    per_step, per_epoch = [], []
-    step = 0
-    for epoch in range(schedule.epochs):
-        losses = []
-        for batch in schedule.epoch_batches(epoch):
-            if should_stop():
-                break
-            xb, yb = x[batch], y[batch]
-            if len(batch) == cfg.batch_size:
-                small, big, mean, loss = norms(xb, yb)
-                optimizer.apply(_unflatten(mean, variables), variables)
-                if step % every == 0:
-                    g2, trace = noise_scale_estimates(
-                        float(small), float(big), b_small, cfg.batch_size
-                    )
-                    tracker.update(g2, trace)
-                    per_step.append(
-                        {
-                            "step": step,
-                            "epoch": epoch,
-                            "b_simple": tracker.b_simple,
-                            "gradient_norm_sq": tracker.gradient_norm_sq,
-                            "trace_sigma": tracker.trace_sigma,
-                        }
-                    )
-            else:  # the partial batch trains as usual
-                import tensorflow as tf
+    prepared = prepare(replace(cfg, micro=micro, engine="fused", replicas=1))
+    n = prepared.schedule.train_samples
+    norms = _Norms()
+    probe = gradient_moments_probe if exact and n <= EXACT_MAX_SAMPLES else None
+    result = train(prepared, norms, should_stop=should_stop, probe=probe)
+    return _noise_result(norms, cfg.batch_size, micro, n, result.probe)
 
-                with tf.GradientTape() as tape:
-                    loss = loss_fn(yb, model(xb, training=True))
-                optimizer.apply(tape.gradient(loss, variables), variables)
-            losses.append(float(loss))
-            step += 1
-        per_epoch.append(
-            {
-                "epoch": epoch,
-                "loss": float(np.mean(losses)) if losses else None,
-                "b_simple": tracker.b_simple,
-                "gradient_norm_sq": tracker.gradient_norm_sq,
-                "trace_sigma": tracker.trace_sigma,
-            }
+
+def _noise_result(norms: _Norms, batch_size: int, micro: int, n: int, moments) -> NoiseScaleResult:
+    b_small = batch_size // micro
+    rows = np.asarray(norms.rows, dtype=np.float64).reshape(-1, 4)
+    steps, epochs, small, big = rows.T
+    tracker, per_step = NoiseScaleTracker(), []
+    g2s, traces = noise_scale_estimates(small, big, b_small, batch_size, n)
+    for step, epoch, g2, trace in zip(steps, epochs, g2s, traces, strict=True):
+        tracker.update(float(g2), float(trace))
+        per_step.append({"step": int(step), "epoch": int(epoch), "b_simple": tracker.b_simple})
+    per_epoch = []
+    for epoch in sorted(norms.epoch_loss):
+        mine = epochs == epoch
+        value = (
+            b_simple_of(small[mine], big[mine], b_small, batch_size, n) if mine.any() else math.nan
         )
-        if should_stop():
-            break
+        per_epoch.append({"epoch": epoch, "loss": norms.epoch_loss[epoch], "b_simple": value})
+    if not len(steps):
+        return NoiseScaleResult(math.nan, math.nan, math.nan, batch_size, b_small, n)
+    window = epochs == epochs[-1]
+    if window.sum() < MIN_WINDOW_STEPS:
+        window = np.arange(len(steps)) >= len(steps) - MIN_WINDOW_STEPS
+    g2, trace = noise_scale_estimates(
+        float(small[window].mean()), float(big[window].mean()), b_small, batch_size, n
+    )
+    exact_value = exact_b_simple(*moments, n) if moments is not None else None
     return NoiseScaleResult(
-        tracker.b_simple,
-        tracker.gradient_norm_sq,
-        tracker.trace_sigma,
-        cfg.batch_size,
+        trace / g2 if g2 > 0 else math.nan,
+        g2,
+        trace,
+        batch_size,
         b_small,
+        n,
+        bootstrap_interval(small[window], big[window], b_small, batch_size, n),
+        exact_value[2] if exact_value else None,
+        int(window.sum()),
         per_epoch,
         per_step,
     )
 
 
-def exact_noise_scale(model, loss_fn, x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
-    """(|G|², tr Σ, B_simple) from every per-example gradient at the model's current weights."""
-    import tensorflow as tf
+def gradient_moments_probe(stepper, x: np.ndarray, y: np.ndarray):
+    """(Σ g_i, Σ |g_i|²) over every per-example gradient at the stepper's final weights."""
+    return stepper.gradient_moments(x, y)
 
-    variables = model.trainable_variables
-    grads = []
-    for i in range(len(x)):
-        with tf.GradientTape() as tape:
-            loss = loss_fn(y[i : i + 1], model(x[i : i + 1], training=False))
-        grads.append(_flat_grads(tape, loss, variables).numpy().astype(np.float64))
-    g = np.stack(grads)
-    mean = g.mean(axis=0)
+
+def exact_b_simple(grad_sum: np.ndarray, sq_sum: float, n: int) -> tuple[float, float, float]:
+    """(|G|², tr Σ, B_simple) from Σ g_i and Σ |g_i|² over all n examples (Σ over the n: the
+    population covariance, as the without-replacement estimator assumes)."""
+    mean = np.asarray(grad_sum, np.float64) / n
     g2 = float(mean @ mean)
-    trace = float(((g - mean) ** 2).sum(axis=1).mean())  # population covariance, as in the paper
-    return g2, trace, trace / g2
+    trace = float(sq_sum) / n - g2
+    return g2, trace, trace / g2 if g2 > 0 else float("nan")
 
 
 # -- critical batch size ----------------------------------------------------------------------
+FIT_STATUSES = ("fit", "above_range", "below_range", "refused")
+NOISE_FLOOR = 0.05  # relative error of a measured steps-to-target, at least (log units)
+REFUSE_RMS = 0.25  # points further than this from the best curve (log units) do not follow it
+CHI2_90 = 2.706  # χ² with one degree of freedom, 90 %
+GRID_SPAN = 1000.0  # B_crit is searched from B_min / 1000 to B_max · 1000
+
+
 @dataclass(frozen=True)
 class CriticalBatchFit:
-    s_min: float  # steps to target with an infinitely large batch
-    e_min: float  # samples to target with an infinitely small batch
-    b_crit: float  # E_min / S_min
+    """S = S_min (1 + B_crit / B), fitted in log space, and whether the points support it.
+
+    status: `fit`; `above_range` (steps keep halving as B doubles up to the largest size: B_crit
+    is beyond it, `interval` = (lower bound, None)); `below_range` (larger batches save no steps:
+    B_crit is below the smallest size); `refused` (the points do not follow the curve).
+    `b_crit`, `s_min` and `e_min` are None unless status is `fit`.
+    """
+
+    status: str
+    b_crit: float | None
+    s_min: float | None
+    e_min: float | None
+    interval: tuple[float | None, float | None]
     points: int
+    rms_log_error: float
+    b_range: tuple[float, float]
 
-    def steps(self, batch_size: float) -> float:
-        return self.s_min * (1 + self.b_crit / batch_size)
+    def steps(self, batch_size):
+        return self.s_min * (1 + self.b_crit / np.asarray(batch_size, dtype=np.float64))
 
-    def samples(self, batch_size: float) -> float:
-        return self.e_min * (1 + batch_size / self.b_crit)
+    def samples(self, batch_size):
+        b = np.asarray(batch_size, dtype=np.float64)
+        return self.e_min * (1 + b / self.b_crit)
+
+    def to_dict(self) -> dict:
+        lo, hi = self.interval
+        return {
+            "status": self.status,
+            "b_crit": self.b_crit,
+            "s_min": self.s_min,
+            "e_min": self.e_min,
+            "interval": [lo, hi],
+            "points": self.points,
+            "rms_log_error": self.rms_log_error,
+            "b_range": list(self.b_range),
+        }
+
+
+def _profile(b: np.ndarray, log_s: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each B_crit on the grid: the best log S_min (closed form) and the residual sum."""
+    shape = np.log1p(grid[:, None] / b[None, :])  # log(1 + B_crit / B)
+    log_s_min = (log_s[None, :] - shape).mean(axis=1)
+    resid = log_s[None, :] - shape - log_s_min[:, None]
+    return log_s_min, (resid**2).sum(axis=1)
 
 
 def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
-    """Least squares of S = S_min + E_min / B (the hyperbola (S/S_min−1)(E/E_min−1) = 1)."""
+    """Fit S = S_min (1 + B_crit / B) to steps-to-target, in relative error (log space).
+
+    Profile over B_crit: given B_crit, log S_min is the mean of log S − log(1 + B_crit/B). The
+    90 % interval holds the B_crit whose residual sum is within χ²₁ · σ² of the best, σ² the
+    residual variance but at least NOISE_FLOOR² (a perfect fit of 3 points proves little).
+    """
     b = np.asarray(batch_sizes, dtype=np.float64)
     s = np.asarray(steps_to_target, dtype=np.float64)
     keep = np.isfinite(b) & np.isfinite(s) & (b > 0) & (s > 0)
@@ -269,14 +320,65 @@ def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
             "(two fit any curve exactly): run a sweep with more sizes, or choose a target that "
             "more of them reach."
         )
-    design = np.stack([np.ones_like(b), 1.0 / b], axis=1)
-    (s_min, e_min), *_ = np.linalg.lstsq(design, s, rcond=None)
-    if s_min <= 0 or e_min <= 0:
-        raise InputError(
-            "the measured steps do not follow S = S_min(1 + B_crit/B) (a fitted S_min or E_min is "
-            "not positive): try a target that every batch size reaches, or more repeats."
+    order = np.argsort(b)
+    b, log_s = b[order], np.log(s[order])
+    lo_b, hi_b = float(b[0]), float(b[-1])
+    grid = np.geomspace(lo_b / GRID_SPAN, hi_b * GRID_SPAN, 4001)
+    log_s_min, rss = _profile(b, log_s, grid)
+    best = int(np.argmin(rss))
+    dof = max(1, len(b) - 2)
+    rms = float(math.sqrt(rss[best] / len(b)))
+    sigma2 = max(rss[best] / dof, NOISE_FLOOR**2)
+    inside = grid[rss - rss[best] <= CHI2_90 * sigma2]
+    lo = None if inside[0] <= grid[0] else float(inside[0])
+    hi = None if inside[-1] >= grid[-1] else float(inside[-1])
+    # larger batches must not need clearly more steps (beyond the noise of two measurements)
+    rises = np.diff(log_s) > 2 * math.sqrt(2) * math.sqrt(sigma2)
+    b_crit = float(grid[best])
+
+    def result(status, interval, with_fit=False):
+        s_min = float(math.exp(log_s_min[best])) if with_fit else None
+        return CriticalBatchFit(
+            status,
+            b_crit if with_fit else None,
+            s_min,
+            s_min * b_crit if with_fit else None,
+            interval,
+            int(len(b)),
+            rms,
+            (lo_b, hi_b),
         )
-    return CriticalBatchFit(float(s_min), float(e_min), float(e_min / s_min), int(len(b)))
+
+    if rms > REFUSE_RMS or rises.any():
+        return result("refused", (None, None))
+    if hi is None and b_crit > hi_b:
+        return result("above_range", (lo if lo is not None else hi_b, None))
+    if lo is None and b_crit < lo_b:
+        return result("below_range", (None, hi if hi is not None else lo_b))
+    return result("fit", (lo, hi), with_fit=True)
+
+
+def parse_points(text: str) -> tuple[list[float], list[float]]:
+    """'8:1200,32:400,128:180' → ([8, 32, 128], [1200, 400, 180]). ValueError says what to fix."""
+    sizes, steps = [], []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        bits = part.split(":")
+        try:
+            if len(bits) != 2:
+                raise ValueError
+            b, s = float(bits[0]), float(bits[1])
+        except ValueError:
+            raise InputError(
+                "`--points` takes B:S pairs like 8:1200,32:400,128:180, got {part!r}.", part=part
+            ) from None
+        if not (math.isfinite(b) and math.isfinite(s) and b > 0 and s > 0):
+            raise InputError(
+                "`--points`: batch size and steps must be positive numbers, got {part!r}.",
+                part=part,
+            )
+        sizes.append(b)
+        steps.append(s)
+    return sizes, steps
 
 
 # The Science page's own sweep, for a user who has not run one on the Compare page: sizes a
@@ -312,22 +414,28 @@ def lr_was_fixed(rows: pd.DataFrame) -> bool:
 
 
 def hyperbola(fit: CriticalBatchFit, b_lo: float, b_hi: float, points: int = 100) -> pd.DataFrame:
+    """The fitted curve over [b_lo, b_hi] (only for status `fit`)."""
     bs = np.geomspace(max(b_lo, 1e-3), b_hi, points)
     steps = fit.steps(bs)
     return pd.DataFrame({"batch_size": bs, "steps": steps, "samples": steps * bs})
 
 
 # -- throughput -------------------------------------------------------------------------------
+THROUGHPUT_REPEATS = 3
+STEADY_AFTER = 0.2  # of each timing's seconds: the first chunks are short while chunking adapts
+
+
 class _Rates(Reporter):
-    def __init__(self) -> None:
-        self.steps = 0
-        self.seconds = 0.0
+    """Samples fed and training seconds, after the first STEADY_AFTER of the timing."""
+
+    def __init__(self, seconds: float) -> None:
+        self.skip = STEADY_AFTER * seconds
         self.samples = 0
-        self.first = True
+        self.seconds = 0.0
+        self.steps = 0
 
     def chunk(self, chunk, steps_done) -> None:
-        if self.first:  # compile time
-            self.first = False
+        if chunk.elapsed - chunk.seconds < self.skip:
             return
         self.steps += len(chunk.losses)
         self.samples += sum(chunk.batch_sizes)
@@ -335,61 +443,70 @@ class _Rates(Reporter):
 
 
 def throughput(
-    cfg: TrainConfig, batch_sizes, seconds: float = 1.0, should_stop=lambda: False
+    cfg: TrainConfig,
+    batch_sizes,
+    seconds: float = 1.0,
+    should_stop=lambda: False,
+    repeats: int = THROUGHPUT_REPEATS,
 ) -> list[dict]:
-    """Steady samples/s and steps/s of the fused engine per batch size (compile excluded)."""
+    """Steady samples/s per batch size on this device: the median of `repeats` timings.
+
+    Each timing trains `seconds` of stepping through the fused engine, every shape compiled
+    before the clock, chunks running across epoch ends and no evaluation (so small data does
+    not time the per-call overhead). Rows carry every timing, the median and the spread.
+    """
     from core.train.engine import train
 
     rows = []
-    base = prepare(replace(cfg, batch_size=1))
-    n_train = base.schedule.train_samples
+    n_train = prepare(replace(cfg, batch_size=1)).schedule.train_samples
     for b in batch_sizes:
         if should_stop():
             break
         if b > n_train:
-            rows.append(
-                {
-                    "batch_size": b,
-                    "samples_per_second": None,
-                    "steps_per_second": None,
-                    "note": f"B > {n_train} training samples",
-                }
-            )
+            rows.append({"batch_size": b, "samples_per_second": None, "note": f"B > {n_train}"})
             continue
-        epochs = max(2, math.ceil(4096 / math.ceil(n_train / b)))
-        run = replace(cfg, batch_size=b, epochs=min(epochs, 100_000))
-        rates = _Rates()
-        start = time.perf_counter()
-        # `seconds` of steady stepping, counted after the compiling first call
-        train(
-            prepare(run), rates, should_stop=lambda r=rates: r.seconds >= seconds or should_stop()
+        run = replace(
+            cfg, batch_size=b, epochs=MAX_EPOCHS, max_seconds=seconds, eval_every=0, engine="fused"
         )
-        rows.append(
-            {
-                "batch_size": b,
-                "samples_per_second": rates.samples / rates.seconds if rates.seconds else None,
-                "steps_per_second": rates.steps / rates.seconds if rates.seconds else None,
-                "wall_seconds": time.perf_counter() - start,
-            }
-        )
+        timings, steps = [], []
+        for _ in range(repeats):
+            rates = _Rates(seconds)
+            train(prepare(run), rates, should_stop=should_stop)
+            if rates.seconds > 0:
+                timings.append(rates.samples / rates.seconds)
+                steps.append(rates.steps / rates.seconds)
+        rows.append(_rate_row(b, timings, steps))
     return rows
+
+
+def _rate_row(b: int, timings: list[float], steps: list[float]) -> dict:
+    if not timings:
+        return {"batch_size": b, "samples_per_second": None, "timings": []}
+    return {
+        "batch_size": b,
+        "samples_per_second": float(np.median(timings)),
+        "samples_per_second_min": float(min(timings)),
+        "samples_per_second_max": float(max(timings)),
+        "steps_per_second": float(np.median(steps)),
+        "timings": [float(v) for v in timings],
+    }
 
 
 def time_to_target(fit: CriticalBatchFit, rates: list[dict]) -> pd.DataFrame:
     """Predicted steps, samples and seconds to the target per measured batch size."""
     rows = []
     for r in rates:
-        if not r.get("steps_per_second"):
+        if not r.get("samples_per_second") or fit.status != "fit":
             continue
         b = r["batch_size"]
-        steps = fit.steps(b)
+        steps = float(fit.steps(b))
         rows.append(
             {
                 "batch_size": b,
                 "predicted_steps": steps,
                 "predicted_samples": steps * b,
-                "steps_per_second": r["steps_per_second"],
-                "predicted_seconds": steps / r["steps_per_second"],
+                "samples_per_second": r["samples_per_second"],
+                "predicted_seconds": steps * b / r["samples_per_second"],
             }
         )
     return pd.DataFrame(rows)
@@ -399,19 +516,26 @@ def powers_of_two(cap: int) -> list[int]:
     return [2**k for k in range(0, int(math.log2(max(cap, 1))) + 1)]
 
 
-def saturation(rows: list[dict], gain: float = 1.1) -> int | None:
-    """The first batch size after which doubling B adds less than `gain`× samples/s."""
-    good = [r for r in rows if r.get("samples_per_second")]
-    for a, b in itertools.pairwise(good):
-        if b["samples_per_second"] < gain * a["samples_per_second"]:
-            return int(a["batch_size"])
-    return None
+SATURATION_SHARE = 0.9
 
 
-def noise_scale_reading(b_simple: float, batch_size: int, lang: str = "en") -> str:
-    """The paper's reading of the user's B against the measured noise scale."""
-    if not math.isfinite(b_simple) or b_simple <= 0:
-        return t("noise.unknown", lang)
-    ratio = batch_size / b_simple
-    key = "noise.below" if ratio < 0.5 else "noise.above" if ratio > 2 else "noise.close"
-    return t(key, lang, b=batch_size, b_noise=f"{b_simple:.0f}")
+def saturation(rows: list[dict], share: float = SATURATION_SHARE) -> dict | None:
+    """The smallest batch size whose median samples/s reaches `share` of the best one measured.
+
+    Returns {"batch_size", "best_batch_size", "best", "rising"}: `rising` is True when the best
+    is the largest size measured and it still gained more than 10 % over the size before it
+    (the device may not be saturated yet). None without numbers.
+    """
+    good = sorted((r for r in rows if r.get("samples_per_second")), key=lambda r: r["batch_size"])
+    if not good:
+        return None
+    best = max(good, key=lambda r: r["samples_per_second"])
+    knee = next(r for r in good if r["samples_per_second"] >= share * best["samples_per_second"])
+    return {
+        "batch_size": int(knee["batch_size"]),
+        "best_batch_size": int(best["batch_size"]),
+        "best": float(best["samples_per_second"]),
+        "rising": len(good) > 1
+        and best is good[-1]
+        and best["samples_per_second"] > 1.1 * good[-2]["samples_per_second"],
+    }

@@ -7,7 +7,8 @@ Who does what:
 - `run_sweep()` trains them one after another through the same engine and run store as the
   Train page (the CLI calls it; the page runs it in a worker process).
 - `summarize()` reads a sweep's runs back and computes, per run and per batch size, the final
-  losses, throughput, and steps / samples / seconds to a target; `reading()` says it in a line.
+  losses, throughput, and steps / samples / seconds to a target; `core.present.readings`
+  says it in words.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError, check_choice
-from core.present.text import t
 from core.schedule.plan import split_at
 from core.train.engine import Reporter, TrainConfig, check_config, prepare
 
@@ -31,6 +31,7 @@ TARGET_METRICS = ("train_loss", "val_loss", "val_accuracy")
 DEFAULT_BATCH_SIZES = (1, 8, 32, 128, 0)  # 0 stands for full batch
 MAX_RUNS = 200
 TIME_BUDGET_EPOCHS = 100_000  # a time budget stops on the clock, not on epochs
+MIN_EVALUATIONS = 20  # validation points per run, so a target is not snapped to epoch ends
 EMA = 0.9  # smoothing of per-step training loss for steps-to-target
 
 
@@ -148,10 +149,22 @@ def plan(spec: SweepSpec, n: int) -> list[TrainConfig]:
                 max_seconds=max_seconds,
                 lr=lr,
                 seed=spec.base.seed + r,
+                eval_every=eval_every(train, batch, epochs, max_steps),
             )
             check_config(cfg)
             configs.append(cfg)
     return configs
+
+
+def eval_every(train: int, batch: int, epochs: int, max_steps: int | None) -> int | None:
+    """Validate every k steps so each run has at least MIN_EVALUATIONS within its budget
+    (None: epoch ends already give that many, or a time budget's steps are not known)."""
+    steps = math.ceil(train / batch) * epochs
+    if max_steps is not None:
+        steps = min(steps, max_steps)
+    if epochs >= MIN_EVALUATIONS or epochs == TIME_BUDGET_EPOCHS:
+        return None
+    return max(1, steps // MIN_EVALUATIONS)
 
 
 def new_sweep_id() -> str:
@@ -220,9 +233,21 @@ def ema(values: np.ndarray, alpha: float = EMA) -> np.ndarray:
 
 
 def run_summary(
-    run: dict, steps: pd.DataFrame, epochs: pd.DataFrame, target_metric: str, target: float | None
+    run: dict,
+    steps: pd.DataFrame,
+    epochs: pd.DataFrame,
+    target_metric: str,
+    target: float | None,
+    evals: pd.DataFrame | None = None,
 ) -> dict:
-    """One run's figures: finals, throughput, and steps/samples/seconds/epochs to target."""
+    """One run's figures: finals, throughput, and steps/samples/seconds/epochs to target.
+
+    Throughput is samples actually fed / training seconds (a partial batch counts its own
+    size; compiling and evaluation are not training time). A validation target is found
+    between evaluations by linear interpolation (`target_found_by`).
+    """
+    samples = int(steps["batch_size"].sum()) if len(steps) else 0
+    train_seconds = float(steps["seconds"].iloc[-1]) if len(steps) else 0.0
     out = {
         "run_id": run["run_id"],
         "batch_size": run["batch_size"],
@@ -231,21 +256,26 @@ def run_summary(
         "status": run["status"],
         "steps": int(len(steps)),
         "epochs_run": int(len(epochs)),
-        "seconds": float(steps["seconds"].iloc[-1]) if len(steps) else 0.0,
+        "seconds": train_seconds,
+        "train_seconds": train_seconds,
         "final_train_loss": _last(epochs, "train_loss"),
         "final_val_loss": _last(epochs, "val_loss"),
         "final_val_accuracy": _last(epochs, "val_accuracy"),
-        "samples_per_second": None,
-        "steps_per_second": run.get("steps_per_second"),
+        "samples_per_second": samples / train_seconds if train_seconds > 0 else None,
+        "steps_per_second": len(steps) / train_seconds if train_seconds > 0 else None,
         "steps_to_target": None,
         "samples_to_target": None,
         "seconds_to_target": None,
         "epochs_to_target": None,
+        "evaluations": 0 if evals is None else int(len(evals)),
+        "target_found_by": None,
     }
-    if run.get("steps_per_second"):
-        out["samples_per_second"] = run["steps_per_second"] * run["batch_size"]
+    if evals is not None and len(evals) and "val_loss" in evals:
+        out["final_val_loss"] = _last(evals, "val_loss")
+        out["final_val_accuracy"] = _last(evals, "val_accuracy")
     if target is None or steps.empty:
         return out
+    per_epoch = max(1, int(steps[steps["epoch"] == 0]["batch_size"].sum()))
     if target_metric == "train_loss":
         smooth = ema(steps["loss"].to_numpy(dtype=np.float64))
         i = _first_reach(smooth, target, higher_is_better=False)
@@ -253,11 +283,11 @@ def run_summary(
             out["steps_to_target"] = i + 1
             out["samples_to_target"] = int(steps["batch_size"].iloc[: i + 1].sum())
             out["seconds_to_target"] = float(steps["seconds"].iloc[i])
-            out["epochs_to_target"] = float(
-                out["samples_to_target"]
-                / max(1, int(steps[steps["epoch"] == 0]["batch_size"].sum()))
-            )
+            out["epochs_to_target"] = out["samples_to_target"] / per_epoch
+            out["target_found_by"] = "every step (smoothed)"
         return out
+    if evals is not None and target_metric in evals and evals[target_metric].notna().any():
+        return {**out, **_interpolated_reach(steps, evals, target_metric, target, per_epoch)}
     if epochs.empty or target_metric not in epochs or epochs[target_metric].isna().all():
         return out
     values = epochs[target_metric].to_numpy(dtype=np.float64)
@@ -268,7 +298,35 @@ def run_summary(
         out["samples_to_target"] = int(done["batch_size"].sum())
         out["seconds_to_target"] = float(done["seconds"].iloc[-1]) if len(done) else None
         out["epochs_to_target"] = i + 1
+        out["target_found_by"] = "epoch ends"
     return out
+
+
+def _interpolated_reach(
+    steps: pd.DataFrame, evals: pd.DataFrame, metric: str, target: float, per_epoch: int
+) -> dict:
+    """Where the metric crosses the target, linear between the two evaluations around it."""
+    ev = evals.dropna(subset=[metric])
+    values = ev[metric].to_numpy(dtype=np.float64)
+    at = ev["step"].to_numpy(dtype=np.float64)
+    secs = ev["train_seconds"].to_numpy(dtype=np.float64)
+    i = _first_reach(values, target, higher_is_better=metric == "val_accuracy")
+    if i is None:
+        return {}
+    frac = 1.0
+    if i > 0 and values[i] != values[i - 1]:
+        frac = float(np.clip((target - values[i - 1]) / (values[i] - values[i - 1]), 0.0, 1.0))
+    lo = i - 1 if i > 0 else i
+    step = at[lo] + frac * (at[i] - at[lo])
+    cumulative = np.concatenate([[0], steps["batch_size"].cumsum().to_numpy()])
+    samples = float(np.interp(step, np.arange(len(cumulative)), cumulative))
+    return {
+        "steps_to_target": float(step),
+        "samples_to_target": samples,
+        "seconds_to_target": float(secs[lo] + frac * (secs[i] - secs[lo])),
+        "epochs_to_target": samples / per_epoch,
+        "target_found_by": "interpolated between evaluations",
+    }
 
 
 def _last(frame: pd.DataFrame, col: str) -> float | None:
@@ -289,7 +347,11 @@ def summarize(
     for run in store.list_runs(sweep_id=sweep_id):
         steps = report.steps_frame(store, run["run_id"])
         epochs = report.epochs_frame(store, run["run_id"])
-        rows.append(run_summary(run, steps, epochs, target_metric, target))
+        evals = pd.DataFrame(
+            store.evals(run["run_id"]),
+            columns=["step", "train_seconds", "val_loss", "val_accuracy"],
+        )
+        rows.append(run_summary(run, steps, epochs, target_metric, target, evals))
     runs = pd.DataFrame(rows)
     if runs.empty:
         return runs, runs
@@ -297,6 +359,7 @@ def summarize(
         "lr",
         "steps",
         "seconds",
+        "train_seconds",
         "final_train_loss",
         "final_val_loss",
         "final_val_accuracy",
@@ -315,6 +378,7 @@ def summarize(
         "final_val_accuracy",
         "steps_to_target",
         "seconds_to_target",
+        "epochs_to_target",
     ):
         by_b[f"{col}_min"] = g[col].min()
         by_b[f"{col}_max"] = g[col].max()
@@ -328,40 +392,6 @@ def unreached(by_b: pd.DataFrame) -> list[int]:
     if by_b.empty or "steps_to_target" not in by_b:
         return []
     return [int(b) for b in by_b.loc[by_b["steps_to_target"].isna(), "batch_size"]]
-
-
-def reading(by_b: pd.DataFrame, target_metric: str, target: float | None, lang: str = "en") -> str:
-    """One line that says which batch size wins on wall time, steps and epochs."""
-    if by_b.empty:
-        return t("reading.none", lang)
-    name = t(f"target.{target_metric}", lang)
-    if target is None or by_b["steps_to_target"].isna().all():
-        best = by_b.sort_values("final_train_loss").iloc[0]
-        text = t(
-            "reading.lowest",
-            lang,
-            b=int(best["batch_size"]),
-            loss=f"{best['final_train_loss']:.4g}",
-        )
-        if target is not None:
-            text += " " + t("reading.unreached", lang, metric=name, target=f"{target:g}")
-        return text
-    reached = by_b.dropna(subset=["steps_to_target"])
-    fastest = reached.sort_values("seconds_to_target").iloc[0]
-    fewest_steps = reached.sort_values("steps_to_target").iloc[0]
-    fewest_epochs = reached.sort_values("epochs_to_target").iloc[0]
-    return t(
-        "reading.winners",
-        lang,
-        b_time=int(fastest["batch_size"]),
-        metric=name,
-        target=f"{target:g}",
-        seconds=f"{fastest['seconds_to_target']:.2f}",
-        b_steps=int(fewest_steps["batch_size"]),
-        steps=f"{fewest_steps['steps_to_target']:.0f}",
-        b_epochs=int(fewest_epochs["batch_size"]),
-        epochs=f"{fewest_epochs['epochs_to_target']:.2g}",
-    )
 
 
 def curves(store, sweep_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -184,7 +184,7 @@ def digits(n: int | None = None, seed: int = 0, image: bool = False) -> Data:
 def mnist(n: int | None = None, seed: int = 0, image: bool = False) -> Data:
     """MNIST via `keras.datasets.mnist` (local Keras cache, else a download)."""
     try:
-        from core.train.engine import import_keras
+        from core.train.devices import import_keras
 
         keras_mnist = import_keras().datasets.mnist
         # Keras prints its download progress on stdout: keep stdout for the CLI's JSON.

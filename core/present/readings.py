@@ -1,0 +1,164 @@
+"""What a measurement says, in words: the Science page's readings, from the numbers shown.
+
+Every reading follows from figures the page draws (median and spread, interval, status), and
+says when the numbers cannot decide.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from core.present.text import t
+from core.study import science
+
+
+def noise_scale_reading(b_simple: float, batch_size: int, lang: str = "en") -> str:
+    """The paper's reading of the user's B against the measured noise scale."""
+    if not math.isfinite(b_simple) or b_simple <= 0:
+        return t("noise.unknown", lang)
+    ratio = batch_size / b_simple
+    key = "noise.below" if ratio < 0.5 else "noise.above" if ratio > 2 else "noise.close"
+    return t(key, lang, b=batch_size, b_noise=f"{b_simple:.0f}")
+
+
+def noise_scale_lines(noise: dict, lang: str = "en") -> list[tuple[str, str]]:
+    """(Streamlit call, text) pairs: the estimate with its spread, exact value, reading."""
+    lo, hi = noise["interval"]
+    e_lo, e_hi = noise["epoch_range"]
+    lines = [
+        (
+            "success",
+            t(
+                "science.noise.result",
+                lang,
+                b=noise["b_simple"],
+                lo=lo,
+                hi=hi,
+                steps=noise["steps_measured"],
+                e_lo=e_lo,
+                e_hi=e_hi,
+                g2=noise["gradient_norm_sq"],
+                tr=noise["trace_sigma"],
+            ),
+        )
+    ]
+    exact = noise.get("b_simple_exact")
+    if exact is not None and math.isfinite(exact):
+        n = noise["train_samples"]
+        line = t("science.noise.exact", lang, exact=exact, b=noise["b_simple"], n=n)
+        lines.append(("markdown", line))
+    else:
+        lines.append(("caption", t("science.noise.no_exact", lang, cap=science.EXACT_MAX_SAMPLES)))
+    lines.append(("info", noise_scale_reading(noise["b_simple"], noise["batch_size"], lang)))
+    return lines
+
+
+def critical_batch_line(fit: science.CriticalBatchFit, lang: str = "en") -> str:
+    lo, hi = fit.interval
+    if fit.status == "fit":
+        return t(
+            "science.crit.result",
+            lang,
+            s_min=fit.s_min,
+            e_min=fit.e_min,
+            b_crit=fit.b_crit,
+            lo=f"{lo:,.0f}" if lo is not None else "?",
+            hi=f"{hi:,.0f}" if hi is not None else "∞",
+            points=fit.points,
+        )
+    if fit.status == "above_range":
+        return t("science.crit.above", lang, b=fit.b_range[1], lo=lo)
+    if fit.status == "below_range":
+        return t("science.crit.below", lang, b=fit.b_range[0])
+    return t("science.crit.refused", lang, rms=fit.rms_log_error)
+
+
+def target_method_line(runs: pd.DataFrame, lang: str = "en") -> str:
+    """How steps-to-target were found: between evaluations, at epoch ends, or every step."""
+    if runs.empty or "target_found_by" not in runs or runs["target_found_by"].isna().all():
+        return t("science.crit.method.none", lang)
+    method = runs["target_found_by"].dropna().mode().iloc[0]
+    key = {
+        "interpolated between evaluations": "science.crit.method.interpolated",
+        "epoch ends": "science.crit.method.epochs",
+    }.get(method, "science.crit.method.steps")
+    return t(key, lang, evals=int(runs["evaluations"].median()))
+
+
+def throughput_reading(rows: list[dict], lang: str = "en") -> str:
+    """The smallest B reaching 90 % of the best median samples/s, or that it is still rising."""
+    knee = science.saturation(rows)
+    if knee is None:
+        return t("science.throughput.none", lang)
+    repeats = min(len(r.get("timings", [])) for r in rows if r.get("samples_per_second"))
+    key = "science.throughput.rising" if knee["rising"] else "science.throughput.saturates"
+    return t(
+        key,
+        lang,
+        b=knee["batch_size"],
+        best_b=knee["best_batch_size"],
+        best=knee["best"],
+        share=science.SATURATION_SHARE,
+        repeats=repeats,
+    )
+
+
+def time_to_target_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The predicted time-to-target table with readable numbers and headers."""
+    shown = table.assign(
+        predicted_steps=table["predicted_steps"].round(0).astype(int),
+        predicted_samples=table["predicted_samples"].round(0).astype(int),
+        samples_per_second=table["samples_per_second"].round(0).astype(int),
+        predicted_seconds=table["predicted_seconds"].round(2),
+    )
+    return shown.rename(columns=lambda c: t(f"science.col.{c}", lang))
+
+
+def sweep_reading(by_b: pd.DataFrame, target_metric: str, target: float | None, lang="en") -> str:
+    """Which batch size wins on wall time, steps and epochs, only where the repeats decide.
+
+    A winner is named when its whole range of repeats beats the runner-up's; ranges that
+    overlap are "too close to call", and wall time from one run each is never called.
+    """
+    if by_b.empty:
+        return t("reading.none", lang)
+    name = t(f"target.{target_metric}", lang)
+    if target is None or by_b["steps_to_target"].isna().all():
+        best = by_b.sort_values("final_train_loss").iloc[0]
+        text = t(
+            "reading.lowest",
+            lang,
+            b=int(best["batch_size"]),
+            loss=f"{best['final_train_loss']:.4g}",
+        )
+        if target is not None:
+            text += " " + t("reading.unreached", lang, metric=name, target=f"{target:g}")
+        return text
+    reached = by_b.dropna(subset=["steps_to_target"])
+    common = {"metric": name, "target": f"{target:g}"}
+    parts = [
+        _verdict(reached, "seconds_to_target", "time", "{:.2f}", lang, common, wall_time=True),
+        _verdict(reached, "steps_to_target", "steps", "{:,.0f}", lang, common),
+        _verdict(reached, "epochs_to_target", "epochs", "{:.2g}", lang, common),
+    ]
+    return " ".join(parts)
+
+
+def _verdict(reached, col, what, fmt, lang, common, wall_time=False) -> str:
+    ranked = reached.sort_values(col)
+    best = ranked.iloc[0]
+    fields = {**common, "b": int(best["batch_size"]), "v": fmt.format(best[col])}
+    if len(ranked) == 1:
+        return t(f"reading.{what}.only", lang, **fields)
+    second = ranked.iloc[1]
+    fields |= {"b2": int(second["batch_size"]), "v2": fmt.format(second[col])}
+    repeats = int(min(best.get("repeats", 1), second.get("repeats", 1)))
+    if repeats < 2:
+        key = "single" if wall_time else "win1"
+        return t(f"reading.{what}.{key}", lang, **fields)
+    lo, hi = f"{col}_min", f"{col}_max"
+    if lo in ranked and best[hi] < second[lo]:
+        return t(f"reading.{what}.win", lang, **fields, repeats=repeats)
+    return t(f"reading.{what}.close", lang, **fields, repeats=repeats)

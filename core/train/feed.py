@@ -1,0 +1,78 @@
+"""The schedule's batches as fixed-shape index and weight matrices, across epoch boundaries.
+
+A compiled step wants one shape. Every step here is a row of `batch_size` sample indices with a
+weight per slot: 1 for a sample that is fed, 0 for the padding that fills the last partial
+batch up to `batch_size`. The loss is `sum(w * loss) / sum(w)`, so a padded partial batch gives
+exactly the loss and gradient of the real partial batch (no layer here mixes samples: no batch
+norm), and one compiled call can run the end of one epoch and the start of the next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.schedule.plan import Schedule
+
+
+@dataclass(frozen=True)
+class Steps:
+    """Global steps [first, first + count) as fed: indices and weights, both [count, B]."""
+
+    first: int
+    idx: np.ndarray  # int32 sample indices into the training set; padding points at sample 0
+    weights: np.ndarray  # float32, 1 where a sample is fed, 0 for padding
+    epochs: np.ndarray  # epoch of each step
+    sizes: np.ndarray  # samples fed at each step
+
+    @property
+    def count(self) -> int:
+        return len(self.sizes)
+
+
+class Feed:
+    """Global step → (epoch, batch) for a `Schedule`; builds one epoch's matrix at a time."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+        self.steps_per_epoch = schedule.steps_per_epoch
+        self._epoch = -1
+        self._idx = self._weights = None
+
+    def _epoch_matrix(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+        if epoch != self._epoch:
+            s = self.schedule
+            order = s.epoch_order(epoch)
+            padded = np.zeros(s.steps_per_epoch * s.batch_size, dtype=np.int32)
+            weights = np.zeros(s.steps_per_epoch * s.batch_size, dtype=np.float32)
+            padded[: len(order)] = order
+            weights[: len(order)] = 1.0
+            self._idx = padded.reshape(s.steps_per_epoch, s.batch_size)
+            self._weights = weights.reshape(s.steps_per_epoch, s.batch_size)
+            self._epoch = epoch
+        return self._idx, self._weights
+
+    def epoch_order(self, epoch: int) -> np.ndarray:
+        return self.schedule.epoch_order(epoch)
+
+    def take(self, first: int, count: int) -> Steps:
+        """Steps first .. first + count − 1 (global numbering, epochs run back to back)."""
+        idx_parts, w_parts, epochs = [], [], []
+        step = first
+        while step < first + count:
+            epoch, in_epoch = divmod(step, self.steps_per_epoch)
+            n = min(first + count - step, self.steps_per_epoch - in_epoch)
+            idx, weights = self._epoch_matrix(epoch)
+            idx_parts.append(idx[in_epoch : in_epoch + n])
+            w_parts.append(weights[in_epoch : in_epoch + n])
+            epochs.append(np.full(n, epoch, dtype=np.int64))
+            step += n
+        weights = np.concatenate(w_parts)
+        return Steps(
+            first,
+            np.concatenate(idx_parts),
+            weights,
+            np.concatenate(epochs),
+            weights.sum(axis=1).astype(np.int64),
+        )
