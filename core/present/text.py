@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from core.errors import InputError, Note
+from core.errors import InputError, Note, Unavailable
 
 EN: dict[str, str] = {
     # app / navigation
@@ -131,7 +131,10 @@ EN: dict[str, str] = {
         "replicas use stock fit under the strategy."
     ),
     "train.csv": "CSV file",
-    "train.csv.help": "Numeric feature columns and a label column; at most {mb} MB.",
+    "train.csv.help": (
+        "Feature columns (numbers, or text with few values) and a label column (numbers, or text "
+        "such as cat/dog); at most {mb} MB."
+    ),
     "train.csv.needed": "Upload a CSV to train on it.",
     "train.label": "Label column",
     "train.task": "Task",
@@ -461,6 +464,12 @@ def message(item: BaseException | Note, lang: str = "en") -> str:
         if template:
             return template.format(**item.fields)
     return str(item)
+
+
+def fix_message(exc: BaseException, lang: str = "en") -> str:
+    """A page's error line: "Fix this input: …", unless no input is wrong (`Unavailable`)."""
+    text = message(exc, lang)
+    return text if isinstance(exc, Unavailable) else t("train.fix", lang, message=text)
 
 
 def columns(frame, lang: str = "en"):
