@@ -114,6 +114,8 @@ ZH: dict[str, str] = {
         "最大 {mb} MB。"
     ),
     "train.csv.needed": "上传一个 CSV 文件以用它训练。",
+    "schedule.partial_note.one": "每个轮次的最后一个批次只有 1 个样本，而不是 {batch_size} 个。",
+    "number.compact": "{value}{unit}",
     "train.label": "标签列",
     "train.task": "任务类型",
     "train.fix": "请修正此输入：{message}",
