@@ -408,7 +408,7 @@ def _features(features, label: str):
         text = column.astype("string").str.strip()
         values = sorted(text.dropna().unique())
         if len(values) > CSV_ONE_HOT_MAX:
-            dropped.append(f"{name} ({len(values)} values)")
+            dropped.append(f"{name} ({len(values)})")  # no words: the note is translated
             continue
         encoded.append(f"{name} → {', '.join(values)}")
         for value in values:

@@ -54,5 +54,5 @@ def test_a_csv_with_a_text_label_trains_and_shows_the_class_mapping(
     notes = page.get_by_test_id("stAlertContentInfo").filter(has_text="encoded as 3 classes")
     expect(notes).to_contain_text("label 'animal' encoded as 3 classes: 0 = bird, 1 = cat, 2 = dog")
     expect(notes).to_contain_text("one-hot encoded text columns")
-    expect(notes).to_contain_text("name (12 values)")
+    expect(notes).to_contain_text("name (12)")
     expect(page.get_by_role("button", name=t("train.start"), exact=True)).to_be_visible()
