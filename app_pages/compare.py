@@ -7,7 +7,7 @@ import streamlit as st
 
 from core import demo, urlstate
 from core.present import charts, readings, report
-from core.present.text import columns, message, translator
+from core.present.text import columns, fix_message, message, translator
 from core.run import export
 from core.run.runner import PoolBusy, shared_pool
 from core.run.store import RunStore, StoreError
@@ -125,7 +125,7 @@ try:
     if demo.enabled():
         demo.check_sweep(configs)
 except ValueError as exc:
-    st.error(t("train.fix", message=message(exc, lang)))
+    st.error(fix_message(exc, lang))
     st.stop()
 
 rows = ", ".join(

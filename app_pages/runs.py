@@ -18,6 +18,25 @@ try:
 except StoreError as exc:
     st.error(message(exc, lang))
     st.stop()
+
+
+def delete_chosen(store: RunStore, run_ids: list[str]) -> None:
+    """Delete, then choose the newest run left and close the popover, before the page reruns.
+
+    Set in a callback, the selection reaches the multiselect's chip too: popping its key instead
+    left the browser showing the deleted run while the page drew another one.
+    """
+    for run_id in run_ids:
+        store.delete_run(run_id)
+    left = store.list_runs(limit=1)
+    st.session_state["runs.chosen"] = [left[0]["run_id"]] if left else []
+    st.session_state["runs.delete_open"] = False
+    st.session_state["runs.deleted"] = len(run_ids)
+
+
+if "runs.deleted" in st.session_state:
+    st.toast(t("runs.deleted", count=st.session_state.pop("runs.deleted")))
+
 st.caption(t("runs.store", path=store.path))
 if not runs:
     st.info(t("runs.empty"))
@@ -127,11 +146,14 @@ c[2].download_button(
     mime="application/zip",
     help=t("runs.export_tensorboard.help"),
 )
-with c[3].popover(t("runs.delete")):
+
+# on_change="rerun" makes the popover's open state a session value the callback can close.
+with c[3].popover(t("runs.delete"), key="runs.delete_open", on_change="rerun"):
     st.warning(t("runs.delete.confirm", count=len(chosen)))
-    if st.button(t("runs.delete.yes"), key="runs.delete", type="primary"):
-        for run_id in chosen:
-            store.delete_run(run_id)
-        st.session_state.pop("runs.chosen", None)
-        st.toast(t("runs.deleted", count=len(chosen)))
-        st.rerun()
+    st.button(
+        t("runs.delete.yes"),
+        key="runs.delete",
+        type="primary",
+        on_click=delete_chosen,
+        args=(store, list(chosen)),
+    )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import urlstate
 from core.present import charts
-from core.present.text import columns, message, translator
+from core.present.text import columns, compact, message, translator
 from core.schedule import codegen
 from core.schedule.plan import SHUFFLE_MODES, Schedule, ScheduleSpec
 
@@ -168,14 +168,14 @@ def _membership(spec: ScheduleSpec, epoch: int, lang: str):
 
 s = schedule
 m = st.columns(4)
-m[0].metric(t("metric.steps_per_epoch"), f"{s.steps_per_epoch:,}")
-m[1].metric(t("metric.total_steps"), f"{s.total_steps:,}")
-m[2].metric(t("metric.last_batch"), f"{s.last_batch_size:,}")
-m[3].metric(t("metric.dropped"), f"{s.dropped_samples:,}")
+m[0].metric(t("metric.steps_per_epoch"), compact(s.steps_per_epoch, lang))
+m[1].metric(t("metric.total_steps"), compact(s.total_steps, lang))
+m[2].metric(t("metric.last_batch"), compact(s.last_batch_size, lang))
+m[3].metric(t("metric.dropped"), compact(s.dropped_samples, lang))
 m = st.columns(3)
-m[0].metric(t("metric.train"), f"{s.train_samples:,}")
-m[1].metric(t("metric.validation"), f"{s.validation_samples:,}")
-m[2].metric(t("metric.samples_seen"), f"{s.samples_seen:,}")
+m[0].metric(t("metric.train"), compact(s.train_samples, lang))
+m[1].metric(t("metric.validation"), compact(s.validation_samples, lang))
+m[2].metric(t("metric.samples_seen"), compact(s.samples_seen, lang))
 
 if spec.validation_split:
     st.markdown(
@@ -202,7 +202,8 @@ st.markdown(
 if s.batch_size > s.train_samples:
     st.info(t("schedule.bigger_than_train", batch_size=s.batch_size, train=s.train_samples))
 elif s.partial_batch_size:
-    st.info(t("schedule.partial_note", partial=s.partial_batch_size, batch_size=s.batch_size))
+    key = "schedule.partial_note.one" if s.partial_batch_size == 1 else "schedule.partial_note"
+    st.info(t(key, partial=s.partial_batch_size, batch_size=s.batch_size))
 
 st.subheader(t("schedule.timeline"))
 st.altair_chart(charts.timeline_chart(s, lang=lang), width="stretch")

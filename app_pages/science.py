@@ -5,7 +5,7 @@ import streamlit as st
 
 from core import demo, urlstate
 from core.present import charts, readings, report
-from core.present.text import message, translator
+from core.present.text import fix_message, message, translator
 from core.run.runner import PoolBusy, shared_pool
 from core.run.store import RunStore, StoreError
 from core.study import science, sweep
@@ -66,7 +66,7 @@ try:
     if demo.enabled():
         demo.check_train(prepared)
 except ValueError as exc:
-    st.error(t("train.fix", message=message(exc, lang)))
+    st.error(fix_message(exc, lang))
     st.stop()
 
 TASK_KEYS = ("science.noise", "science.rates", "science.quick")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import demo, urlstate
 from core.present import charts, report
-from core.present.text import message, translator
+from core.present.text import fix_message, message, translator
 from core.run.runner import PoolBusy, create_run, shared_pool
 from core.run.store import ACTIVE, RunStore, StoreError
 from core.schedule.plan import SHUFFLE_MODES
@@ -195,7 +195,7 @@ try:
     if demo.enabled():
         demo.check_train(prepared)
 except ValueError as exc:
-    st.error(t("train.fix", message=message(exc, lang)))
+    st.error(fix_message(exc, lang))
     st.stop()
 # The spare worker compiles this model now, so Start skips the trace.
 pool.prime(config, prepared.data.x.nbytes + prepared.data.y.nbytes)
@@ -214,8 +214,8 @@ st.markdown(
 )
 if s.batch_size > s.train_samples:
     st.info(t("schedule.bigger_than_train", batch_size=s.batch_size, train=s.train_samples))
-if data.notes:
-    st.caption("; ".join(message(n, lang) for n in data.notes))
+if data.notes:  # what loading did to the data, one line each: classes, columns, rows
+    st.info("\n".join(f"- {message(n, lang)}" for n in data.notes))
 st.altair_chart(
     charts.split_chart(s.train_samples, s.validation_samples, len(data.x_test), lang=lang),
     width="stretch",

@@ -325,6 +325,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from core.train.engine import prepare
 
     prepared = prepare(config_from_args(args), read_csv_arg(args))
+    print_notes(prepared.data.notes)
     if prepared.config.replicas > 1:
         from core.train.devices import configure_replicas
 
@@ -348,6 +349,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "timing": result.timing,
         "diverged_step": result.diverged_step,
         "message": result.message,
+        "notes": [str(note) for note in prepared.data.notes],
         "config": prepared.config.to_dict() | {"n": prepared.data.n},
         "schedule": prepared.schedule.summary(),
         "db": str(store.path),
@@ -586,10 +588,19 @@ def cmd_throughput(args: argparse.Namespace) -> int:
 
 
 def prepare_check(cfg, csv_bytes):
-    """Validate a config the way a run would (raises ValueError)."""
+    """Validate a config the way a run would (raises ValueError); print the dataset's notes."""
     from core.train.engine import prepare
 
-    return prepare(cfg, csv_bytes)
+    prepared = prepare(cfg, csv_bytes)
+    print_notes(prepared.data.notes)
+    return prepared
+
+
+def print_notes(notes) -> None:
+    """What loading did to the data (classes encoded, columns dropped), on stderr: stdout may be
+    JSON."""
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
 
 
 def _plain(value):

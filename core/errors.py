@@ -24,6 +24,13 @@ class InputError(ValueError):
         return (_rebuild, (type(self), self.template, self.fields))
 
 
+class Unavailable(InputError):
+    """Something a valid input needs is not here (a download, a cache): says what to do instead.
+
+    Not the user's mistake, so pages show it without "Fix this input".
+    """
+
+
 class Note:
     """A remark for the user (not an error), formatted like an InputError."""
 

@@ -106,3 +106,25 @@ def test_module_entry_point_exits_2_on_bad_input():
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_the_readmes_schedule_examples_print_what_their_comments_say(capsys):
+    """Each `python -m core schedule ...  # comment` line of the README: the comment's text
+    after '...' is a line of the output; its numbers ("938 per epoch") and batches ("[9]") are in
+    the output as printed."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    examples = re.findall(r"^python -m core (schedule .+?)\s+# (.+)$", readme, flags=re.M)
+    assert len(examples) >= 3
+    for command, comment in examples:
+        assert main(shlex.split(command)) == 0
+        out = capsys.readouterr().out
+        if comment.startswith("... "):
+            assert comment[4:] in out.splitlines(), (command, comment, out)
+        for number in re.findall(r"\d+", comment):
+            assert number in out, (command, number)
+        for listed in re.findall(r"\[[^\[\]]*\]", comment):  # a batch as printed
+            assert listed in out, (command, listed, out)

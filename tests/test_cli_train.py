@@ -1,4 +1,5 @@
 import json
+import math
 import re
 
 import pytest
@@ -142,3 +143,25 @@ def test_corrupt_store_is_a_clear_error(capsys, isolated_store):
     err = capsys.readouterr().err
     assert "cannot be used" in err and "BATCHLAB_DB" in err
     assert isolated_store.read_bytes().startswith(b"this is not")  # nothing overwritten
+
+
+def test_train_on_a_csv_with_a_text_label_says_how_it_was_encoded(capsys, tmp_path):
+    from tests.test_datasets import PETS
+
+    path = tmp_path / "pets.csv"
+    path.write_bytes(PETS)
+    out = run_json(
+        capsys, "train", "--dataset", "csv", "--csv", str(path), "--label", "animal",
+        "--batch-size", "4", "--epochs", "2", "--json",
+    )  # fmt: skip
+    assert out["status"] == "completed" and out["steps"] == 2 * math.ceil(9 / 4)
+    assert out["notes"][0] == "label 'animal' encoded as 3 classes: 0 = bird, 1 = cat, 2 = dog"
+    assert "dropped text columns with more than 10 distinct values: name (12)" in out["notes"]
+    assert set(out["test_metrics"]) == {"loss", "accuracy"}
+    # The same notes on stderr, so a person sees them and stdout stays one JSON object.
+    assert main(["train", "--dataset", "csv", "--csv", str(path), "--label", "animal",
+                 "--batch-size", "4", "--epochs", "1"]) == 0  # fmt: skip
+    captured = capsys.readouterr()
+    assert "note: label 'animal' encoded as 3 classes: 0 = bird, 1 = cat, 2 = dog" in captured.err
+    assert "note: one-hot encoded text columns" in captured.err
+    assert "completed" in captured.out

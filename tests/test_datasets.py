@@ -1,3 +1,4 @@
+import io
 import math
 
 import numpy as np
@@ -66,7 +67,12 @@ def test_csv_regression_when_the_label_is_continuous_or_asked():
         (b"", "label", "is empty"),
         (b"   \n", "label", "is empty"),
         (b"f1,f2,label\n", "label", "header but no data rows"),
-        (b"f1,label\na,0\nb,1\n", "label", "no numeric feature columns"),
+        (
+            b"f1,label\n" + b"".join(b"w%d,%d\n" % (i, i % 2) for i in range(12)),
+            "label",
+            r"no usable feature columns besides 'label'.*dropped: f1 \(12\)",
+        ),
+        (b"f1,label\n1,cat\n2,dog\n", "label", None),  # see the text-label tests below
         (GOOD, "target", "label column 'target' is not in"),
         (b"f1;f2;label\n1;2;0\n3;4;1\n", "label", "separated by .;., not commas"),
         (b"f1,label\n1,0\n2,0\n3,0\n", "label", "one class only"),
@@ -77,6 +83,9 @@ def test_csv_regression_when_the_label_is_continuous_or_asked():
     ],
 )
 def test_bad_csvs_say_what_to_change(raw, label, match):
+    if match is None:  # once refused, now loads
+        assert datasets.load("csv", csv_bytes=raw, label=label).n > 0
+        return
     with pytest.raises(ValueError, match=match):
         datasets.load("csv", csv_bytes=raw, label=label)
 
@@ -98,6 +107,98 @@ def test_mnist_offline_suggests_digits(monkeypatch, tmp_path):
     try:
         d = datasets.load("mnist", n=10)
     except ValueError as exc:
-        assert "Use the `digits` dataset instead" in str(exc)
+        from core.errors import Unavailable
+        from core.present.text import fix_message
+
+        text = str(exc)
+        assert isinstance(exc, Unavailable)  # nothing the user typed is wrong
+        assert text.startswith("MNIST is not on this computer and could not be downloaded (")
+        assert "one-time download" in text and "~/.keras/datasets/mnist.npz" in text
+        assert text.endswith(
+            "pick the `digits` dataset instead: 8×8 digit images that ship with "
+            "scikit-learn and need no download."
+        )
+        assert "(Exception)" not in text and "no network: Exception" not in text
+        assert fix_message(exc) == text and not fix_message(exc, "zh").startswith("请修正")
+        assert fix_message(ValueError("x")) == "Fix this input: x"
     else:  # a machine with network and the real MNIST
         assert d.x.shape == (10, 784)
+
+
+# The commonest real CSV: numeric features, a text label, a text feature with few values, a text
+# feature with one value per row (a name), and a row with a missing value.
+PETS = (
+    "weight,height,colour,name,animal\n"
+    + "".join(
+        f"{w},{h},{c},pet{i},{a}\n"
+        for i, (w, h, c, a) in enumerate(
+            [
+                (4.0, 30, "black", "cat"),
+                (30.0, 60, "brown", "dog"),
+                (5.0, 28, "white", "cat"),
+                (25.0, 55, "black", "dog"),
+                (3.5, 25, "", "cat"),
+                (40.0, 70, "brown", "dog"),
+                (4.2, 29, "white", " cat"),
+                (35.0, 65, "black", "dog"),
+                (4.1, 31, "brown", "cat"),
+                (28.0, 58, "white", "dog"),
+                (3.9, 27, "black", "cat"),
+                (33.0, 62, "brown", "bird"),
+            ]
+        )
+    )
+).encode()
+
+
+def test_a_text_label_is_encoded_as_classes_like_sklearns_label_encoder():
+    import pandas as pd
+    from sklearn.preprocessing import LabelEncoder
+
+    d = datasets.load("csv", csv_bytes=PETS, label="animal")
+    frame = pd.read_csv(io.BytesIO(PETS)).dropna()
+    labels = frame["animal"].str.strip()
+    encoder = LabelEncoder().fit(labels)
+    assert d.task == "classification" and d.num_classes == 3
+    assert d.class_names == list(encoder.classes_) == ["bird", "cat", "dog"]
+    expected = encoder.transform(labels)
+    assert sorted(np.concatenate([d.y, d.y_test]).tolist()) == sorted(expected.tolist())
+    assert str(d.notes[0]) == "label 'animal' encoded as 3 classes: 0 = bird, 1 = cat, 2 = dog"
+
+
+def test_text_features_with_few_values_are_one_hot_and_the_others_dropped():
+    import pandas as pd
+
+    d = datasets.load("csv", csv_bytes=PETS, label="animal")
+    frame = pd.read_csv(io.BytesIO(PETS)).dropna().drop(columns=["animal", "name"])
+    reference = pd.get_dummies(frame, columns=["colour"]).to_numpy(dtype=np.float32)
+    pool = np.concatenate([d.x, d.x_test])
+    assert pool.shape == reference.shape == (11, 5)
+    # the test split takes rows out of order: compare as sets of rows
+    assert sorted(map(tuple, pool.tolist())) == sorted(map(tuple, reference.tolist()))
+    notes = [str(n) for n in d.notes]
+    assert (
+        "one-hot encoded text columns (one 0/1 column per value): colour → black, brown, "
+        "white" in notes
+    )
+    assert "dropped text columns with more than 10 distinct values: name (12)" in notes
+    assert "dropped 1 row with a missing, non-numeric or infinite value" in notes
+
+
+def test_a_text_label_cannot_be_regression_and_says_what_to_choose():
+    with pytest.raises(ValueError, match="'animal' holds text .*choose classification or auto"):
+        datasets.load("csv", csv_bytes=PETS, label="animal", task="regression")
+
+
+def test_numeric_labels_that_are_not_0_to_k_show_their_mapping():
+    d = datasets.load("csv", csv_bytes=b"f,label\n1,3\n2,7\n3,3\n4,7\n5,3\n", label="label")
+    assert d.class_names == ["3", "7"]
+    assert str(d.notes[0]) == "label 'label' encoded as 2 classes: 0 = 3, 1 = 7"
+    plain = datasets.load("csv", csv_bytes=GOOD, label="label")
+    assert not any("encoded" in str(n) for n in plain.notes)
+
+
+def test_the_synthetic_hint_says_it_memorises_and_cannot_generalise():
+    note = datasets.load("synthetic", n=10).note
+    assert "memorises the training samples" in note and "validation and test loss rise" in note
+    assert "overfitting" in note

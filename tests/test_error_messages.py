@@ -110,15 +110,19 @@ def test_dataset_notes_read_in_chinese():
     from core.train.datasets import csv, synthetic
 
     note = synthetic(20).notes[0]
-    assert message(note, "zh") == "标签是随机的：没有可学的规律，损失应在 ln 10 = 2.303 附近徘徊。"
-    data = csv(b"a,b,label\n1,x,0\n2,y,1\n,z,0\n4,w,1\n5,v,0\n6,u,1\n", "label")
+    assert message(note, "zh").startswith(
+        "标签是随机的：这里没有任何可以泛化的规律。损失起初在 ln 10 = 2.303"
+    )
+    data = csv(b"a,b,label\n1,x,cat\n2,y,dog\n,x,cat\n4,y,dog\n5,x,cat\n6,y,dog\n", "label")
     assert [message(n, "zh") for n in data.notes] == [
-        "已忽略非数值列：b",
+        "标签 'label' 编码为 2 个类别：0 = cat, 1 = dog",
+        "已对文本列做独热编码（每个取值一列 0/1）：b → x, y",
         "已去掉 1 行含缺失、非数值或无穷大值的数据",
     ]
     assert data.note == (
-        "ignored non-numeric columns: b; "
-        "dropped 1 rows with missing, non-numeric or infinite values"
+        "label 'label' encoded as 2 classes: 0 = cat, 1 = dog; "
+        "one-hot encoded text columns (one 0/1 column per value): b → x, y; "
+        "dropped 1 row with a missing, non-numeric or infinite value"
     )
 
 

@@ -23,7 +23,8 @@ APP = str(ROOT / "app.py")
 CSVS = {
     "empty": b"",
     "header_only": b"a,b,label\n",
-    "non_numeric": b"a,label\nx,0\ny,1\n",
+    # text with more values than one-hot encoding takes (CSV_ONE_HOT_MAX): nothing left to use
+    "non_numeric": b"a,label\n" + b"".join(b"w%d,%d\n" % (i, i % 2) for i in range(12)),
     "single_class": b"a,label\n1,0\n2,0\n3,0\n",
     "all_nan_inf": b"a,label\nnan,0\ninf,1\n",
     "ragged": b"a,label\n1,0\n2,1,3,4\n",
@@ -37,7 +38,7 @@ CSVS = {
 CSV_CASES = [
     ("empty", "is empty"),
     ("header_only", "no data rows"),
-    ("non_numeric", "no numeric feature columns"),
+    ("non_numeric", "no usable feature columns"),
     ("single_class", "one class only"),
     ("all_nan_inf", "fewer than 2 usable rows"),
     ("ragged", "same number"),

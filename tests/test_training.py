@@ -58,6 +58,19 @@ def test_synthetic_tutorial_makes_10_steps_per_epoch_near_ln_10():
     assert set(result.test_metrics) == {"loss", "accuracy"}
 
 
+@pytest.mark.slow
+def test_synthetic_labels_are_memorised_and_the_gap_to_validation_grows():
+    """What the synthetic dataset's note says: training loss falls, held-out loss rises."""
+    cfg = TrainConfig(dataset="synthetic", n=250, batch_size=8, epochs=40, validation_split=0.2)
+    result = train(prepare(cfg))
+    chance = math.log(10)  # the loss of a uniform guess over 10 classes
+    first, last = result.epochs[0], result.epochs[-1]
+    assert abs(first.val_loss - chance) < 0.3
+    assert last.train_loss < chance / 4 and last.train_accuracy > 0.9  # memorised
+    assert last.val_loss > chance + 0.5 and result.test_metrics["loss"] > chance + 0.5
+    assert result.test_metrics["accuracy"] < 0.25  # 10% is chance
+
+
 def test_digits_cnn_with_validation():
     cfg = TrainConfig(dataset="digits", model="cnn", batch_size=32, epochs=2, validation_split=0.2)
     p = prepare(cfg)

@@ -534,6 +534,25 @@ def final_metric_chart(
     return _band(by_b, col, t(f"chart.axis.{col}", lang), lang=lang)
 
 
+# Vega's fit-to-width leaves no room for a y-axis title beside wide log-axis labels ("1,000,000"):
+# the title was drawn past the chart's left edge and clipped. A wider left padding keeps it in.
+LOG_CHART_PADDING = {"left": 28, "top": 5, "right": 5, "bottom": 5}
+# Batch sizes as points on a white chart: every colour at least 3:1 contrast against white (WCAG
+# 2.1 for graphics), so no batch size comes out pale; a sequential scheme made B=8, 16 near-white.
+BATCH_SIZE_COLORS = [
+    "#0072b2",
+    "#d55e00",
+    "#009e73",
+    "#7570b3",
+    "#e7298a",
+    "#a6761d",
+    "#666666",
+    "#01665e",
+    "#a50f15",
+    "#54278f",
+]
+
+
 def to_target_chart(
     by_b: pd.DataFrame, col: str = "steps_to_target", lang: str = "en"
 ) -> alt.Chart:
@@ -544,7 +563,7 @@ def to_target_chart(
     reached = by_b.dropna(subset=[col])
     measured = _band(by_b, col, t(f"chart.axis.{col}", lang), log_y=True, lang=lang)
     if reached.empty:
-        return measured
+        return measured.properties(padding=LOG_CHART_PADDING)
     first = reached.iloc[0]
     bs = by_b["batch_size"].to_numpy(dtype=np.float64)
     ref = pd.DataFrame(
@@ -559,14 +578,14 @@ def to_target_chart(
         .mark_line(strokeDash=[4, 4], color="#999")
         .encode(x="batch_size:Q", y=f"{col}:Q", tooltip=["line:N", "batch_size:Q", f"{col}:Q"])
     )
-    return alt.layer(ideal, measured)
+    return alt.layer(ideal, measured).properties(padding=LOG_CHART_PADDING)
 
 
 def throughput_chart(by_b: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """Samples per second against batch size (log–log)."""
     return _band(
         by_b, "samples_per_second", t("chart.samples_per_second", lang), log_y=True, lang=lang
-    )
+    ).properties(padding=LOG_CHART_PADDING)
 
 
 # -- science charts ---------------------------------------------------------------------------
@@ -589,7 +608,7 @@ def noise_scale_chart(per_step: pd.DataFrame, batch_size: int, lang: str = "en")
         .mark_rule(color="#f58518", strokeDash=[4, 4])
         .encode(y="b:Q", tooltip=["what:N"])
     )
-    return alt.layer(line, rule)
+    return alt.layer(line, rule).properties(padding=LOG_CHART_PADDING)
 
 
 def critical_batch_chart(
@@ -615,11 +634,15 @@ def critical_batch_chart(
         .encode(
             x="samples:Q",
             y="steps:Q",
-            color=alt.Color("batch_size:O", title=t("chart.batch_size", lang)),
+            color=alt.Color(
+                "batch_size:O",
+                title=t("chart.batch_size", lang),
+                scale=alt.Scale(range=BATCH_SIZE_COLORS),
+            ),
             tooltip=["batch_size:Q", "samples:Q", "steps:Q"],
         )
     )
-    return alt.layer(fitted, measured)
+    return alt.layer(fitted, measured).properties(padding=LOG_CHART_PADDING)
 
 
 def device_throughput_chart(rows: pd.DataFrame, lang: str = "en") -> alt.Chart:
@@ -656,4 +679,5 @@ def device_throughput_chart(rows: pd.DataFrame, lang: str = "en") -> alt.Chart:
             ),
             tooltip=["batch_size:Q", "samples_per_second:Q", "steps_per_second:Q"],
         )
+        .properties(padding=LOG_CHART_PADDING)
     )

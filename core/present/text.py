@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from core.errors import InputError, Note
+from core.errors import InputError, Note, Unavailable
 
 EN: dict[str, str] = {
     # app / navigation
@@ -131,8 +131,16 @@ EN: dict[str, str] = {
         "replicas use stock fit under the strategy."
     ),
     "train.csv": "CSV file",
-    "train.csv.help": "Numeric feature columns and a label column; at most {mb} MB.",
+    "train.csv.help": (
+        "Feature columns (numbers, or text with few values) and a label column (numbers, or text "
+        "such as cat/dog); at most {mb} MB."
+    ),
     "train.csv.needed": "Upload a CSV to train on it.",
+    # issue 14: singular forms, compact big numbers
+    "schedule.partial_note.one": (
+        "The last batch of every epoch holds 1 sample instead of {batch_size}."
+    ),
+    "number.compact": "{value}{unit}",
     "train.label": "Label column",
     "train.task": "Task",
     "train.fix": "Fix this input: {message}",
@@ -547,6 +555,34 @@ def message(item: BaseException | Note, lang: str = "en") -> str:
         if template:
             return template.format(**item.fields)
     return str(item)
+
+
+# Units for `compact`: English short scale; Chinese counts in 万 (10^4) and 亿 (10^8).
+COMPACT_UNITS = {
+    "en": ((10**12, "T"), (10**9, "B"), (10**6, "M")),
+    "zh": ((10**12, "万亿"), (10**8, "亿"), (10**4, "万")),
+}
+# Up to this many, a number is shown whole ("9,999,999"): wider did not fit an st.metric.
+COMPACT_FROM = 10**7
+
+
+def compact(value: int, lang: str = "en") -> str:
+    """A count short enough for an `st.metric`: whole below 10^7, else 4 significant digits and
+    a unit ("333.3B"; in Chinese "3333亿"). The exact figure stays in the page's formula line."""
+    if abs(value) < COMPACT_FROM:
+        return f"{value:,}"
+    for size, unit in COMPACT_UNITS.get(lang, COMPACT_UNITS["en"]):
+        if abs(value) >= size:
+            scaled = value / size
+            text = f"{scaled:.4g}" if abs(scaled) < 10**4 else f"{scaled:,.0f}"
+            return t("number.compact", lang, value=text, unit=unit)
+    return f"{value:,}"
+
+
+def fix_message(exc: BaseException, lang: str = "en") -> str:
+    """A page's error line: "Fix this input: …", unless no input is wrong (`Unavailable`)."""
+    text = message(exc, lang)
+    return text if isinstance(exc, Unavailable) else t("train.fix", lang, message=text)
 
 
 def columns(frame, lang: str = "en"):

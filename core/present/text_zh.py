@@ -109,8 +109,13 @@ ZH: dict[str, str] = {
         "model.fit，用于对照。"
     ),
     "train.csv": "CSV 文件",
-    "train.csv.help": "数值特征列加一个标签列；最大 {mb} MB。",
+    "train.csv.help": (
+        "特征列（数字，或取值不多的文本）加一个标签列（数字，或 cat/dog 这样的文本）；"
+        "最大 {mb} MB。"
+    ),
     "train.csv.needed": "上传一个 CSV 文件以用它训练。",
+    "schedule.partial_note.one": "每个轮次的最后一个批次只有 1 个样本，而不是 {batch_size} 个。",
+    "number.compact": "{value}{unit}",
     "train.label": "标签列",
     "train.task": "任务类型",
     "train.fix": "请修正此输入：{message}",
@@ -575,11 +580,14 @@ ZH_ERRORS: dict[str, str] = {
     "`n` must be at most 5,000,000 for generated data, got {n}.": (
         "生成的数据 `n` 最多为 5,000,000，收到的是 {n}。"
     ),
-    "MNIST could not be loaded (no local Keras cache at ~/.keras/datasets/mnist.npz and no "
-    "network: {error}). Use the `digits` dataset instead: 8×8 digit images that ship with "
-    "scikit-learn.": (
-        "无法加载 MNIST（本地没有 Keras 缓存 ~/.keras/datasets/mnist.npz，也没有网络：{error}）。"
-        "请改用 `digits` 数据集：scikit-learn 自带的 8×8 手写数字图像。"
+    "MNIST is not on this computer and could not be downloaded ({error}). MNIST needs a "
+    "one-time download (11 MB) from the internet into the Keras cache, "
+    "~/.keras/datasets/mnist.npz; copy that file there from a computer that has it, or pick the "
+    "`digits` dataset instead: 8×8 digit images that ship with scikit-learn and need no "
+    "download.": (
+        "这台电脑上没有 MNIST，也无法下载（{error}）。MNIST 需要从互联网一次性下载（11 MB）到 "
+        "Keras 缓存 ~/.keras/datasets/mnist.npz；可以从已有该文件的电脑复制过来，或改选 `digits` "
+        "数据集：scikit-learn 自带的 8×8 手写数字图像，无需下载。"
     ),
     "the CSV is {mb:.1f} MB; the cap is {cap_mb} MB: upload a smaller file (fewer rows or "
     "columns).": "CSV 文件为 {mb:.1f} MB，上限为 {cap_mb} MB：请上传更小的文件（更少的行或列）。",
@@ -605,8 +613,14 @@ ZH_ERRORS: dict[str, str] = {
     "label column {label!r} is not in the CSV; its columns are: {cols}.": (
         "CSV 中没有标签列 {label!r}；现有的列为：{cols}。"
     ),
-    "the CSV has no numeric feature columns besides {label!r}: features must be numbers.": (
-        "除 {label!r} 外，CSV 没有数值型特征列：特征必须是数字。"
+    "the CSV has no usable feature columns besides {label!r}: features must be numbers, or text "
+    "with at most {cap} distinct values (dropped: {columns}).": (
+        "除 {label!r} 外，CSV 没有可用的特征列：特征必须是数字，或不同取值不超过 {cap} 个的文本"
+        "（已去掉：{columns}）。"
+    ),
+    "label column {label!r} holds text ({examples}): regression needs numbers; choose "
+    "classification or auto.": (
+        "标签列 {label!r} 是文本（{examples}）：回归需要数字；请选择分类 (classification) 或 auto。"
     ),
     "the CSV has fewer than 2 usable rows after dropping bad values.": (
         "去掉无效值后，CSV 可用的行少于 2 行。"
@@ -614,10 +628,12 @@ ZH_ERRORS: dict[str, str] = {
     "`task` must be auto, classification or regression, got {task!r}.": (
         "`task` 必须是 auto、classification 或 regression，收到的是 {task!r}。"
     ),
-    "label column {label!r} holds one class only ({value:g}): a classifier needs at least 2 "
-    "classes.": "标签列 {label!r} 只有一个类别（{value:g}）：分类器至少需要 2 个类别。",
-    "label column {label!r} has {count} distinct values: too many classes; choose regression.": (
-        "标签列 {label!r} 有 {count} 个不同的值：类别太多，请选择回归 (regression)。"
+    "label column {label!r} holds one class only ({value}): a classifier needs at least 2 "
+    "classes.": "标签列 {label!r} 只有一个类别（{value}）：分类器至少需要 2 个类别。",
+    "label column {label!r} has {count} distinct values: too many classes (at most {cap}); "
+    "choose regression for numbers, or another label column.": (
+        "标签列 {label!r} 有 {count} 个不同的值：类别太多（最多 {cap} 个）；数值标签请选择回归 "
+        "(regression)，或换一个标签列。"
     ),
     "the file is {mb:.1f} MB; the cap is {cap_mb} MB: upload a smaller file.": (
         "文件为 {mb:.1f} MB，上限为 {cap_mb} MB：请上传更小的文件。"
@@ -628,10 +644,26 @@ ZH_ERRORS: dict[str, str] = {
     "the file is empty: upload a CSV with a header row and data rows.": (
         "文件是空的：请上传包含表头行和数据行的 CSV。"
     ),
-    "Random labels: nothing to learn, the loss should hover near ln 10 = {ln10:.3f}.": (
-        "标签是随机的：没有可学的规律，损失应在 ln 10 = {ln10:.3f} 附近徘徊。"
+    "Random labels: nothing here generalises. The loss starts near ln 10 = {ln10:.3f} "
+    "(chance); train long enough and the model memorises the training samples: training loss "
+    "falls towards 0 while validation and test loss rise and their accuracy stays near 10% "
+    "(chance). That gap is overfitting in its purest form; set a validation split to watch it.": (
+        "标签是随机的：这里没有任何可以泛化的规律。损失起初在 ln 10 = {ln10:.3f} 附近（相当于"
+        "瞎猜）；训练足够久，模型就会把训练样本背下来：训练损失降向 0，而验证和测试损失上升，"
+        "准确率仍在 10% 左右（瞎猜的水平）。这个差距就是最纯粹的过拟合；设置验证集比例即可看到它。"
     ),
-    "ignored non-numeric columns: {columns}": "已忽略非数值列：{columns}",
+    "one-hot encoded text columns (one 0/1 column per value): {columns}": (
+        "已对文本列做独热编码（每个取值一列 0/1）：{columns}"
+    ),
+    "dropped text columns with more than {cap} distinct values: {columns}": (
+        "已去掉不同取值超过 {cap} 个的文本列：{columns}"
+    ),
+    "label {label!r} encoded as {count} classes: {mapping}": (
+        "标签 {label!r} 编码为 {count} 个类别：{mapping}"
+    ),
+    "dropped 1 row with a missing, non-numeric or infinite value": (
+        "已去掉 1 行含缺失、非数值或无穷大值的数据"
+    ),
     "dropped {rows} rows with missing, non-numeric or infinite values": (
         "已去掉 {rows} 行含缺失、非数值或无穷大值的数据"
     ),

@@ -35,3 +35,24 @@ def test_every_bad_csv_upload_shows_what_to_change(page: Page, routed_app_url: s
         expect(error.first).to_contain_text(re.compile(match), timeout=10_000)
         # nothing trains: the page stops before the Start button
         expect(page.get_by_role("button", name=t("train.start"), exact=True)).to_have_count(0)
+
+
+def test_a_csv_with_a_text_label_trains_and_shows_the_class_mapping(
+    page: Page, routed_app_url: str, tmp_path
+):
+    from tests.test_datasets import PETS
+
+    path = tmp_path / "pets.csv"
+    path.write_bytes(PETS)
+    # n=0: all the rows (the page's default of 1000 is more than this file has)
+    open_page(page, f"{routed_app_url}/train?dataset=csv&n=0&batch_size=4&epochs=2&lang=en")
+    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(str(path))
+    wait_for_app(page, timeout_ms=60_000)
+    assert_no_exception(page)
+    errors = page.get_by_test_id("stAlertContentError")
+    assert errors.count() == 0, errors.all_inner_texts()
+    notes = page.get_by_test_id("stAlertContentInfo").filter(has_text="encoded as 3 classes")
+    expect(notes).to_contain_text("label 'animal' encoded as 3 classes: 0 = bird, 1 = cat, 2 = dog")
+    expect(notes).to_contain_text("one-hot encoded text columns")
+    expect(notes).to_contain_text("name (12)")
+    expect(page.get_by_role("button", name=t("train.start"), exact=True)).to_be_visible()
