@@ -102,7 +102,7 @@ def timeline_chart(schedule: Schedule, lang: str = "en") -> alt.Chart:
         ),
         tooltip=tooltip,
     )
-    height = _BAND * schedule.epochs + _AXIS_ROOM if few_epochs else 300 + _AXIS_ROOM
+    height = (max(_BAND * schedule.epochs, 2 * _BAND) if few_epochs else 300) + _AXIS_ROOM
     if schedule.total_steps > _LABELLED_STEPS:
         return rects.properties(height=height)
     # Few iterations: write each one's batch size in its cell (3, 3, 3, 1 for N=10, B=3).
