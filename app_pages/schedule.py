@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from core import urlstate
 from core.present import charts
 from core.present.text import columns, compact, message, translator
-from core.schedule import codegen
+from core.schedule import codegen, plan
 from core.schedule.plan import SHUFFLE_MODES, Schedule, ScheduleSpec
 
 lang = st.session_state.get("lang", "en")
@@ -28,10 +27,19 @@ DEFAULTS = dict(
     seed=0,
     replicas=1,
 )
-# Log-scale sliders beside the number inputs: (number key, slider key, stops).
-N_STOPS = sorted({m * 10**k for k in range(7) for m in (1, 2, 5)} | {60_000})
-B_STOPS = [2**k for k in range(0, 21)]
-E_STOPS = [1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 500, 1000]
+# Each input's bounds come from core.schedule.plan, which enforces them too.
+BOUNDS = {
+    "n": (1, plan.MAX_N),
+    "batch_size": (1, plan.MAX_N),
+    "epochs": (1, plan.MAX_EPOCHS),
+}
+# Log-scale sliders beside the number inputs: (number key, slider key, stops). Each runs from the
+# input's lower bound to its upper bound.
+N_STOPS = sorted(
+    {m * 10**k for k in range(13) for m in (1, 2, 5) if m * 10**k <= plan.MAX_N} | {60_000}
+)
+B_STOPS = [2**k for k in range(plan.MAX_N.bit_length()) if 2**k < plan.MAX_N] + [plan.MAX_N]
+E_STOPS = [m * 10**k for k in range(7) for m in (1, 2, 3, 5) if m * 10**k <= plan.MAX_EPOCHS]
 SLIDERS = [
     ("n", "n_log", N_STOPS),
     ("batch_size", "batch_size_log", B_STOPS),
@@ -39,16 +47,25 @@ SLIDERS = [
 ]
 
 
-def nearest(stops: list[int], value: int) -> int:
-    """The stop closest to VALUE on a log scale (the sliders step by factors, not by ones)."""
-    value = max(int(value), 1)
-    return min(stops, key=lambda s: max(s, value) / min(s, value))
+def slider_stops(stops: list[int], value: object) -> list[int]:
+    """The stops plus VALUE itself, so the slider always shows the number in force (B = 100 sits
+    between 64 and 128, it is not shown as 128)."""
+    if isinstance(value, int) and not isinstance(value, bool) and stops[0] <= value <= stops[-1]:
+        return sorted({*stops, value})
+    return stops
+
+
+def on_slider(stops: list[int], value: object) -> int:
+    """Where the slider stands for VALUE: the value itself when it is in range, else an end."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return stops[0]
+    return min(max(value, stops[0]), stops[-1])
 
 
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
 for key, slider, stops in SLIDERS:
-    st.session_state.setdefault(slider, nearest(stops, st.session_state[key]))
+    st.session_state[slider] = on_slider(stops, st.session_state[key])
 
 
 def apply_preset() -> None:
@@ -59,9 +76,9 @@ def apply_preset() -> None:
 
 
 def sync_sliders() -> None:
-    """A typed number moves its slider to the nearest stop."""
+    """A typed number moves its slider to that number."""
     for key, slider, stops in SLIDERS:
-        st.session_state[slider] = nearest(stops, st.session_state[key])
+        st.session_state[slider] = on_slider(stops, st.session_state[key])
     mark_custom()
 
 
@@ -103,10 +120,13 @@ st.selectbox(
 
 def log_input(col, label: str, key: str, slider: str, stops: list[int]) -> None:
     """A number input with a log-scale slider under it; each follows the other."""
-    col.number_input(t(label), step=1, key=key, on_change=sync_sliders)
+    low, high = BOUNDS[key]
+    col.number_input(
+        t(label), min_value=low, max_value=high, step=1, key=key, on_change=sync_sliders
+    )
     col.select_slider(
         t(f"{label}_log"),
-        stops,
+        slider_stops(stops, st.session_state[key]),
         key=slider,
         on_change=apply_slider,
         args=(key, slider),
@@ -129,16 +149,16 @@ c1.selectbox(
 c2.number_input(
     t("schedule.validation_split"),
     min_value=0.0,
-    max_value=urlstate.MAX_VALIDATION_SPLIT,
+    max_value=plan.MAX_VALIDATION_SPLIT,
     step=0.05,
     key="validation_split",
     on_change=mark_custom,
 )
-c3.number_input(t("schedule.seed"), min_value=0, step=1, key="seed")
+c3.number_input(t("schedule.seed"), min_value=0, max_value=plan.MAX_SEED, step=1, key="seed")
 c4.number_input(
     t("schedule.replicas"),
     min_value=1,
-    max_value=urlstate.MAX_SCHEDULE_REPLICAS,
+    max_value=plan.MAX_REPLICAS,
     step=1,
     key="replicas",
     help=t("schedule.replicas.help"),
@@ -160,10 +180,7 @@ except ValueError as exc:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _membership(spec: ScheduleSpec, epoch: int, lang: str):
-    s = Schedule(spec)
-    if s.samples_per_epoch <= charts.MAX_HEATMAP_CELLS:
-        return charts.membership_chart(s, charts.membership_epochs(s, epoch), lang=lang), False
-    return charts.membership_density_chart(s, epoch, lang=lang), True
+    return charts.membership_view(Schedule(spec), epoch, lang=lang)
 
 
 s = schedule
@@ -181,29 +198,35 @@ if spec.validation_split:
     st.markdown(
         t(
             "schedule.formula.split",
-            n=s.n,
+            n=f"{s.n:,}",
             split=spec.validation_split,
-            train=s.train_samples,
-            val=s.validation_samples,
+            train=f"{s.train_samples:,}",
+            val=f"{s.validation_samples:,}",
         )
     )
 formula = "schedule.formula.floor" if spec.drop_remainder else "schedule.formula.ceil"
 st.markdown(
     t(
         formula,
-        train=s.train_samples,
-        batch_size=s.batch_size,
-        steps=s.steps_per_epoch,
-        epochs=s.epochs,
+        train=f"{s.train_samples:,}",
+        batch_size=f"{s.batch_size:,}",
+        steps=f"{s.steps_per_epoch:,}",
+        epochs=f"{s.epochs:,}",
         total=f"{s.total_steps:,}",
-        dropped=s.dropped_samples,
+        dropped=f"{s.dropped_samples:,}",
     )
 )
 if s.batch_size > s.train_samples:
-    st.info(t("schedule.bigger_than_train", batch_size=s.batch_size, train=s.train_samples))
+    st.info(
+        t(
+            "schedule.bigger_than_train",
+            batch_size=f"{s.batch_size:,}",
+            train=f"{s.train_samples:,}",
+        )
+    )
 elif s.partial_batch_size:
     key = "schedule.partial_note.one" if s.partial_batch_size == 1 else "schedule.partial_note"
-    st.info(t(key, partial=s.partial_batch_size, batch_size=s.batch_size))
+    st.info(t(key, partial=f"{s.partial_batch_size:,}", batch_size=f"{s.batch_size:,}"))
 
 st.subheader(t("schedule.timeline"))
 st.altair_chart(charts.timeline_chart(s, lang=lang), width="stretch")
@@ -217,12 +240,23 @@ epoch = st.number_input(
     step=1,
     key="membership_epoch",
 )
-chart, aggregated = _membership(spec, int(epoch), lang)
-if aggregated:
-    st.caption(t("schedule.membership.aggregated"))
-st.altair_chart(chart, width="stretch")
+kind, chart = _membership(spec, int(epoch), lang)
+if kind == charts.MEMBERSHIP_UNLISTED:
+    st.info(
+        t(
+            "schedule.membership.unlisted",
+            train=f"{s.train_samples:,}",
+            cap=f"{plan.MAX_LISTED_SAMPLES:,}",
+        )
+    )
+else:
+    if kind == charts.MEMBERSHIP_DENSITY:
+        st.caption(t("schedule.membership.aggregated"))
+    st.altair_chart(chart, width="stretch")
 
 st.subheader(t("schedule.table"))
+if s.train_samples > plan.MAX_LISTED_SAMPLES:
+    st.caption(t("schedule.table.positions", cap=f"{plan.MAX_LISTED_SAMPLES:,}"))
 st.dataframe(columns(charts.batches_table(s), lang), hide_index=True, width="stretch")
 if s.replicas > 1:
     st.subheader(t("schedule.replicas.title", replicas=s.replicas, per=s.per_replica_batch_size))

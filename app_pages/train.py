@@ -307,8 +307,8 @@ def live() -> None:
         "train.progress",
         done=f"{prog.steps_done:,}",
         total=f"{prog.total_steps:,}",
-        epoch=prog.epoch + 1,
-        epochs=run["epochs"],
+        epoch=prog.epoch,
+        last=int(run["epochs"]) - 1,
     )
     st.progress(prog.fraction, text=label_text)
     m = st.columns(5)

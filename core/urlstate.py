@@ -17,21 +17,22 @@ from dataclasses import dataclass
 
 from core.errors import InputError
 from core.present import charts
-from core.schedule.plan import SHUFFLE_MODES
+from core.schedule import plan
+from core.schedule.plan import MAX_SEED, MAX_VALIDATION_SPLIT, SHUFFLE_MODES
 from core.study import science, sweep
 from core.train.datasets import DATASETS, MAX_CLASSES, MAX_FEATURES, TASKS
 from core.train.engine import ENGINES, MAX_EPOCHS
 from core.train.models import MODELS, OPTIMIZERS
 
 LANGS = ("en", "zh")
-MAX_SEED = 2**32 - 1
+# Bounds of the pages' inputs: the widgets and their links both read them from here. The
+# schedule's own (N up to 10^12, seed, split, replicas) live in core.schedule.plan, which
+# enforces them; the training pages hold their data in memory, so their N stops at MAX_N.
 MAX_N = 10_000_000
-# Bounds of the pages' inputs: the widgets and their links both read them from here.
-MAX_VALIDATION_SPLIT = 0.95
 MAX_REPEATS = 10  # the Compare page's repeats input
 MIN_MICRO, MAX_MICRO = 2, 32  # the Science page's micro-batches input
 MAX_TRAIN_REPLICAS = 16  # the Train page's replicas input
-MAX_SCHEDULE_REPLICAS = 64  # the Schedule page's: it only splits the schedule, trains nothing
+MAX_SCHEDULE_REPLICAS = plan.MAX_REPLICAS  # the Schedule page's: it only splits the schedule
 THROUGHPUT_CAPS = tuple(science.powers_of_two(4096))  # the Science page's cap slider
 # The Runs page's x axis for overlaid per-step curves: Compare's axes but epoch.
 RUNS_X = tuple(axis for axis in charts.COMPARE_X.values() if axis != "epoch")
@@ -67,10 +68,10 @@ def _executor_usable(executor: object) -> bool:
     return executor != "ray" or sweep.ray_available()
 
 
-def _common(prefix: str, max_epochs: int) -> list[Param]:
+def _common(prefix: str, max_epochs: int, max_n: int = MAX_N) -> list[Param]:
     return [
-        Param("n", f"{prefix}n", "int", 0 if prefix else 1, MAX_N),
-        Param("batch_size", f"{prefix}batch_size", "int", 1, MAX_N),
+        Param("n", f"{prefix}n", "int", 0 if prefix else 1, max_n),
+        Param("batch_size", f"{prefix}batch_size", "int", 1, max_n),
         Param("epochs", f"{prefix}epochs", "int", 1, max_epochs),
         Param("seed", f"{prefix}seed", "int", 0, MAX_SEED),
         Param("validation_split", f"{prefix}validation_split", "float", 0.0, MAX_VALIDATION_SPLIT),
@@ -86,7 +87,7 @@ def _target(prefix: str) -> list[Param]:
 
 PAGE_PARAMS: dict[str, list[Param]] = {
     "": [
-        *_common("", 1_000_000),
+        *_common("", plan.MAX_EPOCHS, plan.MAX_N),
         Param("shuffle", "shuffle", "choice", choices=SHUFFLE_MODES),
         Param("drop_remainder", "drop_remainder", "bool"),
         Param("replicas", "replicas", "int", 1, MAX_SCHEDULE_REPLICAS),

@@ -1,8 +1,13 @@
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from core import urlstate
+from core.schedule import plan
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -49,11 +54,12 @@ def test_presets_change_the_metrics():
     assert not at.exception
 
 
-def test_bad_batch_size_shows_an_error_not_a_traceback():
+def test_a_schedule_core_refuses_shows_an_error_not_a_traceback():
     at = AppTest.from_file(APP, default_timeout=30).run()
-    at.number_input(key="batch_size").set_value(0).run()
+    at.number_input(key="batch_size").set_value(1001).run()
+    at.checkbox(key="drop_remainder").check().run()
     assert not at.exception
-    assert "batch_size` must be at least 1" in at.error[0].value
+    assert "drop_remainder leaves no step" in at.error[0].value
 
 
 def test_split_that_leaves_no_training_samples_shows_an_error():
@@ -101,6 +107,68 @@ def test_log_sliders_set_n_b_e_and_follow_typed_numbers():
     m = metrics(at)
     assert (m["Iterations per epoch"], m["Total iterations"]) == ("938", "4,690")
     assert at.selectbox(key="preset").value == "schedule.preset.mnist"  # the MNIST worked example
-    at.number_input(key="n").set_value(1500).run()  # typed: the slider moves to the nearest stop
+    # Typed numbers between stops: each slider shows the number itself (issue 14, item 8: it
+    # showed 128 while B = 100), as one more stop, and the figures follow the typed numbers.
+    at.number_input(key="n").set_value(1500).run()
+    at.number_input(key="batch_size").set_value(100).run()
     at.number_input(key="epochs").set_value(40).run()
-    assert (at.session_state["n_log"], at.session_state["epochs_log"]) == (2000, 50)
+    assert not at.exception
+    for key in ("n", "batch_size", "epochs"):
+        slider = at.select_slider(key=f"{key}_log")
+        assert slider.value == at.session_state[key]
+        assert f"{at.session_state[key]:,}" in slider.options  # as the slider labels it
+    assert metrics(at)["Iterations per epoch"] == f"{-(-1500 // 100):,}"
+    at.select_slider(key="batch_size_log").set_value(128).run()  # the stops still work
+    assert at.session_state["batch_size"] == 128
+
+
+# -- one bound per input, and huge inputs (issue 14, item 1) ----------------------------------
+def test_every_input_takes_its_bounds_from_core():
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    links = {p.name: p for p in urlstate.PAGE_PARAMS[""]}
+    bounds = {
+        "n": (1, plan.MAX_N),
+        "batch_size": (1, plan.MAX_N),
+        "epochs": (1, plan.MAX_EPOCHS),
+        "seed": (0, plan.MAX_SEED),
+        "replicas": (1, plan.MAX_REPLICAS),
+        "validation_split": (0.0, plan.MAX_VALIDATION_SPLIT),
+    }
+    for key, (low, high) in bounds.items():
+        widget = at.number_input(key=key).proto
+        assert (widget.min, widget.max) == (low, high), key  # the widget
+        assert (links[key].low, links[key].high) == (low, high), key  # a link
+        spec = dict(n=10**12, batch_size=128, validation_split=0.5) | {key: high}
+        plan.ScheduleSpec(**spec).validate()  # core accepts the bound itself ...
+        over = high + (1 if isinstance(high, int) else 0.01)
+        with pytest.raises(ValueError, match=f"`{key}` must be"):  # ... and refuses beyond it
+            plan.ScheduleSpec(**(spec | {key: over})).validate()
+    for key in ("n", "batch_size", "epochs"):  # each slider spans its input's range
+        options = at.select_slider(key=f"{key}_log").options
+        assert (options[0], options[-1]) == (f"{bounds[key][0]:,}", f"{bounds[key][1]:,}")
+
+
+@pytest.mark.parametrize("n", [10**8, 10**9, 10**12])
+def test_huge_n_shows_exact_figures_at_once_and_builds_no_index_list(n):
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    start = time.perf_counter()
+    at.number_input(key="n").set_value(n).run()
+    elapsed = time.perf_counter() - start
+    assert not at.exception
+    m = metrics(at)
+    assert m["Iterations per epoch"] == f"{-(-n // 100):,}"  # ⌈n / B⌉, B = 100
+    assert m["Total iterations"] == f"{-(-n // 100) * 10:,}"
+    assert m["Samples seen in total"] == f"{n * 10:,}"
+    assert any("does not build the epoch's order" in i.value for i in at.info)
+    assert at.dataframe[0].value.columns[-1] == "positions"
+    # The whole page, rerun: O(1) figures and a bounded table (10^8 took 62 s, 10^12 crashed).
+    assert elapsed < 2.0, elapsed
+
+
+def test_a_link_beyond_a_bound_falls_back_with_a_note():
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(n=str(plan.MAX_N + 1), batch_size="3")
+    at.run()
+    assert not at.exception
+    assert at.session_state["n"] == 1000 and at.session_state["batch_size"] == 3
+    assert any("n=" in w.value for w in at.warning)

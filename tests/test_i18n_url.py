@@ -224,6 +224,8 @@ def test_the_first_visit_link_holds_every_input_even_when_the_page_stops():
         "epochs": "10",
         "lang": "en",
     }
-    at.number_input(key="batch_size").set_value(0).run()  # the page shows an error and stops
-    assert at.error and at.query_params["batch_size"] == "0"
-    assert "batch_size=0" in at.code[-1].value  # the copy-link box, written after the page
+    # B = 1001 > N with drop_remainder: no step at all, so the page shows an error and stops
+    at.number_input(key="batch_size").set_value(1001).run()
+    at.checkbox(key="drop_remainder").check().run()
+    assert at.error and at.query_params["batch_size"] == "1001"
+    assert "batch_size=1001" in at.code[-1].value  # the copy-link box, written after the page

@@ -5,6 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
+from core.schedule import codegen
 from core.schedule.plan import Schedule, ScheduleSpec
 
 keras = pytest.importorskip("keras")
@@ -85,3 +86,27 @@ def test_keras_fit_makes_as_many_steps_as_the_schedule():
     model.fit(x, y, batch_size=32, epochs=2, validation_split=0.2, verbose=0, callbacks=[Count()])
     s = Schedule(ScheduleSpec(n=1797, batch_size=32, epochs=2, validation_split=0.2))
     assert Count.steps == s.total_steps == 90
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "spec",
+    [
+        # issue 13 §7: fit on arrays ran 6 steps here while the page said 4
+        ScheduleSpec(n=1000, batch_size=300, epochs=2, validation_split=0.2, drop_remainder=True),
+        ScheduleSpec(n=1000, batch_size=300, epochs=2, validation_split=0.2),
+        ScheduleSpec(n=10, batch_size=3, epochs=3, drop_remainder=True, shuffle="none"),
+        ScheduleSpec(n=103, batch_size=10, epochs=2, drop_remainder=True, shuffle="batch"),
+        ScheduleSpec(n=10, batch_size=3, epochs=2, shuffle="batch"),
+    ],
+)
+@pytest.mark.parametrize("snippet", [codegen.keras_fit, codegen.tf_data])
+def test_the_keras_snippets_run_exactly_the_steps_the_page_states(spec, snippet):
+    rng = np.random.default_rng(0)
+    x = rng.random((spec.n, 3), dtype=np.float32)
+    y = rng.integers(0, 2, spec.n).astype(np.int32)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(True))
+    exec(compile(snippet(spec), snippet.__name__, "exec"), {"x": x, "y": y, "model": model})
+    # optimizer.iterations counts every update the snippet made: Keras itself is the reference.
+    assert int(model.optimizer.iterations) == Schedule(spec).total_steps

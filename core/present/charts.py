@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from core.present.text import t
-from core.schedule.plan import Schedule
+from core.schedule.plan import MAX_LISTED_SAMPLES, Schedule
 
 MAX_POINTS = 2000
 # One cell per (sample, epoch) in the membership heatmap up to this many cells.
@@ -26,7 +26,11 @@ def evenly(count: int, limit: int = MAX_POINTS) -> np.ndarray:
 
 
 def timeline_data(schedule: Schedule, lang: str = "en") -> pd.DataFrame:
-    """Rows of iterations (small runs) or of epoch segments (large runs) for the timeline."""
+    """Rows of iterations (small runs) or of epoch segments (large runs) for the timeline.
+
+    Numbering is from 0, as in code: `iteration` is the global step, `batch` the step's place in
+    its epoch.
+    """
     spe = schedule.steps_per_epoch
     full = schedule.num_full_batches
     partial = schedule.partial_batch_size
@@ -39,7 +43,8 @@ def timeline_data(schedule: Schedule, lang: str = "en") -> pd.DataFrame:
                 "start": steps,
                 "end": steps + 1,
                 "epoch": steps // spe,
-                "iteration": in_epoch,
+                "batch": in_epoch,
+                "iteration": steps,
                 "batch_size": np.where(is_partial, partial, schedule.batch_size),
                 "kind": np.where(
                     is_partial, t("chart.partial_batch", lang), t("chart.full_batch", lang)
@@ -61,34 +66,52 @@ def timeline_data(schedule: Schedule, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["start", "end", "epoch", "iterations", "batch_size", "kind"])
 
 
+# Streamlit fits a chart's whole height (axes and titles included) into `height`: leave them room
+# so one epoch or one sample still gets a readable band.
+_AXIS_ROOM = 70
+_BAND = 30  # pixels per epoch in the timeline
+_CELL = 22  # pixels per sample in the membership heatmap
+_LABELLED_STEPS = 40  # up to this many iterations, each one is labelled with its batch size
+
+
 def timeline_chart(schedule: Schedule, lang: str = "en") -> alt.Chart:
+    """Iterations across epochs: one row per epoch, the partial batch in its own colour."""
     data = timeline_data(schedule, lang)
-    tooltip = [c for c in data.columns if c not in ("end",)]
-    return (
-        alt.Chart(data)
-        .mark_rect(stroke="white", strokeWidth=0.5 if len(data) < 200 else 0)
-        .encode(
-            x=alt.X(
-                "start:Q",
-                title=t("chart.global_step", lang),
-                scale=alt.Scale(domain=[0, schedule.total_steps], nice=False),
-            ),
-            x2="end:Q",
-            y=alt.Y("epoch:O", title=t("chart.epoch", lang))
-            if schedule.epochs <= 30
-            else alt.Y("epoch:Q", title=t("chart.epoch", lang)),
-            color=alt.Color(
-                "kind:N",
-                title=t("chart.batch", lang),
-                scale=alt.Scale(
-                    domain=[t("chart.full_batch", lang), t("chart.partial_batch", lang)],
-                    range=["#4c78a8", "#f58518"],
-                ),
-            ),
-            tooltip=tooltip,
-        )
-        .properties(height=min(30 * schedule.epochs, 300) if schedule.epochs <= 30 else 300)
+    tooltip = [c for c in data.columns if c not in ("start", "end")]
+    few_epochs = schedule.epochs <= 30
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "start:Q",
+            title=t("chart.global_step", lang),
+            scale=alt.Scale(domain=[0, schedule.total_steps], nice=False),
+            axis=alt.Axis(tickMinStep=1, format=",d"),
+        ),
+        y=alt.Y("epoch:O", title=t("chart.epoch", lang))
+        if few_epochs
+        else alt.Y("epoch:Q", title=t("chart.epoch", lang), axis=alt.Axis(format=",d")),
     )
+    rects = base.mark_rect(stroke="white", strokeWidth=0.5 if len(data) < 200 else 0).encode(
+        x2="end:Q",
+        color=alt.Color(
+            "kind:N",
+            title=t("chart.batch", lang),
+            scale=alt.Scale(
+                domain=[t("chart.full_batch", lang), t("chart.partial_batch", lang)],
+                range=["#4c78a8", "#f58518"],
+            ),
+        ),
+        tooltip=tooltip,
+    )
+    height = (max(_BAND * schedule.epochs, 2 * _BAND) if few_epochs else 300) + _AXIS_ROOM
+    if schedule.total_steps > _LABELLED_STEPS:
+        return rects.properties(height=height)
+    # Few iterations: write each one's batch size in its cell (3, 3, 3, 1 for N=10, B=3).
+    labels = (
+        base.transform_calculate(mid="(datum.start + datum.end) / 2")
+        .mark_text(color="white", fontSize=12, fontWeight="bold")
+        .encode(x="mid:Q", text="batch_size:Q", tooltip=tooltip)
+    )
+    return alt.layer(rects, labels).properties(height=height)
 
 
 def membership_data(schedule: Schedule, epochs: list[int]) -> pd.DataFrame:
@@ -103,8 +126,8 @@ def membership_data(schedule: Schedule, epochs: list[int]) -> pd.DataFrame:
                 {
                     "sample": order.astype(np.int64),
                     "epoch": e,
-                    "iteration": pos // schedule.batch_size,
-                    "step": e * spe + pos // schedule.batch_size,
+                    "batch": pos // schedule.batch_size,
+                    "iteration": e * spe + pos // schedule.batch_size,
                     "position": pos % schedule.batch_size,
                 }
             )
@@ -122,23 +145,29 @@ def membership_epochs(schedule: Schedule, first: int = 0) -> list[int]:
 def membership_chart(schedule: Schedule, epochs: list[int], lang: str = "en") -> alt.Chart:
     """Sample × global step: a filled cell where the sample was in that step's batch."""
     data = membership_data(schedule, epochs)
+    steps = data["iteration"].nunique()
+    rows = schedule.train_samples
     return (
         alt.Chart(data)
-        .mark_rect()
+        .mark_rect(stroke="white", strokeWidth=1 if rows <= 100 and steps <= 100 else 0)
         .encode(
-            x=alt.X("step:O", title=t("chart.global_step", lang)),
+            x=alt.X(
+                "iteration:O",
+                title=t("chart.global_step", lang),
+                axis=alt.Axis(labelAngle=0, labelOverlap=True),
+            ),
             y=alt.Y("sample:O", title=t("chart.sample_index", lang)),
             color=alt.Color("epoch:N", title=t("chart.epoch", lang)),
-            tooltip=["sample:Q", "epoch:Q", "iteration:Q", "position:Q"],
+            tooltip=["sample:Q", "epoch:Q", "batch:Q", "iteration:Q", "position:Q"],
         )
-        .properties(height=max(120, min(12 * schedule.train_samples, 600)))
+        .properties(height=min(max(_CELL * rows, 3 * _CELL), 600) + _AXIS_ROOM)
     )
 
 
 def membership_density_data(
     schedule: Schedule, epoch: int, step_bins: int = 40, sample_bins: int = 50
 ) -> pd.DataFrame:
-    """Counts of training samples per (iteration range, sample-index range) for one epoch."""
+    """Counts of training samples per (batch range, sample-index range) for one epoch."""
     order = schedule.epoch_order(epoch)
     fed = len(order)
     steps = np.arange(fed) // schedule.batch_size
@@ -152,8 +181,8 @@ def membership_density_data(
     s_idx, x_idx = np.meshgrid(np.arange(step_bins), np.arange(sample_bins), indexing="ij")
     return pd.DataFrame(
         {
-            "iteration_from": (s_idx * spe // step_bins).ravel(),
-            "iteration_to": ((s_idx + 1) * spe // step_bins).ravel(),
+            "batch_from": (s_idx * spe // step_bins).ravel(),
+            "batch_to": ((s_idx + 1) * spe // step_bins).ravel(),
             "sample_from": (x_idx * schedule.train_samples // sample_bins).ravel(),
             "sample_to": ((x_idx + 1) * schedule.train_samples // sample_bins).ravel(),
             "count": grid.ravel(),
@@ -168,71 +197,120 @@ def membership_density_chart(schedule: Schedule, epoch: int, lang: str = "en") -
         .mark_rect()
         .encode(
             x=alt.X(
-                "iteration_from:Q",
+                "batch_from:Q",
                 title=t("chart.iteration_in_epoch", lang, epoch=epoch),
                 scale=alt.Scale(domain=[0, schedule.steps_per_epoch], nice=False),
                 axis=alt.Axis(labelOverlap=True),
             ),
-            x2="iteration_to:Q",
+            x2="batch_to:Q",
             y=alt.Y("sample_from:Q", title=t("chart.sample_index", lang)),
             y2="sample_to:Q",
             color=alt.Color(
                 "count:Q", title=t("chart.samples", lang), scale=alt.Scale(scheme="blues")
             ),
             tooltip=[
-                "iteration_from:Q",
-                "iteration_to:Q",
+                "batch_from:Q",
+                "batch_to:Q",
                 "sample_from:Q",
                 "sample_to:Q",
                 "count:Q",
             ],
         )
-        .properties(height=300)
+        .properties(height=300 + _AXIS_ROOM)
     )
+
+
+MEMBERSHIP_CELLS, MEMBERSHIP_DENSITY, MEMBERSHIP_UNLISTED = "cells", "density", "unlisted"
+
+
+def membership_view(
+    schedule: Schedule, epoch: int, lang: str = "en"
+) -> tuple[str, alt.Chart | None]:
+    """(kind, chart) for the Schedule page's membership view of `epoch`.
+
+    `cells`: one cell per sample and step over the epochs from `epoch` that fit; `density`:
+    counts per (batch range, sample range) of `epoch`; `unlisted` (chart None): more than
+    MAX_LISTED_SAMPLES training samples, whose order is never materialised.
+    """
+    if schedule.samples_per_epoch <= MAX_HEATMAP_CELLS:
+        epochs = membership_epochs(schedule, epoch)
+        return MEMBERSHIP_CELLS, membership_chart(schedule, epochs, lang=lang)
+    if schedule.train_samples <= MAX_LISTED_SAMPLES:
+        return MEMBERSHIP_DENSITY, membership_density_chart(schedule, epoch, lang=lang)
+    return MEMBERSHIP_UNLISTED, None
+
+
+def _shown(indices: np.ndarray, limit: int) -> str:
+    shown = ", ".join(str(v) for v in indices[:limit].tolist())
+    if len(indices) > limit:
+        shown += f", … (+{len(indices) - limit:,})"
+    return shown
+
+
+def _positions(start: int, stop: int) -> str:
+    # Where a batch sits in the epoch's order, for schedules too large to list indices.
+    return f"#{start:,}" if stop - start == 1 else f"#{start:,} – #{stop - 1:,}"
 
 
 def batches_table(
     schedule: Schedule, epochs: int = 2, max_rows: int = 200, max_indices: int = 24
 ) -> pd.DataFrame:
-    """The first epochs' batches, one row per iteration, indices shortened for display."""
+    """The first epochs' batches, one row per iteration, indices shortened for display.
+
+    Builds only the rows it returns. Above MAX_LISTED_SAMPLES training samples the epoch order is
+    not materialised: the last column is `positions` (the batch's place in the epoch's order)
+    instead of `indices`.
+    """
+    listed = schedule.train_samples <= MAX_LISTED_SAMPLES
+    last = "indices" if listed else "positions"
     rows = []
     for e in range(min(epochs, schedule.epochs)):
-        order = schedule.epoch_order(e)
-        for i in range(schedule.steps_per_epoch):
-            if len(rows) >= max_rows:
-                break
+        order = schedule.epoch_order(e) if listed else None
+        for i in range(min(schedule.steps_per_epoch, max_rows - len(rows))):
             start = i * schedule.batch_size
-            stop = min((i + 1) * schedule.batch_size, len(order))
-            idx = order[start:stop]
-            shown = ", ".join(str(v) for v in idx[:max_indices].tolist())
-            if len(idx) > max_indices:
-                shown += f", … (+{len(idx) - max_indices})"
+            stop = min((i + 1) * schedule.batch_size, schedule.samples_per_epoch)
             rows.append(
                 {
                     "epoch": e,
-                    "iteration": i,
-                    "step": e * schedule.steps_per_epoch + i,
+                    "batch": i,
+                    "iteration": e * schedule.steps_per_epoch + i,
                     "size": stop - start,
-                    "indices": shown,
+                    last: _shown(order[start:stop], max_indices)
+                    if listed
+                    else _positions(start, stop),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["epoch", "batch", "iteration", "size", last])
 
 
 def replica_table(
     schedule: Schedule, epoch: int = 0, max_rows: int = 50, max_indices: int = 12
 ) -> pd.DataFrame:
-    """Which samples each replica gets in the first iterations of `epoch`."""
-    order = schedule.epoch_order(epoch)
+    """Which samples each replica gets in the first iterations of `epoch` (as `batches_table`:
+    positions in the epoch's order instead of indices above MAX_LISTED_SAMPLES)."""
+    listed = schedule.train_samples <= MAX_LISTED_SAMPLES
+    last = "indices" if listed else "positions"
+    order = schedule.epoch_order(epoch) if listed else None
     rows = []
     for i in range(min(schedule.steps_per_epoch, max_rows)):
-        batch = order[i * schedule.batch_size : (i + 1) * schedule.batch_size]
-        for r, part in enumerate(schedule.replica_shards(batch)):
-            shown = ", ".join(str(v) for v in part[:max_indices].tolist())
-            if len(part) > max_indices:
-                shown += f", … (+{len(part) - max_indices})"
-            rows.append({"iteration": i, "replica": r, "size": len(part), "indices": shown})
-    return pd.DataFrame(rows)
+        start = i * schedule.batch_size
+        stop = min(start + schedule.batch_size, schedule.samples_per_epoch)
+        # np.array_split of the batch: the first replicas take one sample more.
+        size, extra = divmod(stop - start, schedule.replicas)
+        lo = start
+        for r in range(schedule.replicas):
+            hi = lo + size + (1 if r < extra else 0)
+            shown = _shown(order[lo:hi], max_indices) if listed else _positions(lo, hi)
+            rows.append(
+                {
+                    "iteration": epoch * schedule.steps_per_epoch + i,
+                    "replica": r,
+                    "size": hi - lo,
+                    last: shown,
+                }
+            )
+            lo = hi
+    return pd.DataFrame(rows, columns=["iteration", "replica", "size", last])
 
 
 # -- training charts --------------------------------------------------------------------------

@@ -21,7 +21,9 @@ EN: dict[str, str] = {
     "nav.science": "Science",
     "sidebar.about": (
         "An **epoch** is one pass over the training samples; an **iteration** (step) is one "
-        "optimizer update on one batch."
+        "optimizer update on one batch. Everything is numbered from 0, as in code "
+        "(`for epoch in range(E)`): epoch 0 is the first pass, iteration 0 the first step, "
+        "batch 0 the first batch of an epoch, sample 0 the first row."
     ),
     # schedule page
     "schedule.title": "How N, batch size and epochs become iterations",
@@ -93,7 +95,7 @@ EN: dict[str, str] = {
     ),
     "schedule.timeline": "Timeline: iterations across epochs",
     "schedule.membership": "Which sample lands in which batch",
-    "schedule.membership.epoch": "Epoch to show (0-based)",
+    "schedule.membership.epoch": "Epoch to show",
     "schedule.membership.aggregated": (
         "N is too large to draw one cell per sample; showing each batch's range of positions in "
         "the epoch order instead."
@@ -111,6 +113,17 @@ EN: dict[str, str] = {
         "step on one batch. Iterations per epoch = ⌈N_train / B⌉: the last batch may be smaller."
     ),
     "schedule.error": "Fix this input: {message}",
+    "schedule.membership.unlisted": (
+        "{train} training samples: above {cap} the page does not build the epoch's order (one "
+        "index per sample), so it cannot draw which sample lands in which batch. The figures "
+        "and the timeline above are exact; lower N to {cap} or less to see the samples."
+    ),
+    "schedule.table.positions": (
+        "Above {cap} training samples the table gives each batch's positions in the epoch's "
+        "order (#0 is the first sample fed) instead of sample indices."
+    ),
+    "col.batch": "batch",
+    "col.positions": "positions",
     # train page
     "train.title": "Train: watch a real Keras model learn, batch by batch",
     "train.dataset": "Dataset",
@@ -154,7 +167,7 @@ EN: dict[str, str] = {
     "train.loading_tf": "Loading TensorFlow in a worker process…",
     "train.idle": "Press Start: the charts fill in as the model trains.",
     "train.run_gone": "This run is no longer in the run store.",
-    "train.progress": "step {done} / {total} · epoch {epoch} / {epochs}",
+    "train.progress": "{done} / {total} steps done · in epoch {epoch} (epochs 0–{last})",
     "train.status": "Status",
     "train.steps_per_second": "Steps/s",
     "train.samples_per_second": "Samples/s",
@@ -188,7 +201,7 @@ EN: dict[str, str] = {
     "train.test": "Test set: {metrics}",
     "train.composition": "What each batch held (class counts of the batches actually fed)",
     "train.composition.latest": "Latest epoch",
-    "train.composition.epoch": "Epoch (0-based)",
+    "train.composition.epoch": "Epoch",
     # compare page
     "compare.title": "Compare: which batch size should I use?",
     "compare.batch_sizes": "Batch sizes (comma-separated; 'full' = the whole training set)",
@@ -416,7 +429,7 @@ EN: dict[str, str] = {
     "chart.samples_to_target": "samples to target (E)",
     "chart.steps_to_target": "steps to target (S)",
     "chart.samples_per_second": "samples per second",
-    "chart.iteration_in_epoch": "iteration in epoch {epoch}",
+    "chart.iteration_in_epoch": "batch in epoch {epoch}",
     "chart.global_step_in_epoch": "iteration (global step) in epoch {epoch}",
     "chart.train_loss_smoothed": "training loss (smoothed)",
     "chart.train_loss": "training loss",

@@ -19,7 +19,9 @@ ZH: dict[str, str] = {
     "nav.science": "研究",
     "sidebar.about": (
         "一个**轮次** (epoch) 是把训练样本完整过一遍；一次**迭代** (iteration，即一步) 是"
-        "优化器在一个批次上做的一次更新。"
+        "优化器在一个批次上做的一次更新。所有编号都从 0 开始，与代码一致"
+        "（`for epoch in range(E)`）：第 0 轮是第一遍，第 0 次迭代是第一步，第 0 批是每轮的"
+        "第一个批次，第 0 号样本是第一行。"
     ),
     # schedule page
     "schedule.title": "N、批大小和轮次如何换算成迭代次数",
@@ -78,7 +80,7 @@ ZH: dict[str, str] = {
     ),
     "schedule.timeline": "时间线：各轮次中的迭代",
     "schedule.membership": "每个样本落在哪个批次",
-    "schedule.membership.epoch": "显示的轮次（从 0 开始）",
+    "schedule.membership.epoch": "显示的轮次",
     "schedule.membership.aggregated": (
         "N 太大，无法为每个样本画一个格子；改为显示每个批次在该轮次顺序中所占的位置范围。"
     ),
@@ -95,6 +97,17 @@ ZH: dict[str, str] = {
         "一个批次上走的一步。每轮迭代次数 = ⌈N_train / B⌉：最后一个批次可能更小。"
     ),
     "schedule.error": "请修正此输入：{message}",
+    "schedule.membership.unlisted": (
+        "{train} 个训练样本：超过 {cap} 时，本页不会生成该轮的样本顺序（每个样本一个索引），"
+        "因此无法画出每个样本落在哪个批次。上面的数字和时间线是精确的；把 N 调到 {cap} "
+        "或以下即可看到具体样本。"
+    ),
+    "schedule.table.positions": (
+        "训练样本超过 {cap} 时，表中给出每个批次在该轮顺序中的位置（#0 是第一个被送入的样本），"
+        "而不是样本索引。"
+    ),
+    "col.batch": "轮内批次",
+    "col.positions": "位置",
     # train page
     "train.title": "训练：看一个真实的 Keras 模型如何一批一批地学习",
     "train.dataset": "数据集",
@@ -148,7 +161,7 @@ ZH: dict[str, str] = {
     "train.loading_tf": "正在工作进程中加载 TensorFlow…",
     "train.idle": "点击“开始训练”：图表会随着模型训练逐步绘出。",
     "train.run_gone": "该运行已不在运行记录库中。",
-    "train.progress": "第 {done} / {total} 步 · 第 {epoch} / {epochs} 轮",
+    "train.progress": "已完成 {done} / {total} 步 · 当前第 {epoch} 轮（共 0–{last} 轮）",
     "train.status": "状态",
     "train.steps_per_second": "步/秒",
     "train.samples_per_second": "样本/秒",
@@ -160,7 +173,7 @@ ZH: dict[str, str] = {
     "train.test": "测试集：{metrics}",
     "train.composition": "每个批次包含什么（实际送入的各批次中每个类别的样本数）",
     "train.composition.latest": "最新轮次",
-    "train.composition.epoch": "轮次（从 0 开始）",
+    "train.composition.epoch": "轮次",
     # compare page
     "compare.title": "对比：该用多大的批大小？",
     "compare.batch_sizes": "批大小列表（英文逗号分隔；'full' = 整个训练集）",
@@ -369,7 +382,7 @@ ZH: dict[str, str] = {
     "chart.samples_to_target": "达到目标所需样本数 (E)",
     "chart.steps_to_target": "达到目标所需步数 (S)",
     "chart.samples_per_second": "每秒样本数",
-    "chart.iteration_in_epoch": "第 {epoch} 轮中的迭代",
+    "chart.iteration_in_epoch": "第 {epoch} 轮中的批次",
     "chart.global_step_in_epoch": "第 {epoch} 轮中的迭代（全局步数）",
     "chart.train_loss_smoothed": "训练损失（平滑）",
     "chart.train_loss": "训练损失",
@@ -454,7 +467,7 @@ ZH: dict[str, str] = {
     "col.test_accuracy": "测试准确率",
     "col.steps_per_second": "步/秒",
     "col.sweep_id": "扫描实验 ID",
-    "col.iteration": "轮内迭代",
+    "col.iteration": "迭代（全局步）",
     "col.step": "全局步",
     "col.size": "大小",
     "col.indices": "样本索引",
@@ -536,11 +549,14 @@ ZH_ERRORS: dict[str, str] = {
     "`shuffle` must be one of {choices}, got {shuffle!r}.": (
         "`shuffle` 必须是 {choices} 之一，收到的是 {shuffle!r}。"
     ),
-    "`validation_split` must be a number in [0, 1), got {v!r}.": (
-        "`validation_split` 必须是 [0, 1) 之间的数，收到的是 {v!r}。"
+    "`{name}` must be at most {maximum:,}, got {value:,}: lower it to {maximum:,} or less.": (
+        "`{name}` 不能超过 {maximum:,}，收到的是 {value:,}：请调到 {maximum:,} 或以下。"
     ),
-    "`validation_split` must be in [0, 1), got {v}.": (
-        "`validation_split` 必须在 [0, 1) 之间，收到的是 {v}。"
+    "`validation_split` must be a number between 0 and {high}, got {v!r}.": (
+        "`validation_split` 必须是 0 到 {high} 之间的数，收到的是 {v!r}。"
+    ),
+    "`validation_split` must be between 0 and {high}, got {v}.": (
+        "`validation_split` 必须在 0 到 {high} 之间，收到的是 {v}。"
     ),
     "`validation_split`={v} leaves 0 training samples out of n={n}: lower the split or raise "
     "n.": "`validation_split`={v} 使 n={n} 个样本中没有训练样本：请调低比例或增大 n。",

@@ -1,26 +1,42 @@
 """The same schedule written for Keras `fit`, `tf.data` and PyTorch `DataLoader`.
 
 Each function returns Python source that a user can paste; `x`, `y` and `model` stand for their
-arrays and a compiled model.
+arrays and a compiled model. Run as given, each makes exactly `Schedule(spec).total_steps`
+optimizer steps (tests/test_schedule_vs_keras.py runs the Keras ones).
 """
 
 from __future__ import annotations
 
-from core.schedule.plan import ScheduleSpec, split_at
+from core.schedule.plan import Schedule, ScheduleSpec, split_at
+
+# The PyTorch snippet's batch sampler subclasses `Sampler` without passing `data_source`, which
+# became optional in torch 2.1 (pytorch/pytorch#97338); DataLoader(generator=) needs 1.6.
+TORCH_MIN_VERSION = "2.1"
 
 
 def keras_fit(spec: ScheduleSpec) -> str:
+    if spec.drop_remainder:
+        # fit() on arrays always keeps the last partial batch: only a dataset batched with
+        # drop_remainder=True makes the floor(train / B) steps the page states.
+        return "\n".join(
+            [
+                "import keras",
+                "import tensorflow as tf",
+                "",
+                f"keras.utils.set_random_seed({spec.seed})",
+                "# fit() on arrays always keeps the last partial batch; to drop it, fit a",
+                "# tf.data pipeline batched with drop_remainder=True:",
+                *_tf_data_lines(spec),
+            ]
+        )
     shuffle = {"none": "False", "epoch": "True", "batch": '"batch"'}[spec.shuffle]
+    steps = Schedule(spec).steps_per_epoch
     lines = [
         "import keras",
         "",
         f"keras.utils.set_random_seed({spec.seed})",
+        f"# {steps} steps per epoch, the last partial batch kept",
     ]
-    if spec.drop_remainder:
-        lines += [
-            "# fit() on arrays always keeps the last partial batch (no drop_remainder):",
-            "# use the tf.data version to drop it.",
-        ]
     lines += [
         "history = model.fit(",
         "    x, y,",
@@ -36,8 +52,14 @@ def keras_fit(spec: ScheduleSpec) -> str:
 
 
 def tf_data(spec: ScheduleSpec) -> str:
+    return "\n".join(["import tensorflow as tf", "", *_tf_data_lines(spec)])
+
+
+def _tf_data_lines(spec: ScheduleSpec) -> list[str]:
+    """The tf.data pipeline and the fit call, without the import."""
     train = split_at(spec.n, spec.validation_split)
-    lines = ["import tensorflow as tf", ""]
+    steps = Schedule(spec).steps_per_epoch
+    lines = []
     if spec.validation_split:
         lines += [
             f"split_at = {train}  # floor({spec.n} * (1 - {spec.validation_split}))",
@@ -50,7 +72,7 @@ def tf_data(spec: ScheduleSpec) -> str:
     if spec.shuffle == "epoch":
         lines.append(f"ds = ds.shuffle({train}, seed={spec.seed}, reshuffle_each_iteration=True)")
     drop = ", drop_remainder=True" if spec.drop_remainder else ""
-    lines.append(f"ds = ds.batch({spec.batch_size}{drop})")
+    lines.append(f"ds = ds.batch({spec.batch_size}{drop})  # {steps} steps per epoch")
     if spec.shuffle == "batch":
         lines += [
             "",
@@ -63,13 +85,13 @@ def tf_data(spec: ScheduleSpec) -> str:
     lines.append("ds = ds.prefetch(tf.data.AUTOTUNE)")
     val = ", validation_data=(x_val, y_val)" if spec.validation_split else ""
     lines.append(f"history = model.fit(ds, epochs={spec.epochs}{val})")
-    return "\n".join(lines)
+    return lines
 
 
 def pytorch(spec: ScheduleSpec) -> str:
     train = split_at(spec.n, spec.validation_split)
     lines = [
-        "import torch",
+        f"import torch  # torch >= {TORCH_MIN_VERSION}",
         "from torch.utils.data import DataLoader, Subset, TensorDataset",
         "",
         "dataset = TensorDataset(torch.as_tensor(x), torch.as_tensor(y))",
@@ -86,6 +108,7 @@ def pytorch(spec: ScheduleSpec) -> str:
     if spec.shuffle == "batch":
         lines += [
             "",
+            f"# Sampler() without a data_source argument needs torch >= {TORCH_MIN_VERSION}",
             "class ShuffleInsideBatches(torch.utils.data.Sampler):",
             '    """Fixed batch boundaries, order shuffled inside each batch."""',
             "",

@@ -27,7 +27,19 @@ from core.errors import InputError, check_int
 
 SHUFFLE_MODES = ("none", "epoch", "batch")
 
-# Listing batch membership materialises one index per training sample: keep it bounded.
+# The bounds of every schedule input, defined here once: `ScheduleSpec.validate` enforces them,
+# and the Schedule page's widgets and links (core.urlstate) read them from here.
+# The figures are O(1) for any n up to MAX_N (10^12: more samples than any dataset holds, and
+# every count still an exact integer in a browser's float64).
+MAX_N = 10**12
+MAX_EPOCHS = 1_000_000
+MAX_SEED = 2**32 - 1  # NumPy seeds, and what a Keras/TF/PyTorch seed accepts everywhere
+MAX_REPLICAS = 64
+MAX_VALIDATION_SPLIT = 0.95
+
+# Listing batch membership materialises one index per training sample: above this many the page
+# and `epoch_batches` list only batch positions, never indices (a permutation of 10^8 samples
+# takes seconds and 400 MB).
 MAX_LISTED_SAMPLES = 1_000_000
 
 
@@ -45,11 +57,11 @@ class ScheduleSpec:
     replicas: int = 1  # data-parallel replicas sharing each global batch
 
     def validate(self) -> None:
-        check_int("n", self.n, minimum=1)
-        check_int("batch_size", self.batch_size, minimum=1)
-        check_int("epochs", self.epochs, minimum=1)
-        check_int("seed", self.seed, minimum=0)
-        check_int("replicas", self.replicas, minimum=1)
+        _check_bounded("n", self.n, 1, MAX_N)
+        _check_bounded("batch_size", self.batch_size, 1, MAX_N)
+        _check_bounded("epochs", self.epochs, 1, MAX_EPOCHS)
+        _check_bounded("seed", self.seed, 0, MAX_SEED)
+        _check_bounded("replicas", self.replicas, 1, MAX_REPLICAS)
         if self.batch_size % self.replicas:
             lower = self.batch_size - self.batch_size % self.replicas
             upper = lower + self.replicas
@@ -69,9 +81,17 @@ class ScheduleSpec:
             )
         v = self.validation_split
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise InputError("`validation_split` must be a number in [0, 1), got {v!r}.", v=v)
-        if not 0.0 <= v < 1.0:
-            raise InputError("`validation_split` must be in [0, 1), got {v}.", v=v)
+            raise InputError(
+                "`validation_split` must be a number between 0 and {high}, got {v!r}.",
+                high=MAX_VALIDATION_SPLIT,
+                v=v,
+            )
+        if not 0.0 <= v <= MAX_VALIDATION_SPLIT:
+            raise InputError(
+                "`validation_split` must be between 0 and {high}, got {v}.",
+                high=MAX_VALIDATION_SPLIT,
+                v=v,
+            )
         train = split_at(self.n, v)
         if v > 0 and train == 0:
             raise InputError(
@@ -95,6 +115,17 @@ class ScheduleSpec:
                 batch_size=self.batch_size,
                 train=train,
             )
+
+
+def _check_bounded(name: str, value: object, minimum: int, maximum: int) -> None:
+    check_int(name, value, minimum=minimum)
+    if value > maximum:
+        raise InputError(
+            "`{name}` must be at most {maximum:,}, got {value:,}: lower it to {maximum:,} or less.",
+            name=name,
+            maximum=maximum,
+            value=value,
+        )
 
 
 def split_at(n: int, validation_split: float) -> int:

@@ -411,7 +411,6 @@ def curves(store, sweep_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         epochs = epochs.assign(
             run_id=run["run_id"],
             batch_size=run["batch_size"],
-            epoch=epochs["epoch"] + 1,
             loss=epochs["train_loss"],
         )
         epoch_frames.append(epochs)
