@@ -267,3 +267,27 @@ def test_cli_json_contract_matches_schedule_batches_and_the_surface(capsys):
     i, k = 7, 23
     assert s["loss"][i][k] == pytest.approx(np.mean((s["w"][k] * x + s["b"][i] - y) ** 2))
     assert len(s["loss"]) == len(s["b"]) and len(s["loss"][0]) == len(s["w"]) == tj.GRID
+
+
+def test_landscape_chart_draws_the_two_arrows_of_the_step(tutorial):
+    path = tutorial.paths[0]
+    view = tj.step_view(tutorial, path, 7)
+    spec = charts_path.landscape_chart(tutorial, (7, 3, 1), view, "en").to_dict()
+    rows = [r for data in spec["datasets"].values() for r in data if "kind" in r]
+    arrows = {r["kind"]: (r["w2"] - r["w"], r["b2"] - r["b"]) for r in rows}
+    assert arrows[charts_path.t("chart.path.arrow_batch")] == pytest.approx(view.batch_step)
+    assert arrows[charts_path.t("chart.path.arrow_full")] == pytest.approx(view.full_step)
+
+
+def test_a_long_path_is_drawn_with_at_most_2000_points():
+    steps = 4999
+    w = tuple(np.linspace(0.0, 2.0, steps + 1).tolist())
+    path = tj.Path(1, w, w, w, w[1:], tuple((i % 10,) for i in range(steps)), 10)
+    surface = tj.Surface((0.0, 2.0), (0.0, 2.0), ((0.0, 1.0), (1.0, 2.0)))
+    traj = tj.Trajectory(
+        tj.PathSpec(n=10, batch_sizes=(1,), epochs=500), (1.0,) * 10, (2.0,) * 10,
+        (0.0, 0.0), (2.0, 0.0, 0.0), (path,), surface, 0.0,
+    )  # fmt: skip
+    frame = charts_path.path_frame(traj, (1234,))
+    assert len(frame) <= charts_path.MAX_POINTS + 1 and 1234 in set(frame.step)
+    assert frame.step.iloc[0] == 0 and frame.step.iloc[-1] == steps
