@@ -26,8 +26,8 @@ DEFAULTS = {
     "path.seed": 0,
     "path.follow": 3,
 }
-FRAME_SECONDS = 0.25
-FRAMES = 80  # Play crosses a whole path in about this many frames
+FRAME_SECONDS = 0.4
+FRAMES = 50  # Play crosses a whole path in about this many frames (20 s)
 for key, value in DEFAULTS.items():
     ss.setdefault(key, value)
 ss.setdefault("path.step", 0)

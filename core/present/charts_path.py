@@ -9,6 +9,8 @@ out. Kept beside charts.py (which they reuse) so the page's charts merge without
 
 from __future__ import annotations
 
+import functools
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -37,6 +39,11 @@ def contour_levels(surface: Surface, count: int = LEVELS) -> np.ndarray:
 
 def contour_segments(surface: Surface, levels: np.ndarray) -> pd.DataFrame:
     """Marching squares: one row (w, b, w2, b2, level) per piece of each contour in each cell."""
+    return _segments(surface, tuple(float(v) for v in levels)).copy()
+
+
+@functools.lru_cache(maxsize=16)  # the player redraws the same contours every frame
+def _segments(surface: Surface, levels: tuple[float, ...]) -> pd.DataFrame:
     w, b = np.asarray(surface.w), np.asarray(surface.b)
     f = np.asarray(surface.loss)
     frames = []
