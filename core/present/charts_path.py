@@ -257,7 +257,7 @@ def landscape_chart(
     return (
         alt.layer(*layers)
         .resolve_scale(color="independent")
-        .configure_legend(orient="bottom", direction="horizontal")
+        .configure_legend(orient="bottom", direction="vertical")
         .properties(height=460)
     )
 
