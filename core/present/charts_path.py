@@ -237,6 +237,20 @@ def landscape_chart(
         .mark_circle(size=220, stroke="black", strokeWidth=1.5, opacity=1, clip=True)
         .encode(x=w_axis, y=b_axis, color=quiet)
     )
+    layers = [contours, ahead, travelled, epochs, *_landmarks(traj, w_axis, b_axis, lang), current]
+    arrows = _arrows(view, lang)
+    if arrows is not None:
+        layers.append(arrows)
+    return (
+        alt.layer(*layers)
+        .resolve_scale(color="independent")
+        .configure_legend(orient="bottom", direction="vertical")
+        .properties(height=460)
+    )
+
+
+def _landmarks(traj: Trajectory, w_axis: alt.X, b_axis: alt.Y, lang: str) -> list[alt.Chart]:
+    """The start and the minimum: crosses with their names."""
     marks = pd.DataFrame(
         {
             "w": [traj.start[0], traj.minimum[0]],
@@ -250,16 +264,7 @@ def landscape_chart(
         .encode(x=w_axis, y=b_axis, tooltip=["what:N", "w:Q", "b:Q"])
     )
     labels = landmarks.mark_text(dx=10, dy=-10, align="left", fontSize=12).encode(text="what:N")
-    layers = [contours, ahead, travelled, epochs, landmarks, labels, current]
-    arrows = _arrows(view, lang)
-    if arrows is not None:
-        layers.append(arrows)
-    return (
-        alt.layer(*layers)
-        .resolve_scale(color="independent")
-        .configure_legend(orient="bottom", direction="vertical")
-        .properties(height=460)
-    )
+    return [landmarks, labels]
 
 
 def _arrows(view: StepView, lang: str) -> alt.Chart | None:
