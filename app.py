@@ -40,6 +40,7 @@ PAGES = [
         icon=":material/science:",
         url_path="science",
     ),
+    st.Page("app_pages/path.py", title=t("nav.path"), icon=":material/route:", url_path="path"),
     st.Page("app_pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
 ]
 page = st.navigation(PAGES)

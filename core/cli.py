@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_schedule)
+    add_trajectory_parser(sub)
 
     p = sub.add_parser("train", help="train a real Keras model on exactly this schedule")
     add_train_args(p)
@@ -191,6 +192,66 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_int("limit"), default=1000)
     p.set_defaults(handler=cmd_runs)
     return parser
+
+
+# -- trajectory: the Path page's SGD paths over y = 2x's loss landscape, headless.
+def add_trajectory_parser(sub) -> None:
+    from core.study import trajectory
+
+    p = sub.add_parser(
+        "trajectory", help="SGD's path of (w, b) on y = 2x and the loss surface under it"
+    )
+    p.add_argument("--dataset", default="linear", help="linear only (y = 2x)")
+    p.add_argument("--model", default="linear", help="linear only (w·x + b)")
+    p.add_argument("--n", type=_int("n"), default=10, help=f"points (≤ {trajectory.MAX_N})")
+    p.add_argument("--batch-size", type=_int("batch-size"), required=True)
+    p.add_argument("--epochs", type=_int("epochs"), default=1)
+    p.add_argument("--optimizer", default="sgd", help="sgd only: the path's steps are SGD's")
+    p.add_argument("--lr", type=_float("lr"), default=0.01)
+    p.add_argument("--noise", type=_float("noise"), default=0.0, help="std of the noise on y")
+    p.add_argument("--seed", type=_int("seed"), default=0)
+    p.add_argument(
+        "--grid",
+        type=_int("grid"),
+        default=trajectory.GRID,
+        help="surface points per axis, 2 to 201 (default %(default)s)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_trajectory)
+
+
+def cmd_trajectory(args: argparse.Namespace) -> int:
+    from core.study import trajectory
+
+    if args.batch_size < 1:  # 0 means "full" on the page; here a size is asked for
+        raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}.")
+    spec = trajectory.PathSpec(
+        n=args.n,
+        batch_sizes=(args.batch_size,),
+        epochs=args.epochs,
+        lr=args.lr,
+        noise=args.noise,
+        seed=args.seed,
+        dataset=args.dataset,
+        model=args.model,
+        optimizer=args.optimizer,
+    )
+    traj = trajectory.trajectory(spec, grid=args.grid)  # ValueError → one line, exit 2
+    out = trajectory.to_json(traj, traj.paths[0])
+    if args.json:
+        print(json.dumps(finite(out)))
+        return 0
+    path = traj.paths[0]
+    print(
+        f"y = 2x, N={spec.n}  B={args.batch_size}  E={spec.epochs}  sgd lr={spec.lr:g}  "
+        f"noise={spec.noise:g}  seed={spec.seed}\n"
+        f"start      w={traj.start[0]:.6g}  b={traj.start[1]:.6g}  loss={path.loss[0]:.6g}\n"
+        f"after {path.steps:<4} w={path.w[-1]:.6g}  b={path.b[-1]:.6g}  loss={path.loss[-1]:.6g}\n"
+        f"minimum    w={traj.minimum[0]:.6g}  b={traj.minimum[1]:.6g}  loss={traj.minimum[2]:.6g}"
+    )
+    if path.diverged_step is not None:
+        print(f"diverged at step {path.diverged_step}: lower --lr")
+    return 0
 
 
 def add_train_args(

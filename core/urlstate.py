@@ -19,7 +19,7 @@ from core.errors import InputError
 from core.present import charts
 from core.schedule import plan
 from core.schedule.plan import MAX_SEED, MAX_VALIDATION_SPLIT, SHUFFLE_MODES
-from core.study import science, sweep
+from core.study import science, sweep, trajectory
 from core.train.datasets import DATASETS, MAX_CLASSES, MAX_FEATURES, TASKS
 from core.train.engine import ENGINES, MAX_EPOCHS
 from core.train.models import MODELS, OPTIMIZERS
@@ -91,6 +91,16 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("shuffle", "shuffle", "choice", choices=SHUFFLE_MODES),
         Param("drop_remainder", "drop_remainder", "bool"),
         Param("replicas", "replicas", "int", 1, MAX_SCHEDULE_REPLICAS),
+    ],
+    "path": [  # bounds: core.study.trajectory, read by the Path page's widgets too
+        Param("n", "path.n", "int", 1, trajectory.MAX_N),
+        Param("batch_sizes", "path.batch_sizes", "text", check=sweep.parse_batch_sizes),
+        Param("epochs", "path.epochs", "int", 1, trajectory.MAX_EPOCHS),
+        Param("lr", "path.lr", "float", trajectory.MIN_LR, trajectory.MAX_LR),
+        Param("noise", "path.noise", "float", 0.0, trajectory.MAX_NOISE),
+        Param("seed", "path.seed", "int", 0, MAX_SEED),
+        Param("follow", "path.follow", "int", 1, trajectory.MAX_N),
+        Param("zoom", "path.zoom", "bool"),
     ],
     "train": [
         *_common("train.", MAX_EPOCHS),

@@ -545,9 +545,11 @@ EN: dict[str, str] = {
 
 
 def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    from core.present.text_path import EN_PATH, ZH_ERRORS_PATH, ZH_PATH
     from core.present.text_zh import ZH, ZH_ERRORS
 
-    return {"en": EN, "zh": ZH}, {"zh": ZH_ERRORS}
+    EN.update(EN_PATH)
+    return {"en": EN, "zh": ZH | ZH_PATH}, {"zh": ZH_ERRORS | ZH_ERRORS_PATH}
 
 
 # UI strings by key; core's error templates (English template → translation) by language.
