@@ -3,11 +3,9 @@
 Who does what:
 - `PathSpec` is what the user picked (N, batch sizes, epochs, lr, noise, seed); `check_spec`
   validates it through the training engine's own `prepare` (no TensorFlow).
-- `sgd_path` trains the engine's linear model (`models.build`, `make_optimizer`, `make_loss`:
-  the Train page's Keras model, initial weights, optimizer and loss) on exactly the batches of
-  `engine.prepare(...).schedule`, one Keras `train_on_batch` per batch, and reads (w, b) after
-  every step. The engine's `train()` reports only losses, not weights, so this module steps the
-  same model itself; tests check that `train()`'s per-step losses are this path's.
+- `sgd_path` trains the engine's linear model with the real engine (`engine.train`, the
+  fused stepper the Train page runs) one step a chunk (`chunk_steps=1`) on exactly the
+  schedule's batches, and reads (w, b) from each chunk (`Reporter.wants_weights`).
 - `loss_surface` is the training MSE on a (w, b) grid, `minimum` its least-squares bottom, and
   `step_view` the batch's gradient beside the full-data gradient at one point of a path: NumPy
   float64, no training.
@@ -23,6 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from core.errors import InputError, check_int
+from core.train.engine import Reporter
 
 MAX_N = 1000  # points on the scatter; the surface and the replay stay instant
 MAX_EPOCHS = 1000
@@ -223,48 +222,60 @@ def overshoot_lr(x) -> float:
     return 1.0 / (2.0 * (float(np.max(np.square(x))) + 1.0))
 
 
-def sgd_path(spec: PathSpec, batch_size: int) -> Path:
-    """Train the engine's linear Keras model on the schedule's batches; (w, b) after each step."""
-    from core.train import models
-    from core.train.engine import prepare
+class _Weights(Reporter):
+    """(w, b) after every step of the engine's run, and where the path left the box."""
 
-    prepared = prepare(_config(spec, batch_size))
+    wants_weights = True
+
+    def __init__(self, start: tuple[float, float]) -> None:
+        self.ws, self.bs = [start[0]], [start[1]]
+        self.losses: list[float] = []
+        self.diverged: int | None = None
+
+    def chunk(self, chunk, steps_done) -> None:
+        if chunk.weights is None or self.diverged is not None:
+            return
+        kernel, bias = chunk.weights
+        w, b = float(np.ravel(kernel)[0]), float(np.ravel(bias)[0])
+        if not (abs(w) < DIVERGED and abs(b) < DIVERGED):
+            self.diverged = chunk.first_step
+            return
+        self.ws.append(w)
+        self.bs.append(b)
+        self.losses.append(float(chunk.losses[-1]))
+
+
+def sgd_path(spec: PathSpec, batch_size: int) -> Path:
+    """Train with the real engine, one step a chunk, on the schedule's batches; (w, b) after
+    each step (the engine's fused stepper: the same compiled step the Train page runs)."""
+    from core.train import models
+    from core.train.engine import prepare, train
+
+    cfg = replace(_config(spec, batch_size), chunk_steps=1, engine="fused")
+    prepared = prepare(cfg)
     x32, y32, schedule = prepared.data.x, prepared.data.y, prepared.schedule
-    net = models.build(spec.model, prepared.data.input_shape, 1, seed=spec.seed)
-    net.compile(
-        optimizer=models.make_optimizer(spec.optimizer, spec.lr),
-        loss=models.make_loss(prepared.data.task),
-    )
+    # the engine builds the same model from the same seed: its weights before the first step
+    kernel, bias = models.build(
+        spec.model, prepared.data.input_shape, 1, seed=spec.seed
+    ).get_weights()
+    weights = _Weights((float(np.ravel(kernel)[0]), float(np.ravel(bias)[0])))
+    train(prepared, weights, should_stop=lambda: weights.diverged is not None)
+    batches = [
+        tuple(int(i) for i in idx)
+        for epoch in range(schedule.epochs)
+        for idx in schedule.epoch_batches(epoch)
+    ]
     x, y = x32[:, 0].astype(np.float64), y32.astype(np.float64)
-    kernel, bias = net.get_weights()
-    ws, bs = [float(kernel[0, 0])], [float(bias[0])]
-    batch_losses: list[float] = []
-    batches: list[tuple[int, ...]] = []
-    diverged = None
-    for epoch in range(schedule.epochs):
-        for idx in schedule.epoch_batches(epoch):
-            batches.append(tuple(int(i) for i in idx))
-            if diverged is not None:
-                continue  # keep listing the schedule's batches; no more training
-            loss = net.train_on_batch(x32[idx], y32[idx])
-            kernel, bias = net.get_weights()
-            w, b = float(kernel[0, 0]), float(bias[0])
-            if not (abs(w) < DIVERGED and abs(b) < DIVERGED):
-                diverged = len(batches) - 1
-                continue
-            batch_losses.append(float(np.asarray(loss).reshape(-1)[0]))
-            ws.append(w)
-            bs.append(b)
-    losses = mse(x, y, np.asarray(ws), np.asarray(bs))
+    losses = mse(x, y, np.asarray(weights.ws), np.asarray(weights.bs))
     return Path(
         batch_size=batch_size,
-        w=tuple(ws),
-        b=tuple(bs),
+        w=tuple(weights.ws),
+        b=tuple(weights.bs),
         loss=tuple(float(v) for v in losses),
-        batch_loss=tuple(batch_losses),
+        batch_loss=tuple(weights.losses),
         batches=tuple(batches),
         steps_per_epoch=schedule.steps_per_epoch,
-        diverged_step=diverged,
+        diverged_step=weights.diverged,
     )
 
 

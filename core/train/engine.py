@@ -64,6 +64,7 @@ class TrainConfig:
     # Validation every k steps besides epoch ends (None: epoch ends only, as Keras; 0: never).
     eval_every: int | None = None
     micro: int = 1  # > 1: also measure the gradient noise scale with this many micro-batches
+    chunk_steps: int | None = None  # a fixed chunk length (the Path page: 1); None: by time
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -95,6 +96,8 @@ class Chunk:
     elapsed: float  # training seconds since the start, at the end of this chunk
     small_sq: list[float] | None = None  # noise scale: mean |g_micro|² per step
     big_sq: list[float] | None = None  # noise scale: |g_batch|² per step
+    # The trainable weights after the chunk's last step, for a reporter with `wants_weights`.
+    weights: list[np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,12 @@ class Result:
 
 
 class Reporter:
-    """Receives progress. Subclass and override; the defaults do nothing."""
+    """Receives progress. Subclass and override; the defaults do nothing.
+
+    Set `wants_weights = True` to get each chunk's final weights in `Chunk.weights`.
+    """
+
+    wants_weights = False
 
     def started(self, prepared: Prepared, device: str) -> None: ...
 
@@ -176,6 +184,10 @@ def check_config(cfg: TrainConfig) -> None:
         raise InputError(
             "`eval_every` must be 0 (never) or a number of steps, got {eval_every}.",
             eval_every=cfg.eval_every,
+        )
+    if cfg.chunk_steps is not None and cfg.chunk_steps < 1:
+        raise InputError(
+            "`chunk_steps` must be at least 1, got {chunk_steps}.", chunk_steps=cfg.chunk_steps
         )
     if cfg.micro < 1:
         raise InputError("`micro` must be at least 1, got {micro}.", micro=cfg.micro)
@@ -383,13 +395,15 @@ def train(
         at = bisect.bisect_right(evals, first)
         if at < len(evals):  # a chunk ends where the validation set is evaluated
             limit = min(limit, evals[at] - first)
-        count = next_count(per_step, count, limit)
+        count = cfg.chunk_steps or next_count(per_step, count, limit)
+        count = min(count, limit)
         steps = feed.take(first, count)
         t0 = time.perf_counter()
         out = session.stepper.run(steps)
         seconds = time.perf_counter() - t0
         per_step = seconds / count
-        stop = _record(prepared, session, progress, steps, out, seconds, reporter)
+        weights = session.stepper.weights() if reporter.wants_weights else None
+        stop = _record(prepared, session, progress, steps, out, seconds, reporter, weights)
         if stop is None and progress.result.steps in evals:
             _evaluate(session, progress, reporter)
     if probe is not None and progress.result.steps:
@@ -398,7 +412,9 @@ def train(
     return _finish(prepared, session, progress, stop, reused, warm_start, reporter)
 
 
-def _record(prepared, session, progress, steps: Steps, out, seconds: float, reporter) -> str | None:
+def _record(
+    prepared, session, progress, steps: Steps, out, seconds: float, reporter, weights=None
+) -> str | None:
     """Account one chunk: per-epoch pieces to the reporter, epoch records at epoch ends."""
     data, result = prepared.data, progress.result
     classify = data.task == "classification"
@@ -426,6 +442,7 @@ def _record(prepared, session, progress, steps: Steps, out, seconds: float, repo
             progress.train_seconds,
             small if any(math.isfinite(v) for v in small) else None,
             [float(v) for v in out.big_sq[part]] if any(math.isfinite(v) for v in small) else None,
+            weights if j == keep else None,
         )
         result.steps += j - i
         result.batch_sizes += sizes

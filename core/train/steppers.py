@@ -331,6 +331,9 @@ class TFStepper(_Fused):
     def sync_to_model(self) -> None:
         """TensorFlow updates the Keras variables in place."""
 
+    def weights(self) -> list[np.ndarray]:
+        return [v.numpy() for v in self.model.trainable_variables]
+
 
 class JaxStepper(_Fused):
     """JAX: `jax.jit` of a `fori_loop` over the window's rows, Keras 3's stateless API."""
@@ -447,6 +450,9 @@ class JaxStepper(_Fused):
 
         return _moments(lambda xb, yb: [np.asarray(v) for v in moments(xb, yb)], x, y, piece)
 
+    def weights(self) -> list[np.ndarray]:
+        return [np.asarray(v) for v in self._state[0]]
+
     def sync_to_model(self) -> None:
         """Write the JAX state back into the Keras variables."""
         tv, ntv, ov = self._state
@@ -516,6 +522,9 @@ class KerasFitStepper:
     def evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         out = self.model.evaluate(x, y, batch_size=EVAL_BATCH, verbose=0, return_dict=True)
         return out["loss"], out.get("accuracy", 0.0)
+
+    def weights(self) -> list[np.ndarray]:
+        return [v.numpy() for v in self.model.trainable_variables]
 
     def sync_to_model(self) -> None:
         """`fit` trains the Keras variables themselves."""
