@@ -33,6 +33,7 @@ DEFAULTS = {
     "compare.budget_value": 3.0,
     "compare.lr_scaling": "none",
     "compare.base_batch_size": 32,
+    "compare.warmup_epochs": 0.0,
     "compare.seed": 0,
     "compare.target_metric": "val_loss",
     "compare.target": 0.5,
@@ -73,6 +74,17 @@ c[2].selectbox(
     help=t("compare.lr_scaling.help"),
 )
 c[3].number_input(t("compare.base_batch_size"), step=1, key="compare.base_batch_size")
+c = st.columns([1, 3])
+c[0].number_input(
+    t("compare.warmup_epochs"),
+    min_value=0.0,
+    max_value=urlstate.MAX_WARMUP_EPOCHS,
+    step=1.0,
+    format="%g",
+    key="compare.warmup_epochs",
+)
+if ss["compare.lr_scaling"] == "linear":
+    c[1].caption(t("compare.goyal_note"))
 c = st.columns([2, 1, 1])
 c[0].text_input(t("compare.batch_sizes"), key="compare.batch_sizes")
 c[1].number_input(
@@ -120,6 +132,7 @@ try:
         budget_value=float(ss["compare.budget_value"]),
         lr_scaling=ss["compare.lr_scaling"],
         base_batch_size=int(ss["compare.base_batch_size"]),
+        warmup_epochs=float(ss["compare.warmup_epochs"]),
     )
     configs = planned(spec)
     if demo.enabled():

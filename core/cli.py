@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=_int("samples"), default=None)
     p.add_argument("--seconds", type=_float("seconds"), default=None)
     p.add_argument("--lr-scaling", choices=("none", "linear", "sqrt"), default="none")
+    p.add_argument(
+        "--warmup-epochs",
+        type=_float("warmup-epochs"),
+        default=0.0,
+        help="linear lr warm-up over this many epochs (Goyal et al. 2017: 5, with linear scaling)",
+    )
     p.add_argument("--base-batch-size", type=_int("base-batch-size"), default=32)
     p.add_argument("--repeats", type=_int("repeats"), default=1)
     p.add_argument(
@@ -459,6 +465,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         budget=budget,
         budget_value=value,
         lr_scaling=args.lr_scaling,
+        warmup_epochs=args.warmup_epochs,
         base_batch_size=args.base_batch_size,
     )
     csv_bytes = read_csv_arg(args)

@@ -37,6 +37,8 @@ THROUGHPUT_CAPS = tuple(science.powers_of_two(4096))  # the Science page's cap s
 # The Runs page's x axis for overlaid per-step curves: Compare's axes but epoch.
 RUNS_X = tuple(axis for axis in charts.COMPARE_X.values() if axis != "epoch")
 
+MAX_WARMUP_EPOCHS = 100.0  # Compare: linear lr warm-up (Goyal et al. use 5 epochs)
+
 
 @dataclass(frozen=True)
 class Param:
@@ -129,6 +131,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("lr", "compare.lr", "float", 1e-12, 1e12),
         Param("lr_scaling", "compare.lr_scaling", "choice", choices=sweep.LR_SCALING),
         Param("base_batch_size", "compare.base_batch_size", "int", 1, MAX_N),
+        Param("warmup_epochs", "compare.warmup_epochs", "float", 0.0, MAX_WARMUP_EPOCHS),
         # Kept as typed ("1, 8, 32, full"): the page's text input holds the text, not the tuple.
         Param("batch_sizes", "compare.batch_sizes", "text", check=sweep.parse_batch_sizes),
         Param("repeats", "compare.repeats", "int", 1, MAX_REPEATS),

@@ -226,6 +226,12 @@ EN: dict[str, str] = {
         "none: every size uses the base lr. linear: lr·B/B0 (Goyal et al. 2017). sqrt: lr·√(B/B0)."
     ),
     "compare.base_batch_size": "Base batch size B0",
+    "compare.warmup_epochs": "Warm-up epochs",
+    "compare.goyal_note": (
+        "The linear rule (Goyal et al. 2017) was shown for SGD with momentum and a gradual "
+        "warm-up (5 epochs from the base lr): set warm-up epochs, and with Adam prefer sqrt. "
+        "Without warm-up, large batches at a linearly scaled lr often diverge early."
+    ),
     "compare.base_lr": "Base learning rate",
     "compare.plan": "{runs} runs: {rows}",
     "compare.start": "Run the sweep",

@@ -191,6 +191,12 @@ ZH: dict[str, str] = {
     "compare.lr_scaling.help": (
         "none：所有批大小都使用基准 lr。linear：lr·B/B0（Goyal et al. 2017）。sqrt：lr·√(B/B0)。"
     ),
+    "compare.warmup_epochs": "预热轮次",
+    "compare.goyal_note": (
+        "线性缩放规则（Goyal et al. 2017）是在带动量的 SGD 加逐步预热（从基础学习率预热 5 个轮次）"
+        "下得出的：请设置预热轮次；用 Adam 时更宜选 sqrt。没有预热时，按线性放大学习率的大批次"
+        "常在训练初期发散。"
+    ),
     "compare.base_batch_size": "基准批大小 B0",
     "compare.base_lr": "基准学习率",
     "compare.plan": "共 {runs} 次运行：{rows}",
@@ -532,6 +538,12 @@ ZH_ERRORS: dict[str, str] = {
         "`eval_every` 必须是 0（从不）或步数，实际为 {eval_every}。"
     ),
     "`micro` must be at least 1, got {micro}.": "`micro` 至少为 1，实际为 {micro}。",
+    "`chunk_steps` must be at least 1, got {chunk_steps}.": (
+        "`chunk_steps` 至少为 1，实际为 {chunk_steps}。"
+    ),
+    "`warmup_epochs` must be between 0 and {cap}, got {warmup_epochs}.": (
+        "`warmup_epochs` 必须在 0 到 {cap} 之间，实际为 {warmup_epochs}。"
+    ),
     "the loss became infinite or NaN at step {step}: lower the learning rate (now {lr}) or "
     "raise the batch size.": (
         "第 {step} 步损失变成无穷大或 NaN：请降低学习率（当前 {lr}）或增大批大小。"

@@ -44,6 +44,7 @@ class SweepSpec:
     budget_value: float = 3
     lr_scaling: str = "none"
     base_batch_size: int = 32
+    warmup_epochs: float = 0.0  # linear lr warm-up, as Goyal et al. pair with linear scaling
 
 
 def parse_batch_sizes(text: str) -> tuple[int, ...]:
@@ -150,6 +151,7 @@ def plan(spec: SweepSpec, n: int) -> list[TrainConfig]:
                 lr=lr,
                 seed=spec.base.seed + r,
                 eval_every=eval_every(train, batch, epochs, max_steps),
+                warmup_epochs=spec.warmup_epochs,
             )
             check_config(cfg)
             configs.append(cfg)

@@ -65,6 +65,9 @@ class TrainConfig:
     eval_every: int | None = None
     micro: int = 1  # > 1: also measure the gradient noise scale with this many micro-batches
     chunk_steps: int | None = None  # a fixed chunk length (the Path page: 1); None: by time
+    # Linear learning-rate warm-up over this many epochs (Goyal et al. 2017 use 5 with the
+    # linear scaling rule): the lr rises to `lr` in WARMUP_LEVELS equal steps.
+    warmup_epochs: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -184,6 +187,12 @@ def check_config(cfg: TrainConfig) -> None:
         raise InputError(
             "`eval_every` must be 0 (never) or a number of steps, got {eval_every}.",
             eval_every=cfg.eval_every,
+        )
+    if not 0 <= cfg.warmup_epochs <= MAX_EPOCHS:
+        raise InputError(
+            "`warmup_epochs` must be between 0 and {cap}, got {warmup_epochs}.",
+            cap=MAX_EPOCHS,
+            warmup_epochs=cfg.warmup_epochs,
         )
     if cfg.chunk_steps is not None and cfg.chunk_steps < 1:
         raise InputError(
@@ -332,6 +341,25 @@ def evaluation_steps(prepared: Prepared) -> set[int]:
     return points | {budget}
 
 
+WARMUP_LEVELS = 20
+
+
+def _warm_up_lr(stepper, cfg: TrainConfig, first: int, warmup: int) -> int:
+    """Set the learning rate for the chunk at `first`; the most steps it may run at that rate.
+
+    Linear warm-up from lr / WARMUP_LEVELS to lr over `warmup` steps, as a staircase of
+    WARMUP_LEVELS equal steps (the compiled step keeps one learning rate per chunk).
+    """
+    if first >= warmup:
+        if warmup and first == warmup:
+            stepper.set_lr(cfg.lr)
+        return MAX_CHUNK_STEPS
+    level_steps = max(1, math.ceil(warmup / WARMUP_LEVELS))
+    level = first // level_steps
+    stepper.set_lr(cfg.lr * min(1.0, (level + 1) * level_steps / warmup))
+    return (level + 1) * level_steps - first
+
+
 def next_count(per_step: float | None, previous: int, limit: int) -> int:
     """Steps in the next chunk: about CHUNK_SECONDS of measured wall time, re-measured every
     chunk (a busy machine shrinks chunks at once), growing at most 4× a chunk."""
@@ -384,6 +412,7 @@ def train(
     progress.start = time.perf_counter()
     budget, evals = planned_steps(prepared), sorted(progress.evals)
     per_step, count, stop = None, 1, None
+    warmup = math.ceil(cfg.warmup_epochs * schedule.steps_per_epoch)
     while progress.result.steps < budget and stop is None:
         if should_stop():
             stop = "stopped"
@@ -396,7 +425,7 @@ def train(
         if at < len(evals):  # a chunk ends where the validation set is evaluated
             limit = min(limit, evals[at] - first)
         count = cfg.chunk_steps or next_count(per_step, count, limit)
-        count = min(count, limit)
+        count = min(count, limit, _warm_up_lr(session.stepper, cfg, first, warmup))
         steps = feed.take(first, count)
         t0 = time.perf_counter()
         out = session.stepper.run(steps)

@@ -183,6 +183,10 @@ class _Fused:
             total_acc += float(acc) * float(w.sum())
         return total_loss / len(x), total_acc / len(x)
 
+    def set_lr(self, lr: float) -> None:
+        """The learning rate of the steps that follow (warm-up changes it between chunks)."""
+        self.optimizer.learning_rate = float(lr)
+
     def reset(self, seed: int, lr: float) -> None:
         """Reuse the compiled functions for a new run: fresh weights and optimizer state."""
         from core.train import models
@@ -417,6 +421,15 @@ class JaxStepper(_Fused):
     def _on_begin(self) -> None:
         self._state = self._state_from_model()
 
+    def set_lr(self, lr: float) -> None:
+        import jax.numpy as jnp
+
+        tv, ntv, ov = self._state
+        at = next(i for i, v in enumerate(self.optimizer.variables) if v.path.endswith("rate"))
+        ov = list(ov)
+        ov[at] = jnp.asarray(lr, dtype=ov[at].dtype)
+        self._state = (tv, ntv, ov)
+
     def _device(self, array: np.ndarray):
         import jax.numpy as jnp
 
@@ -518,6 +531,9 @@ class KerasFitStepper:
         part = slice(start, start + steps.count)
         nan = np.full(steps.count, np.nan)
         return StepOut(self._losses[part], self._accs[part], nan, nan)
+
+    def set_lr(self, lr: float) -> None:
+        self.model.optimizer.learning_rate = float(lr)
 
     def evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         out = self.model.evaluate(x, y, batch_size=EVAL_BATCH, verbose=0, return_dict=True)
