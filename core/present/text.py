@@ -308,9 +308,9 @@ EN: dict[str, str] = {
     ),
     "science.noise.exact": (
         "**Estimate vs exact**: from all {n:,} per-example gradients at the final "
-        "weights, B_simple = **{exact:.0f}** (estimate {b:.0f}). The estimate averages "
-        "the last steps while the weights still moved, so expect agreement within its "
-        "interval, not to the digit."
+        "weights, B_simple = **{exact:.0f}** (estimate {b:.0f}). At fixed weights the "
+        "two agree (tested within 8%); while training, the estimate averages the last "
+        "epoch's steps and lags behind when B_simple is still growing as the loss falls."
     ),
     "science.noise.no_exact": (
         "No exact value: computing every per-example gradient is offered up to {cap:,} "

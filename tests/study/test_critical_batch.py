@@ -65,3 +65,43 @@ def test_fewer_than_three_sizes_is_an_input_error():
 def test_bad_points_say_what_to_write(text):
     with pytest.raises(ValueError, match="--points"):
         science.parse_points(text)
+
+
+def run_cli(capsys, *argv):
+    from core.cli import main
+
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_prints_the_fit_as_json(capsys):
+    points = ",".join(f"{b}:{100 * (1 + 64 / b):g}" for b in SIZES)
+    code, out, _ = run_cli(capsys, "critical-batch", "--points", points, "--json")
+    import json
+
+    fit = json.loads(out)
+    assert code == 0 and fit["status"] == "fit"
+    assert fit["b_crit"] == pytest.approx(64, rel=0.01)
+    assert fit["interval"][0] < 64 < fit["interval"][1]
+    assert set(fit) >= {"status", "b_crit", "s_min", "e_min", "interval"}
+
+
+def test_cli_says_above_range_without_a_number(capsys):
+    code, out, _ = run_cli(capsys, "critical-batch", "--points", "8:800,16:400,32:200,64:100")
+    assert code == 0 and "above the largest size tried (64)" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["critical-batch", "--points", "8:100,16"],
+        ["critical-batch", "--points", "8:100,16:50"],
+        ["critical-batch", "--sweep", "sw-none", "--target", "0.5"],
+        ["critical-batch", "--sweep", "sw-none"],
+        ["critical-batch"],
+    ],
+)
+def test_cli_bad_input_is_one_line_and_exit_2(capsys, argv, isolated_store):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, err

@@ -110,3 +110,16 @@ def test_measurement_reports_an_interval_and_per_epoch_values():
     assert result.epoch_range[0] <= result.epoch_range[1]
     assert result.per_epoch[2]["loss"] < result.per_epoch[0]["loss"]
     assert result.b_simple_exact is None  # not asked for
+
+
+def test_cli_noise_scale_exact_json_puts_the_exact_beside_the_estimate(capsys):
+    import json
+
+    from core.cli import main
+
+    argv = ["noise-scale", "--dataset", "digits", "--n", "320", "--batch-size", "64"]
+    assert main([*argv, "--epochs", "2", "--exact", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["b_simple_exact"] > 0 and out["b_simple"] > 0
+    assert out["interval"][0] <= out["b_simple"] <= out["interval"][1]
+    assert out["train_samples"] == 320 and len(out["per_epoch"]) == 2

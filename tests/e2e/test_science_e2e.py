@@ -1,0 +1,49 @@
+"""The Science page's measurements in Chromium, as a user runs them (issue 13).
+
+- The noise scale: measured in the worker, shown with its interval, per-epoch range and the
+  exact value from every per-example gradient ("estimate vs exact"), in English and Chinese.
+- The critical batch size on a sweep whose steps follow S(B) = 40 (1 + 32/B): the status line
+  with its interval, and how steps-to-target were found.
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core.present.text import t
+from tests.e2e.conftest import button, open_page, screenshot, serve_app, wait_for_app
+from tests.e2e.test_log_charts_e2e import SWEEP, seed_sweep
+
+
+@pytest.fixture(scope="module")
+def science_url(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("science")
+    seed_sweep(workdir / "batchlab.db")
+    with serve_app(workdir) as url:
+        yield url
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_noise_scale_shows_its_interval_and_the_exact_value(page: Page, science_url, lang):
+    open_page(page, f"{science_url}/science?lang={lang}&batch_size=64&epochs=3")
+    button(page, t("science.measure", lang)).click()
+    exact = page.get_by_text(re.compile("Estimate vs exact" if lang == "en" else "估计值与精确值"))
+    expect(exact).to_be_visible(timeout=180_000)
+    wait_for_app(page)
+    text = page.get_by_test_id("stMain").inner_text()
+    assert ("90% interval" if lang == "en" else "90% 区间") in text
+    exact_value = re.search(r"B_simple = ([\d,]+)", text)
+    assert exact_value and int(exact_value.group(1).replace(",", "")) > 0, text[:1500]
+    screenshot(page, f"science_noise_{lang}")
+
+
+def test_critical_batch_reads_a_known_hyperbola_with_its_interval(page: Page, science_url):
+    open_page(page, f"{science_url}/science?sweep={SWEEP}&target_metric=train_loss&target=0.5")
+    text = page.get_by_test_id("stMain").inner_text()
+    found = re.search(r"B_crit ≈ (\d+)\s*\(90% interval (\d+)–(\d+)", text)
+    assert found, text[:2000]
+    b_crit, lo, hi = (int(v) for v in found.groups())
+    assert lo <= 32 <= hi and abs(b_crit - 32) <= 8
+    assert "every step's smoothed loss" in text
+    screenshot(page, "science_critical_batch_en")
