@@ -5,7 +5,7 @@ import time
 
 import streamlit as st
 
-from core import demo, urlstate
+from core import choices, demo, urlstate
 from core.present import charts, readings, report
 from core.present.text import columns, fix_message, message, translator
 from core.run import export
@@ -91,10 +91,10 @@ c[1].number_input(
     t("compare.repeats"), min_value=1, max_value=urlstate.MAX_REPEATS, step=1, key="compare.repeats"
 )
 c[2].number_input(t("schedule.seed"), min_value=0, step=1, key="compare.seed")
-if sweep.ray_available():
+if choices.ray_available():
     st.radio(
         t("compare.executor"),
-        sweep.EXECUTORS,
+        choices.EXECUTORS,
         key="compare.executor",
         horizontal=True,
         help=t("compare.executor.help"),

@@ -7,7 +7,8 @@ import streamlit as st
 from core import demo, urlstate
 from core.present import charts, report
 from core.present.text import fix_message, message, translator
-from core.run.runner import PoolBusy, create_run, shared_pool
+from core.run.recording import create_run
+from core.run.runner import PoolBusy, shared_pool
 from core.run.store import ACTIVE, RunStore, StoreError
 from core.schedule.plan import SHUFFLE_MODES
 from core.train.datasets import (

@@ -39,7 +39,7 @@ def configs(runs: int):
 
 
 def in_process(runs: int) -> dict:
-    from core.run.runner import create_run, run_and_record
+    from core.run.recording import create_run, run_and_record
     from core.run.store import RunStore
     from core.train.engine import prepare
 
@@ -62,7 +62,8 @@ def in_process(runs: int) -> dict:
 
 
 def with_workers(runs: int) -> dict:
-    from core.run.runner import WorkerPool, create_run
+    from core.run.recording import create_run
+    from core.run.runner import WorkerPool
     from core.run.store import RunStore
     from core.train.engine import prepare
 

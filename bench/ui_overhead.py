@@ -174,7 +174,7 @@ class Poller:
 
 def one_run(cfg: TrainConfig, mode: str, db_path: str) -> dict:
     """Train once through the runner (store writes included), polled as `mode` says."""
-    from core.run.runner import create_run, run_and_record
+    from core.run.recording import create_run, run_and_record
 
     import_keras().backend.clear_session()
     store = RunStore()

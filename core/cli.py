@@ -13,6 +13,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 
+from core import choices
 from core.choices import EXACT_MAX_SAMPLES
 from core.schedule.plan import SHUFFLE_MODES, Schedule, ScheduleSpec
 
@@ -387,7 +388,7 @@ class _StopFlag:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from core.run.runner import create_run, run_and_record
+    from core.run.recording import create_run, run_and_record
     from core.run.store import RunStore
     from core.train.engine import prepare
 
@@ -438,6 +439,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    from core.run import executors
     from core.run.store import RunStore
     from core.study import sweep
 
@@ -473,14 +475,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     store = RunStore()
     sweep_id = sweep.new_sweep_id()
     if args.executor == "ray":
-        if not sweep.ray_available():
+        if not choices.ray_available():
             raise ValueError("--executor ray needs Ray: pip install -r requirements-ray.txt.")
-        run_ids = sweep.run_sweep_ray(configs, store, sweep_id, csv_bytes, args.ray_address)
+        run_ids = executors.run_sweep_ray(configs, store, sweep_id, csv_bytes, args.ray_address)
     else:
         if args.ray_address:
             raise ValueError("--ray-address goes with --executor ray.")
         with _StopFlag() as stop:
-            run_ids = sweep.run_sweep(configs, store, sweep_id, csv_bytes, should_stop=stop)
+            run_ids = executors.run_sweep(configs, store, sweep_id, csv_bytes, should_stop=stop)
     runs_table, by_b = sweep.summarize(store, sweep_id, args.target_metric, args.target)
     runs = []
     for run_id in run_ids:

@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core import choices
 from core.errors import InputError
 from core.present import charts
 from core.schedule import plan
@@ -67,7 +68,7 @@ class Param:
 
 def _executor_usable(executor: object) -> bool:
     # The Compare page draws the executor only when Ray is installed; without it, runs are local.
-    return executor != "ray" or sweep.ray_available()
+    return executor != "ray" or choices.ray_available()
 
 
 def _common(prefix: str, max_epochs: int, max_n: int = MAX_N) -> list[Param]:
@@ -139,7 +140,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
             "executor",
             "compare.executor",
             "choice",
-            choices=sweep.EXECUTORS,
+            choices=choices.EXECUTORS,
             usable=_executor_usable,
         ),
         Param("budget", "compare.budget", "choice", choices=sweep.BUDGETS),

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.run.runner import create_run, run_and_record
+from core.run.recording import create_run, run_and_record
 from core.run.store import RunStore
 from core.train.engine import TrainConfig, prepare
 

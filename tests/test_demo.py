@@ -1,7 +1,8 @@
 import pytest
 
 from core import demo
-from core.run.runner import PoolBusy, WorkerPool, create_run
+from core.run.recording import create_run
+from core.run.runner import PoolBusy, WorkerPool
 from core.run.store import RunStore
 from core.study.sweep import SweepSpec, plan
 from core.train.engine import TrainConfig, prepare

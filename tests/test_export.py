@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 
 from core.run import export
-from core.run.runner import create_run, run_and_record
+from core.run.recording import create_run, run_and_record
 from core.run.store import RunStore
 from core.train.engine import TrainConfig, prepare
 

@@ -284,7 +284,8 @@ def test_app_that_dies_mid_run_leaves_it_interrupted(isolated_store):
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from core.train.engine import TrainConfig, prepare
-        from core.run.runner import WorkerPool, create_run
+        from core.run.runner import WorkerPool
+        from core.run.recording import create_run
         from core.run.store import RunStore
         store = RunStore()
         p = prepare(TrainConfig(dataset="synthetic", n=4000, batch_size=1, epochs=100))

@@ -123,12 +123,12 @@ def test_sweep_on_ray_writes_every_run_to_the_store(capsys):
 
 
 def test_a_failed_ray_task_is_reported_and_the_others_finish():
-    from core.study import sweep
+    from core.run import executors
 
     store = RunStore()
     good = TrainConfig(dataset="blobs", n=256, batch_size=32, epochs=1)
     bad = TrainConfig(dataset="digits", n=99999, batch_size=32, epochs=1)  # fails in the task
-    ids = sweep.run_sweep_ray([good, bad], store, "sw-fault", validate=False)
+    ids = executors.run_sweep_ray([good, bad], store, "sw-fault", validate=False)
     runs = {r: store.get_run(r) for r in ids}
     assert runs[ids[0]]["status"] == "completed"
     assert runs[ids[1]]["status"] == "failed"

@@ -8,6 +8,7 @@ import pytest
 
 from core.cli import main
 from core.present import charts, readings
+from core.run import executors
 from core.run.store import RunStore
 from core.study import sweep
 from core.train.engine import TrainConfig
@@ -290,14 +291,14 @@ def test_no_run_of_a_sweep_pays_for_compiling():
     base = TrainConfig(dataset="blobs", n=300, features=7, classes=3, epochs=2)
     spec = sweep.SweepSpec(base=base, batch_sizes=(8, 64), budget_value=2)
     store = RunStore()
-    run_ids = sweep.run_sweep(sweep.plan_checked(spec), store, sweep.new_sweep_id())
+    run_ids = executors.run_sweep(sweep.plan_checked(spec), store, sweep.new_sweep_id())
     runs = [store.get_run(r) for r in run_ids]
     assert [r["status"] for r in runs] == ["completed", "completed"]
     for r in runs:  # compiled before the clock: the first epoch runs at the run's own pace
         t = r["summary"]
         assert t["warmup_seconds"] > 0 and t["compile_reused"] is False
         assert t["first_epoch_seconds"] <= 3 * t["train_seconds"] / 2 + 0.01
-    again = sweep.run_sweep(sweep.plan_checked(spec), store, sweep.new_sweep_id())
+    again = executors.run_sweep(sweep.plan_checked(spec), store, sweep.new_sweep_id())
     assert [store.get_run(r)["summary"]["compile_reused"] for r in again] == [True, True]
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.run.runner import WorkerPool, create_run, run_and_record
+from core.run.recording import create_run, run_and_record
+from core.run.runner import WorkerPool
 from core.run.store import RunStore
 from core.train.engine import Reporter, TrainConfig, prepare, train
 
@@ -374,7 +375,7 @@ def test_step_feed_reads_only_new_steps_and_matches_a_full_read(isolated_store):
             assert len(frame) == steps_done
 
     reporter = Check()
-    from core.run.runner import StoreReporter
+    from core.run.recording import StoreReporter
 
     class Both(StoreReporter):
         def chunk(self, chunk, steps_done):

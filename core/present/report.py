@@ -13,18 +13,8 @@ import pandas as pd
 
 from core.present.text import t
 from core.run.store import RunStore
+from core.study.sweep import EPOCH_COLUMNS, STEP_COLUMNS
 from core.train.datasets import BLOBS_CLASSES, BLOBS_FEATURES
-
-STEP_COLUMNS = ["step", "epoch", "batch_size", "loss", "accuracy", "seconds", "class_counts"]
-EPOCH_COLUMNS = [
-    "epoch",
-    "train_loss",
-    "train_accuracy",
-    "val_loss",
-    "val_accuracy",
-    "seconds",
-    "steps",
-]
 
 
 def steps_frame(store: RunStore, run_id: str, after: int = -1) -> pd.DataFrame:

@@ -1,8 +1,7 @@
 """Runs trainings in worker processes and records them in the run store.
 
-Who does what:
-- `StoreReporter` writes a run's chunks, epochs and outcome to the `RunStore` as they happen.
-- `run_and_record()` is one whole run in this process (the CLI uses it directly).
+Who does what (recording a run lives in `core.run.recording`, executing sweeps in
+`core.run.executors`):
 - `WorkerPool` keeps one warm worker process (TensorFlow already imported) and hands each run
   to its own process: sessions are isolated (no shared Keras state, no `clear_session`), memory
   goes back when the run ends, and Stop is certain. A worker checks Stop and that its parent is
@@ -21,97 +20,10 @@ import types
 from dataclasses import dataclass
 
 from core.errors import InputError
+from core.run.executors import run_sweep, run_sweep_ray
+from core.run.recording import run_and_record
 from core.run.store import RunStore
-from core.train.engine import (
-    Chunk,
-    EpochRecord,
-    Evaluation,
-    Prepared,
-    Reporter,
-    Result,
-    TrainConfig,
-    can_warm_up,
-    planned_steps,
-)
-
-
-class StoreReporter(Reporter):
-    def __init__(self, store: RunStore, run_id: str) -> None:
-        self.store, self.run_id = store, run_id
-
-    def started(self, prepared: Prepared, device: str) -> None:
-        self.store.update_run(self.run_id, status="running", device=device, pid=os.getpid())
-
-    def chunk(self, chunk: Chunk, steps_done: int) -> None:
-        count = len(chunk.losses)
-        t_start = chunk.elapsed - chunk.seconds
-        rows = [
-            (
-                chunk.first_step + i,
-                chunk.epoch,
-                chunk.batch_sizes[i],
-                chunk.losses[i],
-                chunk.accuracies[i] if chunk.accuracies else None,
-                t_start + chunk.seconds * (i + 1) / count,
-                chunk.class_counts[i] if chunk.class_counts else None,
-            )
-            for i in range(count)
-        ]
-        self.store.add_steps(self.run_id, rows, steps_done)
-
-    def epoch(self, record: EpochRecord) -> None:
-        self.store.add_epoch(
-            self.run_id,
-            record.epoch,
-            record.train_loss,
-            record.train_accuracy,
-            record.val_loss,
-            record.val_accuracy,
-            record.seconds,
-            record.steps,
-        )
-
-    def evaluation(self, record: Evaluation) -> None:
-        self.store.add_eval(
-            self.run_id, record.step, record.train_seconds, record.val_loss, record.val_accuracy
-        )
-
-    def finished(self, result: Result) -> None:
-        t = result.timing
-        self.store.update_run(
-            self.run_id,
-            status=result.status,
-            steps_done=result.steps,
-            first_epoch_seconds=t.get("first_epoch_seconds"),
-            train_seconds=t.get("train_seconds"),
-            steps_per_second=t.get("steps_per_second"),
-            test_metrics=result.test_metrics,
-            message=result.message,
-            diverged_step=result.diverged_step,
-            summary=result.timing,
-        )
-
-
-def create_run(
-    store: RunStore, prepared: Prepared, sweep_id: str | None = None, label: str | None = None
-) -> str:
-    cfg = prepared.config.to_dict()
-    cfg["n"] = prepared.data.n
-    return store.create_run(cfg, planned_steps(prepared), sweep_id=sweep_id, label=label)
-
-
-def run_and_record(
-    prepared: Prepared, store: RunStore, run_id: str, should_stop=lambda: False
-) -> Result:
-    """Train in this process, writing everything to the store. Failures are recorded too."""
-    from core.train.engine import train
-
-    try:
-        return train(prepared, StoreReporter(store, run_id), should_stop)
-    except BaseException as exc:
-        status = "stopped" if isinstance(exc, KeyboardInterrupt) else "failed"
-        store.update_run(run_id, status=status, message=f"{type(exc).__name__}: {exc}")
-        raise
+from core.train.engine import Prepared, TrainConfig, can_warm_up
 
 
 # -- worker processes -------------------------------------------------------------------------
@@ -220,8 +132,6 @@ def _mark_orphaned(store: RunStore, run_id: str) -> None:
 def _sweep_job(
     conn, configs, csv_bytes, db_path, sweep_id, should_stop, parent_pid, executor="local"
 ) -> None:
-    from core.study.sweep import run_sweep, run_sweep_ray
-
     store = RunStore(db_path)
     configs = [TrainConfig.from_dict(c) for c in configs]
     try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -23,7 +23,7 @@ import pandas as pd
 
 from core.errors import InputError, check_choice
 from core.schedule.plan import split_at
-from core.train.engine import Reporter, TrainConfig, check_config, prepare
+from core.train.engine import TrainConfig, check_config, prepare
 
 BUDGETS = ("epochs", "steps", "samples", "time")
 LR_SCALING = ("none", "linear", "sqrt")
@@ -173,35 +173,6 @@ def new_sweep_id() -> str:
     return "sw-" + uuid.uuid4().hex[:10]
 
 
-def run_sweep(
-    configs: Sequence[TrainConfig],
-    store,
-    sweep_id: str,
-    csv_bytes: bytes | None = None,
-    should_stop: Callable[[], bool] = lambda: False,
-    on_run: Callable[[int, str], None] = lambda i, run_id: None,
-) -> list[str]:
-    """Train every config in turn (same engine, same store). Returns the run ids started."""
-    from core.run.runner import create_run, run_and_record
-    from core.train.engine import prepare, warm_up
-
-    run_ids = []
-    if configs:  # one shape for the whole sweep: compile it before any run's clock starts
-        warm_up(configs[0], csv_bytes)
-    for i, cfg in enumerate(configs):
-        if should_stop():
-            break
-        prepared = prepare(cfg, csv_bytes)
-        run_id = create_run(store, prepared, sweep_id=sweep_id, label=f"B={cfg.batch_size}")
-        run_ids.append(run_id)
-        on_run(i, run_id)
-        try:
-            run_and_record(prepared, store, run_id, should_stop)
-        except Exception:  # recorded as `failed` with its error; the other runs go on
-            continue
-    return run_ids
-
-
 def check_runs(configs: Sequence[TrainConfig], csv_bytes: bytes | None = None) -> None:
     """Prepare every config once so a bad one fails before anything trains."""
     for cfg in configs:
@@ -338,17 +309,33 @@ def _last(frame: pd.DataFrame, col: str) -> float | None:
     return float(vals.iloc[-1]) if len(vals) else None
 
 
+STEP_COLUMNS = ["step", "epoch", "batch_size", "loss", "accuracy", "seconds", "class_counts"]
+EPOCH_COLUMNS = [
+    "epoch",
+    "train_loss",
+    "train_accuracy",
+    "val_loss",
+    "val_accuracy",
+    "seconds",
+    "steps",
+]
+
+
+def _frames(store, run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One run's steps and epochs from a run store (any object with `steps` and `epochs`)."""
+    steps = pd.DataFrame(store.steps(run_id), columns=STEP_COLUMNS)
+    epochs = pd.DataFrame(store.epochs(run_id)).reindex(columns=EPOCH_COLUMNS)
+    return steps, epochs
+
+
 def summarize(
     store, sweep_id: str, target_metric: str = "val_loss", target: float | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-run table, per-batch-size table with means and min/max over repeats)."""
-    from core.present import report
-
     check_choice("target metric", target_metric, TARGET_METRICS)
     rows = []
     for run in store.list_runs(sweep_id=sweep_id):
-        steps = report.steps_frame(store, run["run_id"])
-        epochs = report.epochs_frame(store, run["run_id"])
+        steps, epochs = _frames(store, run["run_id"])
         evals = pd.DataFrame(
             store.evals(run["run_id"]),
             columns=["step", "train_seconds", "val_loss", "val_accuracy"],
@@ -398,18 +385,15 @@ def unreached(by_b: pd.DataFrame) -> list[int]:
 
 def curves(store, sweep_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-step curves with smoothed loss, per-epoch curves) of every run in a sweep."""
-    from core.present import report
-
     step_frames, epoch_frames = [], []
     for run in store.list_runs(sweep_id=sweep_id):
-        steps = report.steps_frame(store, run["run_id"])
+        steps, epochs = _frames(store, run["run_id"])
         if steps.empty:
             continue
         steps["loss"] = ema(steps["loss"].to_numpy(dtype=np.float64))
         steps["run_id"] = run["run_id"]
         steps["batch_size"] = run["batch_size"]
         step_frames.append(steps.drop(columns=["class_counts"]))
-        epochs = report.epochs_frame(store, run["run_id"])
         epochs = epochs.assign(
             run_id=run["run_id"],
             batch_size=run["batch_size"],
@@ -419,116 +403,3 @@ def curves(store, sweep_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not step_frames:
         return pd.DataFrame(), pd.DataFrame()
     return pd.concat(step_frames, ignore_index=True), pd.concat(epoch_frames, ignore_index=True)
-
-
-# -- Ray executor -----------------------------------------------------------------------------
-EXECUTORS = ("local", "ray")
-
-
-def ray_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("ray") is not None
-
-
-def _train_for_ray(config: dict, csv_bytes: bytes | None) -> dict:
-    """One run, inside a Ray worker: train and hand everything back to the driver."""
-    from dataclasses import asdict
-
-    from core.train.engine import prepare, train, warm_up
-
-    class Collect(Reporter):
-        def __init__(self) -> None:
-            self.chunks: list[dict] = []
-            self.epochs: list[dict] = []
-
-        def chunk(self, chunk, steps_done) -> None:
-            self.chunks.append(asdict(chunk))
-
-        def epoch(self, record) -> None:
-            self.epochs.append(asdict(record))
-
-    collect = Collect()
-    warm_up(TrainConfig.from_dict(config), csv_bytes)  # each Ray worker compiles for itself
-    result = train(prepare(TrainConfig.from_dict(config), csv_bytes), collect)
-    out = asdict(result)
-    out.pop("epochs")
-    return {"chunks": collect.chunks, "epochs": collect.epochs, "result": out}
-
-
-def run_sweep_ray(
-    configs: Sequence[TrainConfig],
-    store,
-    sweep_id: str,
-    csv_bytes: bytes | None = None,
-    address: str | None = None,
-    validate: bool = True,
-) -> list[str]:
-    """Every run of the sweep as a Ray task; the driver writes results to the run store.
-
-    A task that fails is stored as `failed` with its error; the other runs still finish.
-    `address`: an existing cluster ("ray://host:10001" or "auto"); None starts a local Ray.
-    """
-    import os
-    from pathlib import Path
-
-    import ray
-
-    from core.run.runner import StoreReporter, create_run
-    from core.train.engine import Chunk, EpochRecord, Result, prepare
-
-    root = str(Path(__file__).resolve().parents[1])
-    if address:
-        runtime_env = {"working_dir": root, "excludes": [".git", "artifacts", "*.db*"]}
-    else:  # a local Ray's workers see this checkout through PYTHONPATH
-        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
-        runtime_env = {"env_vars": {"PYTHONPATH": path, "TF_CPP_MIN_LOG_LEVEL": "3"}}
-    started_here = not ray.is_initialized()
-    if started_here:
-        ray.init(
-            address=address,
-            runtime_env=runtime_env,
-            include_dashboard=False,
-            log_to_driver=False,
-            configure_logging=False,
-        )
-    try:
-        task = ray.remote(num_cpus=1, max_retries=0)(_train_for_ray)
-        pending = {}
-        run_ids = []
-        for cfg in configs:
-            if validate:
-                run_id = create_run(
-                    store, prepare(cfg, csv_bytes), sweep_id=sweep_id, label=f"B={cfg.batch_size}"
-                )
-            else:  # the task itself will find out whether the config works
-                run_id = store.create_run(
-                    {**cfg.to_dict()}, 0, sweep_id=sweep_id, label=f"B={cfg.batch_size}"
-                )
-            run_ids.append(run_id)
-            pending[task.remote(cfg.to_dict(), csv_bytes)] = run_id
-        while pending:
-            done, _ = ray.wait(list(pending), num_returns=1)
-            run_id = pending.pop(done[0])
-            try:
-                out = ray.get(done[0])
-            except Exception as exc:  # RayTaskError wraps the worker's exception
-                cause = getattr(exc, "cause", None) or exc
-                store.update_run(
-                    run_id, status="failed", message=f"{type(cause).__name__}: {cause}"
-                )
-                continue
-            reporter = StoreReporter(store, run_id)
-            result = Result(**out["result"])
-            store.update_run(run_id, status="running", device=result.device)
-            steps = 0
-            for c in out["chunks"]:
-                steps += len(c["losses"])
-                reporter.chunk(Chunk(**c), steps)
-            for e in out["epochs"]:
-                reporter.epoch(EpochRecord(**e))
-            reporter.finished(result)
-        return run_ids
-    finally:
-        if started_here:
-            ray.shutdown()

@@ -555,7 +555,8 @@ def _finish(prepared, session, progress, stop, reused, warm_start, reporter) -> 
             f"The training data ({size:.1f} GB) is too large to keep on the "
             "device: it was streamed in chunks from host memory."
         )
-    if result.status != "diverged" and result.steps:
+    # A stopped run reports at once: the test set is evaluated for runs that ran their course.
+    if result.status == "completed" and result.steps:
         test_loss, test_acc = session.stepper.evaluate(data.x_test, data.y_test)
         result.test_metrics = {"loss": test_loss}
         if data.task == "classification":

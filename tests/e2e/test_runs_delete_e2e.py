@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from core.present.text import t
-from core.run.runner import create_run
+from core.run.recording import create_run
 from core.run.store import RunStore
 from core.train.engine import TrainConfig, prepare
 from tests.e2e.conftest import assert_no_exception, button, open_page, serve_app, wait_for_app
