@@ -27,6 +27,7 @@ lang = st.session_state.get("lang", "en")
 t = translator(lang)
 
 POLL_SECONDS = 0.25
+LIVE_KEY = "train.live"  # the live numbers' fragment: Stop's callback reruns only it
 MODELS_FOR = {"linear": ("linear",)}  # regression; the other named datasets classify
 CHART_SECONDS = 1.0
 DEFAULTS = {
@@ -249,6 +250,21 @@ def start_run() -> bool:
     return True
 
 
+def request_stop() -> None:
+    """Stop's callback. Streamlit runs callbacks first in the rerun a click asks for, and that
+    rerun preempts a live refresh in progress, so the click reaches the worker at once and is
+    never lost to a refresh. Only the live numbers then rerun (they say "stopping"): a full
+    rerun here would take CPU from the worker that is finishing."""
+    if ss.pop("train.queued", False):  # Stop cancels a queued run: redraw the whole page
+        return
+    handle = ss.get("train.handle")
+    if handle is None or not handle.alive():
+        return
+    handle.stop()
+    ss["train.stop_requested"] = handle.run_id
+    st.rerun(LIVE_KEY)
+
+
 handle = ss.get("train.handle")
 running = handle is not None and handle.alive()
 queued = ss.get("train.queued", False) and not running
@@ -257,11 +273,9 @@ start = b[0].button(t("train.start"), type="primary", disabled=running or queued
 if start or (queued and pool.has_slot()):  # a queued run starts as soon as a slot frees up
     running = start_run()
     queued = not running
-if b[1].button(t("train.stop"), disabled=not (running or queued), key="train.stop"):
-    if queued:  # Stop cancels a queued run
-        ss.pop("train.queued", None)
-        st.rerun()
-    handle.stop()
+b[1].button(
+    t("train.stop"), disabled=not (running or queued), key="train.stop", on_click=request_stop
+)
 if queued:
     st.info(t("train.queued", busy=pool.busy()))
 
@@ -285,7 +299,7 @@ elif pool.devices:
     )
 
 
-@st.fragment(run_every=POLL_SECONDS if running else None)
+@st.fragment(run_every=POLL_SECONDS if running else None, key=LIVE_KEY)
 def live() -> None:
     run_id = ss.get("train.run_id")
     if not run_id:
@@ -337,6 +351,8 @@ def live() -> None:
         st.error(t("train.failed", message=report.run_message(run, lang)))
     elif run["status"] == "stopped":
         st.info(t("train.stopped", steps=f"{prog.steps_done:,}"))
+    elif active and ss.get("train.stop_requested") == run_id:
+        st.caption(t("train.stopping"))
     elif run.get("message"):
         st.caption(report.run_message(run, lang))
     test = run.get("test_metrics") or {}
