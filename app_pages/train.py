@@ -258,15 +258,25 @@ def request_stop() -> None:
     if ss.pop("train.queued", False):  # Stop cancels a queued run: redraw the whole page
         return
     handle = ss.get("train.handle")
-    if handle is None or not handle.alive():
+    if not is_running(handle):
         return
     handle.stop()
     ss["train.stop_requested"] = handle.run_id
     st.rerun(LIVE_KEY)
 
 
+def is_running(handle) -> bool:
+    """Whether this session's run is going: once the worker has written its final status the
+    page stops polling, without waiting for the process to exit (a few more full reruns, each
+    redrawing every chart, used to follow every run's end)."""
+    if handle is None or not handle.alive():
+        return False
+    run = store.get_run(handle.run_id)
+    return run is not None and run["status"] in ACTIVE
+
+
 handle = ss.get("train.handle")
-running = handle is not None and handle.alive()
+running = is_running(handle)
 queued = ss.get("train.queued", False) and not running
 b = st.columns([1, 1, 4])
 start = b[0].button(t("train.start"), type="primary", disabled=running or queued, key="train.start")
@@ -305,7 +315,6 @@ def live() -> None:
     if not run_id:
         st.caption(t("train.idle"))
         return
-    store = RunStore()
     run = store.get_run(run_id)
     if run is None:
         st.warning(t("train.run_gone"))
@@ -382,7 +391,6 @@ def live_charts() -> None:
     feed = ss.get("train.feed")
     if not run_id or feed is None or feed.run_id != run_id:
         return
-    store = RunStore()
     run = store.get_run(run_id)
     if run is None:
         return
