@@ -29,7 +29,7 @@ t = translator(lang)
 POLL_SECONDS = 0.25
 LIVE_KEY = "train.live"  # the live numbers' fragment: Stop's callback reruns only it
 MODELS_FOR = {"linear": ("linear",)}  # regression; the other named datasets classify
-CHART_SECONDS = 1.0
+CHART_SECONDS = 2.0
 DEFAULTS = {
     "train.dataset": "synthetic",
     "train.model": "mlp",
@@ -383,8 +383,10 @@ def live() -> None:
         st.rerun()  # the run ended: redraw the page once, with Start enabled again
 
 
-# Charts cost far more to rebuild than numbers (~100 ms of CPU on 2 cores, taken from training):
-# numbers refresh 4 times a second, charts once a second.
+# Charts cost far more to rebuild than numbers (~100 ms of CPU on 2 cores, taken from training),
+# and a session runs its fragments one at a time: with both cores busy a chart redraw held the
+# session 0.2-0.6 s, so charts every second left the numbers (and Stop's rerun) waiting half the
+# time. Numbers refresh 4 times a second, charts every 2 s.
 @st.fragment(run_every=CHART_SECONDS if running else None)
 def live_charts() -> None:
     run_id = ss.get("train.run_id")
