@@ -27,7 +27,6 @@ lang = st.session_state.get("lang", "en")
 t = translator(lang)
 
 POLL_SECONDS = 0.25
-LIVE_KEY = "train.live"  # the live numbers' fragment: Stop's callback reruns only it
 MODELS_FOR = {"linear": ("linear",)}  # regression; the other named datasets classify
 CHART_SECONDS = 2.0
 DEFAULTS = {
@@ -251,18 +250,14 @@ def start_run() -> bool:
 
 
 def request_stop() -> None:
-    """Stop's callback. Streamlit runs callbacks first in the rerun a click asks for, and that
-    rerun preempts a live refresh in progress, so the click reaches the worker at once and is
-    never lost to a refresh. Only the live numbers then rerun (they say "stopping"): a full
-    rerun here would take CPU from the worker that is finishing."""
+    """Stop's callback: Streamlit runs it first thing in the rerun the click asks for, before
+    any drawing, so the worker gets the stop at once, and the request is kept in the session."""
     if ss.pop("train.queued", False):  # Stop cancels a queued run: redraw the whole page
-        return
+        st.rerun()
     handle = ss.get("train.handle")
-    if not is_running(handle):
-        return
-    handle.stop()
-    ss["train.stop_requested"] = handle.run_id
-    st.rerun(LIVE_KEY)
+    if is_running(handle):
+        handle.stop()
+        ss["train.stop_requested"] = handle.run_id
 
 
 def is_running(handle) -> bool:
@@ -283,9 +278,29 @@ start = b[0].button(t("train.start"), type="primary", disabled=running or queued
 if start or (queued and pool.has_slot()):  # a queued run starts as soon as a slot frees up
     running = start_run()
     queued = not running
-b[1].button(
-    t("train.stop"), disabled=not (running or queued), key="train.stop", on_click=request_stop
-)
+
+
+# Stop is a fragment of its own: a click reruns only it (the button greys out), never the whole
+# page, whose redraw would take CPU from the worker that is finishing. A click that lands while
+# a live fragment refreshes waits for that refresh to end (Streamlit queues it, trigger kept) and
+# is never lost. Not a keyed `st.rerun` of the live fragment from the callback: the click's rerun
+# would start as a full one, the browser would drop every `run_every` timer, and a fragment rerun
+# does not send them again, so the page stopped polling ("Stopping" for good) in about one run in
+# three.
+@st.fragment
+def stop_button() -> None:
+    handle = ss.get("train.handle")
+    requested = handle is not None and ss.get("train.stop_requested") == handle.run_id
+    st.button(
+        t("train.stop"),
+        disabled=not (running or queued) or (requested and not queued),
+        key="train.stop",
+        on_click=request_stop,
+    )
+
+
+with b[1]:
+    stop_button()
 if queued:
     st.info(t("train.queued", busy=pool.busy()))
 
@@ -309,7 +324,7 @@ elif pool.devices:
     )
 
 
-@st.fragment(run_every=POLL_SECONDS if running else None, key=LIVE_KEY)
+@st.fragment(run_every=POLL_SECONDS if running else None)
 def live() -> None:
     run_id = ss.get("train.run_id")
     if not run_id:

@@ -20,6 +20,7 @@ app and trains twice). Repeat it with
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -100,14 +101,62 @@ PROBE_SCRIPT = """
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A server of this module's own, and the path of its run store."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, int]]:
+    """A server of this module's own: its URL, its run store and its process id."""
     workdir = tmp_path_factory.mktemp("e2e-stop")
     try:
         with serve.serve_app(workdir) as app:
-            yield app.url, workdir / "batchlab.db"
+            yield app.url, workdir / "batchlab.db", app.pid
     except serve.ServerError as exc:
         pytest.fail(str(exc), pytrace=False)
+
+
+def _parents() -> dict[int, int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return parents
+
+
+def _descendants(root: int, parents: dict[int, int]) -> set[int]:
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU time used so far by the app's server, its worker processes and this test's Chromium
+    (what the page costs, whatever else the machine is doing), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def used(pids: set[int]) -> float:
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        return total / ticks
+
+    parents = _parents()
+    browser = set()
+    for pid in _descendants(os.getpid(), parents):
+        with contextlib.suppress(OSError):
+            if "chrom" in Path(f"/proc/{pid}/comm").read_text():
+                browser.add(pid)
+    return {
+        "server": used({server_pid}),
+        "workers": used(_descendants(server_pid, parents)),
+        "browser": used(browser),
+    }
 
 
 def steps_in(text: str | None) -> int:
@@ -148,9 +197,9 @@ def store_figures(db: Path, click_steps: int, click_at: float) -> dict:
     ("burners", "stop_limit_s"), [(0, 1.0), (2, 2.0)], ids=["idle", "two-busy-cores"]
 )
 def test_one_click_on_stop_ends_a_live_run_promptly(
-    page: Page, served: tuple[str, Path], burners: int, stop_limit_s: float
+    page: Page, served: tuple[str, Path, int], burners: int, stop_limit_s: float
 ):
-    url, db = served
+    url, db, server_pid = served
     open_page(page, url)  # "/" first, so /train is routed as app.py routes it
     open_train(page, url, batch_size=1, epochs=200)
     expect(
@@ -175,7 +224,9 @@ def test_one_click_on_stop_ends_a_live_run_promptly(
         watch_from = page.evaluate(
             PROBE_SCRIPT, [t("train.status"), t("train.stop"), t("status.stopped")]
         )
+        cpu_before, clock_before = cpu_seconds(server_pid), time.monotonic()
         page.wait_for_timeout(LIVE_WINDOW_S * 1000)
+        cpu_after, clock_after = cpu_seconds(server_pid), time.monotonic()
 
         button(page, t("train.stop")).click()  # once
 
@@ -197,6 +248,7 @@ def test_one_click_on_stop_ends_a_live_run_promptly(
     marks = [watch_from, *live, probe["click"]]
     gaps = [(b - a) / 1000 for a, b in zip(marks, marks[1:], strict=False)]
     stop_s = None if probe["stopped"] is None else (probe["stopped"] - probe["click"]) / 1000
+    cpu_window_s = clock_after - clock_before
     click_at = (probe["origin"] + probe["click"]) / 1000  # the page's clock as Unix time
     wait_for_status(page, "stopped", 10_000)
     wait_for_app(page, quiet_ms=1_000)
@@ -210,6 +262,11 @@ def test_one_click_on_stop_ends_a_live_run_promptly(
             sum(d for at, d in probe["longTasks"] if watch_from <= at <= probe["click"]) / 1000, 2
         ),
         **store_figures(db, steps_in(probe["clickText"]), click_at),
+        # Cores each part kept busy while the run was live.
+        **{
+            f"cores_{part}": round((cpu_after[part] - cpu_before[part]) / cpu_window_s, 2)
+            for part in cpu_before
+        },
         "steps_at_click": steps_in(probe["clickText"]),
         "loadavg_1min": os.getloadavg()[0],
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
