@@ -29,7 +29,7 @@ t = translator(lang)
 
 POLL_SECONDS = 0.25
 MODELS_FOR = {"linear": ("linear",)}  # regression; the other named datasets classify
-CHART_SECONDS = 1.0
+CHART_SECONDS = 2.0
 DEFAULTS = {
     "train.dataset": "synthetic",
     "train.model": "mlp",
@@ -250,19 +250,58 @@ def start_run() -> bool:
     return True
 
 
+def request_stop() -> None:
+    """Stop's callback: Streamlit runs it first thing in the rerun the click asks for, before
+    any drawing, so the worker gets the stop at once, and the request is kept in the session."""
+    if ss.pop("train.queued", False):  # Stop cancels a queued run: redraw the whole page
+        st.rerun()
+    handle = ss.get("train.handle")
+    if is_running(handle):
+        handle.stop()
+        ss["train.stop_requested"] = handle.run_id
+
+
+def is_running(handle) -> bool:
+    """Whether this session's run is going: once the worker has written its final status the
+    page stops polling, without waiting for the process to exit (a few more full reruns, each
+    redrawing every chart, used to follow every run's end)."""
+    if handle is None or not handle.alive():
+        return False
+    run = store.get_run(handle.run_id)
+    return run is not None and run["status"] in ACTIVE
+
+
 handle = ss.get("train.handle")
-running = handle is not None and handle.alive()
+running = is_running(handle)
 queued = ss.get("train.queued", False) and not running
 b = st.columns([1, 1, 4])
 start = b[0].button(t("train.start"), type="primary", disabled=running or queued, key="train.start")
 if start or (queued and pool.has_slot()):  # a queued run starts as soon as a slot frees up
     running = start_run()
     queued = not running
-if b[1].button(t("train.stop"), disabled=not (running or queued), key="train.stop"):
-    if queued:  # Stop cancels a queued run
-        ss.pop("train.queued", None)
-        st.rerun()
-    handle.stop()
+
+
+# Stop is a fragment of its own: a click reruns only it (the button greys out), never the whole
+# page, whose redraw would take CPU from the worker that is finishing. A click that lands while
+# a live fragment refreshes waits for that refresh to end (Streamlit queues it, trigger kept) and
+# is never lost. Not a keyed `st.rerun` of the live fragment from the callback: the click's rerun
+# would start as a full one, the browser would drop every `run_every` timer, and a fragment rerun
+# does not send them again, so the page stopped polling ("Stopping" for good) in about one run in
+# three.
+@st.fragment
+def stop_button() -> None:
+    handle = ss.get("train.handle")
+    requested = handle is not None and ss.get("train.stop_requested") == handle.run_id
+    st.button(
+        t("train.stop"),
+        disabled=not (running or queued) or (requested and not queued),
+        key="train.stop",
+        on_click=request_stop,
+    )
+
+
+with b[1]:
+    stop_button()
 if queued:
     st.info(t("train.queued", busy=pool.busy()))
 
@@ -292,7 +331,6 @@ def live() -> None:
     if not run_id:
         st.caption(t("train.idle"))
         return
-    store = RunStore()
     run = store.get_run(run_id)
     if run is None:
         st.warning(t("train.run_gone"))
@@ -338,6 +376,8 @@ def live() -> None:
         st.error(t("train.failed", message=report.run_message(run, lang)))
     elif run["status"] == "stopped":
         st.info(t("train.stopped", steps=f"{prog.steps_done:,}"))
+    elif active and ss.get("train.stop_requested") == run_id:
+        st.caption(t("train.stopping"))
     elif run.get("message"):
         st.caption(report.run_message(run, lang))
     test = run.get("test_metrics") or {}
@@ -359,15 +399,16 @@ def live() -> None:
         st.rerun()  # the run ended: redraw the page once, with Start enabled again
 
 
-# Charts cost far more to rebuild than numbers (~100 ms of CPU on 2 cores, taken from training):
-# numbers refresh 4 times a second, charts once a second.
+# Charts cost far more to rebuild than numbers (~100 ms of CPU on 2 cores, taken from training),
+# and a session runs its fragments one at a time: with both cores busy a chart redraw held the
+# session 0.2-0.6 s, so charts every second left the numbers (and Stop's rerun) waiting half the
+# time. Numbers refresh 4 times a second, charts every 2 s.
 @st.fragment(run_every=CHART_SECONDS if running else None)
 def live_charts() -> None:
     run_id = ss.get("train.run_id")
     feed = ss.get("train.feed")
     if not run_id or feed is None or feed.run_id != run_id:
         return
-    store = RunStore()
     run = store.get_run(run_id)
     if run is None:
         return

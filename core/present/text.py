@@ -198,6 +198,7 @@ EN: dict[str, str] = {
     "train.diverged": "The run diverged: {message}",
     "train.failed": "The run failed: {message}",
     "train.stopped": "Stopped after {steps} steps; everything trained so far is kept.",
+    "train.stopping": "Stopping: the run ends after the steps in flight.",
     "train.test": "Test set: {metrics}",
     "train.composition": "What each batch held (class counts of the batches actually fed)",
     "train.composition.latest": "Latest epoch",

@@ -170,6 +170,7 @@ ZH: dict[str, str] = {
     "train.diverged": "训练发散：{message}",
     "train.failed": "运行失败：{message}",
     "train.stopped": "已在 {steps} 步后停止；目前已训练的结果都会保留。",
+    "train.stopping": "正在停止：当前这批步骤跑完后即结束。",
     "train.test": "测试集：{metrics}",
     "train.composition": "每个批次包含什么（实际送入的各批次中每个类别的样本数）",
     "train.composition.latest": "最新轮次",
