@@ -6,7 +6,8 @@ demo slot stayed busy and it competed with the page showing the outcome.
 
 import time
 
-from core.run.runner import WorkerPool, create_run
+from core.run.recording import create_run
+from core.run.runner import WorkerPool
 from core.run.store import RunStore
 from core.train.engine import TrainConfig, prepare
 
