@@ -668,8 +668,8 @@ def throughput_chart(by_b: pd.DataFrame, lang: str = "en") -> alt.Chart:
 
 # -- science charts ---------------------------------------------------------------------------
 def noise_scale_chart(per_step: pd.DataFrame, batch_size: int, lang: str = "en") -> alt.Chart:
-    """B_simple over training, with the batch size the user chose as a rule."""
-    data = downsample(per_step[["step", "b_simple"]].dropna())
+    """B_simple over training (rows or a DataFrame), with the batch size chosen as a rule."""
+    data = downsample(pd.DataFrame(per_step)[["step", "b_simple"]].dropna())
     line = (
         alt.Chart(data)
         .mark_line()
@@ -741,7 +741,7 @@ def device_throughput_chart(rows: pd.DataFrame, lang: str = "en") -> alt.Chart:
             y2="samples_per_second_max:Q",
         )
     )
-    return spread + (
+    median = (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
@@ -757,5 +757,5 @@ def device_throughput_chart(rows: pd.DataFrame, lang: str = "en") -> alt.Chart:
             ),
             tooltip=["batch_size:Q", "samples_per_second:Q", "steps_per_second:Q"],
         )
-        .properties(padding=LOG_CHART_PADDING)
     )
+    return alt.layer(spread, median).properties(padding=LOG_CHART_PADDING)
