@@ -29,7 +29,13 @@ import numpy as np
 from core.errors import InputError, Note, check_choice
 from core.schedule.plan import Schedule, ScheduleSpec
 from core.train import datasets
-from core.train.devices import describe_device, import_keras, replica_strategy
+from core.train.devices import (
+    describe_device,
+    import_keras,
+    peak_memory,
+    replica_strategy,
+    reset_peak_memory,
+)
 from core.train.feed import Feed, Steps
 from core.train.models import OPTIMIZERS, check_model_choice
 from core.train.steppers import EVAL_BATCH, MAX_CHUNK_STEPS
@@ -65,6 +71,7 @@ class TrainConfig:
     eval_every: int | None = None
     micro: int = 1  # > 1: also measure the gradient noise scale with this many micro-batches
     chunk_steps: int | None = None  # a fixed chunk length (the Path page: 1); None: by time
+    accumulation: int = 1  # batches per optimizer update (Keras `gradient_accumulation_steps`)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -137,6 +144,7 @@ class Result:
     probe: object = None
     diverged_step: int | None = None
     message: str = ""
+    optimizer_updates: int = 0  # steps // accumulation: the updates the weights received
 
 
 class Reporter:
@@ -222,6 +230,7 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
         shuffle=cfg.shuffle,
         seed=cfg.seed,
         replicas=cfg.replicas,
+        accumulation=cfg.accumulation,
     )
     return Prepared(cfg, data, Schedule(spec))
 
@@ -283,6 +292,7 @@ def _open(prepared: Prepared) -> _Session:
 
     cfg, data, schedule = prepared.config, prepared.data, prepared.schedule
     classify = data.task == "classification"
+    reset_peak_memory()  # this run's peak, not the worker's earlier runs'
     strategy = None
     if cfg.replicas > 1:  # before `started`, so the stored device names the replicas
         strategy, device = replica_strategy(cfg.replicas)
@@ -293,7 +303,7 @@ def _open(prepared: Prepared) -> _Session:
     use_fused = cfg.engine == "fused" and strategy is None
     key = (
         (cfg.model, data.input_shape, data.num_classes, data.task, cfg.optimizer, cfg.micro)
-        + (str(data.x.dtype), str(data.y.dtype))
+        + (str(data.x.dtype), str(data.y.dtype), cfg.accumulation)
         if use_fused
         else None
     )
@@ -305,7 +315,7 @@ def _open(prepared: Prepared) -> _Session:
         )
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
         model = models.build(cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed)
-        optimizer = models.make_optimizer(cfg.optimizer, cfg.lr)
+        optimizer = models.make_optimizer(cfg.optimizer, cfg.lr, cfg.accumulation)
         loss_fn = models.make_loss(data.task)
         if use_fused:
             backend = import_keras().backend.backend()
@@ -531,6 +541,7 @@ def _finish(prepared, session, progress, stop, reused, warm_start, reporter) -> 
         result.test_metrics = {"loss": test_loss}
         if data.task == "classification":
             result.test_metrics["accuracy"] = test_acc
+    result.optimizer_updates = result.steps // cfg.accumulation
     result.timing = _timing(progress, progress.start - warm_start, reused, cfg.replicas)
     if session.key is not None:
         _put_compiled(session.key, session.stepper)
@@ -563,6 +574,7 @@ def _timing(progress: _Progress, warmup_seconds: float, reused: bool, replicas: 
     samples/s counts the samples actually fed (a partial batch counts its own size).
     """
     seconds, result = progress.train_seconds, progress.result
+    peak, source = peak_memory()
     samples_per_second = progress.samples / seconds if seconds > 0 else 0.0
     return {
         "first_epoch_seconds": progress.first_epoch_seconds or seconds,
@@ -576,4 +588,8 @@ def _timing(progress: _Progress, warmup_seconds: float, reused: bool, replicas: 
         "warmup_seconds": warmup_seconds,
         # True only when every shape this run used was already compiled in this process.
         "compile_reused": reused,
+        # What the run held at most: device memory where the backend reports it, else the
+        # process's peak RSS since the run started (`devices.peak_memory`).
+        "peak_memory_bytes": peak,
+        "peak_memory_source": source,
     }

@@ -1,0 +1,172 @@
+"""Gradient accumulation (issue 17): the schedule's figures against real Keras 3, and the engines.
+
+The reference is stock `model.fit` with an optimizer built with `gradient_accumulation_steps`:
+a callback records which batches changed the weights. Keras itself decides; the app's
+`optimizer_updates` and update marks must agree with it.
+"""
+
+import itertools
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from core.errors import InputError
+from core.schedule.plan import Schedule, ScheduleSpec
+from core.train.engine import Reporter, TrainConfig, prepare, train
+
+keras = pytest.importorskip("keras")
+
+
+def _keras_update_steps(n, b, e, k, drop=False):
+    """Global steps (from 0) after which Keras's `fit` changed the weights, and the
+    optimizer's `iterations` at the end."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 3)).astype("float32")
+    y = rng.normal(size=(n, 1)).astype("float32")
+    if drop:  # fit on arrays keeps the partial batch: drop it the way the schedule does
+        keep = n - n % b
+        x, y = x[:keep], y[:keep]
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    opt = keras.optimizers.SGD(0.01, gradient_accumulation_steps=k if k > 1 else None)
+    model.compile(optimizer=opt, loss="mse")
+    changed, last = [], [model.get_weights()]
+
+    class Watch(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            now = model.get_weights()
+            changed.append(any(not np.array_equal(a, c) for a, c in zip(last[0], now)))
+            last[0] = now
+
+    model.fit(x, y, batch_size=b, epochs=e, shuffle=False, verbose=0, callbacks=[Watch()])
+    return [i for i, c in enumerate(changed) if c], int(opt.iterations.numpy())
+
+
+CASES = [
+    (n, b, e, k)
+    for n, b, e, k in itertools.product([10, 64, 100], [3, 32], [1, 3], [1, 2, 4, 5])
+    if Schedule(ScheduleSpec(n=n, batch_size=b, epochs=e)).total_steps >= k
+]
+
+
+@pytest.mark.parametrize(("n", "b", "e", "k"), CASES)
+def test_optimizer_updates_count_the_batches_keras_applies(n, b, e, k):
+    s = Schedule(ScheduleSpec(n=n, batch_size=b, epochs=e, shuffle="none", accumulation=k))
+    updated, iterations = _keras_update_steps(n, b, e, k)
+    assert len(updated) == s.optimizer_updates == iterations
+    assert updated == [i for i in range(s.total_steps) if s.is_update_step(i)]
+    # the last (total mod K) batches are never applied
+    assert s.total_steps - 1 - (updated[-1] if updated else -1) == s.unapplied_batches
+
+
+def test_drop_remainder_counts_updates_like_keras():
+    s = Schedule(ScheduleSpec(n=100, batch_size=32, epochs=3, drop_remainder=True, accumulation=2))
+    updated, iterations = _keras_update_steps(100, 32, 3, 2, drop=True)
+    assert (s.total_steps, s.optimizer_updates, s.unapplied_batches) == (9, 4, 1)
+    assert len(updated) == iterations == s.optimizer_updates
+
+
+def test_effective_batch_and_samples_per_update_with_a_partial_batch():
+    # N=10, B=3: batches 3, 3, 3, 1 per epoch; K=2 over 2 epochs: 8 steps, 4 updates
+    s = Schedule(ScheduleSpec(n=10, batch_size=3, epochs=2, accumulation=2))
+    assert s.effective_batch_size == 6
+    assert (s.total_steps, s.optimizer_updates, s.unapplied_batches) == (8, 4, 0)
+    assert s.samples_applied == 20
+    assert s.samples_per_update == 5.0  # not 6: two updates hold the partial batch of 1
+    summary = s.summary()
+    assert summary["optimizer_updates"] == 4 and summary["effective_batch_size"] == 6
+
+
+def test_effective_batch_counts_replicas_once():
+    # B is the global batch (split over replicas): per replica × replicas × K = B × K
+    s = Schedule(ScheduleSpec(n=1000, batch_size=64, replicas=4, accumulation=4))
+    assert s.per_replica_batch_size * s.replicas * s.accumulation == s.effective_batch_size == 256
+
+
+@pytest.mark.parametrize(
+    ("k", "match"),
+    [(0, "`accumulation` must be at least 1"), (2.5, "whole number"), (9, "never update")],
+)
+def test_bad_accumulation_says_what_to_change(k, match):
+    with pytest.raises(InputError, match=match):
+        Schedule(ScheduleSpec(n=10, batch_size=3, epochs=2, accumulation=k))
+
+
+# -- the engines: the fused steppers and stock fit apply the same updates ----------------------
+class Weights(Reporter):
+    """The weights after every step (the engine runs chunks of one step)."""
+
+    wants_weights = True
+
+    def __init__(self):
+        self.after = []
+
+    def chunk(self, chunk, steps_done):
+        self.after.append(chunk.weights)
+
+
+def _changed_steps(initial, after):
+    changed, last = [], initial
+    for i, now in enumerate(after):
+        if any(not np.array_equal(a, c) for a, c in zip(last, now, strict=True)):
+            changed.append(i)
+        last = now
+    return changed
+
+
+def _blobs(**kw):
+    base = dict(
+        dataset="blobs", model="mlp", n=100, batch_size=16, epochs=3, optimizer="sgd", lr=0.05
+    )
+    return TrainConfig(**{**base, **kw})
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_fused_and_keras_fit_apply_the_same_updates(k):
+    """Keras fit with gradient_accumulation_steps is the reference: same losses, same count."""
+    from core.train import models
+
+    cfg = _blobs(accumulation=k, chunk_steps=1)
+    prepared = prepare(cfg)
+    initial = models.build(cfg.model, prepared.data.input_shape, 4, seed=cfg.seed).get_weights()
+    fused, fit = Weights(), Weights()
+    a = train(prepared, fused)
+    b = train(prepare(replace(cfg, engine="keras-fit")), fit)
+    s = prepared.schedule  # 100 samples: 6 batches of 16 and one of 4 per epoch
+    assert s.batch_sizes() == [16] * 6 + [4] and s.total_steps == 21
+    assert a.optimizer_updates == b.optimizer_updates == s.optimizer_updates == 21 // k
+    updates = [i for i in range(s.total_steps) if s.is_update_step(i)]
+    assert _changed_steps(initial, fused.after) == updates
+    np.testing.assert_allclose(a.step_losses, b.step_losses, rtol=2e-4, atol=2e-5)
+
+
+def test_a_cached_stepper_is_not_reused_across_accumulation():
+    """The compiled stepper cache is keyed by K: K=1 then K=4 in one process must not share
+    one optimizer (the old key did, and every batch updated)."""
+    train(prepare(_blobs(epochs=1)))  # leaves a K=1 stepper in the cache
+    collect = Weights()
+    cfg = _blobs(epochs=1, accumulation=4, chunk_steps=1)
+    result = train(prepare(cfg), collect)
+    assert result.optimizer_updates == 1
+    # 7 steps, K=4: only step 3 (the 4th batch) changes the weights; steps 4-6 are never applied
+    assert _changed_steps(collect.after[0], collect.after[1:]) == [2]
+
+
+def test_warm_up_leaves_no_trace_with_accumulation():
+    """The TF stepper's warm-up step must put the accumulators and counters back: a warmed
+    run equals a cold one, loss for loss."""
+    from core.train import engine
+
+    cfg = _blobs(accumulation=2, optimizer="adam", lr=0.01)
+    engine._COMPILED.clear()
+    cold = train(prepare(cfg))
+    engine.warm_up(cfg)
+    warm = train(prepare(cfg))
+    assert warm.timing["compile_reused"]
+    np.testing.assert_allclose(warm.step_losses, cold.step_losses, rtol=1e-5, atol=1e-6)
+
+
+def test_each_run_records_its_peak_memory():
+    result = train(prepare(_blobs(epochs=1)))
+    assert result.timing["peak_memory_bytes"] > 10 * 2**20  # Keras is loaded: tens of MB at least
+    assert result.timing["peak_memory_source"] in ("rss", "device")
