@@ -58,6 +58,7 @@ def add_schedule_args(
     batch_size: bool = True,
     epochs: bool = True,
     replicas: bool = True,
+    accumulation: bool = True,
 ) -> None:
     """The schedule's flags, shared by `schedule`, `train`, `sweep` and the science commands."""
     if need_n:
@@ -79,6 +80,15 @@ def add_schedule_args(
             default=1,
             help="data-parallel replicas sharing each global batch (training: MirroredStrategy, "
             "or DataParallel on KERAS_BACKEND=jax)",
+        )
+    if accumulation:
+        p.add_argument(
+            "--accumulation",
+            type=_int("accumulation"),
+            default=1,
+            metavar="K",
+            help="gradient accumulation: average K batches' gradients into one optimizer update "
+            "(Keras gradient_accumulation_steps; 1: none)",
         )
 
 
@@ -284,7 +294,14 @@ def add_train_args(
     p.add_argument(
         "--noise", type=_float("noise"), default=None, help="linear: std of noise on y = 2x (0)"
     )
-    add_schedule_args(p, need_n=False, batch_size=batch_size, epochs=epochs, replicas=trains)
+    add_schedule_args(
+        p,
+        need_n=False,
+        batch_size=batch_size,
+        epochs=epochs,
+        replicas=trains,
+        accumulation=trains and batch_size,
+    )
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
     p.add_argument(
         "--lr",
@@ -339,6 +356,7 @@ def config_from_args(args: argparse.Namespace, **overrides):
         seed=args.seed,
         engine=getattr(args, "engine", "fused"),
         replicas=getattr(args, "replicas", 1),
+        accumulation=getattr(args, "accumulation", 1),
         label=args.label,
         task=args.task,
         **dataset_options,
@@ -399,6 +417,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "run_id": run_id,
         "status": result.status,
         "steps": result.steps,
+        "optimizer_updates": result.optimizer_updates,
         "batch_sizes": result.batch_sizes,
         "step_losses": result.step_losses,
         "epoch_losses": result.epoch_losses,
@@ -420,11 +439,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     else:
         t = result.timing
         print(
-            f"run {run_id}: {result.status}, {result.steps} steps on {result.device}\n"
+            f"run {run_id}: {result.status}, {result.steps} steps "
+            f"({result.optimizer_updates} optimizer updates) on {result.device}\n"
             f"epoch losses  {[round(v, 4) for v in result.epoch_losses]}\n"
             f"val losses    {[round(v, 4) for v in result.val_losses]}\n"
             f"test          {finite(result.test_metrics)}\n"
-            f"steps/s       {t['steps_per_second']:.0f} (after the first epoch)"
+            f"steps/s       {t['steps_per_second']:.0f} (after the first epoch)\n"
+            f"peak memory   {t['peak_memory_bytes'] / 2**20:.0f} MB ({t['peak_memory_source']})"
         )
         if result.message:
             print(result.message)
@@ -721,6 +742,7 @@ def spec_from_args(args: argparse.Namespace, n: int | None = None) -> ScheduleSp
         shuffle=args.shuffle,
         seed=args.seed,
         replicas=args.replicas,
+        accumulation=args.accumulation,
     )
 
 
@@ -754,6 +776,14 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     )
     if s["replicas"] > 1:
         print(f"replicas             {s['replicas']} × {s['per_replica_batch_size']} samples")
+    if s["accumulation"] > 1:
+        print(
+            f"accumulation         {s['accumulation']} batches per update\n"
+            f"optimizer updates    {s['optimizer_updates']}\n"
+            f"effective batch      {s['effective_batch_size']} "
+            f"({s['samples_per_update']:.4g} samples per update on average)\n"
+            f"batches never applied {s['unapplied_batches']}"
+        )
     if "batches" in out:
         for i, b in enumerate(out["batches"]):
             print(f"epoch {args.batches} iteration {i}: {b}")

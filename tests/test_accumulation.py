@@ -6,6 +6,7 @@ a callback records which batches changed the weights. Keras itself decides; the 
 """
 
 import itertools
+import os
 from dataclasses import replace
 
 import numpy as np
@@ -35,7 +36,7 @@ def _keras_update_steps(n, b, e, k, drop=False):
     class Watch(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
             now = model.get_weights()
-            changed.append(any(not np.array_equal(a, c) for a, c in zip(last[0], now)))
+            changed.append(any(not np.array_equal(a, c) for a, c in zip(last[0], now, strict=True)))
             last[0] = now
 
     model.fit(x, y, batch_size=b, epochs=e, shuffle=False, verbose=0, callbacks=[Watch()])
@@ -170,3 +171,87 @@ def test_each_run_records_its_peak_memory():
     result = train(prepare(_blobs(epochs=1)))
     assert result.timing["peak_memory_bytes"] > 10 * 2**20  # Keras is loaded: tens of MB at least
     assert result.timing["peak_memory_source"] in ("rss", "device")
+
+
+JAX_SCRIPT = """
+import json, sys
+from core.train.engine import TrainConfig, prepare, train
+r = train(prepare(TrainConfig(**json.loads(sys.argv[1]))))
+print(json.dumps({"device": r.device, "losses": r.step_losses, "updates": r.optimizer_updates}))
+"""
+
+
+def test_jax_stepper_accumulates_like_keras_fit():
+    """JaxStepper's `stateless_apply` accumulates too: its losses equal stock fit's with K=3."""
+    pytest.importorskip("jax")
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cfg = dict(
+        dataset="blobs", model="mlp", n=100, batch_size=16, epochs=3, optimizer="adam",
+        lr=0.01, accumulation=3,
+    )  # fmt: skip
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "KERAS_BACKEND": "jax", "PYTHONPATH": str(root)}
+    proc = subprocess.run(
+        [sys.executable, "-c", JAX_SCRIPT, json.dumps(cfg)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    jax_out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "(jax)" in jax_out["device"]
+    fit = train(prepare(TrainConfig(**cfg, engine="keras-fit")))
+    assert jax_out["updates"] == fit.optimizer_updates == 7
+    np.testing.assert_allclose(jax_out["losses"], fit.step_losses, rtol=2e-3, atol=1e-4)
+
+
+# -- the CLI ----------------------------------------------------------------------------------
+def test_schedule_cli_gives_updates_and_the_effective_batch(capsys):
+    import json
+
+    from core.cli import main
+
+    argv = ["schedule", "--n", "10", "--batch-size", "3", "--epochs", "3", "--accumulation", "5"]
+    assert main([*argv, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["total_steps"], out["optimizer_updates"], out["unapplied_batches"]) == (12, 2, 2)
+    assert out["effective_batch_size"] == 15 and out["accumulation"] == 5
+
+
+def test_train_cli_json_has_optimizer_updates_at_top_level(capsys):
+    import json
+
+    from core.cli import main
+
+    argv = ["train", "--dataset", "linear", "--n", "10", "--batch-size", "3", "--epochs", "2"]
+    assert main([*argv, "--accumulation", "3", "--optimizer", "sgd", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["steps"], out["optimizer_updates"]) == (8, 2)
+    assert out["schedule"]["optimizer_updates"] == 2
+    assert out["timing"]["peak_memory_bytes"] > 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["schedule", "--n", "10", "--batch-size", "3", "--accumulation", "0"], "at least 1"),
+        (["schedule", "--n", "10", "--batch-size", "3", "--accumulation", "2.5"], "whole number"),
+        (["schedule", "--n", "10", "--batch-size", "3", "--accumulation", "5"], "never update"),
+        (["train", "--dataset", "linear", "--batch-size", "3", "--accumulation", "x"], "whole"),
+    ],
+)
+def test_bad_accumulation_on_the_cli_is_one_line_and_exit_2(capsys, argv, match):
+    from core.cli import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert match in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_measurement_that_cannot_honour_k_says_so():
+    with pytest.raises(InputError, match="noise scale"):
+        prepare(_blobs(accumulation=2, micro=4))
+    with pytest.raises(InputError, match="never change"):
+        prepare(_blobs(accumulation=4, max_steps=3))

@@ -819,4 +819,24 @@ ZH_ERRORS: dict[str, str] = {
     "{name}={value!r} is not a finite number": "{name}={value!r} 不是有限的数",
     "{name}={value!r} is below {low:g}": "{name}={value!r} 小于 {low:g}",
     "{name}={value!r} is above {high:g}": "{name}={value!r} 大于 {high:g}",
+    "`chunk_steps` must be at least 1, got {chunk_steps}.": (
+        "`chunk_steps` 至少为 1，实际为 {chunk_steps}。"
+    ),
+    # gradient accumulation (issue 17)
+    "`accumulation`={accumulation} is more than the {total} iterations of this schedule, so "
+    "the optimizer would never update the weights: lower accumulation to {total} or less, or "
+    "raise epochs.": (
+        "`accumulation`={accumulation} 大于本计划的 {total} 次迭代，优化器永远不会更新权重："
+        "请把 accumulation 降到 {total} 或以下，或增加轮次。"
+    ),
+    "the gradient noise scale measures each batch's own gradient, so it cannot run with "
+    "`accumulation`={accumulation}: set accumulation to 1 to measure it.": (
+        "梯度噪声尺度测量的是每个批次自己的梯度，不能与 `accumulation`={accumulation} 一起使用："
+        "请把 accumulation 设为 1 再测量。"
+    ),
+    "`max_steps`={max_steps} is fewer than the {accumulation} batches of one update, so the "
+    "weights would never change: raise max_steps to {accumulation} or more.": (
+        "`max_steps`={max_steps} 少于一次更新所需的 {accumulation} 个批次，权重永远不会改变："
+        "请把 max_steps 提高到 {accumulation} 或以上。"
+    ),
 }

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from core.errors import InputError, Note, check_choice
+from core.errors import InputError, Note, check_choice, check_int
 from core.schedule.plan import Schedule, ScheduleSpec
 from core.train import datasets
 from core.train.devices import (
@@ -199,9 +199,28 @@ def check_config(cfg: TrainConfig) -> None:
         )
     if cfg.micro < 1:
         raise InputError("`micro` must be at least 1, got {micro}.", micro=cfg.micro)
+    _check_accumulation(cfg)
     if cfg.max_seconds is not None and not cfg.max_seconds > 0:
         raise InputError(
             "`max_seconds` must be greater than 0, got {max_seconds}.", max_seconds=cfg.max_seconds
+        )
+
+
+def _check_accumulation(cfg: TrainConfig) -> None:
+    """K itself is checked with the schedule; here, the measurements that cannot honour it."""
+    check_int("accumulation", cfg.accumulation, minimum=1)
+    if cfg.accumulation > 1 and cfg.micro > 1:
+        raise InputError(
+            "the gradient noise scale measures each batch's own gradient, so it cannot run with "
+            "`accumulation`={accumulation}: set accumulation to 1 to measure it.",
+            accumulation=cfg.accumulation,
+        )
+    if cfg.max_steps is not None and cfg.max_steps < cfg.accumulation:
+        raise InputError(
+            "`max_steps`={max_steps} is fewer than the {accumulation} batches of one update, so "
+            "the weights would never change: raise max_steps to {accumulation} or more.",
+            max_steps=cfg.max_steps,
+            accumulation=cfg.accumulation,
         )
 
 
