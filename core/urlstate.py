@@ -91,6 +91,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("shuffle", "shuffle", "choice", choices=SHUFFLE_MODES),
         Param("drop_remainder", "drop_remainder", "bool"),
         Param("replicas", "replicas", "int", 1, MAX_SCHEDULE_REPLICAS),
+        Param("accumulation", "accumulation", "int", 1, plan.MAX_ACCUMULATION),
     ],
     "path": [  # bounds: core.study.trajectory, read by the Path page's widgets too
         Param("n", "path.n", "int", 1, trajectory.MAX_N),

@@ -255,3 +255,64 @@ def test_a_measurement_that_cannot_honour_k_says_so():
         prepare(_blobs(accumulation=2, micro=4))
     with pytest.raises(InputError, match="never change"):
         prepare(_blobs(accumulation=4, max_steps=3))
+
+
+# -- the code snippets -------------------------------------------------------------------------
+@pytest.mark.parametrize("drop", [False, True])
+def test_the_keras_snippet_makes_the_updates_the_page_states(drop):
+    from core.schedule import codegen
+
+    spec = ScheduleSpec(n=50, batch_size=4, epochs=3, accumulation=3, drop_remainder=drop)
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(50, 3)).astype("float32"), rng.integers(0, 2, 50)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(True))
+    source = codegen.keras_fit(spec)
+    assert "gradient_accumulation_steps=3" in source
+    exec(compile(source, "keras_fit", "exec"), {"x": x, "y": y, "model": model})
+    assert int(model.optimizer.iterations) == Schedule(spec).optimizer_updates
+
+
+def test_pytorch_snippet_divides_by_k_and_tf_data_is_unchanged():
+    from core.schedule import codegen
+
+    plain = ScheduleSpec(n=10, batch_size=3, epochs=3)
+    spec = replace(plain, accumulation=5)
+    torch_src = codegen.pytorch(spec)
+    assert "/ accumulation" in torch_src and "if i % accumulation == 0" in torch_src
+    assert "the last 2 batches' gradients are never applied" in torch_src
+    assert codegen.tf_data(spec) == codegen.tf_data(plain)
+    assert codegen.pytorch(plain).count("optimizer.step()") == 1
+
+
+# -- the Schedule page, its link and its timeline ----------------------------------------------
+def test_timeline_marks_the_iterations_that_update_the_weights():
+    from core.present import charts
+
+    s = Schedule(ScheduleSpec(n=10, batch_size=3, epochs=3, accumulation=5))
+    spec = charts.timeline_chart(s).to_dict()
+    ticks = [layer for layer in spec["layer"] if layer["mark"]["type"] == "tick"]
+    assert len(ticks) == 1
+    rows = spec["datasets"][ticks[0]["data"]["name"]]
+    assert [(r["iteration"], r["epoch"], r["end"]) for r in rows] == [(4, 1, 5), (9, 2, 10)]
+    plain = charts.timeline_chart(Schedule(ScheduleSpec(n=10, batch_size=3, epochs=3))).to_dict()
+    assert all(layer["mark"]["type"] != "tick" for layer in plain["layer"])
+
+
+def test_schedule_page_shows_updates_and_the_effective_batch():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    at = AppTest.from_file(app, default_timeout=30)
+    at.query_params.update({"n": "10", "batch_size": "3", "epochs": "3", "accumulation": "5"})
+    at.run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Optimizer updates"] == "2" and shown["Effective batch (B × K)"] == "15"
+    assert shown["Batches never applied"] == "2"
+    assert any("gradient_accumulation_steps=5" in c.value for c in at.code)
+    at.number_input(key="accumulation").set_value(13).run()  # more than the 12 iterations
+    assert not at.exception
+    assert "never update the weights" in at.error[0].value
