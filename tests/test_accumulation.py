@@ -316,3 +316,19 @@ def test_schedule_page_shows_updates_and_the_effective_batch():
     at.number_input(key="accumulation").set_value(13).run()  # more than the 12 iterations
     assert not at.exception
     assert "never update the weights" in at.error[0].value
+
+
+def test_train_page_takes_k_and_states_the_updates():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    at = AppTest.from_file(app, default_timeout=60)
+    at.switch_page("app_pages/train.py").run()
+    at.number_input(key="train.accumulation").set_value(4).run()  # 100 steps
+    assert not at.exception
+    assert any("25 optimizer updates" in m.value for m in at.markdown)
+    at.number_input(key="train.accumulation").set_value(101).run()
+    assert not at.exception
+    assert "never update the weights" in at.error[0].value
