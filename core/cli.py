@@ -135,6 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-batch-size", type=_int("base-batch-size"), default=32)
     p.add_argument("--repeats", type=_int("repeats"), default=1)
     p.add_argument(
+        "--accumulations",
+        default="1",
+        metavar="K1,K2,...",
+        help="gradient accumulation values: every batch size runs once per K (default 1)",
+    )
+    p.add_argument(
+        "--keep-product",
+        action="store_true",
+        help="each --batch-sizes value is the effective batch B × K: runs step on B / K",
+    )
+    p.add_argument(
         "--target-metric", choices=("train_loss", "val_loss", "val_accuracy"), default="train_loss"
     )
     p.add_argument(
@@ -481,6 +492,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         budget_value=value,
         lr_scaling=args.lr_scaling,
         base_batch_size=args.base_batch_size,
+        accumulations=sweep.parse_accumulations(args.accumulations),
+        keep_product=args.keep_product,
     )
     csv_bytes = read_csv_arg(args)
     configs = sweep.plan_checked(spec, csv_bytes)
@@ -506,6 +519,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             {
                 "run_id": run_id,
                 "batch_size": run["batch_size"],
+                "accumulation": row["accumulation"],
+                "effective_batch_size": row["effective_batch_size"],
+                "optimizer_updates": row["optimizer_updates"],
+                "peak_memory_mb": row["peak_memory_mb"],
                 "lr": run["lr"],
                 "seed": run["seed"],
                 "status": run["status"],
@@ -545,9 +562,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     print(f"sweep {sweep_id}: {len(runs)} runs, budget {value} {budget}")
     for r in runs:
         final = r["epoch_losses"][-1] if r["epoch_losses"] else float("nan")
+        k = f"×K={r['accumulation']}" if r["accumulation"] > 1 else ""
+        memory = r["peak_memory_mb"] or float("nan")
         print(
-            f"  B={r['batch_size']:<6} lr={r['lr']:<9.4g} steps={r['steps']:<7} "
-            f"{r['seconds']:.2f} s  final loss {final:.4f}  {r['status']}"
+            f"  B={r['batch_size']}{k:<6} lr={r['lr']:<9.4g} steps={r['steps']:<7} "
+            f"updates={r['optimizer_updates']:<7} {r['seconds']:.2f} s  final loss {final:.4f}  "
+            f"peak {memory:.0f} MB  {r['status']}"
         )
     print(text)
     return 0

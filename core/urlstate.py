@@ -135,6 +135,8 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         # Kept as typed ("1, 8, 32, full"): the page's text input holds the text, not the tuple.
         Param("batch_sizes", "compare.batch_sizes", "text", check=sweep.parse_batch_sizes),
         Param("repeats", "compare.repeats", "int", 1, MAX_REPEATS),
+        Param("accumulations", "compare.accumulations", "text", check=sweep.parse_accumulations),
+        Param("keep_product", "compare.keep_product", "bool"),
         Param(
             "executor",
             "compare.executor",

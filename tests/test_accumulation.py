@@ -332,3 +332,57 @@ def test_train_page_takes_k_and_states_the_updates():
     at.number_input(key="train.accumulation").set_value(101).run()
     assert not at.exception
     assert "never update the weights" in at.error[0].value
+
+
+# -- Compare: sweeping K, and B × K constant ----------------------------------------------------
+def test_sweep_plans_k_at_fixed_b_and_b_times_k_constant():
+    from core.study import sweep
+
+    base = _blobs(n=1280, validation_split=0.2)
+    fixed = sweep.plan(sweep.SweepSpec(base, (32,), accumulations=(1, 4)), 1280)
+    assert [(c.batch_size, c.accumulation) for c in fixed] == [(32, 1), (32, 4)]
+    spec = sweep.SweepSpec(base, (128,), accumulations=(1, 4), keep_product=True)
+    same = sweep.plan(spec, 1280)
+    assert [(c.batch_size, c.accumulation) for c in same] == [(128, 1), (32, 4)]
+    assert [sweep.run_label(c) for c in same] == ["B=128", "B=32×K=4"]
+    with pytest.raises(InputError, match="does not split into 3"):
+        sweep.plan(replace(spec, accumulations=(3,)), 1280)
+    with pytest.raises(InputError, match="not a whole number"):
+        sweep.parse_accumulations("1, x")
+
+
+def test_b32_times_4_gives_b128s_updates_with_sgd():
+    """1024 training samples: B = 128 and B = 32 × K = 4 see the same 128 samples per update in
+    the same order; with SGD (no batch-dependent layers) the weights follow the same path."""
+    from core.run.store import RunStore
+    from core.study import sweep
+
+    base = _blobs(n=1280, validation_split=0.2, epochs=3, lr=0.1)
+    spec = sweep.SweepSpec(base, (128,), accumulations=(1, 4), keep_product=True, budget_value=3)
+    store = RunStore()
+    sweep.run_sweep(sweep.plan(spec, 1280), store, "sw-acc")
+    table, by_b = sweep.summarize(store, "sw-acc", "val_loss", 0.1)
+    big, small = (table[table["accumulation"] == k].iloc[0] for k in (1, 4))
+    assert (big["steps"], small["steps"]) == (24, 96)
+    assert big["optimizer_updates"] == small["optimizer_updates"] == 24
+    assert small["final_val_loss"] == pytest.approx(big["final_val_loss"], rel=1e-5)
+    assert small["final_train_loss"] == pytest.approx(big["final_train_loss"], rel=1e-5)
+    assert big["peak_memory_mb"] > 0 and small["peak_memory_mb"] > 0
+    assert len(by_b) == 2  # one row per (B, K)
+
+
+def test_compare_page_takes_k_values_and_b_times_k_constant():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    at = AppTest.from_file(app, default_timeout=60)
+    at.switch_page("app_pages/compare.py").run()
+    at.text_input(key="compare.batch_sizes").set_value("128").run()
+    at.text_input(key="compare.accumulations").set_value("1, 4").run()
+    at.checkbox(key="compare.keep_product").check().run()
+    assert not at.exception
+    assert any("B=32×K=4" in c.value for c in at.caption)
+    at.text_input(key="compare.accumulations").set_value("3").run()
+    assert "does not split into 3" in at.error[0].value

@@ -886,4 +886,15 @@ ZH_ERRORS: dict[str, str] = {
         "`max_steps`={max_steps} 少于一次更新所需的 {accumulation} 个批次，权重永远不会改变："
         "请把 max_steps 提高到 {accumulation} 或以上。"
     ),
+    "accumulation {p!r} is not a whole number: use e.g. 1,4.": (
+        "累积步数 {p!r} 不是整数：请使用例如 1,4。"
+    ),
+    "the list of accumulation values is empty: give at least one, e.g. 1,4.": (
+        "累积步数列表为空：请至少给出一个，例如 1,4。"
+    ),
+    "B × K constant: the effective batch {size} does not split into {k} batches: use a "
+    "multiple of {k}, or other K values.": (
+        "保持 B × K 不变：有效批大小 {size} 无法分成 {k} 个批次："
+        "请使用 {k} 的倍数，或换用其他 K 值。"
+    ),
 }
