@@ -34,6 +34,8 @@ DEFAULTS = {
     "compare.lr_scaling": "none",
     "compare.base_batch_size": 32,
     "compare.warmup_epochs": 0.0,
+    "compare.accumulations": "1",
+    "compare.keep_product": False,
     "compare.seed": 0,
     "compare.target_metric": "val_loss",
     "compare.target": 0.5,
@@ -91,6 +93,13 @@ c[1].number_input(
     t("compare.repeats"), min_value=1, max_value=urlstate.MAX_REPEATS, step=1, key="compare.repeats"
 )
 c[2].number_input(t("schedule.seed"), min_value=0, step=1, key="compare.seed")
+c = st.columns([2, 2])
+c[0].text_input(
+    t("compare.accumulations"), key="compare.accumulations", help=t("compare.accumulations.help")
+)
+c[1].checkbox(
+    t("compare.keep_product"), key="compare.keep_product", help=t("compare.keep_product.help")
+)
 if choices.ray_available():
     st.radio(
         t("compare.executor"),
@@ -133,6 +142,8 @@ try:
         lr_scaling=ss["compare.lr_scaling"],
         base_batch_size=int(ss["compare.base_batch_size"]),
         warmup_epochs=float(ss["compare.warmup_epochs"]),
+        accumulations=sweep.parse_accumulations(ss["compare.accumulations"]),
+        keep_product=bool(ss["compare.keep_product"]),
     )
     configs = planned(spec)
     if demo.enabled():
@@ -142,7 +153,8 @@ except ValueError as exc:
     st.stop()
 
 rows = ", ".join(
-    f"B={b} (lr {lr:.3g})" for b, lr in dict.fromkeys((cfg.batch_size, cfg.lr) for cfg in configs)
+    f"{label} (lr {lr:.3g})"
+    for label, lr in dict.fromkeys((sweep.run_label(cfg), cfg.lr) for cfg in configs)
 )
 st.caption(t("compare.plan", runs=len(configs), rows=rows))
 
@@ -269,6 +281,14 @@ def results() -> None:
     st.subheader(t("compare.throughput"))
     st.altair_chart(charts.throughput_chart(by_b, lang=lang), width="stretch")
 
+    if (table["accumulation"] > 1).any():
+        st.subheader(t("compare.accumulation_table"))
+        st.caption(t("compare.accumulation_note"))
+        st.dataframe(
+            columns(table[list(sweep.ACCUMULATION_COLUMNS)], lang),
+            hide_index=True,
+            width="stretch",
+        )
     st.subheader(t("compare.table"))
     st.dataframe(columns(table, lang), hide_index=True, width="stretch")
     run_ids = table["run_id"].tolist()

@@ -26,6 +26,7 @@ DEFAULTS = dict(
     validation_split=0.0,
     seed=0,
     replicas=1,
+    accumulation=1,
 )
 # Each input's bounds come from core.schedule.plan, which enforces them too.
 BOUNDS = {
@@ -138,7 +139,7 @@ c1, c2, c3 = st.columns(3)
 log_input(c1, "schedule.n", key="n", slider="n_log", stops=N_STOPS)
 log_input(c2, "schedule.batch_size", key="batch_size", slider="batch_size_log", stops=B_STOPS)
 log_input(c3, "schedule.epochs", key="epochs", slider="epochs_log", stops=E_STOPS)
-c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1])  # the shuffle labels are the longest
+c1, c2, c3, c4, c6, c5 = st.columns([2, 1, 1, 1, 1, 1])  # the shuffle labels are the longest
 c1.selectbox(
     t("schedule.shuffle"),
     SHUFFLE_MODES,
@@ -162,6 +163,14 @@ c4.number_input(
     step=1,
     key="replicas",
     help=t("schedule.replicas.help"),
+)
+c6.number_input(
+    t("schedule.accumulation"),
+    min_value=1,
+    max_value=plan.MAX_ACCUMULATION,
+    step=1,
+    key="accumulation",
+    help=t("schedule.accumulation.help"),
 )
 c5.checkbox(
     t("schedule.drop_remainder"),
@@ -216,6 +225,33 @@ st.markdown(
         dropped=f"{s.dropped_samples:,}",
     )
 )
+if s.accumulation > 1:
+    m = st.columns(4)
+    m[0].metric(t("metric.optimizer_updates"), compact(s.optimizer_updates, lang))
+    m[1].metric(t("metric.effective_batch"), compact(s.effective_batch_size, lang))
+    m[2].metric(t("metric.samples_per_update"), f"{s.samples_per_update:,.4g}")
+    m[3].metric(t("metric.unapplied"), compact(s.unapplied_batches, lang))
+    st.markdown(
+        t(
+            "schedule.formula.accumulation",
+            total=f"{s.total_steps:,}",
+            k=s.accumulation,
+            updates=f"{s.optimizer_updates:,}",
+            unapplied=f"{s.unapplied_batches:,}",
+            per=f"{s.per_replica_batch_size:,}",
+            replicas=s.replicas,
+            effective=f"{s.effective_batch_size:,}",
+        )
+    )
+    if s.partial_batch_size:
+        st.info(
+            t(
+                "schedule.accumulation.partial",
+                partial=f"{s.partial_batch_size:,}",
+                effective=f"{s.effective_batch_size:,}",
+                mean=f"{s.samples_per_update:,.4g}",
+            )
+        )
 if s.batch_size > s.train_samples:
     st.info(
         t(
@@ -278,3 +314,4 @@ tabs[2].code(codegen.pytorch(spec), language="python")
 
 with st.expander(t("schedule.misconceptions"), expanded=True):
     st.markdown(t("schedule.misconceptions.body"))
+    st.markdown(t("schedule.misconceptions.accumulation"))

@@ -44,6 +44,7 @@ DEFAULTS = {
     "train.seed": 0,
     "train.engine": "fused",
     "train.replicas": 1,
+    "train.accumulation": 1,
     "train.task": "auto",
     "train.features": BLOBS_FEATURES,
     "train.classes": BLOBS_CLASSES,
@@ -132,13 +133,22 @@ c[1].number_input(t("train.lr"), format="%.5g", step=0.0005, key="train.lr")
 c[2].number_input(t("schedule.seed"), min_value=0, step=1, key="train.seed")
 c[3].selectbox(t("train.engine"), ENGINES, key="train.engine", help=t("train.engine.help"))
 with st.expander(t("train.more")):
-    st.number_input(
+    c = st.columns(2)
+    c[0].number_input(
         t("schedule.replicas"),
         min_value=1,
         max_value=urlstate.MAX_TRAIN_REPLICAS,
         step=1,
         key="train.replicas",
         help=t("train.replicas.help"),
+    )
+    c[1].number_input(
+        t("train.accumulation"),
+        min_value=1,
+        max_value=urlstate.MAX_ACCUMULATION,
+        step=1,
+        key="train.accumulation",
+        help=t("schedule.accumulation.help"),
     )
 
 csv_bytes = None
@@ -185,6 +195,7 @@ config = TrainConfig(
     seed=ss["train.seed"],
     engine=ss["train.engine"],
     replicas=int(ss["train.replicas"]),
+    accumulation=int(ss["train.accumulation"]),
     label=label,
     task=ss["train.task"],
     features=int(ss["train.features"]),
@@ -213,6 +224,16 @@ st.markdown(
         batch_size=s.batch_size,
     )
 )
+if s.accumulation > 1:
+    st.markdown(
+        t(
+            "train.updates",
+            updates=f"{s.optimizer_updates:,}",
+            k=s.accumulation,
+            effective=f"{s.effective_batch_size:,}",
+            unapplied=s.unapplied_batches,
+        )
+    )
 if s.batch_size > s.train_samples:
     st.info(t("schedule.bigger_than_train", batch_size=s.batch_size, train=s.train_samples))
 if data.notes:  # what loading did to the data, one line each: classes, columns, rows

@@ -59,6 +59,7 @@ def add_schedule_args(
     batch_size: bool = True,
     epochs: bool = True,
     replicas: bool = True,
+    accumulation: bool = True,
 ) -> None:
     """The schedule's flags, shared by `schedule`, `train`, `sweep` and the science commands."""
     if need_n:
@@ -80,6 +81,15 @@ def add_schedule_args(
             default=1,
             help="data-parallel replicas sharing each global batch (training: MirroredStrategy, "
             "or DataParallel on KERAS_BACKEND=jax)",
+        )
+    if accumulation:
+        p.add_argument(
+            "--accumulation",
+            type=_int("accumulation"),
+            default=1,
+            metavar="K",
+            help="gradient accumulation: average K batches' gradients into one optimizer update "
+            "(Keras gradient_accumulation_steps; 1: none)",
         )
 
 
@@ -131,6 +141,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--base-batch-size", type=_int("base-batch-size"), default=32)
     p.add_argument("--repeats", type=_int("repeats"), default=1)
+    p.add_argument(
+        "--accumulations",
+        default="1",
+        metavar="K1,K2,...",
+        help="gradient accumulation values: every batch size runs once per K (default 1)",
+    )
+    p.add_argument(
+        "--keep-product",
+        action="store_true",
+        help="each --batch-sizes value is the effective batch B × K: runs step on B / K",
+    )
     p.add_argument(
         "--target-metric", choices=("train_loss", "val_loss", "val_accuracy"), default="train_loss"
     )
@@ -291,7 +312,14 @@ def add_train_args(
     p.add_argument(
         "--noise", type=_float("noise"), default=None, help="linear: std of noise on y = 2x (0)"
     )
-    add_schedule_args(p, need_n=False, batch_size=batch_size, epochs=epochs, replicas=trains)
+    add_schedule_args(
+        p,
+        need_n=False,
+        batch_size=batch_size,
+        epochs=epochs,
+        replicas=trains,
+        accumulation=trains and batch_size,
+    )
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
     p.add_argument(
         "--lr",
@@ -346,6 +374,7 @@ def config_from_args(args: argparse.Namespace, **overrides):
         seed=args.seed,
         engine=getattr(args, "engine", "fused"),
         replicas=getattr(args, "replicas", 1),
+        accumulation=getattr(args, "accumulation", 1),
         label=args.label,
         task=args.task,
         **dataset_options,
@@ -406,6 +435,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "run_id": run_id,
         "status": result.status,
         "steps": result.steps,
+        "optimizer_updates": result.optimizer_updates,
         "batch_sizes": result.batch_sizes,
         "step_losses": result.step_losses,
         "epoch_losses": result.epoch_losses,
@@ -427,11 +457,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     else:
         t = result.timing
         print(
-            f"run {run_id}: {result.status}, {result.steps} steps on {result.device}\n"
+            f"run {run_id}: {result.status}, {result.steps} steps "
+            f"({result.optimizer_updates} optimizer updates) on {result.device}\n"
             f"epoch losses  {[round(v, 4) for v in result.epoch_losses]}\n"
             f"val losses    {[round(v, 4) for v in result.val_losses]}\n"
             f"test          {finite(result.test_metrics)}\n"
-            f"steps/s       {t['steps_per_second']:.0f} (after the first epoch)"
+            f"steps/s       {t['steps_per_second']:.0f} (after the first epoch)\n"
+            f"peak memory   {t['peak_memory_bytes'] / 2**20:.0f} MB ({t['peak_memory_source']})"
         )
         if result.message:
             print(result.message)
@@ -469,6 +501,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         lr_scaling=args.lr_scaling,
         warmup_epochs=args.warmup_epochs,
         base_batch_size=args.base_batch_size,
+        accumulations=sweep.parse_accumulations(args.accumulations),
+        keep_product=args.keep_product,
     )
     csv_bytes = read_csv_arg(args)
     configs = sweep.plan_checked(spec, csv_bytes)
@@ -494,6 +528,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             {
                 "run_id": run_id,
                 "batch_size": run["batch_size"],
+                "accumulation": row["accumulation"],
+                "effective_batch_size": row["effective_batch_size"],
+                "optimizer_updates": row["optimizer_updates"],
+                "peak_memory_mb": row["peak_memory_mb"],
                 "lr": run["lr"],
                 "seed": run["seed"],
                 "status": run["status"],
@@ -533,9 +571,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     print(f"sweep {sweep_id}: {len(runs)} runs, budget {value} {budget}")
     for r in runs:
         final = r["epoch_losses"][-1] if r["epoch_losses"] else float("nan")
+        k = f"×K={r['accumulation']}" if r["accumulation"] > 1 else ""
+        memory = r["peak_memory_mb"] or float("nan")
         print(
-            f"  B={r['batch_size']:<6} lr={r['lr']:<9.4g} steps={r['steps']:<7} "
-            f"{r['seconds']:.2f} s  final loss {final:.4f}  {r['status']}"
+            f"  B={r['batch_size']}{k:<6} lr={r['lr']:<9.4g} steps={r['steps']:<7} "
+            f"updates={r['optimizer_updates']:<7} {r['seconds']:.2f} s  final loss {final:.4f}  "
+            f"peak {memory:.0f} MB  {r['status']}"
         )
     print(text)
     return 0
@@ -730,6 +771,7 @@ def spec_from_args(args: argparse.Namespace, n: int | None = None) -> ScheduleSp
         shuffle=args.shuffle,
         seed=args.seed,
         replicas=args.replicas,
+        accumulation=args.accumulation,
     )
 
 
@@ -763,6 +805,14 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     )
     if s["replicas"] > 1:
         print(f"replicas             {s['replicas']} × {s['per_replica_batch_size']} samples")
+    if s["accumulation"] > 1:
+        print(
+            f"accumulation         {s['accumulation']} batches per update\n"
+            f"optimizer updates    {s['optimizer_updates']}\n"
+            f"effective batch      {s['effective_batch_size']} "
+            f"({s['samples_per_update']:.4g} samples per update on average)\n"
+            f"batches never applied {s['unapplied_batches']}"
+        )
     if "batches" in out:
         for i, b in enumerate(out["batches"]):
             print(f"epoch {args.batches} iteration {i}: {b}")

@@ -34,6 +34,7 @@ MAX_REPEATS = 10  # the Compare page's repeats input
 MIN_MICRO, MAX_MICRO = 2, 32  # the Science page's micro-batches input
 MAX_TRAIN_REPLICAS = 16  # the Train page's replicas input
 MAX_SCHEDULE_REPLICAS = plan.MAX_REPLICAS  # the Schedule page's: it only splits the schedule
+MAX_ACCUMULATION = plan.MAX_ACCUMULATION  # gradient accumulation K, on every page that has it
 THROUGHPUT_CAPS = tuple(science.powers_of_two(4096))  # the Science page's cap slider
 # The Runs page's x axis for overlaid per-step curves: Compare's axes but epoch.
 RUNS_X = tuple(axis for axis in charts.COMPARE_X.values() if axis != "epoch")
@@ -94,6 +95,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("shuffle", "shuffle", "choice", choices=SHUFFLE_MODES),
         Param("drop_remainder", "drop_remainder", "bool"),
         Param("replicas", "replicas", "int", 1, MAX_SCHEDULE_REPLICAS),
+        Param("accumulation", "accumulation", "int", 1, MAX_ACCUMULATION),
     ],
     "path": [  # bounds: core.study.trajectory, read by the Path page's widgets too
         Param("n", "path.n", "int", 1, trajectory.MAX_N),
@@ -115,6 +117,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("lr", "train.lr", "float", 1e-12, 1e12),
         Param("engine", "train.engine", "choice", choices=ENGINES),
         Param("replicas", "train.replicas", "int", 1, MAX_TRAIN_REPLICAS),
+        Param("accumulation", "train.accumulation", "int", 1, MAX_ACCUMULATION),
         Param("task", "train.task", "choice", choices=TASKS),
         Param("features", "train.features", "int", 1, MAX_FEATURES),
         Param("classes", "train.classes", "int", 2, MAX_CLASSES),
@@ -136,6 +139,8 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         # Kept as typed ("1, 8, 32, full"): the page's text input holds the text, not the tuple.
         Param("batch_sizes", "compare.batch_sizes", "text", check=sweep.parse_batch_sizes),
         Param("repeats", "compare.repeats", "int", 1, MAX_REPEATS),
+        Param("accumulations", "compare.accumulations", "text", check=sweep.parse_accumulations),
+        Param("keep_product", "compare.keep_product", "bool"),
         Param(
             "executor",
             "compare.executor",

@@ -163,7 +163,8 @@ def sample_values(param):
     if param.kind == "bool":
         return [True, False]
     if param.kind == "text":
-        return {"batch_sizes": ["1, 8, 32, 128, full", "64"]}.get(param.name, ["sw-0123abcd89"])
+        texts = {"batch_sizes": ["1, 8, 32, 128, full", "64"], "accumulations": ["1, 4", "2"]}
+        return texts.get(param.name, ["sw-0123abcd89"])
     if param.allowed():
         return list(param.allowed())
     if param.kind == "int":

@@ -103,15 +103,40 @@ def timeline_chart(schedule: Schedule, lang: str = "en") -> alt.Chart:
         tooltip=tooltip,
     )
     height = (max(_BAND * schedule.epochs, 2 * _BAND) if few_epochs else 300) + _AXIS_ROOM
-    if schedule.total_steps > _LABELLED_STEPS:
+    layers = [rects]
+    if schedule.total_steps <= _LABELLED_STEPS:
+        # Few iterations: write each one's batch size in its cell (3, 3, 3, 1 for N=10, B=3).
+        layers.append(
+            base.transform_calculate(mid="(datum.start + datum.end) / 2")
+            .mark_text(color="white", fontSize=12, fontWeight="bold")
+            .encode(x="mid:Q", text="batch_size:Q", tooltip=tooltip)
+        )
+    if schedule.accumulation > 1 and schedule.total_steps <= _PER_STEP_TIMELINE:
+        layers.append(_update_marks(schedule, base.encoding.y, lang))
+    if len(layers) == 1:
         return rects.properties(height=height)
-    # Few iterations: write each one's batch size in its cell (3, 3, 3, 1 for N=10, B=3).
-    labels = (
-        base.transform_calculate(mid="(datum.start + datum.end) / 2")
-        .mark_text(color="white", fontSize=12, fontWeight="bold")
-        .encode(x="mid:Q", text="batch_size:Q", tooltip=tooltip)
+    return alt.layer(*layers).properties(height=height)
+
+
+def _update_marks(schedule: Schedule, y, lang: str) -> alt.Chart:
+    """With gradient accumulation: a tick at the end of every iteration that updates the
+    weights (every K-th, counted across epochs)."""
+    steps = np.arange(schedule.total_steps)
+    steps = steps[(steps + 1) % schedule.accumulation == 0]
+    data = pd.DataFrame(
+        {
+            "end": steps + 1,
+            "epoch": steps // schedule.steps_per_epoch,
+            "iteration": steps,
+            "update": np.arange(len(steps)),
+            "what": t("chart.update_step", lang),
+        }
     )
-    return alt.layer(rects, labels).properties(height=height)
+    return (
+        alt.Chart(data)
+        .mark_tick(color="#e45756", thickness=3)
+        .encode(x="end:Q", y=y, tooltip=["what:N", "update:Q", "iteration:Q"])
+    )
 
 
 def membership_data(schedule: Schedule, epochs: list[int]) -> pd.DataFrame:

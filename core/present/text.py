@@ -124,6 +124,59 @@ EN: dict[str, str] = {
     ),
     "col.batch": "batch",
     "col.positions": "positions",
+    # gradient accumulation (issue 17): schedule, train and compare pages
+    "schedule.accumulation": "Accumulation K",
+    "schedule.accumulation.help": (
+        "Gradient accumulation: the optimizer averages the gradients of K batches and updates the "
+        "weights once (Keras gradient_accumulation_steps=K). Memory is that of one batch of B; "
+        "the effective batch is B × K. 1: none."
+    ),
+    "metric.optimizer_updates": "Optimizer updates",
+    "metric.effective_batch": "Effective batch (B × K)",
+    "metric.samples_per_update": "Samples per update (mean)",
+    "metric.unapplied": "Batches never applied",
+    "schedule.formula.accumulation": (
+        "optimizer updates = ⌊{total} / {k}⌋ = **{updates}** (the last {unapplied} batches are "
+        "never applied); effective batch = {per} per replica × {replicas} replicas × {k} = "
+        "**{effective}** samples per update"
+    ),
+    "schedule.accumulation.partial": (
+        "An update that holds the partial batch of {partial} holds fewer than {effective} "
+        "samples, yet that batch's gradient weighs as much as a full one's (Keras averages the K "
+        "batch gradients equally): {mean} samples per update on average."
+    ),
+    "schedule.misconceptions.accumulation": (
+        "- An **iteration** is not always an **optimizer update**: with gradient accumulation K "
+        "the weights change once every K iterations, so updates = ⌊iterations / K⌋, counted "
+        "across epoch ends, and a learning-rate schedule counts updates.\n"
+        "- With a partial batch the effective batch is **not exactly K × B**: each of the K "
+        "gradients is one batch's mean and weighs the same, so the partial batch's few samples "
+        "count more than the others'."
+    ),
+    "chart.update_step": "optimizer update",
+    "train.accumulation": "Gradient accumulation K",
+    "train.updates": (
+        "**{updates} optimizer updates**: one every {k} iterations, {effective} samples per "
+        "update; the last {unapplied} batches are never applied."
+    ),
+    "compare.accumulations": "Accumulation K (list)",
+    "compare.accumulations.help": (
+        "Gradient accumulation values to sweep, e.g. 1, 4. Each batch size runs once per K."
+    ),
+    "compare.keep_product": "Keep B × K constant",
+    "compare.keep_product.help": (
+        "On: each batch size in the list is the effective batch, and runs use B / K per step "
+        "(B = 128 with K = 1, 4 runs B = 128 and B = 32 × 4). Off: K multiplies each B."
+    ),
+    "compare.accumulation_table": "Accumulation: samples per update against memory",
+    "compare.accumulation_note": (
+        "Same effective batch, same samples per update: with SGD and no batch-dependent layers "
+        "the updates are the same, so the losses match, while one step holds only B samples."
+    ),
+    "col.accumulation": "K",
+    "col.effective_batch_size": "effective_batch",
+    "col.optimizer_updates": "optimizer_updates",
+    "col.peak_memory_mb": "peak_memory_MB",
     # train page
     "train.title": "Train: watch a real Keras model learn, batch by batch",
     "train.dataset": "Dataset",

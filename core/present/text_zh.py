@@ -108,6 +108,53 @@ ZH: dict[str, str] = {
     ),
     "col.batch": "轮内批次",
     "col.positions": "位置",
+    # 梯度累积（issue 17）：训练计划、训练与对比页面
+    "schedule.accumulation": "累积步数 K",
+    "schedule.accumulation.help": (
+        "梯度累积：优化器把 K 个批次的梯度取平均后才更新一次权重（Keras "
+        "gradient_accumulation_steps=K）。内存只需容纳一个大小为 B 的批次；有效批大小为 B × K。"
+        "1 表示不累积。"
+    ),
+    "metric.optimizer_updates": "优化器更新次数",
+    "metric.effective_batch": "有效批大小 (B × K)",
+    "metric.samples_per_update": "每次更新的样本数（平均）",
+    "metric.unapplied": "从未应用的批次",
+    "schedule.formula.accumulation": (
+        "优化器更新次数 = ⌊{total} / {k}⌋ = **{updates}**（最后 {unapplied} 个批次从未应用）；"
+        "有效批大小 = 每副本 {per} × {replicas} 个副本 × {k} = 每次更新 **{effective}** 个样本"
+    ),
+    "schedule.accumulation.partial": (
+        "包含 {partial} 个样本的不完整批次的那次更新，样本数少于 {effective}，但该批次梯度的权重"
+        "与完整批次相同（Keras 对 K 个批次梯度等权平均）：平均每次更新 {mean} 个样本。"
+    ),
+    "schedule.misconceptions.accumulation": (
+        "- **迭代**并不总是**优化器更新**：使用梯度累积 K 时，每 K 次迭代才更新一次权重，"
+        "所以更新次数 = ⌊迭代次数 / K⌋，计数跨越轮次边界；学习率调度按更新次数计。\n"
+        "- 有不完整批次时，有效批大小**并不恰好是 K × B**：K 个梯度各是一个批次的平均值、"
+        "权重相同，因此不完整批次中那几个样本的分量比其他样本更大。"
+    ),
+    "chart.update_step": "优化器更新",
+    "train.accumulation": "梯度累积 K",
+    "train.updates": (
+        "**{updates} 次优化器更新**：每 {k} 次迭代一次，每次更新 {effective} 个样本；"
+        "最后 {unapplied} 个批次从未应用。"
+    ),
+    "compare.accumulations": "累积步数 K（列表）",
+    "compare.accumulations.help": "要扫描的梯度累积值，例如 1, 4。每个批大小对每个 K 各运行一次。",
+    "compare.keep_product": "保持 B × K 不变",
+    "compare.keep_product.help": (
+        "开启：列表中的每个批大小是有效批大小，每步使用 B / K（B = 128、K = 1, 4 时运行 "
+        "B = 128 和 B = 32 × 4）。关闭：K 与每个 B 相乘。"
+    ),
+    "compare.accumulation_table": "梯度累积：每次更新的样本数与内存",
+    "compare.accumulation_note": (
+        "有效批大小相同、每次更新的样本数相同：使用 SGD 且没有依赖批次的层时，更新完全相同，"
+        "所以损失一致，而每一步只需容纳 B 个样本。"
+    ),
+    "col.accumulation": "K",
+    "col.effective_batch_size": "有效批大小",
+    "col.optimizer_updates": "优化器更新次数",
+    "col.peak_memory_mb": "峰值内存_MB",
     # train page
     "train.title": "训练：看一个真实的 Keras 模型如何一批一批地学习",
     "train.dataset": "数据集",
@@ -833,4 +880,32 @@ ZH_ERRORS: dict[str, str] = {
     "{name}={value!r} is not a finite number": "{name}={value!r} 不是有限的数",
     "{name}={value!r} is below {low:g}": "{name}={value!r} 小于 {low:g}",
     "{name}={value!r} is above {high:g}": "{name}={value!r} 大于 {high:g}",
+    # gradient accumulation (issue 17)
+    "`accumulation`={accumulation} is more than the {total} iterations of this schedule, so "
+    "the optimizer would never update the weights: lower accumulation to {total} or less, or "
+    "raise epochs.": (
+        "`accumulation`={accumulation} 大于本计划的 {total} 次迭代，优化器永远不会更新权重："
+        "请把 accumulation 降到 {total} 或以下，或增加轮次。"
+    ),
+    "the gradient noise scale measures each batch's own gradient, so it cannot run with "
+    "`accumulation`={accumulation}: set accumulation to 1 to measure it.": (
+        "梯度噪声尺度测量的是每个批次自己的梯度，不能与 `accumulation`={accumulation} 一起使用："
+        "请把 accumulation 设为 1 再测量。"
+    ),
+    "`max_steps`={max_steps} is fewer than the {accumulation} batches of one update, so the "
+    "weights would never change: raise max_steps to {accumulation} or more.": (
+        "`max_steps`={max_steps} 少于一次更新所需的 {accumulation} 个批次，权重永远不会改变："
+        "请把 max_steps 提高到 {accumulation} 或以上。"
+    ),
+    "accumulation {p!r} is not a whole number: use e.g. 1,4.": (
+        "累积步数 {p!r} 不是整数：请使用例如 1,4。"
+    ),
+    "the list of accumulation values is empty: give at least one, e.g. 1,4.": (
+        "累积步数列表为空：请至少给出一个，例如 1,4。"
+    ),
+    "B × K constant: the effective batch {size} does not split into {k} batches: use a "
+    "multiple of {k}, or other K values.": (
+        "保持 B × K 不变：有效批大小 {size} 无法分成 {k} 个批次："
+        "请使用 {k} 的倍数，或换用其他 K 值。"
+    ),
 }

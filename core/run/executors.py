@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from core.run.recording import StoreReporter, create_run, run_and_record
+from core.study.sweep import run_label
 from core.train.engine import Reporter, TrainConfig, prepare, warm_up
 
 
@@ -28,7 +29,7 @@ def run_sweep(
         if should_stop():
             break
         prepared = prepare(cfg, csv_bytes)
-        run_id = create_run(store, prepared, sweep_id=sweep_id, label=f"B={cfg.batch_size}")
+        run_id = create_run(store, prepared, sweep_id=sweep_id, label=run_label(cfg))
         run_ids.append(run_id)
         on_run(i, run_id)
         try:
@@ -106,11 +107,11 @@ def run_sweep_ray(
         for cfg in configs:
             if validate:
                 run_id = create_run(
-                    store, prepare(cfg, csv_bytes), sweep_id=sweep_id, label=f"B={cfg.batch_size}"
+                    store, prepare(cfg, csv_bytes), sweep_id=sweep_id, label=run_label(cfg)
                 )
             else:  # the task itself will find out whether the config works
                 run_id = store.create_run(
-                    {**cfg.to_dict()}, 0, sweep_id=sweep_id, label=f"B={cfg.batch_size}"
+                    {**cfg.to_dict()}, 0, sweep_id=sweep_id, label=run_label(cfg)
                 )
             run_ids.append(run_id)
             pending[task.remote(cfg.to_dict(), csv_bytes)] = run_id

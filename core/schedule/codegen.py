@@ -24,6 +24,7 @@ def keras_fit(spec: ScheduleSpec) -> str:
                 "import tensorflow as tf",
                 "",
                 f"keras.utils.set_random_seed({spec.seed})",
+                *_keras_accumulation_lines(spec),
                 "# fit() on arrays always keeps the last partial batch; to drop it, fit a",
                 "# tf.data pipeline batched with drop_remainder=True:",
                 *_tf_data_lines(spec),
@@ -35,6 +36,7 @@ def keras_fit(spec: ScheduleSpec) -> str:
         "import keras",
         "",
         f"keras.utils.set_random_seed({spec.seed})",
+        *_keras_accumulation_lines(spec),
         f"# {steps} steps per epoch, the last partial batch kept",
     ]
     lines += [
@@ -49,6 +51,22 @@ def keras_fit(spec: ScheduleSpec) -> str:
         )
     lines += [f"    shuffle={shuffle},", ")"]
     return "\n".join(lines)
+
+
+def _keras_accumulation_lines(spec: ScheduleSpec) -> list[str]:
+    """With K > 1: recompile with an optimizer that averages K batch gradients per update."""
+    k = spec.accumulation
+    if k <= 1:
+        return []
+    s = Schedule(spec)
+    return [
+        f"# gradient accumulation: one update per {k} batches (effective batch "
+        f"{s.effective_batch_size}),",
+        f"# {s.optimizer_updates} updates; the last {s.unapplied_batches} batches are "
+        "never applied",
+        f"optimizer = keras.optimizers.SGD(learning_rate=0.01, gradient_accumulation_steps={k})",
+        "model.compile(optimizer=optimizer, loss=model.loss)  # your loss, the new optimizer",
+    ]
 
 
 def tf_data(spec: ScheduleSpec) -> str:
@@ -131,13 +149,39 @@ def pytorch(spec: ScheduleSpec) -> str:
             f"loader = DataLoader(train_set, batch_size={spec.batch_size}, shuffle={shuffle}, "
             f"drop_last={drop}, generator=generator)"
         )
-    lines += [
+    return "\n".join(lines + _pytorch_loop(spec))
+
+
+def _pytorch_loop(spec: ScheduleSpec) -> list[str]:
+    k = spec.accumulation
+    if k <= 1:
+        return [
+            "",
+            f"for epoch in range({spec.epochs}):",
+            "    for step, (xb, yb) in enumerate(loader):  # one iteration = one optimizer step",
+            "        optimizer.zero_grad()",
+            "        loss = loss_fn(model(xb), yb)",
+            "        loss.backward()",
+            "        optimizer.step()",
+        ]
+    s = Schedule(spec)
+    # As Keras: every batch's mean loss counts 1/K (a partial batch as much as a full one), the
+    # count runs across epochs, and the leftover batches at the end are dropped.
+    return [
         "",
+        f"accumulation = {k}  # batches per optimizer update (effective batch "
+        f"{s.effective_batch_size})",
+        "optimizer.zero_grad()",
+        "i = 0  # batches seen, counted across epochs",
         f"for epoch in range({spec.epochs}):",
-        "    for step, (xb, yb) in enumerate(loader):  # one iteration = one optimizer step",
-        "        optimizer.zero_grad()",
-        "        loss = loss_fn(model(xb), yb)",
-        "        loss.backward()",
-        "        optimizer.step()",
+        "    for xb, yb in loader:",
+        "        loss = loss_fn(model(xb), yb) / accumulation  # the mean of K batch gradients",
+        "        loss.backward()  # adds to .grad",
+        "        i += 1",
+        "        if i % accumulation == 0:  # one optimizer step every K batches",
+        "            optimizer.step()",
+        "            optimizer.zero_grad()",
+        f"# {s.optimizer_updates} updates; the last {s.unapplied_batches} batches' gradients are "
+        "never applied",
+        "# (as Keras): call optimizer.step() here to apply them as a smaller update instead.",
     ]
-    return "\n".join(lines)

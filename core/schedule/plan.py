@@ -36,6 +36,9 @@ MAX_EPOCHS = 1_000_000
 MAX_SEED = 2**32 - 1  # NumPy seeds, and what a Keras/TF/PyTorch seed accepts everywhere
 MAX_REPLICAS = 64
 MAX_VALIDATION_SPLIT = 0.95
+# Gradient accumulation: batches whose gradients are averaged into one optimizer update (Keras 3
+# `gradient_accumulation_steps`). 1 means none.
+MAX_ACCUMULATION = 1024
 
 # Listing batch membership materialises one index per training sample: above this many the page
 # and `epoch_batches` list only batch positions, never indices (a permutation of 10^8 samples
@@ -55,6 +58,7 @@ class ScheduleSpec:
     shuffle: str = "epoch"
     seed: int = 0
     replicas: int = 1  # data-parallel replicas sharing each global batch
+    accumulation: int = 1  # batches per optimizer update (Keras `gradient_accumulation_steps`)
 
     def validate(self) -> None:
         _check_bounded("n", self.n, 1, MAX_N)
@@ -115,6 +119,22 @@ class ScheduleSpec:
                 batch_size=self.batch_size,
                 train=train,
             )
+        self._validate_accumulation(train)
+
+    def _validate_accumulation(self, train: int) -> None:
+        _check_bounded("accumulation", self.accumulation, 1, MAX_ACCUMULATION)
+        spe = train // self.batch_size
+        if not self.drop_remainder and train % self.batch_size:
+            spe += 1
+        total = spe * self.epochs
+        if self.accumulation > total:
+            raise InputError(
+                "`accumulation`={accumulation} is more than the {total} iterations of this "
+                "schedule, so the optimizer would never update the weights: lower accumulation "
+                "to {total} or less, or raise epochs.",
+                accumulation=self.accumulation,
+                total=total,
+            )
 
 
 def _check_bounded(name: str, value: object, minimum: int, maximum: int) -> None:
@@ -166,6 +186,27 @@ class Schedule:
         self.samples_seen = self.samples_per_epoch * self.epochs
         self.replicas = spec.replicas
         self.per_replica_batch_size = spec.batch_size // spec.replicas
+        # Keras 3 gradient accumulation: the optimizer applies the mean of the last K batch
+        # gradients on every K-th batch, counting across epoch ends; the last total_steps mod K
+        # batches are never applied; a partial batch's gradient weighs as much as a full one's.
+        self.accumulation = spec.accumulation
+        self.optimizer_updates = self.total_steps // self.accumulation
+        self.unapplied_batches = self.total_steps % self.accumulation
+        # B is the global batch (already split over the replicas): per replica × replicas × K.
+        self.effective_batch_size = self.per_replica_batch_size * self.replicas * self.accumulation
+        applied = self.samples_fed(self.optimizer_updates * self.accumulation)
+        self.samples_applied = applied
+        self.samples_per_update = applied / self.optimizer_updates
+
+    def samples_fed(self, steps: int) -> int:
+        """Samples fed by the first `steps` global steps (O(1): the partial batch ends each
+        epoch)."""
+        epochs, rest = divmod(steps, self.steps_per_epoch)
+        return epochs * self.samples_per_epoch + rest * self.batch_size
+
+    def is_update_step(self, step: int) -> bool:
+        """Whether global step `step` (from 0) ends with an optimizer update."""
+        return (step + 1) % self.accumulation == 0
 
     def batch_sizes(self) -> list[int]:
         """Sizes of the batches of one epoch (the same every epoch)."""
@@ -255,4 +296,9 @@ class Schedule:
             "samples_seen": self.samples_seen,
             "replicas": self.replicas,
             "per_replica_batch_size": self.per_replica_batch_size,
+            "accumulation": self.accumulation,
+            "optimizer_updates": self.optimizer_updates,
+            "effective_batch_size": self.effective_batch_size,
+            "unapplied_batches": self.unapplied_batches,
+            "samples_per_update": self.samples_per_update,
         }

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from core.errors import InputError, check_choice
+from core.errors import InputError, check_choice, check_int
 from core.schedule.plan import split_at
 from core.train.engine import TrainConfig, check_config, prepare
 
@@ -33,6 +33,17 @@ MAX_RUNS = 200
 TIME_BUDGET_EPOCHS = 100_000  # a time budget stops on the clock, not on epochs
 MIN_EVALUATIONS = 20  # validation points per run, so a target is not snapped to epoch ends
 EMA = 0.9  # smoothing of per-step training loss for steps-to-target
+# What the Compare page shows of a sweep over K: samples per update against memory.
+ACCUMULATION_COLUMNS = (
+    "batch_size",
+    "accumulation",
+    "effective_batch_size",
+    "steps",
+    "optimizer_updates",
+    "final_train_loss",
+    "final_val_loss",
+    "peak_memory_mb",
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,35 @@ class SweepSpec:
     lr_scaling: str = "none"
     base_batch_size: int = 32
     warmup_epochs: float = 0.0  # linear lr warm-up, as Goyal et al. pair with linear scaling
+    # Gradient accumulation: every batch size runs once per K. `keep_product`: each listed size
+    # is the effective batch B × K, and a run steps on B / K ("B = 32 × K = 4 against B = 128").
+    accumulations: tuple[int, ...] = (1,)
+    keep_product: bool = False
+
+
+def parse_accumulations(text: str) -> tuple[int, ...]:
+    """'1, 4' → (1, 4). Raises InputError with what to change."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    out = []
+    for p in parts:
+        try:
+            k = int(p)
+        except ValueError:
+            raise InputError(
+                "accumulation {p!r} is not a whole number: use e.g. 1,4.", p=p
+            ) from None
+        check_int("accumulation", k, minimum=1)
+        out.append(k)
+    if not out:
+        raise InputError("the list of accumulation values is empty: give at least one, e.g. 1,4.")
+    return tuple(out)
+
+
+def run_label(cfg: TrainConfig) -> str:
+    """A run's name in a sweep: B, and K when it accumulates."""
+    if cfg.accumulation > 1:
+        return f"B={cfg.batch_size}×K={cfg.accumulation}"
+    return f"B={cfg.batch_size}"
 
 
 def parse_batch_sizes(text: str) -> tuple[int, ...]:
@@ -123,13 +163,15 @@ def check_spec(spec: SweepSpec) -> None:
         raise InputError(
             "the {budget} budget must be a whole number, got {v}.", budget=spec.budget, v=v
         )
-    if len(spec.batch_sizes) * spec.repeats > MAX_RUNS:
+    if len(spec.batch_sizes) * spec.repeats * len(spec.accumulations) > MAX_RUNS:
         raise InputError(
             "{sizes} batch sizes × {repeats} repeats is more than {cap} runs: use fewer.",
-            sizes=len(spec.batch_sizes),
+            sizes=len(spec.batch_sizes) * len(spec.accumulations),
             repeats=spec.repeats,
             cap=MAX_RUNS,
         )
+    for k in spec.accumulations:
+        check_int("accumulation", k, minimum=1)
 
 
 def plan(spec: SweepSpec, n: int) -> list[TrainConfig]:
@@ -137,25 +179,43 @@ def plan(spec: SweepSpec, n: int) -> list[TrainConfig]:
     check_spec(spec)
     train = split_at(n, spec.base.validation_split)
     configs = []
-    for b in dict.fromkeys(spec.batch_sizes):  # keep order, drop repeats
-        batch = b or train  # 0: full batch
-        epochs, max_steps, max_seconds = budget_steps(train, batch, spec.budget, spec.budget_value)
-        lr = scaled_lr(spec.base.lr, batch, spec.base_batch_size, spec.lr_scaling)
+    for b, k in dict.fromkeys(_sizes(spec, train)):  # keep order, drop repeats
+        epochs, max_steps, max_seconds = budget_steps(train, b, spec.budget, spec.budget_value)
+        # the lr goes with the samples per update, B × K
+        lr = scaled_lr(spec.base.lr, b * k, spec.base_batch_size, spec.lr_scaling)
         for r in range(spec.repeats):
             cfg = replace(
                 spec.base,
-                batch_size=batch,
+                batch_size=b,
+                accumulation=k,
                 epochs=epochs,
                 max_steps=max_steps,
                 max_seconds=max_seconds,
                 lr=lr,
                 seed=spec.base.seed + r,
-                eval_every=eval_every(train, batch, epochs, max_steps),
+                eval_every=eval_every(train, b, epochs, max_steps),
                 warmup_epochs=spec.warmup_epochs,
             )
             check_config(cfg)
             configs.append(cfg)
     return configs
+
+
+def _sizes(spec: SweepSpec, train: int) -> list[tuple[int, int]]:
+    """(batch size per step, K) of every run, in order."""
+    out = []
+    for size in spec.batch_sizes:
+        size = size or train  # 0: full batch
+        for k in spec.accumulations:
+            if spec.keep_product and size % k:
+                raise InputError(
+                    "B × K constant: the effective batch {size} does not split into {k} batches: "
+                    "use a multiple of {k}, or other K values.",
+                    size=size,
+                    k=k,
+                )
+            out.append((size // k if spec.keep_product else size, k))
+    return out
 
 
 def eval_every(train: int, batch: int, epochs: int, max_steps: int | None) -> int | None:
@@ -221,9 +281,15 @@ def run_summary(
     """
     samples = int(steps["batch_size"].sum()) if len(steps) else 0
     train_seconds = float(steps["seconds"].iloc[-1]) if len(steps) else 0.0
+    k = int((run.get("config") or {}).get("accumulation") or 1)
+    peak = (run.get("summary") or {}).get("peak_memory_bytes")
     out = {
         "run_id": run["run_id"],
         "batch_size": run["batch_size"],
+        "accumulation": k,
+        "effective_batch_size": run["batch_size"] * k,
+        "optimizer_updates": int(len(steps)) // k,
+        "peak_memory_mb": peak / 2**20 if peak else None,
         "lr": run["lr"],
         "seed": run["seed"],
         "status": run["status"],
@@ -357,9 +423,12 @@ def summarize(
         "samples_to_target",
         "seconds_to_target",
         "epochs_to_target",
+        "optimizer_updates",
+        "peak_memory_mb",
     ]
     runs[numeric] = runs[numeric].apply(pd.to_numeric, errors="coerce")
-    g = runs.groupby("batch_size", sort=True)
+    # B = 32 × K = 4 and B = 32 are different runs: one row per (B, K)
+    g = runs.groupby(["batch_size", "accumulation"], sort=True)
     by_b = g[numeric].mean()
     for col in (
         "final_val_loss",

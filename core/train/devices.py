@@ -172,3 +172,75 @@ def describe_device() -> str:
             names.append(details.get("device_name", g.name))
         return f"GPU: {', '.join(names)} (tensorflow)"
     return f"CPU: {platform.processor() or platform.machine()}, {os.cpu_count()} cores (tensorflow)"
+
+
+# -- peak memory: what a run held at most, the reason people accumulate gradients.
+def reset_peak_memory() -> None:
+    """Start a run's peak-memory count afresh (a worker trains many runs in one process).
+
+    Linux resets the process's peak RSS (VmHWM) when "5" is written to /proc/self/clear_refs
+    (proc(5)); a GPU's peak counter is reset through the backend. Either may be unavailable:
+    then the peak is the process's since it started.
+    """
+    with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    for device in _accelerators():
+        with contextlib.suppress(Exception):
+            _reset_device_peak(device)
+
+
+def peak_memory() -> tuple[int, str]:
+    """(peak bytes, what was measured): the accelerators' peak when the backend reports one
+    (summed over devices), else the training process's peak RSS."""
+    device_peak = 0
+    for device in _accelerators():
+        with contextlib.suppress(Exception):
+            device_peak += _device_peak(device)
+    if device_peak:
+        return device_peak, "device"
+    return _peak_rss(), "rss"
+
+
+def _peak_rss() -> int:
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024  # kB
+    import resource
+
+    # Linux reports ru_maxrss in kilobytes (macOS in bytes)
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
+def _accelerators() -> list:
+    """The backend's GPU devices, if the backend is loaded (never imports it)."""
+    keras = sys.modules.get("keras")
+    if keras is None:
+        return []
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return [f"GPU:{i}" for i, _ in enumerate(tf.config.list_logical_devices("GPU"))]
+    if backend == "jax":
+        import jax
+
+        return [d for d in jax.devices() if d.platform != "cpu"]
+    return []
+
+
+def _device_peak(device) -> int:
+    if isinstance(device, str):  # TensorFlow
+        import tensorflow as tf
+
+        return int(tf.config.experimental.get_memory_info(device)["peak"])
+    stats = device.memory_stats() or {}
+    return int(stats.get("peak_bytes_in_use", 0))
+
+
+def _reset_device_peak(device) -> None:
+    if isinstance(device, str):  # TensorFlow; JAX has no reset: its peak is the process's
+        import tensorflow as tf
+
+        tf.config.experimental.reset_memory_stats(device)

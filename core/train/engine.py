@@ -26,10 +26,16 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from core.errors import InputError, Note, check_choice
+from core.errors import InputError, Note, check_choice, check_int
 from core.schedule.plan import Schedule, ScheduleSpec
 from core.train import datasets
-from core.train.devices import describe_device, import_keras, replica_strategy
+from core.train.devices import (
+    describe_device,
+    import_keras,
+    peak_memory,
+    replica_strategy,
+    reset_peak_memory,
+)
 from core.train.feed import Feed, Steps
 from core.train.models import OPTIMIZERS, check_model_choice
 from core.train.steppers import EVAL_BATCH, MAX_CHUNK_STEPS
@@ -68,6 +74,7 @@ class TrainConfig:
     # Linear learning-rate warm-up over this many epochs (Goyal et al. 2017 use 5 with the
     # linear scaling rule): the lr rises to `lr` in WARMUP_LEVELS equal steps.
     warmup_epochs: float = 0.0
+    accumulation: int = 1  # batches per optimizer update (Keras `gradient_accumulation_steps`)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -140,6 +147,7 @@ class Result:
     probe: object = None
     diverged_step: int | None = None
     message: str = ""
+    optimizer_updates: int = 0  # steps // accumulation: the updates the weights received
 
 
 class Reporter:
@@ -200,9 +208,28 @@ def check_config(cfg: TrainConfig) -> None:
         )
     if cfg.micro < 1:
         raise InputError("`micro` must be at least 1, got {micro}.", micro=cfg.micro)
+    _check_accumulation(cfg)
     if cfg.max_seconds is not None and not cfg.max_seconds > 0:
         raise InputError(
             "`max_seconds` must be greater than 0, got {max_seconds}.", max_seconds=cfg.max_seconds
+        )
+
+
+def _check_accumulation(cfg: TrainConfig) -> None:
+    """K itself is checked with the schedule; here, the measurements that cannot honour it."""
+    check_int("accumulation", cfg.accumulation, minimum=1)
+    if cfg.accumulation > 1 and cfg.micro > 1:
+        raise InputError(
+            "the gradient noise scale measures each batch's own gradient, so it cannot run with "
+            "`accumulation`={accumulation}: set accumulation to 1 to measure it.",
+            accumulation=cfg.accumulation,
+        )
+    if cfg.max_steps is not None and cfg.max_steps < cfg.accumulation:
+        raise InputError(
+            "`max_steps`={max_steps} is fewer than the {accumulation} batches of one update, so "
+            "the weights would never change: raise max_steps to {accumulation} or more.",
+            max_steps=cfg.max_steps,
+            accumulation=cfg.accumulation,
         )
 
 
@@ -231,6 +258,7 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
         shuffle=cfg.shuffle,
         seed=cfg.seed,
         replicas=cfg.replicas,
+        accumulation=cfg.accumulation,
     )
     return Prepared(cfg, data, Schedule(spec))
 
@@ -292,6 +320,7 @@ def _open(prepared: Prepared) -> _Session:
 
     cfg, data, schedule = prepared.config, prepared.data, prepared.schedule
     classify = data.task == "classification"
+    reset_peak_memory()  # this run's peak, not the worker's earlier runs'
     strategy = None
     if cfg.replicas > 1:  # before `started`, so the stored device names the replicas
         strategy, device = replica_strategy(cfg.replicas)
@@ -302,7 +331,7 @@ def _open(prepared: Prepared) -> _Session:
     use_fused = cfg.engine == "fused" and strategy is None
     key = (
         (cfg.model, data.input_shape, data.num_classes, data.task, cfg.optimizer, cfg.micro)
-        + (str(data.x.dtype), str(data.y.dtype))
+        + (str(data.x.dtype), str(data.y.dtype), cfg.accumulation)
         if use_fused
         else None
     )
@@ -314,7 +343,7 @@ def _open(prepared: Prepared) -> _Session:
         )
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
         model = models.build(cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed)
-        optimizer = models.make_optimizer(cfg.optimizer, cfg.lr)
+        optimizer = models.make_optimizer(cfg.optimizer, cfg.lr, cfg.accumulation)
         loss_fn = models.make_loss(data.task)
         if use_fused:
             backend = import_keras().backend.backend()
@@ -561,6 +590,7 @@ def _finish(prepared, session, progress, stop, reused, warm_start, reporter) -> 
         result.test_metrics = {"loss": test_loss}
         if data.task == "classification":
             result.test_metrics["accuracy"] = test_acc
+    result.optimizer_updates = result.steps // cfg.accumulation
     result.timing = _timing(progress, progress.start - warm_start, reused, cfg.replicas)
     if session.key is not None:
         _put_compiled(session.key, session.stepper)
@@ -593,6 +623,7 @@ def _timing(progress: _Progress, warmup_seconds: float, reused: bool, replicas: 
     samples/s counts the samples actually fed (a partial batch counts its own size).
     """
     seconds, result = progress.train_seconds, progress.result
+    peak, source = peak_memory()
     samples_per_second = progress.samples / seconds if seconds > 0 else 0.0
     return {
         "first_epoch_seconds": progress.first_epoch_seconds or seconds,
@@ -606,4 +637,8 @@ def _timing(progress: _Progress, warmup_seconds: float, reused: bool, replicas: 
         "warmup_seconds": warmup_seconds,
         # True only when every shape this run used was already compiled in this process.
         "compile_reused": reused,
+        # What the run held at most: device memory where the backend reports it, else the
+        # process's peak RSS since the run started (`devices.peak_memory`).
+        "peak_memory_bytes": peak,
+        "peak_memory_source": source,
     }

@@ -90,13 +90,18 @@ def init_weights(net, seed: int) -> None:
             layer.bias.assign(np.zeros(tuple(layer.bias.shape), dtype="float32"))
 
 
-def make_optimizer(name: str, lr: float):
+def make_optimizer(name: str, lr: float, accumulation: int = 1):
+    """A Keras optimizer; `accumulation` K ≥ 2 averages K batch gradients into each update.
+
+    Keras 3 accumulates inside `apply`/`stateless_apply` (and so inside `fit`): K = 1 means
+    none, which Keras spells `gradient_accumulation_steps=None`.
+    """
     import keras
 
     check_choice("optimizer", name, OPTIMIZERS)
-    if name == "adam":
-        return keras.optimizers.Adam(learning_rate=float(lr))
-    return keras.optimizers.SGD(learning_rate=float(lr))
+    steps = int(accumulation) if accumulation > 1 else None
+    cls = keras.optimizers.Adam if name == "adam" else keras.optimizers.SGD
+    return cls(learning_rate=float(lr), gradient_accumulation_steps=steps)
 
 
 def make_loss(task: str):
