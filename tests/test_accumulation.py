@@ -354,13 +354,14 @@ def test_sweep_plans_k_at_fixed_b_and_b_times_k_constant():
 def test_b32_times_4_gives_b128s_updates_with_sgd():
     """1024 training samples: B = 128 and B = 32 × K = 4 see the same 128 samples per update in
     the same order; with SGD (no batch-dependent layers) the weights follow the same path."""
+    from core.run import executors
     from core.run.store import RunStore
     from core.study import sweep
 
     base = _blobs(n=1280, validation_split=0.2, epochs=3, lr=0.1)
     spec = sweep.SweepSpec(base, (128,), accumulations=(1, 4), keep_product=True, budget_value=3)
     store = RunStore()
-    sweep.run_sweep(sweep.plan(spec, 1280), store, "sw-acc")
+    executors.run_sweep(sweep.plan(spec, 1280), store, "sw-acc")
     table, by_b = sweep.summarize(store, "sw-acc", "val_loss", 0.1)
     big, small = (table[table["accumulation"] == k].iloc[0] for k in (1, 4))
     assert (big["steps"], small["steps"]) == (24, 96)

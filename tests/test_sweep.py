@@ -296,8 +296,9 @@ def test_no_run_of_a_sweep_pays_for_compiling():
     assert [r["status"] for r in runs] == ["completed", "completed"]
     for r in runs:  # compiled before the clock: the first epoch runs at the run's own pace
         t = r["summary"]
-        assert t["warmup_seconds"] > 0 and t["compile_reused"] is False
         assert t["first_epoch_seconds"] <= 3 * t["train_seconds"] / 2 + 0.01
+    # the sweep's warm-up compiled B=8's shapes; B=64 compiled its own, before its clock
+    assert [r["summary"]["compile_reused"] for r in runs] == [True, False]
     again = executors.run_sweep(sweep.plan_checked(spec), store, sweep.new_sweep_id())
     assert [store.get_run(r)["summary"]["compile_reused"] for r in again] == [True, True]
 

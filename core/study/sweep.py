@@ -390,6 +390,7 @@ EPOCH_COLUMNS = [
 def _frames(store, run_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One run's steps and epochs from a run store (any object with `steps` and `epochs`)."""
     steps = pd.DataFrame(store.steps(run_id), columns=STEP_COLUMNS)
+    steps["samples_seen"] = steps["batch_size"].cumsum()
     epochs = pd.DataFrame(store.epochs(run_id)).reindex(columns=EPOCH_COLUMNS)
     return steps, epochs
 
