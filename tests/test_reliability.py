@@ -96,7 +96,7 @@ BAD_INPUTS = [
     (
         "split ≥ 1",
         ["train", "--dataset", "linear", "--batch-size", "3", "--validation-split", "1"],
-        r"in \[0, 1\)",
+        r"between 0 and 0\.95",
     ),
     (
         "lr = 0",

@@ -320,12 +320,13 @@ def _open(prepared: Prepared) -> _Session:
 
     cfg, data, schedule = prepared.config, prepared.data, prepared.schedule
     classify = data.task == "classification"
-    reset_peak_memory()  # this run's peak, not the worker's earlier runs'
     strategy = None
     if cfg.replicas > 1:  # before `started`, so the stored device names the replicas
         strategy, device = replica_strategy(cfg.replicas)
     else:
         device = describe_device()
+    # After the replicas are configured: asking for device memory starts the backend's devices.
+    reset_peak_memory()  # this run's peak, not the worker's earlier runs'
     split = schedule.train_samples
     x_train, y_train, x_val, y_val = data.x[:split], data.y[:split], data.x[split:], data.y[split:]
     use_fused = cfg.engine == "fused" and strategy is None
