@@ -26,6 +26,7 @@ from core.errors import InputError
 from core.train.feed import Feed, Steps
 
 MAX_CHUNK_STEPS = 4096
+UNROLL = 4  # TF: steps per XLA call
 EVAL_BATCH = 4096
 # Training data above this stays in host memory and is streamed chunk by chunk.
 RESIDENT_BYTES = 1 << 30
@@ -266,19 +267,31 @@ class TFStepper(_Fused):
         # XLA compiles the step itself (fused kernels); the loop around it stays a plain graph
         # loop: on CPU, XLA's own while loop over gathers ran orders of magnitude slower.
         @tf.function(jit_compile=True)
-        def xla_step(xs, ys, idx, w, row):
-            # tf.gather, not idx[row]: a slice start is a compile-time constant to XLA, so
-            # slicing would compile once per row
-            b = tf.gather(idx, row)
-            values = step(tf.gather(xs, b), tf.gather(ys, b), tf.gather(w, row))
-            return tf.stack([tf.cast(v, tf.float32) for v in values])
+        def xla_steps(xs, ys, idx, w, first, end):
+            # UNROLL steps per XLA call (rows first .. first + UNROLL − 1 below `end`): the
+            # graph loop's per-iteration cost is paid once for several steps.
+            def one(row):
+                # tf.gather, not idx[row]: a slice start is a compile-time constant to XLA,
+                # so slicing would compile once per row
+                b = tf.gather(idx, row)
+                values = step(tf.gather(xs, b), tf.gather(ys, b), tf.gather(w, row))
+                return tf.stack([tf.cast(v, tf.float32) for v in values])
+
+            skipped = tf.fill([4], np.float32(np.nan))
+            rows = [
+                tf.cond(first + u < end, lambda u=u: one(first + u), lambda: skipped)
+                for u in range(UNROLL)
+            ]
+            return tf.stack(rows)
 
         @tf.function(reduce_retracing=True)
         def run(idx, w, start, count, xs, ys):
-            out = tf.TensorArray(tf.float32, size=tf.shape(idx)[0])
-            for i in tf.range(count):
-                out = out.write(i, xla_step(xs, ys, idx, w, start + i))
-            return tf.unstack(tf.transpose(out.stack()))
+            calls = (count + UNROLL - 1) // UNROLL
+            out = tf.TensorArray(tf.float32, size=calls)
+            for i in tf.range(calls):
+                out = out.write(i, xla_steps(xs, ys, idx, w, start + i * UNROLL, start + count))
+            values = tf.reshape(out.stack(), [-1, 4])[:count]
+            return tf.unstack(tf.transpose(values))
 
         @tf.function(reduce_retracing=True)
         def evaluate(xb, yb, wb):
