@@ -709,7 +709,8 @@ class _Reference:
 
 def _size_configs(base, b, lrs, ref: _Reference, spe: int, seconds: float) -> list[TrainConfig]:
     lower, cap = ref.bounds(b)
-    every = max(1, int(lower // sweep.MIN_EVALUATIONS))  # ≥ 20 evaluations before the target
+    # ≥ 20 evaluations before the target, with a factor 2 for the noise of steps to target
+    every = max(1, int(lower // (2 * sweep.MIN_EVALUATIONS)))
     from core.train.engine import MAX_EPOCHS
 
     return [
