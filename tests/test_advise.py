@@ -279,3 +279,23 @@ def test_sizes_are_checked_against_the_training_set():
 def test_spec_survives_the_trip_to_a_worker_as_a_dict():
     spec = advise.AdviseSpec(base=TrainConfig(dataset="digits", lr=0.003), batch_sizes=(8, 64))
     assert advise.AdviseSpec.from_dict(spec.to_dict()) == spec
+
+
+def test_charts_draw_the_regimes_the_fit_the_rules_and_the_recommended_size():
+    from core.present import charts_advise
+
+    advice = synthetic_advice()
+    bands = charts_advise.regime_bands(advice)
+    assert list(bands["key"]) == ["perfect", "diminishing", "none"]
+    assert bands["stop"].iloc[0] == pytest.approx(advice.fit.b_crit / 4)
+    assert bands["stop"].iloc[1] == pytest.approx(4 * advice.fit.b_crit)
+    steps = charts_advise.steps_chart(advice, "zh").to_dict()
+    assert len(steps["layer"]) == 4  # regimes, points, fitted curve, B_crit and B_simple rules
+    points = charts_advise.trials_data(advice)
+    assert set(points["kind"]) == {"best lr"}  # the ×3 trials never reached the target
+    time = charts_advise.time_data(advice)
+    assert list(time.loc[time["recommended"] != "", "batch_size"]) == [
+        advice.recommended_batch_size
+    ]
+    charts_advise.time_chart(advice).to_dict()
+    charts_advise.throughput_chart(advice).to_dict()

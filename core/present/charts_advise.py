@@ -8,7 +8,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from core.present.charts import LOG_CHART_PADDING, device_throughput_chart
+from core.present.charts import LOG_CHART_PADDING
 from core.present.text import t
 from core.study import science
 from core.study.advise import Advice
@@ -46,7 +46,7 @@ def regime_bands(advice: Advice, lang: str = "en") -> pd.DataFrame:
     names = ("perfect", "diminishing", "none")
     rows = [
         {"start": a, "stop": b, "regime": t(f"advise.regime.{n}", lang), "key": n}
-        for a, b, n in zip(edges, edges[1:], names, strict=True)
+        for a, b, n in zip(edges[:-1], edges[1:], names, strict=True)
         if b > a
     ]
     return pd.DataFrame(rows)
@@ -150,17 +150,37 @@ def time_chart(advice: Advice, lang: str = "en") -> alt.Chart:
 
 
 def throughput_chart(advice: Advice, lang: str = "en") -> alt.Chart:
-    """The timings of the sizes that fit (median, and the range of the repeats)."""
+    """Median samples/s of the sizes that fit (log–log), the range of the repeated timings as
+    bars, the knee marked. (Its own chart: `charts.device_throughput_chart` puts padding on a
+    layer, which Altair refuses.)"""
     rows = pd.DataFrame(
         [
             {
                 "batch_size": r.batch_size,
                 "samples_per_second": r.samples_per_second,
-                "samples_per_second_min": r.low,
-                "samples_per_second_max": r.high,
+                "low": r.low,
+                "high": r.high,
                 "steps_per_second": r.steps_per_second,
             }
             for r in advice.feasibility.rates
         ]
     )
-    return device_throughput_chart(rows, lang=lang)
+    x = alt.X(
+        "batch_size:Q", title=t("chart.batch_size", lang), scale=alt.Scale(type="log", base=2)
+    )
+    y = alt.Y(
+        "samples_per_second:Q",
+        title=t("chart.samples_per_second", lang),
+        scale=alt.Scale(type="log"),
+    )
+    knee = advice.knee.batch_size if advice.knee else None
+    marks = pd.DataFrame({"batch_size": [knee] if knee else []})
+    return (
+        alt.Chart(rows)
+        .mark_rule()
+        .encode(x=x, y=alt.Y("low:Q", scale=alt.Scale(type="log")), y2="high:Q")
+        + alt.Chart(rows)
+        .mark_line(point=True)
+        .encode(x=x, y=y, tooltip=["batch_size:Q", "samples_per_second:Q", "steps_per_second:Q"])
+        + alt.Chart(marks).mark_rule(strokeDash=[2, 2], color="#888").encode(x=x)
+    ).properties(height=260, padding=LOG_CHART_PADDING)
