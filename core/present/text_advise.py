@@ -240,7 +240,8 @@ ZH_ADVISE: dict[str, str] = {
     ),
     "advise.why.feasible.out_of_memory": "放得下的最大批大小是 {b}：B = {refused} 内存不足。",
     "advise.why.knee.device": (
-        "大约从 B = {b} 起，批大小加倍不再让样本/秒接近加倍（按计时拟合，下一次加倍只有 ×{gain:.2f}）："
+        "大约从 B = {b} 起，批大小加倍不再让样本/秒接近加倍"
+        "（按计时拟合，下一次加倍只有 ×{gain:.2f}）："
         "此后瓶颈是设备对每个样本的计算（每个样本约 {per_sample_us:.2g} µs），"
         "而不是每次迭代的固定开销（输入管道和调度约 {overhead_ms:.2g} ms），后者在此之前占主导。"
     ),
