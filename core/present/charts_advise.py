@@ -61,6 +61,7 @@ def steps_chart(advice: Advice, lang: str = "en") -> alt.Chart:
     y = alt.Y("steps:Q", title=t("advise.chart.axis.steps", lang), scale=alt.Scale(type="log"))
     bands = regime_bands(advice, lang)
     keys = list(bands["key"]) if len(bands) else []
+    kinds = [t("advise.chart.best", lang), t("advise.chart.tried", lang)]  # best drawn bigger
     layers = [
         alt.Chart(bands)
         .mark_rect(opacity=0.6)
@@ -81,8 +82,8 @@ def steps_chart(advice: Advice, lang: str = "en") -> alt.Chart:
         .encode(
             x=x,
             y=y,
-            shape=alt.Shape("kind:N", title=None),
-            size=alt.Size("kind:N", legend=None, scale=alt.Scale(range=[120, 40])),
+            shape=alt.Shape("kind:N", title=None, scale=alt.Scale(domain=kinds)),
+            size=alt.Size("kind:N", legend=None, scale=alt.Scale(domain=kinds, range=[120, 40])),
             tooltip=["batch_size:Q", alt.Tooltip("lr:Q", format=".3g"), "steps:Q"],
         ),
     ]

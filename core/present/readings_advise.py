@@ -14,7 +14,13 @@ from core.study.advise import Advice, Progress
 
 def reason_lines(advice: Advice, lang: str = "en") -> list[str]:
     """Every reason of the advice as a sentence in `lang`."""
-    return [t(r.key, lang, **dict(r.fields)) for r in advice.reasons]
+    lines = []
+    for reason in advice.reasons:
+        fields = dict(reason.fields)
+        if "metric" in fields:  # val_loss → "validation loss", in `lang`
+            fields["metric"] = t(f"target.{fields['metric']}", lang)
+        lines.append(t(reason.key, lang, **fields))
+    return lines
 
 
 def result_line(advice: Advice, lang: str = "en") -> str | None:

@@ -39,7 +39,7 @@ EN_ADVISE: dict[str, str] = {
     "advise.progress.start": "Starting a worker…",
     "advise.result": (
         "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in the least time, "
-        "about {seconds:.2f} s of training."
+        "about {seconds:.3g} s of training."
     ),
     "advise.none": "No size reached the target before the advice stopped: no recommendation.",
     "advise.reasons": "Why",
@@ -131,7 +131,7 @@ EN_ADVISE: dict[str, str] = {
     ),
     "advise.why.time": (
         "B = {b} reaches {metric} {target:g} in the least predicted time: {steps:,.0f} steps × "
-        "{step_ms:.3g} ms a step ≈ {seconds:.2f} s, with its re-tuned lr {lr:.3g}."
+        "{step_ms:.3g} ms a step ≈ {seconds:.3g} s, with its re-tuned lr {lr:.3g}."
     ),
     "advise.why.time_tie": (
         "B = {sizes} are too close to call on time (their ranges overlap the fastest, B = "
@@ -144,7 +144,7 @@ EN_ADVISE: dict[str, str] = {
     "advise.why.resources": (
         "To spend the fewest resources instead (samples computed = cost per step × steps), use "
         "B = {b} with lr {lr:.3g}: {samples:,.0f} samples, against {samples_rec:,.0f}, in "
-        "about {seconds:.2f} s."
+        "about {seconds:.3g} s."
     ),
     "advise.why.resources_tie": "On resources, B = {sizes} are too close to call.",
     "advise.why.lr_edge": (
@@ -186,7 +186,7 @@ ZH_ADVISE: dict[str, str] = {
     "advise.progress.start": "正在启动工作进程…",
     "advise.result": (
         "**请用 B = {b}，lr {lr:.3g}**：它以最短的时间达到 {metric} {target:g}，"
-        "约 {seconds:.2f} 秒的训练。"
+        "约 {seconds:.3g} 秒的训练。"
     ),
     "advise.none": "建议停止前没有任何批大小达到目标：无法给出建议。",
     "advise.reasons": "理由",
@@ -272,7 +272,7 @@ ZH_ADVISE: dict[str, str] = {
     ),
     "advise.why.time": (
         "B = {b} 以最短的预测时间达到 {metric} {target:g}：{steps:,.0f} 次迭代 × 每次 "
-        "{step_ms:.3g} ms ≈ {seconds:.2f} 秒，使用重新调过的 lr {lr:.3g}。"
+        "{step_ms:.3g} ms ≈ {seconds:.3g} 秒，使用重新调过的 lr {lr:.3g}。"
     ),
     "advise.why.time_tie": (
         "B = {sizes} 在时间上难分高下（其范围与最快的 B = {best} 重叠）；其中 B = {b} "
@@ -283,7 +283,7 @@ ZH_ADVISE: dict[str, str] = {
     ),
     "advise.why.resources": (
         "若要资源最省（计算的样本数 = 每次迭代的成本 × 迭代次数），请用 B = {b}，lr {lr:.3g}："
-        "{samples:,.0f} 个样本，对比 {samples_rec:,.0f}，约 {seconds:.2f} 秒。"
+        "{samples:,.0f} 个样本，对比 {samples_rec:,.0f}，约 {seconds:.3g} 秒。"
     ),
     "advise.why.resources_tie": "在资源上，B = {sizes} 难分高下。",
     "advise.why.lr_edge": (
