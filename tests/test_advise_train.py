@@ -132,3 +132,11 @@ def test_cli_advise_a_target_no_size_can_reach_is_exit_2_after_the_pilot(capsys)
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1
     assert "no size can be expected to reach val_loss 0.001" in err
+
+
+def test_stopped_at_once_the_advice_says_so_and_recommends_nothing():
+    spec = advise.AdviseSpec(base=TrainConfig(dataset="digits"), batch_sizes=(64, 256), seconds=30)
+    advice = advise.advise(spec, RunStore(), should_stop=lambda: True)
+    assert advice.stopped and advice.recommended_batch_size is None
+    assert [r.key for r in advice.reasons] == ["advise.why.stopped"]
+    assert all(not r.trials for r in advice.rows)

@@ -88,3 +88,22 @@ def test_advise_page_runs_the_advice_on_digits_with_progress_and_draws_it():
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 2
     assert len(at.get("vega_lite_chart")) == 3
     assert any("stored as sweep" in c.value for c in at.caption)
+
+
+def test_stop_ends_the_advice_and_the_page_says_what_it_has():
+    at = open_advise()
+    at.button(key="advise.start").click().run()
+    deadline = time.time() + 120
+    while not at.get("progress") and time.time() < deadline:
+        time.sleep(0.5)
+        at.run()
+    at.button(key="advise.stop").click().run()
+    while "advise.task" in at.session_state and time.time() < deadline:
+        time.sleep(0.5)
+        at.run()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "advise.task" not in at.session_state
+    shown = [w.value for w in at.warning] + [s.value for s in at.success]
+    assert shown, "neither the advice so far nor that there is none"
+    assert any("Stopped before the end" in m.value for m in at.markdown) or at.warning

@@ -432,7 +432,9 @@ def search_feasible(
     peak = 0.0
     for b in sizes:
         if should_stop():
-            break
+            return Feasibility(
+                max((r.batch_size for r in rates), default=0), "stopped", tuple(rates)
+            )
         try:
             rate, peak_now = measure(b)
         except Exception as exc:
@@ -636,6 +638,11 @@ def run_pilot(base: TrainConfig, spec: AdviseSpec, should_stop=lambda: False) ->
     )
     watch = _TargetWatch(Reporter(), spec.target_metric, spec.target)
     train(prepare(cfg), watch, should_stop=lambda: should_stop() or watch.reached)
+    source = "you" if spec.target is not None else "pilot"
+    if not watch.values and should_stop():  # the user stopped it first
+        return Pilot(
+            spec.target if spec.target is not None else math.nan, source, None, math.nan, 0
+        )
     if not watch.values:
         raise InputError(
             "the time budget of {seconds:g} s ended before the first evaluation of the pilot "
@@ -658,7 +665,6 @@ def run_pilot(base: TrainConfig, spec: AdviseSpec, should_stop=lambda: False) ->
             best=best,
             epochs=PILOT_EPOCHS,
         )
-    source = "you" if spec.target is not None else "pilot"
     return Pilot(target, source, steps, best, len(watch.values))
 
 
@@ -986,6 +992,8 @@ def conclude(spec, sweep_id, pilot, feasible, rows, noise, seconds, stopped) -> 
 def reasons(advice: Advice) -> list[Reason]:
     """The advice's sentences, in the order a reader needs them."""
     spec, pilot = advice.spec, advice.pilot
+    if advice.stopped and not any(r.trials for r in advice.rows):
+        return [Reason.of("advise.why.stopped")]
     base = with_validation(spec.base)
     out = [
         Reason.of(
