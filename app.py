@@ -40,6 +40,12 @@ PAGES = [
         icon=":material/science:",
         url_path="science",
     ),
+    st.Page(
+        "app_pages/advise.py",
+        title=t("nav.advise"),
+        icon=":material/tips_and_updates:",
+        url_path="advise",
+    ),
     st.Page("app_pages/path.py", title=t("nav.path"), icon=":material/route:", url_path="path"),
     st.Page("app_pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
 ]

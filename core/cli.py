@@ -108,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_schedule)
     add_trajectory_parser(sub)
+    add_advise_parser(sub)
 
     p = sub.add_parser("train", help="train a real Keras model on exactly this schedule")
     add_train_args(p)
@@ -279,6 +280,88 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     )
     if path.diverged_step is not None:
         print(f"diverged at step {path.diverged_step}: lower --lr")
+    return 0
+
+
+# -- advise: which batch size to use, by the Tuning Playbook's procedure (core.study.advise).
+def add_advise_parser(sub) -> None:
+    from core.study import advise
+
+    p = sub.add_parser("advise", help="which batch size to use: the Tuning Playbook's procedure")
+    p.add_argument("--dataset", choices=advise.ADVISE_DATASETS, required=True)
+    p.add_argument("--model", choices=advise.ADVISE_MODELS, default="mlp")
+    p.add_argument("--n", type=_int("n"), default=None, help="first N samples (default: all)")
+    p.add_argument("--optimizer", choices=advise.ADVISE_OPTIMIZERS, default="adam")
+    p.add_argument("--lr", type=_float("lr"), default=None, help="your lr at --base-batch-size")
+    p.add_argument("--base-batch-size", type=_int("base-batch-size"), default=32)
+    p.add_argument(
+        "--batch-sizes",
+        default="",
+        metavar="B1,B2,...",
+        help="'full' for the training set; default: powers of two up to the largest that fits",
+    )
+    p.add_argument("--target-metric", choices=advise.TARGET_METRICS, default="val_loss")
+    p.add_argument("--target", default="", help="default: chosen from a pilot run at B0")
+    p.add_argument(
+        "--seconds",
+        type=_float("seconds"),
+        default=advise.DEFAULT_SECONDS,
+        help="time budget (default %(default)g)",
+    )
+    p.add_argument(
+        "--memory-cap-mb",
+        type=_float("memory-cap-mb"),
+        default=None,
+        help="peak memory allowed (default: 75%% of this machine's)",
+    )
+    p.add_argument(
+        "--validation-split", type=_float("validation-split"), default=advise.DEFAULT_SPLIT
+    )
+    p.add_argument("--seed", type=_int("seed"), default=0)
+    p.add_argument("--executor", choices=advise.EXECUTORS, default="local")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_advise)
+
+
+def cmd_advise(args: argparse.Namespace) -> int:
+    from core.present.readings_advise import advice_table, reason_lines
+    from core.run.store import RunStore
+    from core.study import advise
+    from core.train.engine import TrainConfig
+
+    sizes = advise.parse_sizes(args.batch_sizes)
+    lr = args.lr if args.lr is not None else (0.01 if args.optimizer == "sgd" else 0.001)
+    base = TrainConfig(
+        dataset=args.dataset,
+        model=args.model,
+        n=args.n,
+        batch_size=args.base_batch_size,
+        optimizer=args.optimizer,
+        lr=lr,
+        seed=args.seed,
+        validation_split=args.validation_split,
+    )
+    spec = advise.AdviseSpec(
+        base=base,
+        batch_sizes=sizes,
+        target_metric=args.target_metric,
+        target=advise.parse_target(args.target),
+        seconds=args.seconds,
+        memory_cap_mb=args.memory_cap_mb,
+        executor=args.executor,
+    )
+    advise.check_spec(spec)
+    prepare_check(advise.with_validation(base), None)
+    with _StopFlag() as stop:
+        advice = advise.advise(spec, RunStore(), should_stop=stop)
+    out = advise.to_json(advice) | {"reasons": reason_lines(advice)}
+    if args.json:
+        print(json.dumps(finite(_plain(out))))
+        return 0
+    print(advice_table(advice).to_string(index=False))
+    for line in out["reasons"]:
+        print("- " + line)
+    print(f"sweep {advice.sweep_id}, {advice.seconds:.0f} s")
     return 0
 
 

@@ -20,7 +20,7 @@ from core.errors import InputError
 from core.present import charts
 from core.schedule import plan
 from core.schedule.plan import MAX_SEED, MAX_VALIDATION_SPLIT, SHUFFLE_MODES
-from core.study import science, sweep, trajectory
+from core.study import advise, science, sweep, trajectory
 from core.train.datasets import DATASETS, MAX_CLASSES, MAX_FEATURES, TASKS
 from core.train.engine import ENGINES, MAX_EPOCHS
 from core.train.models import MODELS, OPTIMIZERS
@@ -174,6 +174,17 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("cap", "science.cap", "int", choices=THROUGHPUT_CAPS),
         *_target("science."),
         Param("sweep", "science.sweep", "text"),  # as on Compare
+    ],
+    "advise": [  # bounds: core.study.advise, read by the Advise page's widgets too
+        Param("dataset", "advise.dataset", "choice", choices=advise.ADVISE_DATASETS),
+        Param("model", "advise.model", "choice", choices=advise.ADVISE_MODELS),
+        Param("optimizer", "advise.optimizer", "choice", choices=advise.ADVISE_OPTIMIZERS),
+        Param("lr", "advise.lr", "float", 1e-12, 1e12),
+        Param("base_batch_size", "advise.base_batch_size", "int", 1, MAX_N),
+        Param("batch_sizes", "advise.batch_sizes", "text", check=advise.parse_sizes),
+        Param("target_metric", "advise.target_metric", "choice", choices=advise.TARGET_METRICS),
+        Param("target", "advise.target", "float"),  # none: chosen from the pilot run
+        Param("seconds", "advise.seconds", "float", advise.MIN_SECONDS, advise.MAX_SECONDS),
     ],
     "runs": [
         Param("sweep", "runs.sweep", "text"),  # as on Compare

@@ -79,6 +79,8 @@ def _one_job(conn, stop_event, parent_pid: int) -> None:
 
     if job[0] == "task":
         _, name, kwargs = job
+        if name in PROGRESS_TASKS:  # a long task tells the page how far it is
+            kwargs = {**kwargs, "progress": lambda p: conn.send(("progress", p))}
         try:
             conn.send(("done", TASKS[name](should_stop=should_stop, **kwargs)))
         except Exception as exc:  # ValueError: the user's input; anything else: a failure
@@ -132,8 +134,28 @@ def _throughput_task(config: dict, batch_sizes: list[int], seconds: float, shoul
     }
 
 
+def _advise_task(spec: dict, should_stop, progress, db_path: str | None = None) -> dict:
+    """The Advise page's procedure; the user's InputError comes back whole, for its language."""
+    from core.errors import InputError
+    from core.study.advise import AdviseSpec, advise
+
+    store = RunStore(db_path)
+    try:
+        advice = advise(AdviseSpec.from_dict(spec), store, should_stop, progress)
+    except InputError as exc:
+        return {"error": exc}
+    finally:
+        store.close()
+    return {"advice": advice}
+
+
 # Work other than a run that a page hands to a worker process: name → function(**kwargs).
-TASKS = {"noise_scale": _noise_scale_task, "throughput": _throughput_task}
+TASKS = {
+    "noise_scale": _noise_scale_task,
+    "throughput": _throughput_task,
+    "advise": _advise_task,
+}
+PROGRESS_TASKS = {"advise"}  # also given `progress(value)`: RunHandle.progress holds the last
 
 
 def _mark_orphaned(store: RunStore, run_id: str) -> None:
@@ -180,6 +202,7 @@ class RunHandle:
         self.run_id = run_id
         self._worker = worker
         self.started = time.time()
+        self.progress = None  # the last progress a PROGRESS_TASKS task reported
 
     def stop(self) -> None:
         self._worker.stop_event.set()
@@ -195,7 +218,9 @@ class RunHandle:
         try:
             while self._worker.conn.poll():
                 message = self._worker.conn.recv()
-                if message[0] not in ("ready", "primed"):  # the warm-up, not an outcome
+                if message[0] == "progress":
+                    self.progress = message[1]
+                elif message[0] not in ("ready", "primed"):  # the warm-up, not an outcome
                     return message
         except (EOFError, OSError):
             return ("failed", "the worker process ended without a result")

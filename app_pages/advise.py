@@ -1,0 +1,151 @@
+"""Advise: which batch size to use, by the Tuning Playbook's procedure, on the user's model."""
+
+import streamlit as st
+
+from core.present import charts_advise, readings_advise
+from core.present.text import fix_message, translator
+from core.run.runner import PoolBusy, shared_pool
+from core.study import advise
+
+lang = st.session_state.get("lang", "en")
+t = translator(lang)
+ss = st.session_state
+
+POLL_SECONDS = 0.5
+DEFAULTS = {
+    "advise.dataset": "digits",
+    "advise.model": "mlp",
+    "advise.optimizer": "adam",
+    "advise.lr": 0.001,
+    "advise.base_batch_size": 32,
+    "advise.batch_sizes": "",
+    "advise.target_metric": "val_loss",
+    "advise.target": None,
+    "advise.seconds": advise.DEFAULT_SECONDS,
+}
+for key, value in DEFAULTS.items():
+    ss.setdefault(key, value)
+
+st.title(t("advise.title"))
+st.markdown(t("advise.intro"))
+pool = shared_pool()
+pool.warm()
+running = "advise.task" in ss
+
+c = st.columns(5)
+c[0].selectbox(t("train.dataset"), advise.ADVISE_DATASETS, key="advise.dataset")
+c[1].selectbox(t("train.model"), advise.ADVISE_MODELS, key="advise.model")
+c[2].selectbox(t("train.optimizer"), advise.ADVISE_OPTIMIZERS, key="advise.optimizer")
+c[3].number_input(t("advise.lr"), min_value=1e-12, format="%.4g", key="advise.lr")
+c[4].number_input(
+    t("advise.base_batch_size"),
+    min_value=1,
+    step=1,
+    key="advise.base_batch_size",
+    help=t("advise.base_batch_size.help"),
+)
+c = st.columns([2, 1, 1, 1])
+c[0].text_input(
+    t("advise.batch_sizes"), key="advise.batch_sizes", help=t("advise.batch_sizes.help")
+)
+c[1].selectbox(
+    t("compare.target_metric"),
+    advise.TARGET_METRICS,
+    format_func=lambda m: t(f"target.{m}"),
+    key="advise.target_metric",
+)
+c[2].number_input(
+    t("advise.target"), value=None, format="%.4g", key="advise.target", help=t("advise.target.help")
+)
+c[3].number_input(
+    t("advise.seconds"),
+    min_value=advise.MIN_SECONDS,
+    max_value=advise.MAX_SECONDS,
+    step=30.0,
+    key="advise.seconds",
+    help=t("advise.seconds.help"),
+)
+
+
+def read_spec() -> advise.AdviseSpec:
+    """The inputs as a checked AdviseSpec (InputError says what to change)."""
+    spec = advise.AdviseSpec(
+        base=advise.TrainConfig(
+            dataset=ss["advise.dataset"],
+            model=ss["advise.model"],
+            optimizer=ss["advise.optimizer"],
+            lr=float(ss["advise.lr"]),
+            batch_size=int(ss["advise.base_batch_size"]),
+            validation_split=advise.DEFAULT_SPLIT,
+        ),
+        batch_sizes=advise.parse_sizes(ss["advise.batch_sizes"]),
+        target_metric=ss["advise.target_metric"],
+        target=ss["advise.target"],
+        seconds=float(ss["advise.seconds"]),
+    )
+    advise.check_spec(spec)
+    advise.check_base(spec)
+    return spec
+
+
+c = st.columns([1, 1, 4])
+start = c[0].button(t("advise.start"), type="primary", disabled=running, key="advise.start")
+if c[1].button(t("advise.stop"), disabled=not running, key="advise.stop"):
+    ss["advise.task"].stop()
+if start:
+    try:
+        spec = read_spec()
+        ss["advise.task"] = pool.submit_task("advise", spec=spec.to_dict())
+    except (PoolBusy, ValueError) as exc:
+        st.error(fix_message(exc, lang))
+    else:
+        ss.pop("advise.outcome", None)
+        st.rerun()
+
+
+@st.fragment(run_every=POLL_SECONDS if running else None)
+def watch() -> None:
+    """The bar and ETA while the worker advises; the outcome once it has."""
+    handle = ss.get("advise.task")
+    if handle is None:
+        return
+    outcome = handle.outcome()
+    if outcome is None and not handle.alive():
+        outcome = ("failed", "the worker process ended without a result")
+    if outcome is not None:
+        ss["advise.outcome"] = outcome
+        ss.pop("advise.task")
+        st.rerun()
+    progress = handle.progress
+    share = progress.done / progress.total if progress else 0.0
+    st.progress(min(1.0, share), text=readings_advise.progress_line(progress, lang))
+
+
+watch()
+
+outcome = ss.get("advise.outcome")
+if outcome is not None and not running:
+    kind, value = outcome
+    if kind != "done":
+        st.error(t("train.failed", message=value))
+    elif "error" in value:
+        st.error(fix_message(value["error"], lang))
+    else:
+        advice = value["advice"]
+        line = readings_advise.result_line(advice, lang)
+        if line:
+            st.success(line)
+        else:
+            st.warning(t("advise.none"))
+        st.subheader(t("advise.reasons"))
+        st.markdown("\n".join(f"- {s}" for s in readings_advise.reason_lines(advice, lang)))
+        st.subheader(t("advise.table"))
+        st.dataframe(readings_advise.advice_table(advice, lang), hide_index=True)
+        c = st.columns(2)
+        c[0].caption(t("advise.chart.steps"))
+        c[0].altair_chart(charts_advise.steps_chart(advice, lang), width="stretch")
+        c[1].caption(t("advise.chart.time"))
+        c[1].altair_chart(charts_advise.time_chart(advice, lang), width="stretch")
+        st.caption(t("advise.chart.throughput"))
+        st.altair_chart(charts_advise.throughput_chart(advice, lang), width="stretch")
+        st.caption(t("advise.stored", seconds=advice.seconds, sweep=advice.sweep_id))

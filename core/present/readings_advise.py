@@ -1,0 +1,86 @@
+"""The advice in words and tables: its reasons, the recommendation line, progress, the table.
+
+Everything here follows from the `Advice` that `core.study.advise` returns; the texts live in
+`core.present.text_advise` (English and Chinese).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from core.present.text import t
+from core.study.advise import Advice, Progress
+
+
+def reason_lines(advice: Advice, lang: str = "en") -> list[str]:
+    """Every reason of the advice as a sentence in `lang`."""
+    lines = []
+    for reason in advice.reasons:
+        fields = dict(reason.fields)
+        if "metric" in fields:  # val_loss → "validation loss", in `lang`
+            fields["metric"] = t(f"target.{fields['metric']}", lang)
+        lines.append(t(reason.key, lang, **fields))
+    return lines
+
+
+def result_line(advice: Advice, lang: str = "en") -> str | None:
+    """The recommendation in one line (None when no size reached the target)."""
+    row = advice.row(advice.recommended_batch_size)
+    if row is None:
+        return None
+    return t(
+        "advise.result",
+        lang,
+        b=row.batch_size,
+        lr=row.best_lr,
+        metric=t(f"target.{advice.spec.target_metric}", lang),
+        target=advice.pilot.target,
+        seconds=row.seconds_to_target,
+    )
+
+
+def progress_line(progress: Progress | None, lang: str = "en") -> str:
+    if progress is None:
+        return t("advise.progress.start", lang)
+    return t(
+        f"advise.progress.{progress.phase}",
+        lang,
+        done=progress.done,
+        total=progress.total,
+        eta=progress.eta,
+        b=progress.batch_size,
+        lr=progress.lr or 0.0,
+    )
+
+
+def _note(row, lang: str) -> str:
+    if row.skipped:
+        return t(f"advise.note.{row.skipped}", lang)
+    return t("advise.note.unreached", lang) if row.steps_to_target is None else ""
+
+
+def advice_table(advice: Advice, lang: str = "en") -> pd.DataFrame:
+    """One row per batch size, numbers rounded for reading, headers in `lang`."""
+    rows = []
+    for r in advice.rows:
+        rng = f"{r.seconds_low:.3g}–{r.seconds_high:.3g}" if r.seconds_low is not None else ""
+        rows.append(
+            {
+                "batch_size": r.batch_size,
+                "samples_per_second": round(r.samples_per_second or 0),
+                "lrs_tried": ", ".join(f"{lr:.3g}" for lr in sorted(r.lrs_tried)),
+                "best_lr": f"{r.best_lr:.3g}" if r.best_lr else "",
+                "steps_to_target": _round(r.steps_to_target, 1),
+                "samples_to_target": _round(r.samples_to_target, 0),
+                "seconds_to_target": _round(r.seconds_to_target, 4),
+                "seconds_range": rng,
+                "regime": t(f"advise.regime.{r.regime}", lang) if r.regime else "",
+                "note": _note(r, lang),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return frame.rename(columns=lambda c: t(f"advise.col.{c}", lang))
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
