@@ -4,8 +4,8 @@ import streamlit as st
 
 from core.present import charts_advise, readings_advise
 from core.present.text import fix_message, translator
+from core.run import advise
 from core.run.runner import PoolBusy, shared_pool
-from core.study import advise
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)

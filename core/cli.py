@@ -283,9 +283,9 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- advise: which batch size to use, by the Tuning Playbook's procedure (core.study.advise).
+# -- advise: which batch size to use, by the Tuning Playbook's procedure (core.run.advise).
 def add_advise_parser(sub) -> None:
-    from core.study import advise
+    from core.run import advise
 
     p = sub.add_parser("advise", help="which batch size to use: the Tuning Playbook's procedure")
     p.add_argument("--dataset", choices=advise.ADVISE_DATASETS, required=True)
@@ -325,8 +325,8 @@ def add_advise_parser(sub) -> None:
 
 def cmd_advise(args: argparse.Namespace) -> int:
     from core.present.readings_advise import advice_table, reason_lines
+    from core.run import advise
     from core.run.store import RunStore
-    from core.study import advise
     from core.train.engine import TrainConfig
 
     sizes = advise.parse_sizes(args.batch_sizes)

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from core import choices
 from core.errors import InputError
 from core.present import charts
+from core.run import advise
 from core.schedule import plan
 from core.schedule.plan import MAX_SEED, MAX_VALIDATION_SPLIT, SHUFFLE_MODES
-from core.study import advise, science, sweep, trajectory
+from core.study import science, sweep, trajectory
 from core.train.datasets import DATASETS, MAX_CLASSES, MAX_FEATURES, TASKS
 from core.train.engine import ENGINES, MAX_EPOCHS
 from core.train.models import MODELS, OPTIMIZERS
@@ -175,7 +176,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         *_target("science."),
         Param("sweep", "science.sweep", "text"),  # as on Compare
     ],
-    "advise": [  # bounds: core.study.advise, read by the Advise page's widgets too
+    "advise": [  # bounds: core.run.advise, read by the Advise page's widgets too
         Param("dataset", "advise.dataset", "choice", choices=advise.ADVISE_DATASETS),
         Param("model", "advise.model", "choice", choices=advise.ADVISE_MODELS),
         Param("optimizer", "advise.optimizer", "choice", choices=advise.ADVISE_OPTIMIZERS),

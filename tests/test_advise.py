@@ -10,8 +10,9 @@ import pytest
 
 from core.errors import InputError
 from core.present.text import EN, LANGS
-from core.study import advise, science
-from core.study.advise import Pick, Rate, SizeRow, Trial
+from core.run import advise
+from core.run.advise import Pick, Rate, SizeRow, Trial
+from core.study import science
 from core.train.engine import TrainConfig
 
 

@@ -1,5 +1,5 @@
 """The advisor on real training (scikit-learn digits, Keras MLP), through `python -m core advise`
-and `core.study.advise.advise`: its JSON, its stored sweep, and bad input (one line, exit 2)."""
+and `core.run.advise.advise`: its JSON, its stored sweep, and bad input (one line, exit 2)."""
 
 import json
 import math
@@ -8,8 +8,9 @@ import pytest
 
 from core.cli import main
 from core.errors import InputError
+from core.run import advise
 from core.run.store import RunStore
-from core.study import advise, science, sweep
+from core.study import science, sweep
 from core.train.engine import TrainConfig
 
 ROW_KEYS = {

@@ -10,8 +10,8 @@ import pandas as pd
 
 from core.present.charts import LOG_CHART_PADDING
 from core.present.text import t
+from core.run.advise import Advice
 from core.study import science
-from core.study.advise import Advice
 
 REGIME_COLORS = {"perfect": "#d8ecd8", "diminishing": "#fbeccb", "none": "#f6d5d5"}
 

@@ -1,6 +1,6 @@
 """The advice in words and tables: its reasons, the recommendation line, progress, the table.
 
-Everything here follows from the `Advice` that `core.study.advise` returns; the texts live in
+Everything here follows from the `Advice` that `core.run.advise` returns; the texts live in
 `core.present.text_advise` (English and Chinese).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.present.text import t
-from core.study.advise import Advice, Progress
+from core.run.advise import Advice, Progress
 
 
 def reason_lines(advice: Advice, lang: str = "en") -> list[str]:

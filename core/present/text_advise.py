@@ -1,4 +1,4 @@
-"""The Advise page's strings (English, Chinese) and core.study.advise's errors in Chinese.
+"""The Advise page's strings (English, Chinese) and core.run.advise's errors in Chinese.
 
 Merged into `core.present.text`'s tables in one place, as `text_path` is. Placeholders, Markdown
 and code identifiers match across languages.
@@ -295,7 +295,7 @@ ZH_ADVISE: dict[str, str] = {
     "advise.why.stopped": "提前停止：建议只基于已测量的批大小。",
 }
 
-# core.study.advise's InputError and Note templates, in Chinese.
+# core.run.advise's InputError and Note templates, in Chinese.
 ZH_ERRORS_ADVISE: dict[str, str] = {
     "`executor` ray needs Ray: pip install -r requirements-ray.txt.": (
         "`executor` 为 ray 需要安装 Ray：pip install -r requirements-ray.txt。"

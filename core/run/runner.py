@@ -137,7 +137,7 @@ def _throughput_task(config: dict, batch_sizes: list[int], seconds: float, shoul
 def _advise_task(spec: dict, should_stop, progress, db_path: str | None = None) -> dict:
     """The Advise page's procedure; the user's InputError comes back whole, for its language."""
     from core.errors import InputError
-    from core.study.advise import AdviseSpec, advise
+    from core.run.advise import AdviseSpec, advise
 
     store = RunStore(db_path)
     try:

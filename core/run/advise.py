@@ -670,7 +670,7 @@ def run_pilot(base: TrainConfig, spec: AdviseSpec, should_stop=lambda: False) ->
 
 def _run_to_target(cfg: TrainConfig, store, sweep_id: str, metric: str, target: float, stop):
     """One stored run that stops once `target` is reached. Returns its Trial."""
-    from core.run.runner import StoreReporter, create_run
+    from core.run.recording import StoreReporter, create_run
     from core.train.engine import train
 
     prepared = prepare(cfg)
