@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from core import choices
 from core.errors import InputError, Note, check_choice
 from core.study import science, sweep
 from core.train.datasets import DATASETS
@@ -60,7 +61,7 @@ EDGE_STEPS = 2  # grid steps beyond an edge lr that was best, at most
 STEP_SLACK = 4  # a run may take 4× the steps perfect scaling predicts from a measured size
 RUN_OVERHEAD = 1.5  # seconds of wall time per run besides training (compile, evaluation), a guess
 MEMORY_SHARE = 0.75  # default cap: 75 % of this machine's memory
-EXECUTORS = sweep.EXECUTORS
+EXECUTORS = choices.EXECUTORS
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,7 @@ def check_spec(spec: AdviseSpec) -> None:
     check_choice("target metric", spec.target_metric, TARGET_METRICS)
     check_choice("executor", spec.executor, EXECUTORS)
     check_choice("dataset", spec.base.dataset, ADVISE_DATASETS)
-    if spec.executor == "ray" and not sweep.ray_available():
+    if spec.executor == "ray" and not choices.ray_available():
         raise InputError("`executor` ray needs Ray: pip install -r requirements-ray.txt.")
     for b in spec.batch_sizes:
         if isinstance(b, bool) or not isinstance(b, (int, np.integer)) or b < 0:
@@ -783,7 +784,9 @@ def _extend_grid(cfg, trials, store, sweep_id, spec, target, stop, on_trial) -> 
 
 def _train_lrs_ray(configs, store, sweep_id, metric, target) -> list[Trial]:
     """One size's lrs at once, each a Ray task, to the step cap (no early stop)."""
-    run_ids = sweep.run_sweep_ray(configs, store, sweep_id)
+    from core.run.executors import run_sweep_ray
+
+    run_ids = run_sweep_ray(configs, store, sweep_id)
     runs, _ = sweep.summarize(store, sweep_id, metric, target)
     trials = []
     for cfg, run_id in zip(configs, run_ids, strict=True):
