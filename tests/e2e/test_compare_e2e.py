@@ -80,7 +80,7 @@ def wait_for_sweep(page: Page, before: str) -> int:
     """
     progress = page.get_by_test_id("stProgress")
     reading = page.get_by_test_id("stAlert").filter(
-        has_text=re.compile(r"^(On this device|Lowest final training loss)")
+        has_text=re.compile(r"^(On this device|Wall time to|Only B=|Lowest final training loss)")
     )
     results = page.get_by_test_id("stDataFrame").locator("table[role=grid]")
 

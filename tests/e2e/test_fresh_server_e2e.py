@@ -53,6 +53,6 @@ def test_the_first_sweep_of_a_store_shows_up_without_a_rerun(page: Page, fresh_u
     # The sweep's progress, or its reading once it is done, with no further input.
     progress = page.get_by_test_id("stProgress")
     reading = page.get_by_test_id("stAlert").filter(
-        has_text=re.compile(r"^(On this device|Lowest final training loss)")
+        has_text=re.compile(r"^(On this device|Wall time to|Only B=|Lowest final training loss)")
     )
     expect(progress.or_(reading).first).to_be_visible(timeout=15_000)
