@@ -66,7 +66,13 @@ def train_to_completion(page: Page, total_steps: int, epochs: int) -> None:
     start(page)
     wait_for_status(page, "completed", START_TIMEOUT_MS)
     expect(page.get_by_test_id("stProgress")).to_contain_text(
-        f"step {total_steps:,} / {total_steps:,} · epoch {epochs} / {epochs}"
+        t(
+            "train.progress",
+            done=f"{total_steps:,}",
+            total=f"{total_steps:,}",
+            epoch=epochs - 1,
+            last=epochs - 1,
+        )
     )
     # The run is over: the page stops polling once the worker process has exited, rerunning
     # itself a few times until then.
@@ -96,16 +102,18 @@ def test_a_short_training_completes_and_draws_its_charts(page: Page, routed_app_
 
 
 def test_stop_ends_a_long_run_within_seconds(page: Page, routed_app_url: str):
-    open_train(page, routed_app_url, batch_size=1, epochs=200)
+    open_train(page, routed_app_url, batch_size=1, epochs=5000)
     expect(
-        page.get_by_text("1000 iterations per epoch × 200 epochs = 200,000 steps")
+        page.get_by_text(re.compile(r"1000 iterations per epoch × 5,?000 epochs = 5,000,000 steps"))
     ).to_be_visible()
 
     start(page)
     wait_for_status(page, "running", START_TIMEOUT_MS)
     progress = page.get_by_test_id("stProgress")
     # Some steps recorded: the count is not 0.
-    expect(progress).to_contain_text(re.compile(r"step [1-9][\d,]* / 200,000"), timeout=30_000)
+    expect(progress).to_contain_text(
+        re.compile(r"^[1-9][\d,]* / 5,000,000 steps done"), timeout=30_000
+    )
 
     button(page, t("train.stop")).click()
 
@@ -119,8 +127,8 @@ def test_stop_ends_a_long_run_within_seconds(page: Page, routed_app_url: str):
     steps = int(
         re.search(r"Stopped after ([\d,]+) steps", stopped.inner_text())[1].replace(",", "")
     )
-    expect(progress).to_contain_text(f"step {steps:,} / 200,000")
-    assert 0 < steps < 200_000
+    expect(progress).to_contain_text(f"{steps:,} / 5,000,000 steps done")
+    assert 0 < steps < 5_000_000
     expect(button(page, t("train.start"))).to_be_enabled()
     expect(button(page, t("train.stop"))).to_be_disabled()
     assert_no_exception(page)
@@ -182,13 +190,13 @@ def test_two_browser_sessions_train_at_once_and_stopping_one_spares_the_other(
     other_context.add_init_script(TRAFFIC_SCRIPT)
     other = other_context.new_page()
     try:
-        open_train(other, routed_app_url, batch_size=1, epochs=200)  # long: stopped below
+        open_train(other, routed_app_url, batch_size=1, epochs=5000)  # long: stopped below
         open_train(page, routed_app_url, epochs=3)
         start(other)
         wait_for_status(other, "running", START_TIMEOUT_MS)
         start(page)
         wait_for_status(page, "completed", START_TIMEOUT_MS)
-        expect(page.get_by_test_id("stProgress")).to_contain_text("step 30 / 30")
+        expect(page.get_by_test_id("stProgress")).to_contain_text("30 / 30 steps done")
         wait_for_status(other, "running", 5_000)  # the other session's run goes on
         button(other, t("train.stop")).click()
         wait_for_status(other, "stopped", STOP_TIMEOUT_MS)
