@@ -3,9 +3,9 @@
 The app is served on its own (its run store in a temp folder this module can read), a long run
 (B=1, 5,000 epochs: 5,000,000 steps; the engine runs ~15k steps a second) is started on the
 Train page and, for the loaded case, two CPU-bound burner processes run beside the app.
-Everything is measured in the page, with the browser's clock: a MutationObserver
-time-stamps every change of the progress text (the live numbers) and the moment the Status metric first reads "stopped"; a capturing click listener
-time-stamps the one click on Stop. Then:
+Everything is measured in the page, with the browser's clock: a MutationObserver time-stamps
+every change of the progress text (the live numbers) and the moment the Status metric first
+reads "stopped"; a capturing click listener time-stamps the one click on Stop. Then:
 
 - Stop: click → "stopped" shown, ≤ 1 s idle, ≤ 2 s loaded;
 - live numbers: the longest gap between progress updates while running, ≤ 1 s.
