@@ -36,19 +36,14 @@ def used_learning_rates(cfg):
     return np.asarray(rates)
 
 
+def y_equals_2x(**changes) -> TrainConfig:
+    """The tutorial's y = 2x: 10 points, batches of 3, plain SGD at lr 0.01, one step a chunk."""
+    base = dict(dataset="linear", model="linear", n=10, batch_size=3, optimizer="sgd", lr=0.01)
+    return TrainConfig(**base, chunk_steps=1, **changes)
+
+
 def test_warm_up_ramps_the_learning_rate_linearly_then_holds_it():
-    cfg = TrainConfig(
-        dataset="linear",
-        model="linear",
-        n=10,
-        batch_size=3,
-        epochs=20,
-        optimizer="sgd",
-        lr=0.01,
-        chunk_steps=1,
-        warmup_epochs=10,
-    )
-    rates = used_learning_rates(cfg)
+    rates = used_learning_rates(y_equals_2x(epochs=20, warmup_epochs=10))
     warmup = 10 * 4  # steps: 10 epochs of 4 batches
     level = -(-warmup // WARMUP_LEVELS)
     expected = [0.01 * min(1.0, (k // level + 1) * level / warmup) for k in range(len(rates))]
@@ -58,17 +53,7 @@ def test_warm_up_ramps_the_learning_rate_linearly_then_holds_it():
 
 
 def test_without_warm_up_every_step_uses_the_full_rate():
-    cfg = TrainConfig(
-        dataset="linear",
-        model="linear",
-        n=10,
-        batch_size=3,
-        epochs=2,
-        optimizer="sgd",
-        lr=0.01,
-        chunk_steps=1,
-    )
-    np.testing.assert_allclose(used_learning_rates(cfg), 0.01, rtol=2e-3)
+    np.testing.assert_allclose(used_learning_rates(y_equals_2x(epochs=2)), 0.01, rtol=2e-3)
 
 
 def test_a_negative_warm_up_is_refused():
