@@ -266,7 +266,11 @@ class TFStepper(_Fused):
 
         # XLA compiles the step itself (fused kernels); the loop around it stays a plain graph
         # loop: on CPU, XLA's own while loop over gathers ran orders of magnitude slower.
-        @tf.function(jit_compile=True)
+        # XLA fuses a dense model's small kernels; on CPU its convolutions are slower than
+        # TensorFlow's own (bench.engine, cnn B=100: 505 steps/s with XLA, 633 without).
+        convolutional = any("conv" in type(layer).__name__.lower() for layer in model.layers)
+
+        @tf.function(jit_compile=not convolutional)
         def xla_steps(xs, ys, idx, w, first, end):
             # UNROLL steps per XLA call (rows first .. first + UNROLL − 1 below `end`): the
             # graph loop's per-iteration cost is paid once for several steps.
