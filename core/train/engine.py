@@ -380,9 +380,7 @@ def _warm_up_lr(stepper, cfg: TrainConfig, first: int, warmup: int) -> int:
     Linear warm-up from lr / WARMUP_LEVELS to lr over `warmup` steps, as a staircase of
     WARMUP_LEVELS equal steps (the compiled step keeps one learning rate per chunk).
     """
-    if first >= warmup:
-        if warmup and first == warmup:
-            stepper.set_lr(cfg.lr)
+    if first >= warmup:  # the last level already set `lr` itself
         return MAX_CHUNK_STEPS
     level_steps = max(1, math.ceil(warmup / WARMUP_LEVELS))
     level = first // level_steps
