@@ -8,13 +8,19 @@ Prints, with the spread of `--repeats` alternating repeats:
    (the fused engine computes them inside its compiled step), as a ratio;
 2. throughput at B = 1024 on digits (1,438 samples: 2 steps an epoch) against the same model
    on 100,000 samples, now that chunks run across epoch ends;
-3. the fused engine against stock Keras `fit` on the same data and batches (samples/s).
+3. the fused engine against stock Keras `fit` on the same data and batches (samples/s);
+4. a first run of a new shape against a second run (compiling is kept off the clock);
+5. the JAX backend against the TensorFlow one (JAX in a subprocess; skipped without JAX).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import replace
 
@@ -75,6 +81,43 @@ def against_fit(repeats: int) -> None:
     print(f"  fused / fit: {spread(ratios)}")
 
 
+def first_and_second(repeats: int) -> None:
+    ratios = []
+    for features in range(41, 41 + repeats):  # a shape no earlier repeat compiled
+        cfg = TrainConfig(dataset="blobs", n=3000, features=features, batch_size=96, epochs=4)
+        first, second = train(prepare(cfg)).timing, train(prepare(cfg)).timing
+        ratios.append(first["samples_per_second"] / second["samples_per_second"])
+    print(f"first run of a new shape / second run, samples/s: {spread(ratios)}")
+    print("  (1.0 = compiling is off the training clock)")
+
+
+JAX_THROUGHPUT = """
+import json
+from core.study import science
+from core.train.engine import TrainConfig
+rows = science.throughput(TrainConfig(dataset="digits"), [64], seconds=0.6, repeats=%d)
+print(json.dumps(rows[0]))
+"""
+
+
+def backends(repeats: int) -> None:
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    cmd = [sys.executable, "-c", JAX_THROUGHPUT % repeats]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        print(f"JAX backend: not measured ({out.stderr.strip().splitlines()[-1:]})")
+        return
+    jax_row = json.loads(out.stdout.strip().splitlines()[-1])
+    digits = TrainConfig(dataset="digits")
+    tf_row = science.throughput(digits, [64], seconds=0.6, repeats=repeats)[0]
+    ratios = [j / t for j, t in zip(jax_row["timings"], tf_row["timings"], strict=True)]
+    print(
+        f"digits MLP B=64: JAX {spread(jax_row['timings'])} samples/s, "
+        f"TensorFlow {spread(tf_row['timings'])} samples/s"
+    )
+    print(f"  JAX / TensorFlow: {spread(ratios)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -83,6 +126,9 @@ def main() -> None:
     noise_cost(args.repeats)
     small_vs_large(args.repeats)
     against_fit(args.repeats)
+    first_and_second(args.repeats)
+    if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
+        backends(args.repeats)
 
 
 if __name__ == "__main__":

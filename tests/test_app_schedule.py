@@ -1,6 +1,5 @@
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -150,11 +149,9 @@ def test_every_input_takes_its_bounds_from_core():
 
 
 @pytest.mark.parametrize("n", [10**8, 10**9, 10**12])
-def test_huge_n_shows_exact_figures_at_once_and_builds_no_index_list(n):
+def test_huge_n_shows_exact_figures_and_builds_no_index_list(n, peak_mib):
     at = AppTest.from_file(APP, default_timeout=30).run()
-    start = time.perf_counter()
-    at.number_input(key="n").set_value(n).run()
-    elapsed = time.perf_counter() - start
+    _, mib = peak_mib(lambda: at.number_input(key="n").set_value(n).run())
     assert not at.exception
     m = metrics(at)
     per_epoch, total = -(-n // 100), -(-n // 100) * 10  # ⌈n / B⌉, B = 100, E = 10
@@ -167,8 +164,10 @@ def test_huge_n_shows_exact_figures_at_once_and_builds_no_index_list(n):
     assert f"{total:,}" in page_text and f"{per_epoch:,}" in page_text
     assert any("does not build the epoch's order" in i.value for i in at.info)
     assert at.dataframe[0].value.columns[-1] == "positions"
-    # The whole page, rerun: O(1) figures and a bounded table (10^8 took 62 s, 10^12 crashed).
-    assert elapsed < 2.0, elapsed
+    # The whole page, rerun: O(1) figures and a bounded table (10^8 took 62 s, 10^12 crashed);
+    # an index list of 10^8 samples alone would be 763 MiB.
+    print(f"N = {n:,}: peak {mib:.1f} MiB")
+    assert mib < 64, mib
 
 
 def test_a_link_beyond_a_bound_falls_back_with_a_note():

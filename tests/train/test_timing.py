@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from core.study import science
 from core.train.engine import Reporter, TrainConfig, prepare, train
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,34 +49,38 @@ def test_compiling_is_not_training_time_and_reuse_is_reported_truly():
     second = train(prepare(cfg))
     assert first.timing["compile_reused"] is False and second.timing["compile_reused"] is True
     assert first.timing["warmup_seconds"] > 0
-    # the first run compiled before its clock: its training rate matches the second's
-    ratio = first.timing["samples_per_second"] / second.timing["samples_per_second"]
-    assert 0.4 < ratio < 2.5, first.timing
+    # that its training rate then matches the second's is a benchmark's question:
+    # `python -m bench.measurements` times a first and a second run side by side
 
 
-JAX_THROUGHPUT = """
-import json, sys
+JAX_RUN = """
+import json
 from core.study import science
-from core.train.engine import TrainConfig
-rows = science.throughput(TrainConfig(dataset="digits"), [64], seconds=0.6, repeats=3)
-print(json.dumps(rows[0]))
+from core.train.engine import TrainConfig, prepare, train
+result = train(prepare(TrainConfig(dataset="digits", batch_size=100, epochs=2)))
+row = science.throughput(TrainConfig(dataset="digits"), [64], seconds=0.3, repeats=3)[0]
+print(json.dumps({"timing": result.timing, "batch_sizes": result.batch_sizes, "row": row}))
 """
 
 
 @pytest.mark.slow
-def test_jax_and_tensorflow_throughput_agree_within_two_times():
+def test_jax_and_tensorflow_clocks_count_the_same_samples_and_steps():
+    """The two backends' clocks cover the same work. How fast each is, is a benchmark:
+    `python -m bench.measurements` prints the JAX / TensorFlow ratio with its spread."""
     pytest.importorskip("jax")
     env = {**os.environ, "KERAS_BACKEND": "jax", "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
-        [sys.executable, "-c", JAX_THROUGHPUT], env=env, capture_output=True, text=True, timeout=240
+        [sys.executable, "-c", JAX_RUN], env=env, capture_output=True, text=True, timeout=240
     )
     assert out.returncode == 0, out.stderr[-2000:]
-    jax_row = json.loads(out.stdout.strip().splitlines()[-1])
-    tf_row = science.throughput(TrainConfig(dataset="digits"), [64], seconds=0.6, repeats=3)[0]
-    # best of 3 timings each: on a shared machine, interference only ever slows a timing down
-    jax_best, tf_best = max(jax_row["timings"]), max(tf_row["timings"])
-    ratio = jax_best / tf_best
-    print(f"JAX {jax_best:,.0f} vs TF {tf_best:,.0f} samples/s (best of 3)")
-    assert 0.5 <= ratio <= 2.0
-    assert len(tf_row["timings"]) == 3
-    assert tf_row["samples_per_second_min"] <= tf_row["samples_per_second"]
+    jax = json.loads(out.stdout.strip().splitlines()[-1])
+    tf = train(prepare(TrainConfig(dataset="digits", batch_size=100, epochs=2)))
+    assert jax["batch_sizes"] == tf.batch_sizes == ([100] * 14 + [38]) * 2
+    for t in (jax["timing"], tf.timing):
+        assert t["samples"] == 2 * 1438
+        assert t["samples_per_second"] == pytest.approx(t["samples"] / t["train_seconds"])
+        assert t["train_seconds"] > 0
+    row = jax["row"]
+    assert len(row["timings"]) == 3
+    low, high = row["samples_per_second_min"], row["samples_per_second_max"]
+    assert low <= row["samples_per_second"] <= high
