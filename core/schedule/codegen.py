@@ -2,7 +2,7 @@
 
 Each function returns Python source that a user can paste; `x`, `y` and `model` stand for their
 arrays and a compiled model. Run as given, each makes exactly `Schedule(spec).total_steps`
-optimizer steps (tests/test_schedule_vs_keras.py runs the Keras ones).
+optimizer steps (tests/schedule/test_schedule_vs_keras.py runs the Keras ones).
 """
 
 from __future__ import annotations

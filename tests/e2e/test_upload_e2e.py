@@ -1,6 +1,6 @@
 """Bad CSV uploads on the served Train page: each one gets an error that says what to change.
 
-The same files and messages as the CLI's parametrised list (tests/test_reliability.py), uploaded
+The same files and messages as the CLI's parametrised list (tests/run/test_reliability.py), uploaded
 through the real file uploader in Chromium. Marked `e2e` by tests/e2e/conftest.py.
 """
 
@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from core.present.text import t
 from tests.e2e.conftest import assert_no_exception, open_page, wait_for_app
-from tests.test_reliability import CSV_CASES, CSVS
+from tests.run.test_reliability import CSV_CASES, CSVS
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_every_bad_csv_upload_shows_what_to_change(page: Page, routed_app_url: s
 def test_a_csv_with_a_text_label_trains_and_shows_the_class_mapping(
     page: Page, routed_app_url: str, tmp_path
 ):
-    from tests.test_datasets import PETS
+    from tests.train.test_datasets import PETS
 
     path = tmp_path / "pets.csv"
     path.write_bytes(PETS)

@@ -193,7 +193,7 @@ def test_jax_stepper_accumulates_like_keras_fit():
         dataset="blobs", model="mlp", n=100, batch_size=16, epochs=3, optimizer="adam",
         lr=0.01, accumulation=3,
     )  # fmt: skip
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "KERAS_BACKEND": "jax", "PYTHONPATH": str(root)}
     proc = subprocess.run(
         [sys.executable, "-c", JAX_SCRIPT, json.dumps(cfg)],
@@ -304,7 +304,7 @@ def test_schedule_page_shows_updates_and_the_effective_batch():
 
     from streamlit.testing.v1 import AppTest
 
-    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    app = str(Path(__file__).resolve().parents[2] / "app.py")
     at = AppTest.from_file(app, default_timeout=30)
     at.query_params.update({"n": "10", "batch_size": "3", "epochs": "3", "accumulation": "5"})
     at.run()
@@ -323,7 +323,7 @@ def test_train_page_takes_k_and_states_the_updates():
 
     from streamlit.testing.v1 import AppTest
 
-    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    app = str(Path(__file__).resolve().parents[2] / "app.py")
     at = AppTest.from_file(app, default_timeout=60)
     at.switch_page("app_pages/train.py").run()
     at.number_input(key="train.accumulation").set_value(4).run()  # 100 steps
@@ -377,7 +377,7 @@ def test_compare_page_takes_k_values_and_b_times_k_constant():
 
     from streamlit.testing.v1 import AppTest
 
-    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    app = str(Path(__file__).resolve().parents[2] / "app.py")
     at = AppTest.from_file(app, default_timeout=60)
     at.switch_page("app_pages/compare.py").run()
     at.text_input(key="compare.batch_sizes").set_value("128").run()

@@ -9,7 +9,7 @@ from core import urlstate
 from core.present.text import compact
 from core.schedule import plan
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def metrics(at):

@@ -18,7 +18,7 @@ from core.run.runner import WorkerPool
 from core.run.store import RunStore
 from core.train.engine import Reporter, TrainConfig, prepare, train
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def linear_config(**kw):

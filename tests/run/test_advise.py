@@ -1,6 +1,6 @@
 """The advisor's pieces against independent references: lr grid, feasible-size search against a
 memory cap, the throughput knee, steps to target with a known answer, and the recommendation
-rule with its ties. No training here (see tests/test_advise_train.py)."""
+rule with its ties. No training here (see tests/run/test_advise_train.py)."""
 
 import math
 import string

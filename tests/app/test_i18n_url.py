@@ -9,7 +9,7 @@ from core import urlstate
 from core.present.text import EN, LANGS, t
 from core.schedule.plan import SHUFFLE_MODES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PAGES = [
     "app_pages/schedule.py",

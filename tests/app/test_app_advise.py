@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import urlstate
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "app_pages/advise.py"
 
 

@@ -14,7 +14,7 @@ from core.run.store import RunStore
 from core.schedule.plan import Schedule, ScheduleSpec
 from core.train.engine import TrainConfig
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_replicas_split_each_global_batch():

@@ -14,7 +14,7 @@ from core.errors import InputError
 from core.present.text import ERRORS, message
 from core.schedule.plan import Schedule, ScheduleSpec
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

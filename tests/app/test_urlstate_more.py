@@ -12,7 +12,7 @@ from core.present.text import message, t
 from core.run.store import RunStore
 from core.train.engine import TrainConfig
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PAGE_FILES = {

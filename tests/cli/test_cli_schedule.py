@@ -117,7 +117,7 @@ def test_the_readmes_schedule_examples_print_what_their_comments_say(capsys):
     import shlex
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     examples = re.findall(r"^python -m core (schedule .+?)\s+# (.+)$", readme, flags=re.M)
     assert len(examples) >= 3
     for command, comment in examples:

@@ -10,7 +10,7 @@ from core.run.recording import create_run, run_and_record
 from core.run.store import RunStore
 from core.train.engine import TrainConfig, prepare
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def open_page(page):

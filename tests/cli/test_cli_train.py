@@ -146,7 +146,7 @@ def test_corrupt_store_is_a_clear_error(capsys, isolated_store):
 
 
 def test_train_on_a_csv_with_a_text_label_says_how_it_was_encoded(capsys, tmp_path):
-    from tests.test_datasets import PETS
+    from tests.train.test_datasets import PETS
 
     path = tmp_path / "pets.csv"
     path.write_bytes(PETS)

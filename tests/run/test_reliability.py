@@ -17,7 +17,7 @@ from core.cli import main
 from core.run.store import RunStore
 from core.train.datasets import CSV_MAX_BYTES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 
 CSVS = {

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from core.present.text import COMPACT_FROM, compact
 from core.schedule.plan import Schedule, ScheduleSpec
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 SCALE = {"T": 10**12, "B": 10**9, "M": 10**6, "万亿": 10**12, "亿": 10**8, "万": 10**4}
 
 

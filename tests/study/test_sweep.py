@@ -13,7 +13,7 @@ from core.run.store import RunStore
 from core.study import sweep
 from core.train.engine import TrainConfig
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.mark.parametrize(

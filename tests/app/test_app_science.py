@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.cli import main
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def wait_idle(at, keys, timeout=180):

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.present.text import t
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def open_path(**query) -> AppTest:
