@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from core import api, urlstate
+from core import urlstate
+from core.api import science as api
 from core.present import charts
 from core.present.text import fix_message, message, translator
 from core.train.engine import TrainConfig

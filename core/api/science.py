@@ -1,9 +1,4 @@
-"""What the pages call: one function per thing a page does, records that say what to draw.
-
-Pages read widgets, call one function here, and draw what comes back; they never wire
-datasets, engine, worker pool, run store and studies by hand. (The Science page is the first
-on it; the other pages move here one by one.)
-"""
+"""The Science page's calls: noise scale, critical batch and throughput, and what to draw."""
 
 from __future__ import annotations
 
@@ -12,33 +7,21 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core import demo
+from core.api.common import PoolBusy, RunStore, StoreError, checked_run, warm_pool
 from core.present import readings, report
-from core.run.runner import PoolBusy, RunHandle, shared_pool
-from core.run.store import RunStore, StoreError
+from core.run.runner import RunHandle, shared_pool
 from core.study import science, sweep
 from core.train.datasets import DATASETS
-from core.train.engine import Prepared, TrainConfig, prepare
+from core.train.engine import Prepared, TrainConfig
 from core.train.models import MODELS
 
-__all__ = ["PoolBusy", "RunStore", "StoreError"]  # what pages catch or open, from here
+# what the page catches, opens or calls before a job, from here
+__all__ = ["PoolBusy", "RunStore", "StoreError", "checked_run", "warm_pool"]
 
 SCIENCE_DATASETS = tuple(d for d in DATASETS if d not in ("csv", "linear"))
 SCIENCE_MODELS = tuple(m for m in MODELS if m != "linear")
 TARGET_METRICS = sweep.TARGET_METRICS
 THROUGHPUT_SECONDS = 0.5  # steady seconds a timing, three timings a size
-
-
-def checked_run(config: TrainConfig) -> Prepared:
-    """`prepare` CONFIG and apply the demo's caps: InputError says what to change."""
-    prepared = prepare(config)
-    if demo.enabled():
-        demo.check_train(prepared)
-    return prepared
-
-
-def warm_pool() -> None:
-    """Start the shared worker pool's spare process (TensorFlow imported before a job)."""
-    shared_pool().warm()
 
 
 def start_noise_scale(config: TrainConfig, micro: int) -> RunHandle:

@@ -1,0 +1,11 @@
+"""What the pages call: one module per page, one function per thing the page does.
+
+Pages read widgets, call one function here, and draw the records that come back; they never
+wire datasets, engine, worker pool, run store and studies by hand.
+
+- `common`: what every training page needs (the demo's caps on a run, the warm worker pool).
+- `science`: the Science page (noise scale, critical batch, throughput).
+
+A page imports its own module (`from core.api import science as api`); the names a page
+catches or opens (`PoolBusy`, `RunStore`, `StoreError`) come from there too.
+"""
