@@ -8,7 +8,8 @@ import pytest
 from core.run import export
 from core.run.recording import create_run, run_and_record
 from core.run.store import RunStore
-from core.train.engine import TrainConfig, prepare
+from core.train.engine import prepare
+from tests.conftest import linear_config
 
 
 def test_crc32c_known_value():
@@ -16,17 +17,7 @@ def test_crc32c_known_value():
 
 
 def _run(store, **kw):
-    cfg = dict(
-        dataset="linear",
-        model="linear",
-        n=10,
-        batch_size=3,
-        epochs=3,
-        optimizer="sgd",
-        lr=0.001,
-        validation_split=0.2,
-    )
-    p = prepare(TrainConfig(**{**cfg, **kw}))
+    p = prepare(linear_config(**{"epochs": 3, "validation_split": 0.2, **kw}))
     run_id = create_run(store, p)
     run_and_record(p, store, run_id)
     return run_id
@@ -56,16 +47,8 @@ def test_tensorboard_export_reads_back_with_tensorflow(tmp_path):
 
 def test_keras_script_reproduces_the_setup_and_runs(tmp_path):
     store = RunStore()
-    run_id = _run(
-        store,
-        dataset="blobs",
-        model="mlp",
-        n=200,
-        batch_size=16,
-        epochs=2,
-        optimizer="adam",
-        shuffle="batch",
-    )
+    blobs = dict(dataset="blobs", model="mlp", n=200, optimizer="adam")
+    run_id = _run(store, **blobs, batch_size=16, epochs=2, shuffle="batch")
     source = export.keras_script(store.get_run(run_id)["config"])
     assert "batch_size=16" in source and "epochs=2" in source and 'shuffle="batch"' in source
     path = tmp_path / "reproduce.py"

@@ -1,10 +1,7 @@
 """Data-parallel replicas (tf.distribute) and sweeps on Ray."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+import shlex
 
 import numpy as np
 import pytest
@@ -13,8 +10,7 @@ from core.cli import main
 from core.run.store import RunStore
 from core.schedule.plan import Schedule, ScheduleSpec
 from core.train.engine import TrainConfig
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import run_python
 
 
 def test_replicas_split_each_global_batch():
@@ -38,32 +34,8 @@ def test_schedule_json_gains_replicas(capsys):
 
 
 def _train(*extra, backend="tensorflow"):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "KERAS_BACKEND": backend}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "core",
-            "train",
-            "--dataset",
-            "synthetic",
-            "--n",
-            "800",
-            "--batch-size",
-            "100",
-            "--epochs",
-            "2",
-            "--json",
-            *extra,
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout)
+    argv = "-m core train --dataset synthetic --n 800 --batch-size 100 --epochs 2 --json"
+    return json.loads(run_python(*shlex.split(argv), *extra, keras_backend=backend))
 
 
 def test_two_replicas_on_two_logical_cpus_train_like_one():
@@ -91,25 +63,8 @@ ray = pytest.importorskip("ray")
 
 
 def test_sweep_on_ray_writes_every_run_to_the_store(capsys):
-    assert (
-        main(
-            [
-                "sweep",
-                "--dataset",
-                "blobs",
-                "--n",
-                "256",
-                "--batch-sizes",
-                "16,64",
-                "--epochs",
-                "2",
-                "--executor",
-                "ray",
-                "--json",
-            ]
-        )
-        == 0
-    )
+    argv = "sweep --dataset blobs --n 256 --batch-sizes 16,64 --epochs 2 --executor ray --json"
+    assert main(shlex.split(argv)) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["executor"] == "ray"
     assert [(r["batch_size"], r["status"], r["steps"]) for r in out["runs"]] == [

@@ -1,7 +1,7 @@
 """Real Keras training through the engine (imports TensorFlow)."""
 
 import math
-import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -17,22 +17,9 @@ from core.run.recording import create_run, run_and_record
 from core.run.runner import WorkerPool
 from core.run.store import RunStore
 from core.train.engine import Reporter, TrainConfig, prepare, train
+from tests.conftest import LINEAR_TUTORIAL, linear_config, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def linear_config(**kw):
-    base = dict(
-        dataset="linear",
-        model="linear",
-        n=10,
-        batch_size=3,
-        epochs=10,
-        optimizer="sgd",
-        lr=0.001,
-        shuffle="epoch",
-    )
-    return TrainConfig(**{**base, **kw})
 
 
 class Collect(Reporter):
@@ -168,11 +155,11 @@ def test_store_round_trip(isolated_store):
     assert run["test_metrics"]["loss"] == pytest.approx(result.test_metrics["loss"])
 
 
-def _cli(*args, env=None):
+def _cli(command: str):
+    """`python -m core COMMAND` (a shell line) in a process of its own."""
     return subprocess.Popen(
-        [sys.executable, "-m", "core", *args],
+        [sys.executable, "-m", "core", *shlex.split(command)],
         cwd=ROOT,
-        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -181,19 +168,7 @@ def _cli(*args, env=None):
 
 def _long_cli_run(steps: int):
     """A long CLI training, returned once it has stored more than `steps` steps."""
-    proc = _cli(
-        "train",
-        "--dataset",
-        "synthetic",
-        "--n",
-        "4000",
-        "--batch-size",
-        "1",
-        "--epochs",
-        "100",
-        "--json",
-        env={**os.environ},
-    )
+    proc = _cli("train --dataset synthetic --n 4000 --batch-size 1 --epochs 100 --json")
     store = RunStore()
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -307,15 +282,7 @@ print(json.dumps({"device": r.device, "losses": r.step_losses, "val": r.val_loss
 @pytest.mark.parametrize(
     "cfg",
     [
-        dict(
-            dataset="linear",
-            model="linear",
-            n=10,
-            batch_size=3,
-            epochs=5,
-            optimizer="sgd",
-            lr=0.001,
-        ),
+        {**LINEAR_TUTORIAL, "epochs": 5},
         dict(
             dataset="digits",
             model="cnn",
@@ -330,17 +297,8 @@ def test_jax_backend_gives_the_same_losses_as_tensorflow(cfg):
     pytest.importorskip("jax")
     import json
 
-    env = {**os.environ, "KERAS_BACKEND": "jax", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [sys.executable, "-c", JAX_SCRIPT, json.dumps(cfg)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    jax_out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = run_python("-c", JAX_SCRIPT, json.dumps(cfg), keras_backend="jax")
+    jax_out = json.loads(out.strip().splitlines()[-1])
     assert "(jax)" in jax_out["device"]
     tf_result = train(prepare(TrainConfig(**cfg)))
     assert "(tensorflow)" in tf_result.device
