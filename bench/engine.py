@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import platform
+import shlex
 import statistics
 import subprocess
 import sys
@@ -475,21 +476,8 @@ def cli_figure(reps: int) -> dict:
     stock `model.fit` (steps_per_execution=1) on the same data and batch size, in this process.
     """
     case = Case("synthetic", "mlp", 8, 4000)
-    cmd = [
-        sys.executable,
-        "-m",
-        "core",
-        "train",
-        "--dataset",
-        "synthetic",
-        "--n",
-        "4000",
-        "--batch-size",
-        "8",
-        "--epochs",
-        "3",
-        "--json",
-    ]
+    args = "-m core train --dataset synthetic --n 4000 --batch-size 8 --epochs 3 --json"
+    cmd = [sys.executable, *shlex.split(args)]
     cli, fit, wall, inproc, errors = [], [], [], [], []
     cfg = TrainConfig(dataset="synthetic", n=4000, batch_size=8, epochs=3)
     with tempfile.TemporaryDirectory() as tmp:

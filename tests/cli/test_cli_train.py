@@ -1,6 +1,7 @@
 import json
 import math
 import re
+import shlex
 
 import pytest
 
@@ -20,29 +21,15 @@ KEYS = {
 }
 
 
-def run_json(capsys, *argv):
-    assert main(list(argv)) == 0
+def run_json(capsys, command):
+    """The JSON that `python -m core COMMAND` (a shell line) prints; fails unless it exits 0."""
+    assert main(shlex.split(command)) == 0
     return json.loads(capsys.readouterr().out)
 
 
 def test_train_json_contract_and_runs_listing(capsys):
-    out = run_json(
-        capsys,
-        "train",
-        "--dataset",
-        "linear",
-        "--n",
-        "10",
-        "--batch-size",
-        "3",
-        "--epochs",
-        "10",
-        "--optimizer",
-        "sgd",
-        "--lr",
-        "0.001",
-        "--json",
-    )
+    command = "train --dataset linear --n 10 --batch-size 3 --epochs 10 --optimizer sgd --lr 0.001"
+    out = run_json(capsys, f"{command} --json")
     assert out.keys() >= KEYS
     assert out["status"] == "completed" and out["steps"] == 40
     assert out["batch_sizes"] == [3, 3, 3, 1] * 10
@@ -53,7 +40,7 @@ def test_train_json_contract_and_runs_listing(capsys):
     # epochs 2..10 each see the 10 samples (3+3+3+1) in 4 steps
     assert timing["samples_per_second"] == pytest.approx(timing["steps_per_second"] * 10 / 4)
     assert timing["per_replica_samples_per_second"] == timing["samples_per_second"]
-    runs = run_json(capsys, "runs", "--json")
+    runs = run_json(capsys, "runs --json")
     assert runs[0]["run_id"] == out["run_id"]
     assert {k: runs[0][k] for k in ("status", "dataset", "batch_size", "epochs")} == {
         "status": "completed",
@@ -64,21 +51,8 @@ def test_train_json_contract_and_runs_listing(capsys):
 
 
 def test_diverged_run_still_prints_json(capsys):
-    out = run_json(
-        capsys,
-        "train",
-        "--dataset",
-        "linear",
-        "--batch-size",
-        "3",
-        "--epochs",
-        "10",
-        "--optimizer",
-        "sgd",
-        "--lr",
-        "10",
-        "--json",
-    )
+    command = "train --dataset linear --batch-size 3 --epochs 10 --optimizer sgd --lr 10"
+    out = run_json(capsys, f"{command} --json")
     assert out["status"] == "diverged"
     assert out["step_losses"][-1] is None  # NaN/inf is null in JSON
 
@@ -87,51 +61,34 @@ def test_csv_from_the_cli(capsys, tmp_path):
     path = tmp_path / "data.csv"
     rows = "\n".join(f"{i % 7},{(i * 3) % 5},{i % 2}" for i in range(60))
     path.write_text("a,b,label\n" + rows + "\n")
-    out = run_json(
-        capsys,
-        "train",
-        "--dataset",
-        "csv",
-        "--csv",
-        str(path),
-        "--label",
-        "label",
-        "--batch-size",
-        "8",
-        "--json",
-    )
+    csv = f"--dataset csv --csv {shlex.quote(str(path))} --label label"
+    out = run_json(capsys, f"train {csv} --batch-size 8 --json")
     assert out["status"] == "completed" and out["steps"] == 6  # 48 training rows after test
 
 
 @pytest.mark.parametrize(
     ("argv", "match"),
     [
-        (["--dataset", "cifar", "--batch-size", "3"], "invalid choice: 'cifar'"),
-        (["--dataset", "linear", "--batch-size", "0"], "batch_size` must be at least 1"),
-        (["--dataset", "linear", "--batch-size", "-2"], "batch_size` must be at least 1"),
-        (["--dataset", "linear", "--batch-size", "2.5"], "whole number"),
-        (["--dataset", "linear", "--batch-size", "3", "--n", "0"], "`n` must be"),
-        (["--dataset", "digits", "--batch-size", "3", "--n", "99999"], "more than the 1438"),
-        (["--dataset", "linear", "--batch-size", "3", "--epochs", "0"], "`epochs` must be"),
-        (["--dataset", "linear", "--batch-size", "3", "--lr", "0"], "`lr` must be greater"),
-        (["--dataset", "linear", "--batch-size", "3", "--lr", "-1"], "`lr` must be greater"),
-        (["--dataset", "linear", "--batch-size", "3", "--lr", "nan"], "`lr` must be a positive"),
-        (["--dataset", "synthetic", "--model", "cnn", "--batch-size", "3"], "needs image data"),
-        (["--dataset", "synthetic", "--model", "lstm", "--batch-size", "3"], "invalid choice"),
-        (["--dataset", "linear", "--n", "10", "--batch-size", "20", "--drop-remainder"], "no step"),
-        (
-            ["--dataset", "linear", "--n", "1", "--batch-size", "1", "--validation-split", "0.5"],
-            "0 training samples",
-        ),
-        (["--dataset", "csv", "--batch-size", "3"], "needs --csv PATH and --label"),
-        (
-            ["--dataset", "csv", "--csv", "/nonexistent.csv", "--label", "y", "--batch-size", "3"],
-            "cannot read --csv",
-        ),
+        ("--dataset cifar --batch-size 3", "invalid choice: 'cifar'"),
+        ("--dataset linear --batch-size 0", "batch_size` must be at least 1"),
+        ("--dataset linear --batch-size -2", "batch_size` must be at least 1"),
+        ("--dataset linear --batch-size 2.5", "whole number"),
+        ("--dataset linear --batch-size 3 --n 0", "`n` must be"),
+        ("--dataset digits --batch-size 3 --n 99999", "more than the 1438"),
+        ("--dataset linear --batch-size 3 --epochs 0", "`epochs` must be"),
+        ("--dataset linear --batch-size 3 --lr 0", "`lr` must be greater"),
+        ("--dataset linear --batch-size 3 --lr -1", "`lr` must be greater"),
+        ("--dataset linear --batch-size 3 --lr nan", "`lr` must be a positive"),
+        ("--dataset synthetic --model cnn --batch-size 3", "needs image data"),
+        ("--dataset synthetic --model lstm --batch-size 3", "invalid choice"),
+        ("--dataset linear --n 10 --batch-size 20 --drop-remainder", "no step"),
+        ("--dataset linear --n 1 --batch-size 1 --validation-split 0.5", "0 training samples"),
+        ("--dataset csv --batch-size 3", "needs --csv PATH and --label"),
+        ("--dataset csv --csv /nonexistent.csv --label y --batch-size 3", "cannot read --csv"),
     ],
 )
 def test_bad_train_input_is_one_line_and_exit_2(capsys, argv, match):
-    assert main(["train", *argv]) == 2
+    assert main(["train", *shlex.split(argv)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
     assert re.search(match, err), err
@@ -150,17 +107,14 @@ def test_train_on_a_csv_with_a_text_label_says_how_it_was_encoded(capsys, tmp_pa
 
     path = tmp_path / "pets.csv"
     path.write_bytes(PETS)
-    out = run_json(
-        capsys, "train", "--dataset", "csv", "--csv", str(path), "--label", "animal",
-        "--batch-size", "4", "--epochs", "2", "--json",
-    )  # fmt: skip
+    csv = f"--dataset csv --csv {shlex.quote(str(path))} --label animal"
+    out = run_json(capsys, f"train {csv} --batch-size 4 --epochs 2 --json")
     assert out["status"] == "completed" and out["steps"] == 2 * math.ceil(9 / 4)
     assert out["notes"][0] == "label 'animal' encoded as 3 classes: 0 = bird, 1 = cat, 2 = dog"
     assert "dropped text columns with more than 10 distinct values: name (12)" in out["notes"]
     assert set(out["test_metrics"]) == {"loss", "accuracy"}
     # The same notes on stderr, so a person sees them and stdout stays one JSON object.
-    assert main(["train", "--dataset", "csv", "--csv", str(path), "--label", "animal",
-                 "--batch-size", "4", "--epochs", "1"]) == 0  # fmt: skip
+    assert main(shlex.split(f"train {csv} --batch-size 4 --epochs 1")) == 0
     captured = capsys.readouterr()
     assert "note: label 'animal' encoded as 3 classes: 0 = bird, 1 = cat, 2 = dog" in captured.err
     assert "note: one-hot encoded text columns" in captured.err

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -47,153 +48,94 @@ CSV_CASES = [
     ("too_big", "the cap is 20 MB"),
 ]
 
-# (what, CLI arguments after `python -m core`, the message that says what to change)
+# (what, the CLI arguments after `python -m core` as a shell line, the message that says what to
+# change)
 BAD_INPUTS = [
-    ("B = 0", ["train", "--dataset", "linear", "--batch-size", "0"], "must be at least 1"),
-    ("B < 0", ["train", "--dataset", "linear", "--batch-size", "-8"], "must be at least 1"),
-    ("B not an integer", ["train", "--dataset", "linear", "--batch-size", "2.5"], "whole number"),
+    ("B = 0", "train --dataset linear --batch-size 0", "must be at least 1"),
+    ("B < 0", "train --dataset linear --batch-size -8", "must be at least 1"),
+    ("B not an integer", "train --dataset linear --batch-size 2.5", "whole number"),
     (
         "B > train with drop_remainder",
-        ["train", "--dataset", "linear", "--n", "10", "--batch-size", "11", "--drop-remainder"],
+        "train --dataset linear --n 10 --batch-size 11 --drop-remainder",
         "no step at all",
     ),
-    ("N = 0", ["train", "--dataset", "digits", "--n", "0", "--batch-size", "8"], "`n` must be"),
-    (
-        "N > dataset",
-        ["train", "--dataset", "digits", "--n", "2000", "--batch-size", "8"],
-        "more than the 1438 samples",
-    ),
-    (
-        "E = 0",
-        ["train", "--dataset", "linear", "--batch-size", "3", "--epochs", "0"],
-        "`epochs` must be at least 1",
-    ),
+    ("N = 0", "train --dataset digits --n 0 --batch-size 8", "`n` must be"),
+    ("N > dataset", "train --dataset digits --n 2000 --batch-size 8", "more than the 1438 samples"),
+    ("E = 0", "train --dataset linear --batch-size 3 --epochs 0", "`epochs` must be at least 1"),
     (
         "E huge",
-        ["train", "--dataset", "linear", "--batch-size", "3", "--epochs", "10000000"],
+        "train --dataset linear --batch-size 3 --epochs 10000000",
         "`epochs` must be at most",
     ),
     (
         "split leaves 0 train",
-        [
-            "train",
-            "--dataset",
-            "linear",
-            "--n",
-            "1",
-            "--batch-size",
-            "1",
-            "--validation-split",
-            "0.5",
-        ],
+        "train --dataset linear --n 1 --batch-size 1 --validation-split 0.5",
         "0 training samples",
     ),
     (
         "split leaves 0 validation",
-        ["schedule", "--n", "10", "--batch-size", "1", "--validation-split", "1e-18"],
+        "schedule --n 10 --batch-size 1 --validation-split 1e-18",
         "0 validation samples",
     ),
     (
         "split ≥ 1",
-        ["train", "--dataset", "linear", "--batch-size", "3", "--validation-split", "1"],
+        "train --dataset linear --batch-size 3 --validation-split 1",
         r"between 0 and 0\.95",
     ),
-    (
-        "lr = 0",
-        ["train", "--dataset", "linear", "--batch-size", "3", "--lr", "0"],
-        "greater than 0",
-    ),
-    (
-        "lr < 0",
-        ["train", "--dataset", "linear", "--batch-size", "3", "--lr", "-0.1"],
-        "greater than 0",
-    ),
-    ("unknown dataset", ["train", "--dataset", "imagenet", "--batch-size", "3"], "invalid choice"),
-    (
-        "unknown model",
-        ["train", "--dataset", "digits", "--model", "vit", "--batch-size", "3"],
-        "invalid choice",
-    ),
-    (
-        "CNN on non-images",
-        ["train", "--dataset", "blobs", "--model", "cnn", "--batch-size", "3"],
-        "needs image data",
-    ),
-    (
-        "MLP on regression",
-        ["train", "--dataset", "linear", "--model", "mlp", "--batch-size", "3"],
-        "regression task",
-    ),
+    ("lr = 0", "train --dataset linear --batch-size 3 --lr 0", "greater than 0"),
+    ("lr < 0", "train --dataset linear --batch-size 3 --lr -0.1", "greater than 0"),
+    ("unknown dataset", "train --dataset imagenet --batch-size 3", "invalid choice"),
+    ("unknown model", "train --dataset digits --model vit --batch-size 3", "invalid choice"),
+    ("CNN on non-images", "train --dataset blobs --model cnn --batch-size 3", "needs image data"),
+    ("MLP on regression", "train --dataset linear --model mlp --batch-size 3", "regression task"),
     (
         "missing label column",
-        ["train", "--dataset", "csv", "--csv", "{good}", "--label", "target", "--batch-size", "3"],
+        "train --dataset csv --csv {good} --label target --batch-size 3",
         "not in",
     ),
     *[
-        (
-            f"CSV {name}",
-            [
-                "train",
-                "--dataset",
-                "csv",
-                "--csv",
-                f"{{{name}}}",
-                "--label",
-                "label",
-                "--batch-size",
-                "3",
-            ],
-            match,
-        )
+        (f"CSV {name}", f"train --dataset csv --csv {{{name}}} --label label --batch-size 3", match)
         for name, match in CSV_CASES
     ],
     (
         "CSV path missing",
-        ["train", "--dataset", "csv", "--csv", "/no/such.csv", "--label", "y", "--batch-size", "3"],
+        "train --dataset csv --csv /no/such.csv --label y --batch-size 3",
         "cannot read",
     ),
-    (
-        "empty sweep list",
-        ["sweep", "--dataset", "blobs", "--batch-sizes", ",", "--epochs", "1"],
-        "empty",
-    ),
+    ("empty sweep list", "sweep --dataset blobs --batch-sizes , --epochs 1", "empty"),
     (
         "unknown lr rule",
-        ["sweep", "--dataset", "blobs", "--batch-sizes", "8", "--lr-scaling", "magic"],
+        "sweep --dataset blobs --batch-sizes 8 --lr-scaling magic",
         "invalid choice",
     ),
-    ("non-numeric N", ["schedule", "--n", "lots", "--batch-size", "3"], "whole number"),
-    (
-        "unknown shuffle",
-        ["schedule", "--n", "10", "--batch-size", "3", "--shuffle", "x"],
-        "invalid choice",
-    ),
+    ("non-numeric N", "schedule --n lots --batch-size 3", "whole number"),
+    ("unknown shuffle", "schedule --n 10 --batch-size 3 --shuffle x", "invalid choice"),
     (
         "B not divisible by replicas",
-        ["train", "--dataset", "synthetic", "--n", "100", "--batch-size", "5", "--replicas", "2"],
+        "train --dataset synthetic --n 100 --batch-size 5 --replicas 2",
         "does not split evenly over 2 replicas: use a multiple of 2, e.g. 4 or 6",
     ),
     (
         "blobs option on another dataset",
-        ["train", "--dataset", "synthetic", "--features", "3", "--batch-size", "3"],
+        "train --dataset synthetic --features 3 --batch-size 3",
         "--features goes with --dataset blobs",
     ),
     (
         "one blobs class",
-        ["train", "--dataset", "blobs", "--classes", "1", "--batch-size", "3"],
+        "train --dataset blobs --classes 1 --batch-size 3",
         "`classes` must be between 2 and 1000, got 1",
     ),
     (
         "negative noise",
-        ["train", "--dataset", "linear", "--noise", "-1", "--batch-size", "3"],
+        "train --dataset linear --noise -1 --batch-size 3",
         r"`noise` must be a number in \[0, 1e6\)",
     ),
     (
         "replicas on a measurement",
-        ["noise-scale", "--dataset", "blobs", "--batch-size", "32", "--replicas", "2"],
+        "noise-scale --dataset blobs --batch-size 32 --replicas 2",
         "unrecognized arguments: --replicas 2",
     ),
-    ("corrupt store", ["runs"], "cannot be used"),
+    ("corrupt store", "runs", "cannot be used"),
 ]
 
 
@@ -213,7 +155,7 @@ def test_every_bad_input_is_one_clear_line_and_exit_2(
 ):
     if what == "corrupt store":
         isolated_store.write_bytes(b"garbage" * 1000)
-    argv = [a.format(**csv_files) if "{" in a else a for a in argv]
+    argv = [a.format(**csv_files) if "{" in a else a for a in shlex.split(argv)]
     assert main(argv) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -225,25 +167,8 @@ def test_every_bad_input_is_one_clear_line_and_exit_2(
 
 
 def test_absurd_learning_rate_runs_and_diverges(capsys):
-    assert (
-        main(
-            [
-                "train",
-                "--dataset",
-                "linear",
-                "--batch-size",
-                "3",
-                "--epochs",
-                "5",
-                "--optimizer",
-                "sgd",
-                "--lr",
-                "1e9",
-                "--json",
-            ]
-        )
-        == 0
-    )
+    argv = "train --dataset linear --batch-size 3 --epochs 5 --optimizer sgd --lr 1e9 --json"
+    assert main(shlex.split(argv)) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["status"] == "diverged" and out["diverged_step"] is not None
 
@@ -313,18 +238,7 @@ def test_app_that_dies_mid_run_leaves_it_interrupted(isolated_store):
 
 
 def test_two_cli_processes_train_at_once_on_one_store(isolated_store):
-    args = [
-        "train",
-        "--dataset",
-        "blobs",
-        "--n",
-        "2000",
-        "--batch-size",
-        "4",
-        "--epochs",
-        "2",
-        "--json",
-    ]
+    args = shlex.split("train --dataset blobs --n 2000 --batch-size 4 --epochs 2 --json")
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "core", *args, "--seed", str(seed)],

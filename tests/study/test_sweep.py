@@ -1,6 +1,7 @@
 import json
 import math
 import re
+import shlex
 from pathlib import Path
 
 import pandas as pd
@@ -173,33 +174,12 @@ def _chart_rows(chart):
 
 
 def test_a_real_sweep_through_the_cli_and_its_charts(capsys):
-    assert (
-        main(
-            [
-                "sweep",
-                "--dataset",
-                "blobs",
-                "--n",
-                "256",
-                "--batch-sizes",
-                "8,32,128",
-                "--steps",
-                "40",
-                "--lr-scaling",
-                "sqrt",
-                "--base-batch-size",
-                "32",
-                "--validation-split",
-                "0.25",
-                "--target-metric",
-                "train_loss",
-                "--target",
-                "1.0",
-                "--json",
-            ]
-        )
-        == 0
+    argv = (
+        "sweep --dataset blobs --n 256 --batch-sizes 8,32,128 --steps 40 --lr-scaling sqrt"
+        " --base-batch-size 32 --validation-split 0.25 --target-metric train_loss --target 1.0"
+        " --json"
     )
+    assert main(shlex.split(argv)) == 0
     out = json.loads(capsys.readouterr().out)
     runs = out["runs"]
     assert [r["batch_size"] for r in runs] == [8, 32, 128]
@@ -232,19 +212,19 @@ def test_a_real_sweep_through_the_cli_and_its_charts(capsys):
 @pytest.mark.parametrize(
     ("argv", "match"),
     [
-        (["--batch-sizes", "", "--epochs", "1"], "empty"),
-        (["--batch-sizes", "8,0", "--epochs", "1"], "at least 1"),
-        (["--batch-sizes", "8,-4", "--epochs", "1"], "at least 1"),
-        (["--batch-sizes", "8", "--lr-scaling", "cubic"], "invalid choice"),
-        (["--batch-sizes", "8", "--budget", "steps"], "needs --steps"),
-        (["--batch-sizes", "8", "--budget", "steps", "--epochs", "2"], "goes with --steps"),
-        (["--batch-sizes", "8", "--steps", "0"], "greater than 0"),
-        (["--batch-sizes", "8", "--repeats", "0", "--epochs", "1"], "repeats"),
-        (["--batch-sizes", "8", "--seconds", "-1"], "greater than 0"),
+        ("--batch-sizes '' --epochs 1", "empty"),
+        ("--batch-sizes 8,0 --epochs 1", "at least 1"),
+        ("--batch-sizes 8,-4 --epochs 1", "at least 1"),
+        ("--batch-sizes 8 --lr-scaling cubic", "invalid choice"),
+        ("--batch-sizes 8 --budget steps", "needs --steps"),
+        ("--batch-sizes 8 --budget steps --epochs 2", "goes with --steps"),
+        ("--batch-sizes 8 --steps 0", "greater than 0"),
+        ("--batch-sizes 8 --repeats 0 --epochs 1", "repeats"),
+        ("--batch-sizes 8 --seconds -1", "greater than 0"),
     ],
 )
 def test_bad_sweep_input_is_one_line_and_exit_2(capsys, argv, match):
-    assert main(["sweep", "--dataset", "blobs", *argv]) == 2
+    assert main(["sweep", "--dataset", "blobs", *shlex.split(argv)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and re.search(match, err), err
 
