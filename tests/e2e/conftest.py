@@ -6,9 +6,9 @@
   fresh 1400x1000 context, instrumented so `wait_for_app` can see the app's websocket traffic.
 - `routed_app_url` (session) is `app_url` once "/" has been opened, so deep links reach the
   pages as app.py routes them; `serve_app` starts a further server for a test that needs a fresh
-  one.
-- `wait_for_app`, `is_settled`, `assert_no_exception`, `open_page`, `button`, `metric_value`,
-  `table_rows` and `screenshot` are plain helpers; test modules import them with
+  one; `sweep_url` (module) is such a server on a store holding a finished sweep (`seed_sweep`).
+- `wait_for_app`, `is_settled`, `assert_no_exception`, `open_page`, `type_number`, `button`,
+  `metric_value`, `table_rows` and `screenshot` are plain helpers; test modules import them with
   `from tests.e2e.conftest import ...`. They keep no state in this module, so it does not matter
   that the file is loaded twice: by pytest as `conftest`, by the tests under that name.
 
@@ -158,6 +158,39 @@ def serve_app(workdir: Path) -> Iterator[str]:
         pytest.fail(str(exc), pytrace=False)
 
 
+# A finished sweep written straight into a store, whose steps reach the target at
+# S(B) = 40 (1 + 32/B): the shape the critical-batch fit expects (Compare and Science pages).
+SWEEP = "sw-e2e-loglog"
+SWEEP_BATCH_SIZES = (8, 16, 32, 64, 128)
+
+
+def seed_sweep(db: Path) -> None:
+    """Write the sweep SWEEP (one run per SWEEP_BATCH_SIZES, 300 steps each) into the store DB."""
+    from core.run.store import RunStore
+    from core.train.engine import TrainConfig
+
+    store = RunStore(db)
+    for b in SWEEP_BATCH_SIZES:
+        config = TrainConfig(dataset="blobs", n=1000, batch_size=b, epochs=1).to_dict()
+        run_id = store.create_run(config, 300, sweep_id=SWEEP, label=f"B={b}")
+        reach = 40 * (1 + 32 / b)
+        rows = [(i, 0, b, 1.0 if i < reach else 0.01, None, 0.001 * (i + 1) * b**0.5, None)
+                for i in range(300)]  # fmt: skip
+        store.add_steps(run_id, rows, 300)
+        store.add_epoch(run_id, 0, 0.3, None, None, None, 0.3 * b**0.5, 300)
+        store.update_run(run_id, status="completed", steps_per_second=1000.0 / b**0.3)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def sweep_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of the test module's own whose store holds only the sweep SWEEP."""
+    workdir = tmp_path_factory.mktemp("sweep")
+    seed_sweep(workdir / "batchlab.db")
+    with serve_app(workdir) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Headless Chromium from /usr/bin/chromium, shared by the session's tests."""
@@ -250,6 +283,17 @@ def open_page(page: Page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
     assert_no_exception(page)
+
+
+def type_number(page: Page, label: str, value: int) -> None:
+    """Type VALUE into the `st.number_input` labelled exactly LABEL and wait for the rerun."""
+    from playwright.sync_api import expect
+
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")  # st.number_input commits, and reruns, on Enter or blur
+    wait_for_app(page)
+    expect(field).to_have_value(str(value))
 
 
 def button(page: Page, name: str) -> Locator:

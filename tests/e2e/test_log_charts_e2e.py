@@ -2,36 +2,16 @@
 
 Issue 14 item 9: the y-axis titles of the log–log charts were drawn past the chart's left edge
 and clipped, and the critical-batch chart drew B=8 and B=16 in near-white blues. A sweep is
-written straight into a fresh store (steps that reach the target at S(B) = 40 (1 + 32/B), the
-shape the critical-batch fit expects), then the pages are served on it, in English and Chinese.
+written straight into a fresh store (`sweep_url` in conftest.py: steps that reach the target at
+S(B) = 40 (1 + 32/B), the shape the critical-batch fit expects), then the pages are served on it,
+in English and Chinese.
 """
-
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
 from core.present.text import t
-from core.run.store import RunStore
-from core.train.engine import TrainConfig
-from tests.e2e.conftest import open_page, serve_app
-
-SWEEP = "sw-e2e-loglog"
-BATCH_SIZES = (8, 16, 32, 64, 128)
-
-
-def seed_sweep(db: Path) -> None:
-    store = RunStore(db)
-    for b in BATCH_SIZES:
-        config = TrainConfig(dataset="blobs", n=1000, batch_size=b, epochs=1).to_dict()
-        run_id = store.create_run(config, 300, sweep_id=SWEEP, label=f"B={b}")
-        reach = 40 * (1 + 32 / b)
-        rows = [(i, 0, b, 1.0 if i < reach else 0.01, None, 0.001 * (i + 1) * b**0.5, None)
-                for i in range(300)]  # fmt: skip
-        store.add_steps(run_id, rows, 300)
-        store.add_epoch(run_id, 0, 0.3, None, None, None, 0.3 * b**0.5, 300)
-        store.update_run(run_id, status="completed", steps_per_second=1000.0 / b**0.3)
-    store.close()
+from tests.e2e.conftest import SWEEP, SWEEP_BATCH_SIZES, open_page
 
 
 def relative_luminance(rgb: str) -> float:
@@ -53,14 +33,6 @@ TEXT_BOXES = """(chart) => {
             return {text: t.textContent, left: r.left - box.left, right: box.right - r.right};
         });
 }"""
-
-
-@pytest.fixture(scope="module")
-def sweep_url(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("loglog")
-    seed_sweep(workdir / "batchlab.db")
-    with serve_app(workdir) as url:
-        yield url
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -97,7 +69,7 @@ def test_every_batch_size_on_the_critical_batch_chart_is_dark_enough(page: Page,
         """(chart) => [...chart.querySelectorAll("svg .mark-symbol path")]
             .map((p) => getComputedStyle(p).fill)"""
     )
-    assert len(fills) >= 2 * len(BATCH_SIZES), fills  # the points and the legend's symbols
+    assert len(fills) >= 2 * len(SWEEP_BATCH_SIZES), fills  # the points and the legend's symbols
     for fill in set(fills):
         contrast = 1.05 / (relative_luminance(fill) + 0.05)  # against white
         assert contrast >= 3, (fill, round(contrast, 2))

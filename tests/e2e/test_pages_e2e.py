@@ -12,16 +12,8 @@ from tests.e2e.conftest import (
     metric_value,
     open_page,
     screenshot,
-    wait_for_app,
+    type_number,
 )
-
-
-def type_number(page: Page, label: str, value: int) -> None:
-    field = page.get_by_label(label, exact=True)
-    field.fill(str(value))
-    field.press("Enter")  # st.number_input commits, and reruns, on Enter or blur
-    wait_for_app(page)
-    expect(field).to_have_value(str(value))
 
 
 def test_every_page_in_the_navigation_opens_without_an_exception(page: Page, routed_app_url: str):

@@ -1,24 +1,16 @@
 """The Schedule page (the landing page) in headless Chromium: metrics follow typed inputs and the
 worked examples. Marked `e2e` by tests/e2e/conftest.py."""
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
-
-
-def metric_value(page: Page, label: str) -> Locator:
-    card = page.get_by_test_id("stMetric").filter(
-        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
-    )
-    return card.get_by_test_id("stMetricValue")
-
-
-def type_number(page: Page, label: str, value: int) -> None:
-    field = page.get_by_label(label, exact=True)
-    field.fill(str(value))
-    field.press("Enter")  # st.number_input commits, and reruns, on Enter or blur
-    wait_for_app(page)
-    expect(field).to_have_value(str(value))
+from tests.e2e.conftest import (
+    assert_no_exception,
+    metric_value,
+    open_page,
+    screenshot,
+    type_number,
+    wait_for_app,
+)
 
 
 def choose(page: Page, label: str, option: str) -> None:
@@ -27,14 +19,8 @@ def choose(page: Page, label: str, option: str) -> None:
     wait_for_app(page)
 
 
-def open_schedule(page: Page, app_url: str) -> None:
-    page.goto(app_url)
-    wait_for_app(page)
-    assert_no_exception(page)
-
-
 def test_schedule_page_opens_with_the_default_schedule(page: Page, app_url: str):
-    open_schedule(page, app_url)
+    open_page(page, app_url)
     # Defaults N=1000, B=100, E=10
     expect(metric_value(page, "Iterations per epoch")).to_have_text("10")
     expect(metric_value(page, "Total iterations")).to_have_text("100")
@@ -43,7 +29,7 @@ def test_schedule_page_opens_with_the_default_schedule(page: Page, app_url: str)
 
 
 def test_typed_inputs_and_worked_examples_update_the_metrics(page: Page, app_url: str):
-    open_schedule(page, app_url)
+    open_page(page, app_url)
     expect(metric_value(page, "Iterations per epoch")).to_have_text("10")
 
     type_number(page, "Dataset size N (samples)", 10)

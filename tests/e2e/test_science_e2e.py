@@ -12,21 +12,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.present.text import t
-from tests.e2e.conftest import button, open_page, screenshot, serve_app, wait_for_app
-from tests.e2e.test_log_charts_e2e import SWEEP, seed_sweep
-
-
-@pytest.fixture(scope="module")
-def science_url(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("science")
-    seed_sweep(workdir / "batchlab.db")
-    with serve_app(workdir) as url:
-        yield url
+from tests.e2e.conftest import SWEEP, button, open_page, screenshot, wait_for_app
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_noise_scale_shows_its_interval_and_the_exact_value(page: Page, science_url, lang):
-    open_page(page, f"{science_url}/science?lang={lang}&batch_size=64&epochs=3")
+def test_noise_scale_shows_its_interval_and_the_exact_value(page: Page, sweep_url, lang):
+    open_page(page, f"{sweep_url}/science?lang={lang}&batch_size=64&epochs=3")
     button(page, t("science.measure", lang)).click()
     exact = page.get_by_text(re.compile("Estimate vs exact" if lang == "en" else "估计值与精确值"))
     expect(exact).to_be_visible(timeout=180_000)
@@ -38,8 +29,8 @@ def test_noise_scale_shows_its_interval_and_the_exact_value(page: Page, science_
     screenshot(page, f"science_noise_{lang}")
 
 
-def test_critical_batch_reads_a_known_hyperbola_with_its_interval(page: Page, science_url):
-    open_page(page, f"{science_url}/science?sweep={SWEEP}&target_metric=train_loss&target=0.5")
+def test_critical_batch_reads_a_known_hyperbola_with_its_interval(page: Page, sweep_url):
+    open_page(page, f"{sweep_url}/science?sweep={SWEEP}&target_metric=train_loss&target=0.5")
     text = page.get_by_test_id("stMain").inner_text()
     found = re.search(r"B_crit ≈ (\d+)\s*\(90% interval (\d+)–(\d+)", text)
     assert found, text[:2000]

@@ -37,7 +37,7 @@ from playwright.sync_api import Page, expect
 from core.present.text import t
 from tests.e2e import serve
 from tests.e2e.conftest import REPO, button, open_page, wait_for_app
-from tests.e2e.test_train_e2e import START_TIMEOUT_MS, open_train, start, wait_for_status
+from tests.e2e.test_train_e2e import start_long_run, wait_for_status
 
 pytestmark = pytest.mark.slow
 
@@ -201,16 +201,7 @@ def test_one_click_on_stop_ends_a_live_run_promptly(
 ):
     url, db, server_pid = served
     open_page(page, url)  # "/" first, so /train is routed as app.py routes it
-    open_train(page, url, batch_size=1, epochs=5000)
-    expect(
-        page.get_by_text(re.compile(r"1000 iterations per epoch × 5,?000 epochs = 5,000,000 steps"))
-    ).to_be_visible()
-    start(page)
-    wait_for_status(page, "running", START_TIMEOUT_MS)
-    progress = page.get_by_test_id("stProgress")
-    expect(progress).to_contain_text(
-        re.compile(r"^[1-9][\d,]* / 5,000,000 steps done"), timeout=30_000
-    )
+    start_long_run(page, url)
 
     procs: list[subprocess.Popen] = []
     try:

@@ -9,7 +9,7 @@ by tests/e2e/conftest.py.
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from core.present.text import t
 from tests.e2e.conftest import (
@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     open_page,
     screenshot,
     table_rows,
+    type_number,
     wait_for_app,
 )
 
@@ -28,14 +29,6 @@ START_TIMEOUT_MS = 90_000
 # A stopped worker notices Stop between chunks of steps.
 STOP_TIMEOUT_MS = 10_000
 RUN_END_QUIET_MS = 1_000
-
-
-def type_number(page: Page, label: str, value: int) -> None:
-    field = page.get_by_label(label, exact=True)
-    field.fill(str(value))
-    field.press("Enter")  # st.number_input commits, and reruns, on Enter or blur
-    wait_for_app(page)
-    expect(field).to_have_value(str(value))
 
 
 def open_train(page: Page, url: str, **numbers: int) -> None:
@@ -58,6 +51,23 @@ def wait_for_status(page: Page, status: str, timeout_ms: int) -> None:
     value = metric_value(page, t("train.status"))
     reached = value.filter(has_text=re.compile(f"^{re.escape(t(f'status.{status}'))}$"))
     expect(reached.or_(page.get_by_test_id("stException")).first).to_be_visible(timeout=timeout_ms)
+
+
+def start_long_run(page: Page, url: str) -> Locator:
+    """Start a 5,000,000-step run on the Train page at URL (B=1, 5000 epochs); return its
+    progress bar once the run has recorded some steps."""
+    open_train(page, url, batch_size=1, epochs=5000)
+    expect(
+        page.get_by_text(re.compile(r"1000 iterations per epoch × 5,?000 epochs = 5,000,000 steps"))
+    ).to_be_visible()
+    start(page)
+    wait_for_status(page, "running", START_TIMEOUT_MS)
+    progress = page.get_by_test_id("stProgress")
+    # Some steps recorded: the count is not 0.
+    expect(progress).to_contain_text(
+        re.compile(r"^[1-9][\d,]* / 5,000,000 steps done"), timeout=30_000
+    )
+    return progress
     assert_no_exception(page)
 
 
@@ -102,19 +112,7 @@ def test_a_short_training_completes_and_draws_its_charts(page: Page, routed_app_
 
 
 def test_stop_ends_a_long_run_within_seconds(page: Page, routed_app_url: str):
-    open_train(page, routed_app_url, batch_size=1, epochs=5000)
-    expect(
-        page.get_by_text(re.compile(r"1000 iterations per epoch × 5,?000 epochs = 5,000,000 steps"))
-    ).to_be_visible()
-
-    start(page)
-    wait_for_status(page, "running", START_TIMEOUT_MS)
-    progress = page.get_by_test_id("stProgress")
-    # Some steps recorded: the count is not 0.
-    expect(progress).to_contain_text(
-        re.compile(r"^[1-9][\d,]* / 5,000,000 steps done"), timeout=30_000
-    )
-
+    progress = start_long_run(page, routed_app_url)
     button(page, t("train.stop")).click()
 
     wait_for_status(page, "stopped", STOP_TIMEOUT_MS)
