@@ -127,28 +127,21 @@ def test_mnist_offline_suggests_digits(monkeypatch, tmp_path):
 
 # The commonest real CSV: numeric features, a text label, a text feature with few values, a text
 # feature with one value per row (a name), and a row with a missing value.
-PETS = (
-    "weight,height,colour,name,animal\n"
-    + "".join(
-        f"{w},{h},{c},pet{i},{a}\n"
-        for i, (w, h, c, a) in enumerate(
-            [
-                (4.0, 30, "black", "cat"),
-                (30.0, 60, "brown", "dog"),
-                (5.0, 28, "white", "cat"),
-                (25.0, 55, "black", "dog"),
-                (3.5, 25, "", "cat"),
-                (40.0, 70, "brown", "dog"),
-                (4.2, 29, "white", " cat"),
-                (35.0, 65, "black", "dog"),
-                (4.1, 31, "brown", "cat"),
-                (28.0, 58, "white", "dog"),
-                (3.9, 27, "black", "cat"),
-                (33.0, 62, "brown", "bird"),
-            ]
-        )
-    )
-).encode()
+PETS = b"""\
+weight,height,colour,name,animal
+4.0,30,black,pet0,cat
+30.0,60,brown,pet1,dog
+5.0,28,white,pet2,cat
+25.0,55,black,pet3,dog
+3.5,25,,pet4,cat
+40.0,70,brown,pet5,dog
+4.2,29,white,pet6, cat
+35.0,65,black,pet7,dog
+4.1,31,brown,pet8,cat
+28.0,58,white,pet9,dog
+3.9,27,black,pet10,cat
+33.0,62,brown,pet11,bird
+"""
 
 
 def test_a_text_label_is_encoded_as_classes_like_sklearns_label_encoder():
