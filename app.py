@@ -15,41 +15,28 @@ if "lang" not in ss:
     ss.lang = urlstate.lang_from(query, st.context.locale)
 t = translator(ss.lang)
 
-PAGES = [
-    st.Page(
-        "app_pages/schedule.py",
-        title=t("nav.schedule"),
-        icon=":material/calendar_month:",
-        default=True,
-    ),
-    st.Page(
-        "app_pages/train.py",
-        title=t("nav.train"),
-        icon=":material/model_training:",
-        url_path="train",
-    ),
-    st.Page(
-        "app_pages/compare.py",
-        title=t("nav.compare"),
-        icon=":material/compare_arrows:",
-        url_path="compare",
-    ),
-    st.Page(
-        "app_pages/science.py",
-        title=t("nav.science"),
-        icon=":material/science:",
-        url_path="science",
-    ),
-    st.Page(
-        "app_pages/advise.py",
-        title=t("nav.advise"),
-        icon=":material/tips_and_updates:",
-        url_path="advise",
-    ),
-    st.Page("app_pages/path.py", title=t("nav.path"), icon=":material/route:", url_path="path"),
-    st.Page("app_pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
-]
-page = st.navigation(PAGES)
+LANDING = "schedule"  # at "/"; every other page at its own name ("/train")
+PAGES = {  # app_pages/<name>.py, its title is the text `nav.<name>`
+    "schedule": ":material/calendar_month:",
+    "train": ":material/model_training:",
+    "compare": ":material/compare_arrows:",
+    "science": ":material/science:",
+    "advise": ":material/tips_and_updates:",
+    "path": ":material/route:",
+    "runs": ":material/history:",
+}
+page = st.navigation(
+    [
+        st.Page(
+            f"app_pages/{file}.py",
+            title=t(f"nav.{file}"),
+            icon=icon,
+            url_path=None if file == LANDING else file,
+            default=file == LANDING,
+        )
+        for file, icon in PAGES.items()
+    ]
+)
 name = page.url_path
 
 # Inputs outlive page switches (Streamlit drops a widget's key once it is not drawn).
