@@ -1,11 +1,27 @@
 """Batch Lab: routing, URL state and the sidebar every page shares. No math, no data loading."""
 
+import asyncio.base_events
+import socket
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from core import urlstate
 from core.present.text import message, translator
+
+
+def _set_nodelay(sock: socket.socket) -> None:
+    """asyncio's `_set_nodelay` without its `sock.proto == IPPROTO_TCP` test."""
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+# Streamlit 1.67 makes its listening socket with proto 0, so asyncio skips TCP_NODELAY on the
+# connections it accepts: on a keep-alive connection every response after the first then waits
+# for the browser's delayed ACK (Nagle), ~40 ms a file, and a fresh browser fetches ~140 script
+# chunks over 6 connections (about 1 s before the first figure, bench/landing.py). Connections
+# accepted once the app has run are set right.
+asyncio.base_events._set_nodelay = _set_nodelay
 
 st.set_page_config(page_title="Batch Lab", page_icon=":material/grid_view:", layout="wide")
 

@@ -1,0 +1,174 @@
+"""How long a person waits for the landing page's first figures, in a real browser (issue 14, 7).
+
+    python -m bench.landing [--visits 5] [--url URL] [--json PATH]
+
+Starts `streamlit run app.py` on a free loopback port (as the browser tests do,
+tests/e2e/serve.py) unless `--url` names a running server, opens "/" once so the server is warm
+and routed, then opens it VISITS times more, each in a fresh Chromium context (empty cache, new
+session), and says when, in ms since navigation start, each of these happened:
+
+- `html`: the page's HTML had arrived (navigation timing `responseEnd`);
+- `js`: the last script the page had fetched by the first figure had arrived (Streamlit's
+  frontend is ~140 lazily loaded chunks);
+- `ws`: the websocket opened; `msg`: its first message arrived (the script run has started);
+- `figure`: the first `st.metric` value was in the DOM; `chart`: the first Vega-Lite chart had
+  drawn its marks.
+
+Prints each visit, then the median and the spread (min–max) of each, with the load average
+(`/proc/loadavg`) before and after: on a shared machine that says how far to trust a figure.
+To set two servers side by side in the same conditions (say, before and after a change: serve
+the other checkout with `python -m streamlit run app.py --server.port 8600` from its folder),
+name each with `--url`: the visits alternate between them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, TRAFFIC_SCRIPT, VIEWPORT, wait_for_app
+from tests.e2e.serve import serve_app
+
+# Installed before the app's own scripts: stamps, in page time (ms since navigation start), the
+# websocket's opening and first message, the first metric value, the first chart element and the
+# first drawn chart.
+FIRST_PAINT_SCRIPT = """
+(() => {
+  const seen = { ws: null, msg: null, figure: null, chartElement: null, chart: null };
+  window.__batchlabFirst = seen;
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("open", () => { if (seen.ws === null) seen.ws = performance.now(); });
+      this.addEventListener("message", () => {
+        if (seen.msg === null) seen.msg = performance.now();
+      });
+    }
+  };
+  const look = () => {
+    if (seen.figure === null) {
+      const value = document.querySelector('[data-testid="stMetricValue"]');
+      if (value && value.textContent.trim()) seen.figure = performance.now();
+    }
+    if (seen.chartElement === null
+        && document.querySelector('[data-testid="stVegaLiteChart"]')) {
+      seen.chartElement = performance.now();
+    }
+    if (seen.chart === null
+        && document.querySelector('[data-testid="stVegaLiteChart"] svg.marks, '
+                                  + '[data-testid="stVegaLiteChart"] canvas.marks')) {
+      seen.chart = performance.now();
+    }
+  };
+  new MutationObserver(look).observe(document, { childList: true, subtree: true });
+})();
+"""
+
+# What the page had fetched, from resource timing: scripts up to the first figure.
+RESOURCES_SCRIPT = """
+(figure) => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const scripts = performance.getEntriesByType("resource")
+    .filter((r) => r.initiatorType === "script" || r.name.endsWith(".js"));
+  const before = scripts.filter((r) => r.responseEnd <= figure);
+  return {
+    html: nav ? nav.responseEnd : null,
+    js: before.length ? Math.max(...before.map((r) => r.responseEnd)) : null,
+    scripts: before.length,
+    kib: Math.round(before.reduce((s, r) => s + (r.encodedBodySize || 0), 0) / 1024),
+  };
+}
+"""
+
+PHASES = ("html", "js", "ws", "msg", "figure", "chart")
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def visit(browser, url: str) -> dict[str, float]:
+    """Open URL in a fresh context (empty cache, new session); when each phase happened."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(TRAFFIC_SCRIPT)
+    context.add_init_script(FIRST_PAINT_SCRIPT)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        wait_for_app(page)
+        times = page.evaluate("window.__batchlabFirst")
+        return times | page.evaluate(RESOURCES_SCRIPT, times["figure"])
+    finally:
+        context.close()
+
+
+@contextlib.contextmanager
+def servers(urls: list[str]) -> Iterator[list[str]]:
+    """URLS, or this checkout served on a free port when there are none."""
+    if urls:
+        yield urls
+        return
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-landing-") as workdir,
+        serve_app(Path(workdir)) as served,
+    ):
+        yield [served.url]
+
+
+def summary(visits: list[dict], key: str) -> str:
+    values = [v[key] for v in visits if v.get(key) is not None]
+    if not values:
+        return f"{key:>8}  -"
+    median = statistics.median(values)
+    return f"{key:>8}  {median:7.0f}  ({min(values):.0f}–{max(values):.0f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--visits", type=int, default=5, help="per server")
+    parser.add_argument(
+        "--url", action="append", default=[], help="a running server (repeat to compare)"
+    )
+    parser.add_argument("--json", type=Path, help="also write every visit here")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with servers(args.url) as urls, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        for url in urls:
+            visit(browser, url)  # warm: the server has imported and run the page once
+        before = load_average()
+        visits: dict[str, list[dict]] = {url: [] for url in urls}
+        for i in range(args.visits):
+            for url in urls:  # interleaved, so a burst of other load hits every server alike
+                times = visit(browser, url)
+                visits[url].append(times)
+                shown = "  ".join(f"{k} {times[k] or 0:5.0f}" for k in PHASES)
+                scripts = times["scripts"]
+                print(f"{url} visit {i + 1}: {shown}  ({scripts} scripts)", file=sys.stderr)
+        after = load_average()
+        browser.close()
+    print(f"{args.visits} fresh-context visits per server, warm servers; ms since navigation start")
+    print(f"load average before {before}, after {after}; {os.cpu_count()} CPUs")
+    for url, rows in visits.items():
+        print(f"{url}\n{'phase':>8}  {'median':>7}  (min–max)")
+        for key in PHASES:
+            print(summary(rows, key))
+        ahead = sum(v["chart"] is None or v["figure"] < v["chart"] for v in rows)
+        print(f"first figure before first chart in {ahead} of {len(rows)}")
+    if args.json:
+        args.json.write_text(json.dumps({"load": [before, after], "visits": visits}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
