@@ -1,8 +1,8 @@
 """Schedule (landing page): N, B, E → iterations, batches and code. Never imports TensorFlow.
 
-Widgets in, `core.api.schedule` out. The figures go to the browser first and the two charts
-last (into slots kept at their places): a fresh browser then shows numbers before it has loaded
-and run Vega, and the server builds no chart before the figures are out.
+Widgets in, `core.api.schedule` out. The figures are sent first and the two charts last, into
+slots kept at their places: the server builds no chart before everything else is out, and a
+fresh browser asks for Vega's scripts after the others.
 """
 
 import streamlit as st

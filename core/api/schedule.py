@@ -3,10 +3,7 @@
 - Inputs: the worked examples (`PRESETS`), each input's bounds (from core.schedule.plan, which
   enforces them too) and the stops of the log-scale sliders beside N, B and E.
 - `summary`: the schedule and the page's first screen (rows of figures, formula lines, notes).
-  It needs core.schedule only, never Altair or pandas.
-- Below it: the timeline, the membership view, the batch tables and the code snippets. These
-  import core.present.charts (Altair and pandas, ~0.6 s on a fresh server) when first called, so
-  a fresh server has sent the figures before it pays for them.
+- Below it: the timeline, the membership view, the batch tables and the code snippets.
 
 Never imports TensorFlow, Keras or JAX, nor core.train or core.run: the landing page stays light.
 """
@@ -15,15 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+import altair as alt
+import pandas as pd
+
+from core.present import charts
 from core.present.text import columns, compact, message, t
 from core.schedule import codegen, plan
 from core.schedule.plan import SHUFFLE_MODES, Schedule, ScheduleSpec
-
-if TYPE_CHECKING:
-    import altair as alt
-    import pandas as pd
 
 __all__ = ["SHUFFLE_MODES", "ScheduleSpec"]
 
@@ -293,8 +289,6 @@ def _batch_notes(s: Schedule, lang: str) -> list[Block]:
 
 # -- below the figures -------------------------------------------------------------------------
 def timeline(s: Schedule, lang: str) -> alt.Chart:
-    from core.present import charts
-
     return charts.timeline_chart(s, lang=lang)
 
 
@@ -309,8 +303,6 @@ class Membership:
 
 
 def membership(spec: ScheduleSpec, epoch: int, lang: str) -> Membership:
-    from core.present import charts
-
     s = Schedule(spec)
     kind, chart = charts.membership_view(s, epoch, lang=lang)
     if kind == charts.MEMBERSHIP_UNLISTED:
@@ -336,8 +328,6 @@ class Table:
 
 def tables(s: Schedule, lang: str) -> tuple[Table, ...]:
     """The first epochs' batches and, with replicas, what each replica takes."""
-    from core.present import charts
-
     caption = None
     if s.train_samples > plan.MAX_LISTED_SAMPLES:
         caption = t("schedule.table.positions", lang, cap=f"{plan.MAX_LISTED_SAMPLES:,}")
