@@ -48,7 +48,11 @@ def test_the_landing_page_shows_its_figures_within_two_seconds_and_before_its_ch
     load = os.getloadavg()[0]
     print(f"navigation to first figure, ms: {[round(v['figure']) for v in visits]}, load {load}")
     print(f"navigation to first chart, ms: {[round(v['chart']) for v in visits]}")
-    # The page sends its charts last; before that a chart could be drawn before any figure.
+    print(f"navigation to the last of the figures, ms: {[round(v['figures']) for v in visits]}")
+    # A chart drawn before any figure is what this catches: the page used to send its charts in
+    # the middle, and a browser drew one before the first figure (seen at load 1 and at load 10).
+    # Not every figure before the first chart: React reveals the metrics in batches, and under
+    # load a batch after the first chart (3 of 8 visits at load 10, bench/landing.py).
     assert all(v["figure"] < v["chart"] for v in visits), visits
     if load > (os.cpu_count() or 1):
         # The budget is for an idle machine: on a saturated one the browser's own work (about
