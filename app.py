@@ -1,11 +1,27 @@
 """Batch Lab: routing, URL state and the sidebar every page shares. No math, no data loading."""
 
+import asyncio.base_events
+import socket
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from core import urlstate
 from core.present.text import message, translator
+
+
+def _set_nodelay(sock: socket.socket) -> None:
+    """asyncio's `_set_nodelay` without its `sock.proto == IPPROTO_TCP` test."""
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+# Streamlit 1.67 makes its listening socket with proto 0, so asyncio skips TCP_NODELAY on the
+# connections it accepts: on a keep-alive connection every response after the first then waits
+# for the browser's delayed ACK (Nagle), ~40 ms a file, and a fresh browser fetches ~140 script
+# chunks over 6 connections (about 1 s before the first figure, bench/landing.py). Connections
+# accepted once the app has run are set right.
+asyncio.base_events._set_nodelay = _set_nodelay
 
 st.set_page_config(page_title="Batch Lab", page_icon=":material/grid_view:", layout="wide")
 
@@ -15,41 +31,28 @@ if "lang" not in ss:
     ss.lang = urlstate.lang_from(query, st.context.locale)
 t = translator(ss.lang)
 
-PAGES = [
-    st.Page(
-        "app_pages/schedule.py",
-        title=t("nav.schedule"),
-        icon=":material/calendar_month:",
-        default=True,
-    ),
-    st.Page(
-        "app_pages/train.py",
-        title=t("nav.train"),
-        icon=":material/model_training:",
-        url_path="train",
-    ),
-    st.Page(
-        "app_pages/compare.py",
-        title=t("nav.compare"),
-        icon=":material/compare_arrows:",
-        url_path="compare",
-    ),
-    st.Page(
-        "app_pages/science.py",
-        title=t("nav.science"),
-        icon=":material/science:",
-        url_path="science",
-    ),
-    st.Page(
-        "app_pages/advise.py",
-        title=t("nav.advise"),
-        icon=":material/tips_and_updates:",
-        url_path="advise",
-    ),
-    st.Page("app_pages/path.py", title=t("nav.path"), icon=":material/route:", url_path="path"),
-    st.Page("app_pages/runs.py", title=t("nav.runs"), icon=":material/history:", url_path="runs"),
-]
-page = st.navigation(PAGES)
+LANDING = "schedule"  # at "/"; every other page at its own name ("/train")
+PAGES = {  # app_pages/<name>.py, its title is the text `nav.<name>`
+    "schedule": ":material/calendar_month:",
+    "train": ":material/model_training:",
+    "compare": ":material/compare_arrows:",
+    "science": ":material/science:",
+    "advise": ":material/tips_and_updates:",
+    "path": ":material/route:",
+    "runs": ":material/history:",
+}
+page = st.navigation(
+    [
+        st.Page(
+            f"app_pages/{file}.py",
+            title=t(f"nav.{file}"),
+            icon=icon,
+            url_path=None if file == LANDING else file,
+            default=file == LANDING,
+        )
+        for file, icon in PAGES.items()
+    ]
+)
 name = page.url_path
 
 # Inputs outlive page switches (Streamlit drops a widget's key once it is not drawn).

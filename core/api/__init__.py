@@ -5,6 +5,7 @@ wire datasets, engine, worker pool, run store and studies by hand.
 
 - `common`: what every training page needs (the demo's caps on a run, the warm worker pool).
 - `science`: the Science page (noise scale, critical batch, throughput).
+- `schedule`: the Schedule page (inputs and presets, figures, charts, tables and code).
 
 A page imports its own module (`from core.api import science as api`); the names a page
 catches or opens (`PoolBusy`, `RunStore`, `StoreError`) come from there too.

@@ -37,20 +37,14 @@ print(elapsed)
 
 def test_presets_change_the_metrics():
     at = AppTest.from_file(APP, default_timeout=30).run()
-    at.selectbox(key="preset").set_value("schedule.preset.mnist").run()
-    m = metrics(at)
-    assert (m["Iterations per epoch"], m["Total iterations"], m["Last batch size"]) == (
-        "938",
-        "4,690",
-        "32",
-    )
-    at.selectbox(key="preset").set_value("schedule.preset.linear").run()
-    m = metrics(at)
-    assert (m["Iterations per epoch"], m["Total iterations"], m["Last batch size"]) == (
-        "4",
-        "40",
-        "1",
-    )
+    # (preset, iterations per epoch, total iterations, last batch size), one after the other
+    for preset, figures in [
+        ("schedule.preset.mnist", ("938", "4,690", "32")),
+        ("schedule.preset.linear", ("4", "40", "1")),
+    ]:
+        at.selectbox(key="preset").set_value(preset).run()
+        m = metrics(at)
+        assert (m["Iterations per epoch"], m["Total iterations"], m["Last batch size"]) == figures
     assert not at.exception
 
 

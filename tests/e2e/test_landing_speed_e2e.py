@@ -3,6 +3,7 @@
 AppTest times the script, not what a browser shows: this clocks navigation start (the page's
 `performance.timeOrigin`) to the first figure (an `st.metric` value) and to the first drawn chart,
 in a fresh browser context on a warm server. The figures must come first, and within 2 s.
+`python -m bench.landing` measures the same, phase by phase (scripts, websocket, figure, chart).
 Marked `e2e` by tests/e2e/conftest.py.
 """
 
@@ -14,29 +15,9 @@ import statistics
 import pytest
 from playwright.sync_api import Browser
 
+from bench.landing import FIRST_PAINT_SCRIPT
 from core.present.text import t
 from tests.e2e.conftest import TRAFFIC_SCRIPT, VIEWPORT, wait_for_app
-
-# Records, in page time (ms since navigation start), when the first metric value and the first
-# drawn Vega chart appear. Installed before the app's own scripts.
-FIRST_PAINT_SCRIPT = """
-(() => {
-  const seen = { figure: null, chart: null };
-  window.__batchlabFirst = seen;
-  const look = () => {
-    if (seen.figure === null) {
-      const value = document.querySelector('[data-testid="stMetricValue"]');
-      if (value && value.textContent.trim()) seen.figure = performance.now();
-    }
-    if (seen.chart === null
-        && document.querySelector('[data-testid="stVegaLiteChart"] svg.marks, '
-                                  + '[data-testid="stVegaLiteChart"] canvas.marks')) {
-      seen.chart = performance.now();
-    }
-  };
-  new MutationObserver(look).observe(document, { childList: true, subtree: true });
-})();
-"""
 
 FIGURE_BUDGET_MS = 2_000
 VISITS = 3
@@ -64,10 +45,15 @@ def test_the_landing_page_shows_its_figures_within_two_seconds_and_before_its_ch
     first_paints(browser, routed_app_url)  # warm: the server has run the page once
     visits = [first_paints(browser, routed_app_url) for _ in range(VISITS)]
     figure = statistics.median(v["figure"] for v in visits)
-    print(f"navigation to first figure, ms: {[round(v['figure']) for v in visits]}")
-    print(f"navigation to first chart, ms: {[round(v['chart']) for v in visits]}")
-    assert all(v["figure"] < v["chart"] for v in visits), visits
     load = os.getloadavg()[0]
+    print(f"navigation to first figure, ms: {[round(v['figure']) for v in visits]}, load {load}")
+    print(f"navigation to first chart, ms: {[round(v['chart']) for v in visits]}")
+    print(f"navigation to the last of the figures, ms: {[round(v['figures']) for v in visits]}")
+    # A chart drawn before any figure is what this catches: the page used to send its charts in
+    # the middle, and a browser drew one before the first figure (seen at load 1 and at load 10).
+    # Not every figure before the first chart: React reveals the metrics in batches, and under
+    # load a batch after the first chart (3 of 8 visits at load 10, bench/landing.py).
+    assert all(v["figure"] < v["chart"] for v in visits), visits
     if load > (os.cpu_count() or 1):
         # The budget is for an idle machine: on a saturated one the browser's own work (about
         # 140 lazy JS chunks, 6 MB) waits for a core. Say what was measured, do not pass or fail.
