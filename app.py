@@ -20,8 +20,10 @@ def _set_nodelay(sock: socket.socket) -> None:
 # connections it accepts: on a keep-alive connection every response after the first then waits
 # for the browser's delayed ACK (Nagle), ~40 ms a file, and a fresh browser fetches ~140 script
 # chunks over 6 connections (about 1 s before the first figure, bench/landing.py). Connections
-# accepted once the app has run are set right.
-asyncio.base_events._set_nodelay = _set_nodelay
+# accepted once the app has run are set right. (A private asyncio function: where a Python lacks
+# it, nothing is patched and the page is only slower.)
+if hasattr(asyncio.base_events, "_set_nodelay"):
+    asyncio.base_events._set_nodelay = _set_nodelay
 
 st.set_page_config(page_title="Batch Lab", page_icon=":material/grid_view:", layout="wide")
 
