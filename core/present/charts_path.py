@@ -9,7 +9,8 @@ browser steps without asking the server. Its parts:
 - the landscape: loss contours over (w, b), the minimum, every path up to the same number of
   samples seen (epoch boundaries marked), and the frame's two arrows (the batch's SGD step and
   the full data's);
-- the data: the training points, the frame's batch highlighted (layer `batch`), the line w·x + b;
+- the data: the training points, the frame's batch ringed (layer `batch`: Vega's marks
+  `batch_0_marks`, which the browser test reads), the line w·x + b;
 - the loss against step of every path, each path's position dotted.
 
 `player_controls` is the Play / Pause / Step / Reset buttons: a few lines of JavaScript that move
@@ -291,7 +292,12 @@ def _landmarks(traj: Trajectory, w_axis: alt.X, b_axis: alt.Y, lang: str) -> lis
         .mark_point(shape="cross", size=200, filled=True, color="black", clip=True)
         .encode(x=w_axis, y=b_axis, tooltip=["what:N", "w:Q", "b:Q"])
     )
-    labels = landmarks.mark_text(dx=10, dy=-10, align="left", fontSize=12).encode(text="what:N")
+    # clip: a label outside a zoomed window would stretch the view's bounds to reach it (Vega
+    # pads the chart around every mark's bounds): an SVG thousands of pixels wide whose
+    # visible part is empty, the "blank landscape" of issue 16.
+    labels = landmarks.mark_text(dx=10, dy=-10, align="left", fontSize=12, clip=True).encode(
+        text="what:N"
+    )
     return [landmarks, labels]
 
 

@@ -302,3 +302,21 @@ def test_a_long_path_is_drawn_with_at_most_2000_points_and_every_frame_among_the
     shown = [f["step"] for f in charts_path.frames(traj, path)]
     assert len(shown) <= charts_path.MAX_POINTS and set(shown) <= set(frame.step)
     assert shown[-1] == steps
+
+
+def test_every_mark_of_the_zoomed_landscape_is_clipped_to_its_window(tutorial):
+    # An unclipped mark outside the zoomed window (the start's label) stretched the view's
+    # bounds to reach it: an SVG 11,702 px wide whose visible part was blank (issue 16).
+    surface = tj.valley_surface(tutorial)
+    assert not (surface.w[0] <= tutorial.start[0] <= surface.w[-1])  # the start is outside
+    spec = charts_path.player_chart(tutorial, 0, "en", surface).to_dict()
+    landscape = spec["vconcat"][1]["hconcat"][0]
+
+    def units(layered):
+        for layer in layered["layer"]:
+            yield from units(layer) if "layer" in layer else [layer]
+
+    marks = [u["mark"] for u in units(landscape)]
+    unclipped = [m for m in marks if m["type"] != "rule" or "clip" in m]
+    assert all(m.get("clip") for m in unclipped), unclipped
+    assert sum(m["type"] == "text" for m in marks) == 1  # the start's and minimum's labels
