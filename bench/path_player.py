@@ -12,9 +12,9 @@ do) and opens /path in headless Chromium (Debian's /usr/bin/chromium). Measures:
 - Play: ms between successive frames while Play runs (the timer asks for one every 250 ms);
 - how many messages the page sent to the Streamlit server while stepping (0: no rerun).
 
-Then the same with two `python -c "while True: pass"` processes beside it (the machine has two
-cores). Prints the load average (1 min) next to each row; others share the machine, so read
-the rows with it.
+Without hogs ("no hogs": other users of the machine still count), then with two
+`python -c "while True: pass"` processes beside it (the machine has two cores). Prints the
+load average (1 min) next to each row; others share the machine, so read the rows with it.
 """
 
 from __future__ import annotations
@@ -106,8 +106,8 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 1400, "height": 1500})
         page.goto(served.url)  # "/" once: st.navigation routes /path from then on
         page.wait_for_timeout(3000)
-        measure(page, served.url, args.steps, "idle, fresh server")
-        measure(page, served.url, args.steps, "idle, cached")
+        measure(page, served.url, args.steps, "no hogs, fresh server")
+        measure(page, served.url, args.steps, "no hogs, cached")
         if not args.no_load:
             hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
             try:
