@@ -1,10 +1,9 @@
 """Path: SGD's path over y = 2x's loss landscape for each batch size, with a step player.
 
-The paths come from core.study.trajectory (Keras, on the schedule's batches), cached per input;
-the player is a fragment, so a frame redraws the three charts and nothing else.
+The paths come from core.study.trajectory (Keras, on the schedule's batches), cached per input.
+The player runs in the browser: every frame is in one chart, a Vega slider picks the frame and
+the Play / Step / Reset buttons move that slider, so a frame costs no Streamlit rerun.
 """
-
-import math
 
 import streamlit as st
 
@@ -26,12 +25,8 @@ DEFAULTS = {
     "path.seed": 0,
     "path.follow": 3,
 }
-FRAME_SECONDS = 0.4
-FRAMES = 50  # Play crosses a whole path in about this many frames (20 s)
 for key, value in DEFAULTS.items():
     ss.setdefault(key, value)
-ss.setdefault("path.step", 0)
-ss.setdefault("path.playing", False)
 ss.setdefault("path.zoom", False)
 
 st.title(t("path.title"))
@@ -100,86 +95,17 @@ c[0].selectbox(
     format_func=lambda b: charts_path.series(traj, traj.paths[spec.batch_sizes.index(b)], lang),
 )
 c[1].toggle(t("path.zoom"), key="path.zoom", help=t("path.zoom.help"))
-followed = spec.batch_sizes.index(ss["path.follow"])
-last = traj.paths[followed].steps
-ss["path.step"] = min(ss["path.step"], last)
 
 
-def play_pause() -> None:
-    if not ss["path.playing"] and ss["path.step"] >= last:
-        ss["path.step"] = 0
-    ss["path.playing"] = not ss["path.playing"]
-    ss["path._acted"] = ss["path._rerun"] = True
+@st.cache_resource(max_entries=32, show_spinner=False)
+def player(spec: tj.PathSpec, follow: int, zoom: bool, lang: str):
+    """The player's chart: every frame of the followed path, built once per view of the page."""
+    surface = tj.valley_surface(traj) if zoom else traj.surface
+    return charts_path.player_chart(traj, spec.batch_sizes.index(follow), lang, surface)
 
 
-def step_once() -> None:
-    ss["path.step"] = min(ss["path.step"] + 1, last)
-    ss["path._rerun"] = ss["path.playing"]
-    ss["path.playing"], ss["path._acted"] = False, True
-
-
-def reset() -> None:
-    ss["path.step"] = 0
-    ss["path._rerun"] = ss["path.playing"]
-    ss["path.playing"], ss["path._acted"] = False, True
-
-
-@st.fragment(run_every=FRAME_SECONDS if ss["path.playing"] else None)
-def player() -> None:
-    if ss.pop("path._rerun", False):
-        st.rerun()  # Play and Pause start and stop the fragment's timer: the page must rerun
-    if ss["path.playing"] and not ss.pop("path._acted", False):
-        ss["path.step"] = min(ss["path.step"] + math.ceil(last / FRAMES), last)
-        if ss["path.step"] >= last:
-            ss["path.playing"] = False
-            st.rerun()
-    ss.pop("path._acted", None)
-    b = st.columns([1, 1, 1, 6])
-    b[0].button(
-        t("path.pause" if ss["path.playing"] else "path.play"),
-        on_click=play_pause,
-        icon=":material/pause:" if ss["path.playing"] else ":material/play_arrow:",
-        width="stretch",
-    )
-    b[1].button(t("path.step"), on_click=step_once, icon=":material/skip_next:", width="stretch")
-    b[2].button(t("path.reset"), on_click=reset, icon=":material/replay:", width="stretch")
-    b[3].slider(t("path.slider"), 0, max(last, 1), key="path.step", disabled=last == 0)
-    step = ss["path.step"]
-    path = traj.paths[followed]
-    view = tj.step_view(traj, path, step)
-    seen = int(path.samples_seen()[step])
-    cuts = tuple(
-        step if i == followed else min(p.points_at(seen), p.steps) for i, p in enumerate(traj.paths)
-    )
-    if view.batch:
-        st.markdown(
-            t(
-                "path.position",
-                step=step,
-                last=last,
-                epoch=view.epoch + 1,
-                batch=", ".join(str(i) for i in view.batch),
-            )
-        )
-    else:
-        st.markdown(t("path.position_end", step=step, last=last))
-    m = st.columns(4)
-    m[0].metric(t("path.metric.loss"), f"{view.loss:.4g}")
-    m[1].metric(t("path.metric.weights"), f"{view.w:.3f}, {view.b:.3f}")
-    m[2].metric(t("path.metric.angle"), "–" if view.angle is None else f"{view.angle:.0f}°")
-    m[3].metric(t("path.metric.ratio"), "–" if view.ratio is None else f"{view.ratio:.2f}")
-    left, right = st.columns([3, 2])
-    left.subheader(t("path.landscape"))
-    surface = tj.valley_surface(traj) if ss["path.zoom"] else traj.surface
-    landscape = charts_path.landscape_chart(traj, cuts, view, lang, surface)
-    left.altair_chart(landscape, width="stretch")
-    right.subheader(t("path.data"))
-    right.altair_chart(charts_path.data_chart(traj, view, lang), width="stretch")
-    right.subheader(t("path.loss"))
-    right.altair_chart(charts_path.path_loss_chart(traj, cuts, lang), width="stretch")
-
-
-player()
+st.altair_chart(player(spec, ss["path.follow"], ss["path.zoom"], lang), width="content")
+st.html(charts_path.player_controls(lang), unsafe_allow_javascript=True)  # under its slider
 
 with st.expander(t("path.note.title"), expanded=True):
     st.markdown(t("path.note", xmax=max(traj.x), lr_edge=tj.overshoot_lr(traj.x)))

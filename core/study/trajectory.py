@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -119,19 +119,10 @@ class Trajectory:
 
 
 def _config(spec: PathSpec, batch_size: int):
+    """The engine's config for one path: the spec's fields that TrainConfig has, and B."""
     from core.train.engine import TrainConfig
 
-    return TrainConfig(
-        dataset=spec.dataset,
-        model=spec.model,
-        n=spec.n,
-        batch_size=batch_size,
-        epochs=spec.epochs,
-        optimizer=spec.optimizer,
-        lr=spec.lr,
-        seed=spec.seed,
-        noise=spec.noise,
-    )
+    return TrainConfig.from_dict({**asdict(spec), "batch_size": batch_size})
 
 
 def check_spec(spec: PathSpec) -> None:

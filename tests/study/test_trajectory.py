@@ -269,17 +269,25 @@ def test_cli_json_contract_matches_schedule_batches_and_the_surface(capsys):
     assert len(s["loss"]) == len(s["b"]) and len(s["loss"][0]) == len(s["w"]) == tj.GRID
 
 
-def test_landscape_chart_draws_the_two_arrows_of_the_step(tutorial):
+def test_player_frames_hold_the_step_views_arrows_and_the_paths_reached_points(tutorial):
     path = tutorial.paths[0]
+    frames = charts_path.frames(tutorial, path)
+    assert len(frames) == path.steps + 1
     view = tj.step_view(tutorial, path, 7)
-    spec = charts_path.landscape_chart(tutorial, (7, 3, 1), view, "en").to_dict()
-    rows = [r for data in spec["datasets"].values() for r in data if "kind" in r]
-    arrows = {r["kind"]: (r["w2"] - r["w"], r["b2"] - r["b"]) for r in rows}
-    assert arrows[charts_path.t("chart.path.arrow_batch")] == pytest.approx(view.batch_step)
-    assert arrows[charts_path.t("chart.path.arrow_full")] == pytest.approx(view.full_step)
+    assert (frames[7]["bw"], frames[7]["bb"]) == pytest.approx(view.batch_step)
+    assert (frames[7]["fw"], frames[7]["fb"]) == pytest.approx(view.full_step)
+    assert frames[7]["batch"] == list(path.batches[7])
+    # The chart's filter `seen <= frames[frame].seen`: at frame 7 of B = 1 (7 samples fed),
+    # B = 3 has taken its first two steps (6 samples) and the full batch none.
+    points = charts_path.path_frame(tutorial)
+    reached = points[points.seen <= frames[7]["seen"]].groupby("series", sort=False).step.max()
+    assert reached.tolist() == [7, 2, 0]
+    spec = charts_path.player_chart(tutorial, 0, "en").to_dict()
+    params = {p["name"]: p for p in spec["params"]}
+    assert params["frame"]["bind"]["max"] == path.steps and params["frames"]["value"] == frames
 
 
-def test_a_long_path_is_drawn_with_at_most_2000_points():
+def test_a_long_path_is_drawn_with_at_most_2000_points_and_every_frame_among_them():
     steps = 4999
     w = tuple(np.linspace(0.0, 2.0, steps + 1).tolist())
     path = tj.Path(1, w, w, w, w[1:], tuple((i % 10,) for i in range(steps)), 10)
@@ -288,6 +296,27 @@ def test_a_long_path_is_drawn_with_at_most_2000_points():
         tj.PathSpec(n=10, batch_sizes=(1,), epochs=500), (1.0,) * 10, (2.0,) * 10,
         (0.0, 0.0), (2.0, 0.0, 0.0), (path,), surface, 0.0,
     )  # fmt: skip
-    frame = charts_path.path_frame(traj, (1234,))
-    assert len(frame) <= charts_path.MAX_POINTS + 1 and 1234 in set(frame.step)
+    frame = charts_path.path_frame(traj)
+    assert len(frame) <= charts_path.MAX_POINTS
     assert frame.step.iloc[0] == 0 and frame.step.iloc[-1] == steps
+    shown = [f["step"] for f in charts_path.frames(traj, path)]
+    assert len(shown) <= charts_path.MAX_POINTS and set(shown) <= set(frame.step)
+    assert shown[-1] == steps
+
+
+def test_every_mark_of_the_zoomed_landscape_is_clipped_to_its_window(tutorial):
+    # An unclipped mark outside the zoomed window (the start's label) stretched the view's
+    # bounds to reach it: an SVG 11,702 px wide whose visible part was blank (issue 16).
+    surface = tj.valley_surface(tutorial)
+    assert not (surface.w[0] <= tutorial.start[0] <= surface.w[-1])  # the start is outside
+    spec = charts_path.player_chart(tutorial, 0, "en", surface).to_dict()
+    landscape = spec["vconcat"][1]["hconcat"][0]
+
+    def units(layered):
+        for layer in layered["layer"]:
+            yield from units(layer) if "layer" in layer else [layer]
+
+    marks = [u["mark"] for u in units(landscape)]
+    unclipped = [m for m in marks if m["type"] != "rule" or "clip" in m]
+    assert all(m.get("clip") for m in unclipped), unclipped
+    assert sum(m["type"] == "text" for m in marks) == 1  # the start's and minimum's labels
