@@ -152,7 +152,7 @@ def frames(traj: Trajectory, path: Path, lang: str = "en") -> list[dict]:
                 lang,
                 step=step,
                 last=last,
-                epoch=view.epoch + 1,
+                epoch=view.epoch,  # numbered from 0, like every epoch in the app
                 batch=", ".join(str(i) for i in view.batch),
             )
         else:

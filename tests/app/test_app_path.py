@@ -44,7 +44,9 @@ def test_tutorial_paths_are_one_player_chart_with_every_frame_and_the_schedules_
     frames = params["frames"]["value"]
     assert [f["step"] for f in frames] == list(range(41))
     assert [f["batch"] for f in frames[:-1]] == schedule_batches(3) and frames[-1]["batch"] == []
-    assert frames[0]["label"].startswith("Step 0 of 40, epoch 1. The next batch is samples ")
+    assert frames[0]["label"].startswith("Step 0 of 40, epoch 0. The next batch is samples ")
+    # epochs count from 0 as everywhere in the app: step 4 opens the second epoch, epoch 1
+    assert frames[4]["label"].startswith("Step 4 of 40, epoch 1. ")
     assert frames[-1]["label"] == t("path.position_end", step=40, last=40)
     assert frames[-1]["bw"] is None and frames[0]["bw"] is not None  # no arrows at the end
     assert "w, b: " in frames[0]["numbers"] and ", 0.000" in frames[0]["numbers"]  # zero bias
@@ -57,7 +59,7 @@ def test_following_batch_size_1_walks_its_100_steps():
     at = open_path(follow="1")
     frames = player(at)["frames"]["value"]
     assert len(frames) == 101
-    assert frames[0]["label"].startswith("Step 0 of 100, epoch 1. The next batch is samples ")
+    assert frames[0]["label"].startswith("Step 0 of 100, epoch 0. The next batch is samples ")
     assert [f["batch"] for f in frames[:-1]] == schedule_batches(1)
     at.toggle[0].set_value(True).run()  # zoom into the valley
     assert not at.exception

@@ -93,7 +93,7 @@ def test_first_path_is_drawn_within_a_minute_on_a_fresh_server(page: Page, tmp_p
         first = time.perf_counter() - began
         assert_no_exception(page)
         expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(1)
-        assert readout(page).startswith("Step 0 of 40, epoch 1.")
+        assert readout(page).startswith("Step 0 of 40, epoch 0.")
         began = time.perf_counter()
         page.reload()
         wait_for_app(page, timeout_ms=60_000)
@@ -117,7 +117,7 @@ def test_stepping_draws_the_schedules_batch_without_a_streamlit_rerun(
         assert readout(page).startswith(f"Step {step} of 40")
         assert page.evaluate(HIGHLIGHTED) == schedule_batch(3, step)
     button(page, t("path.step")).click()
-    assert readout(page).startswith("Step 4 of 40, epoch 2.")  # epoch 1: batches of 3, 3, 3, 1
+    assert readout(page).startswith("Step 4 of 40, epoch 1.")  # epoch 0 was batches of 3, 3, 3, 1
     assert page.evaluate(HIGHLIGHTED) == schedule_batch(3, 4)
     button(page, t("path.reset")).click()
     assert readout(page).startswith("Step 0 of 40") and page.locator(SLIDER).input_value() == "0"
