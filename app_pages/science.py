@@ -2,14 +2,12 @@
 
 import streamlit as st
 
+from app_pages import widgets
 from core import urlstate
 from core.api import science as api
 from core.present import charts
-from core.present.text import fix_message, message, translator
+from core.present.text import message
 from core.train.engine import TrainConfig
-
-lang = st.session_state.get("lang", "en")
-t = translator(lang)
 
 POLL_SECONDS = 0.5
 DEFAULTS = {
@@ -22,8 +20,7 @@ DEFAULTS = {
     "science.target_metric": "val_loss",
     "science.target": 0.5,
 }
-for key, value in DEFAULTS.items():
-    st.session_state.setdefault(key, value)
+lang, t = widgets.setup(DEFAULTS)
 ss = st.session_state
 TASK_KEYS = ("science.noise", "science.rates", "science.quick")
 
@@ -52,7 +49,7 @@ def start(key: str, launch) -> None:
     except api.PoolBusy as exc:
         st.warning(message(exc, lang))
     except ValueError as exc:
-        st.error(fix_message(exc, lang))
+        widgets.fix(exc, stop=False)
     else:
         st.rerun()
 
@@ -60,10 +57,10 @@ def start(key: str, launch) -> None:
 st.title(t("science.title"))
 api.warm_pool()
 c = st.columns(4)
-c[0].selectbox(t("train.dataset"), api.SCIENCE_DATASETS, key="science.dataset")
-c[1].selectbox(t("train.model"), api.SCIENCE_MODELS, key="science.model")
-c[2].number_input(t("schedule.batch_size"), step=1, key="science.batch_size")
-c[3].number_input(t("schedule.epochs"), step=1, key="science.epochs")
+widgets.dataset(c[0], api.SCIENCE_DATASETS, key="science.dataset")
+widgets.model(c[1], api.SCIENCE_MODELS, key="science.model")
+widgets.count(c[2], t("schedule.batch_size"), key="science.batch_size")
+widgets.count(c[3], t("schedule.epochs"), key="science.epochs")
 config = TrainConfig(
     dataset=ss["science.dataset"],
     model=ss["science.model"],
@@ -73,8 +70,7 @@ config = TrainConfig(
 try:
     prepared = api.checked_run(config)
 except ValueError as exc:
-    st.error(fix_message(exc, lang))
-    st.stop()
+    widgets.fix(exc)
 busy = any(k in ss for k in TASK_KEYS)
 
 
@@ -94,13 +90,7 @@ tasks()
 st.header(t("science.noise"))
 st.markdown(t("science.noise.intro"))
 c = st.columns([1, 1, 2])
-c[0].number_input(
-    t("science.micro"),
-    min_value=urlstate.MIN_MICRO,
-    max_value=urlstate.MAX_MICRO,
-    step=1,
-    key="science.micro",
-)
+widgets.count(c[0], t("science.micro"), urlstate.MIN_MICRO, urlstate.MAX_MICRO, key="science.micro")
 if c[1].button(t("science.measure"), disabled="science.noise" in ss, key="science.measure"):
     micro = int(ss["science.micro"])
     start("science.noise", lambda: api.start_noise_scale(config, micro))
@@ -117,12 +107,10 @@ elif noise:
 # -- critical batch ---------------------------------------------------------------------------
 st.header(t("science.crit"))
 st.markdown(t("science.crit.intro"))
-fit, store, names = None, None, {}
-try:
-    store = api.RunStore()
+fit, names = None, {}
+store = widgets.open_store(stop=False)
+if store is not None:
     names = api.sweep_names(store)
-except api.StoreError as exc:
-    st.error(message(exc, lang))
 c = st.columns([1, 3])
 if c[0].button(
     t("science.quick"), disabled="science.quick" in ss or store is None, key="science.quick_run"
@@ -149,13 +137,8 @@ else:
     sweep_id = c[0].selectbox(
         t("compare.pick"), list(names), format_func=names.get, key="science.sweep"
     )
-    metric = c[1].selectbox(
-        t("compare.target_metric"),
-        api.TARGET_METRICS,
-        format_func=lambda m: t(f"target.{m}"),
-        key="science.target_metric",
-    )
-    target = c[2].number_input(t("compare.target"), format="%.4g", step=0.05, key="science.target")
+    metric = widgets.target_metric(c[1], api.TARGET_METRICS, key="science.target_metric")
+    target = widgets.target(c[2], key="science.target")
     view = api.critical_batch(store, sweep_id, metric, target, lang)
     if view.error is not None:
         st.warning(message(view.error, lang))
