@@ -50,14 +50,8 @@ widgets.target_metric(c[1], advise.TARGET_METRICS, key="advise.target_metric")
 c[2].number_input(
     t("advise.target"), value=None, format="%.4g", key="advise.target", help=t("advise.target.help")
 )
-c[3].number_input(
-    t("advise.seconds"),
-    min_value=advise.MIN_SECONDS,
-    max_value=advise.MAX_SECONDS,
-    step=30.0,
-    key="advise.seconds",
-    help=t("advise.seconds.help"),
-)
+low, high, help = advise.MIN_SECONDS, advise.MAX_SECONDS, t("advise.seconds.help")
+widgets.number(c[3], t("advise.seconds"), low, high, 30.0, help, key="advise.seconds")
 
 
 def read_spec() -> advise.AdviseSpec:

@@ -40,18 +40,18 @@ api.warm_pool()
 c = st.columns(4)
 widgets.dataset(c[0], api.SWEEP_DATASETS, key="compare.dataset")
 widgets.model(c[1], api.MODELS, key="compare.model")
-widgets.count(c[2], t("train.n"), 0, key="compare.n")
+widgets.number(c[2], t("train.n"), 0, key="compare.n")
 widgets.validation_split(c[3], key="compare.validation_split")
 c = st.columns(4)
 widgets.optimizer(c[0], api.OPTIMIZERS, key="compare.optimizer")
-widgets.lr(c[1], key="compare.lr", label="compare.base_lr")
+widgets.lr(c[1], t("compare.base_lr"), key="compare.lr")
 c[2].selectbox(
     t("compare.lr_scaling"),
     api.LR_SCALING,
     key="compare.lr_scaling",
     help=t("compare.lr_scaling.help"),
 )
-widgets.count(c[3], t("compare.base_batch_size"), key="compare.base_batch_size")
+widgets.number(c[3], t("compare.base_batch_size"), key="compare.base_batch_size")
 c = st.columns([1, 3])
 c[0].number_input(
     t("compare.warmup_epochs"),
@@ -65,7 +65,7 @@ if ss["compare.lr_scaling"] == "linear":
     c[1].caption(t("compare.goyal_note"))
 c = st.columns([2, 1, 1])
 c[0].text_input(t("compare.batch_sizes"), key="compare.batch_sizes")
-widgets.count(c[1], t("compare.repeats"), 1, urlstate.MAX_REPEATS, key="compare.repeats")
+widgets.number(c[1], t("compare.repeats"), 1, urlstate.MAX_REPEATS, key="compare.repeats")
 widgets.seed(c[2], key="compare.seed")
 c = st.columns([2, 2])
 c[0].text_input(

@@ -54,13 +54,32 @@ def start(key: str, launch) -> None:
         st.rerun()
 
 
+def task_button(col, label: str, key: str, button: str, launch):
+    """A button that runs LAUNCH under KEY (greyed while it runs); the last result, or its error
+    shown."""
+    if col.button(label, disabled=key in ss, key=button):
+        start(key, launch)
+    result, error = outcome(key)
+    if error:
+        st.error(error)
+    return result
+
+
+def measure_noise():
+    return api.start_noise_scale(config, int(ss["science.micro"]))
+
+
+def time_sizes():
+    return api.start_throughput(prepared, int(ss["science.cap"]))
+
+
 st.title(t("science.title"))
 api.warm_pool()
 c = st.columns(4)
 widgets.dataset(c[0], api.SCIENCE_DATASETS, key="science.dataset")
 widgets.model(c[1], api.SCIENCE_MODELS, key="science.model")
-widgets.count(c[2], t("schedule.batch_size"), key="science.batch_size")
-widgets.count(c[3], t("schedule.epochs"), key="science.epochs")
+widgets.number(c[2], t("schedule.batch_size"), key="science.batch_size")
+widgets.number(c[3], t("schedule.epochs"), key="science.epochs")
 config = TrainConfig(
     dataset=ss["science.dataset"],
     model=ss["science.model"],
@@ -90,14 +109,11 @@ tasks()
 st.header(t("science.noise"))
 st.markdown(t("science.noise.intro"))
 c = st.columns([1, 1, 2])
-widgets.count(c[0], t("science.micro"), urlstate.MIN_MICRO, urlstate.MAX_MICRO, key="science.micro")
-if c[1].button(t("science.measure"), disabled="science.noise" in ss, key="science.measure"):
-    micro = int(ss["science.micro"])
-    start("science.noise", lambda: api.start_noise_scale(config, micro))
-noise, error = outcome("science.noise")
-if error:
-    st.error(error)
-elif noise:
+widgets.number(
+    c[0], t("science.micro"), urlstate.MIN_MICRO, urlstate.MAX_MICRO, key="science.micro"
+)
+noise = task_button(c[1], t("science.measure"), "science.noise", "science.measure", measure_noise)
+if noise:
     for kind, line in api.noise_scale_lines(noise, lang):
         getattr(st, kind)(line)
     if noise["per_step"]:
@@ -158,15 +174,9 @@ st.header(t("science.throughput"))
 st.markdown(t("science.throughput.intro"))
 c = st.columns([1, 1, 2])
 c[0].select_slider(t("science.throughput.cap"), urlstate.THROUGHPUT_CAPS, key="science.cap")
-if c[1].button(
-    t("science.throughput.run"), disabled="science.rates" in ss, key="science.throughput_run"
-):
-    cap = int(ss["science.cap"])
-    start("science.rates", lambda: api.start_throughput(prepared, cap))
-rates, error = outcome("science.rates")
-if error:
-    st.error(error)
-elif rates:
+label = t("science.throughput.run")
+rates = task_button(c[1], label, "science.rates", "science.throughput_run", time_sizes)
+if rates:
     view = api.throughput_view(rates["rows"], fit, lang)
     st.altair_chart(charts.device_throughput_chart(view.rows, lang=lang), width="stretch")
     st.info(view.reading)

@@ -50,12 +50,12 @@ models = api.models_for(ss["train.dataset"])
 if ss["train.model"] not in models:
     ss["train.model"] = models[0]
 widgets.model(c[1], models, key="train.model")
-widgets.count(c[2], t("train.n"), 0, help=t("train.n.help"), key="train.n")
-widgets.count(c[3], t("schedule.batch_size"), key="train.batch_size")
+widgets.number(c[2], t("train.n"), 0, None, 1, t("train.n.help"), key="train.n")
+widgets.number(c[3], t("schedule.batch_size"), key="train.batch_size")
 if ss["train.dataset"] == "blobs":
     c = st.columns(4)
-    widgets.count(c[0], t("train.features"), 1, api.MAX_FEATURES, key="train.features")
-    widgets.count(c[1], t("train.classes"), 2, api.MAX_CLASSES, key="train.classes")
+    widgets.number(c[0], t("train.features"), 1, api.MAX_FEATURES, key="train.features")
+    widgets.number(c[1], t("train.classes"), 2, api.MAX_CLASSES, key="train.classes")
 elif ss["train.dataset"] == "linear":
     c = st.columns(4)
     c[0].number_input(
@@ -67,21 +67,21 @@ elif ss["train.dataset"] == "linear":
         help=t("train.noise.help"),
     )
 c = st.columns(4)
-widgets.count(c[0], t("schedule.epochs"), key="train.epochs")
+widgets.number(c[0], t("schedule.epochs"), key="train.epochs")
 widgets.validation_split(c[1], key="train.validation_split")
 widgets.shuffle(c[2], api.SHUFFLE_MODES, key="train.shuffle")
 c[3].checkbox(t("schedule.drop_remainder"), key="train.drop_remainder")
 c = st.columns(4)
 widgets.optimizer(c[0], api.OPTIMIZERS, key="train.optimizer")
-widgets.lr(c[1], key="train.lr")
+widgets.lr(c[1], t("train.lr"), key="train.lr")
 widgets.seed(c[2], key="train.seed")
 c[3].selectbox(t("train.engine"), api.ENGINES, key="train.engine", help=t("train.engine.help"))
 with st.expander(t("train.more")):
     c = st.columns(2)
     top, help = urlstate.MAX_TRAIN_REPLICAS, t("train.replicas.help")
-    widgets.count(c[0], t("schedule.replicas"), 1, top, help, key="train.replicas")
+    widgets.number(c[0], t("schedule.replicas"), 1, top, 1, help, key="train.replicas")
     top, help = urlstate.MAX_ACCUMULATION, t("schedule.accumulation.help")
-    widgets.count(c[1], t("train.accumulation"), 1, top, help, key="train.accumulation")
+    widgets.number(c[1], t("train.accumulation"), 1, top, 1, help, key="train.accumulation")
 
 csv_bytes = label = None
 if ss["train.dataset"] == "csv":
@@ -232,14 +232,8 @@ def live_charts() -> None:
         follow = c[0].checkbox(
             t("train.composition.latest"), value=True, key="train.composition_latest"
         )
-        chosen = c[1].number_input(
-            t("train.composition.epoch"),
-            min_value=0,
-            max_value=view.max_epoch,
-            step=1,
-            key="train.composition_epoch",
-            disabled=follow,
-        )
+        label, top = t("train.composition.epoch"), view.max_epoch
+        chosen = widgets.number(c[1], label, 0, top, key="train.composition_epoch", disabled=follow)
         shown = view.last_epoch if follow else min(int(chosen), view.last_epoch)
         chart = charts.composition_chart(view.steps, shown, view.class_names, lang=lang)
         st.altair_chart(chart, width="stretch")

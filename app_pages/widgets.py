@@ -1,7 +1,7 @@
 """The Streamlit pieces that several pages draw the same way (not a page: app.py never routes here).
 
 - `setup`: a page's session defaults, its language and translator.
-- The training inputs (dataset, model, counts, validation split, optimizer, learning rate, seed,
+- The training inputs (dataset, model, numbers, validation split, optimizer, learning rate, seed,
   target): one call a widget, the key passed in full so each page's keys stay in its own source.
 - `fix`: the error box for an input to change (InputError); `fail`: for one no input caused.
 - `open_store`: the run store, or its error shown; `export_buttons`: stored runs as files.
@@ -51,25 +51,29 @@ def optimizer(col, options: Sequence[str], key: str) -> None:
     col.selectbox(t("train.optimizer"), options, key=key)
 
 
-def lr(col, key: str, label: str = "train.lr") -> None:
-    col.number_input(t(label), format="%.5g", step=0.0005, key=key)
+def lr(col, label: str, key: str) -> None:
+    col.number_input(label, format="%.5g", step=0.0005, key=key)
 
 
-def count(
+def number(
     col,
     label: str,
-    bottom: int | None = None,
-    top: int | None = None,
+    bottom: float | None = None,
+    top: float | None = None,
+    step: float = 1,
     help: str | None = None,
     *,
     key: str,
-) -> None:
-    """A whole number in [BOTTOM, TOP] (open where None)."""
-    col.number_input(label, min_value=bottom, max_value=top, step=1, key=key, help=help)
+    disabled: bool = False,
+) -> float:
+    """A number in [BOTTOM, TOP] (open where None); a whole number with the default STEP."""
+    return col.number_input(
+        label, min_value=bottom, max_value=top, step=step, key=key, help=help, disabled=disabled
+    )
 
 
 def seed(col, key: str) -> None:
-    count(col, t("schedule.seed"), 0, key=key)
+    number(col, t("schedule.seed"), 0, key=key)
 
 
 def shuffle(col, options: Sequence[str], key: str) -> None:

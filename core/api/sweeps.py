@@ -37,6 +37,7 @@ BUDGETS = sweep.BUDGETS
 TARGET_METRICS = sweep.TARGET_METRICS
 EXECUTORS = choices.EXECUTORS
 ACCUMULATION_COLUMNS = list(sweep.ACCUMULATION_COLUMNS)
+BASE_INPUTS = ("dataset", "model", "optimizer", "lr", "validation_split", "seed")  # as they are
 UNFINISHED = ("starting", "running")  # run statuses of a sweep still going
 
 
@@ -46,17 +47,10 @@ def ray_available() -> bool:
 
 
 def sweep_spec(inputs: Mapping[str, object]) -> sweep.SweepSpec:
-    """The sweep the page's inputs (by name) describe; InputError says which input to fix."""
+    """The sweep the page's inputs (by name) describe; InputError says which input to fix.
+    N = 0 means the whole dataset."""
     return sweep.SweepSpec(
-        base=TrainConfig(
-            dataset=inputs["dataset"],
-            model=inputs["model"],
-            n=inputs["n"] or None,
-            optimizer=inputs["optimizer"],
-            lr=inputs["lr"],
-            validation_split=inputs["validation_split"],
-            seed=inputs["seed"],
-        ),
+        base=TrainConfig(n=inputs["n"] or None, **{name: inputs[name] for name in BASE_INPUTS}),
         batch_sizes=sweep.parse_batch_sizes(inputs["batch_sizes"]),
         repeats=int(inputs["repeats"]),
         budget=inputs["budget"],
