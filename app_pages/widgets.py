@@ -77,8 +77,9 @@ def seed(col, key: str) -> None:
 
 
 def shuffle(col, options: Sequence[str], key: str) -> None:
+    name = translator(lang())  # bound now: Streamlit may call format_func outside this run
     col.selectbox(
-        t("schedule.shuffle"), options, format_func=lambda m: t(f"schedule.shuffle.{m}"), key=key
+        t("schedule.shuffle"), options, format_func=lambda m: name(f"schedule.shuffle.{m}"), key=key
     )
 
 
@@ -93,8 +94,9 @@ def validation_split(col, key: str) -> None:
 
 
 def target_metric(col, options: Sequence[str], key: str) -> str:
+    name = translator(lang())  # bound now: Streamlit may call format_func outside this run
     return col.selectbox(
-        t("compare.target_metric"), options, format_func=lambda m: t(f"target.{m}"), key=key
+        t("compare.target_metric"), options, format_func=lambda m: name(f"target.{m}"), key=key
     )
 
 
