@@ -2,13 +2,12 @@
 
 import streamlit as st
 
+from app_pages import widgets
 from core.present import charts_advise, readings_advise
-from core.present.text import fix_message, translator
+from core.present.text import fix_message
 from core.run import advise
 from core.run.runner import PoolBusy, shared_pool
 
-lang = st.session_state.get("lang", "en")
-t = translator(lang)
 ss = st.session_state
 
 POLL_SECONDS = 0.5
@@ -23,8 +22,7 @@ DEFAULTS = {
     "advise.target": None,
     "advise.seconds": advise.DEFAULT_SECONDS,
 }
-for key, value in DEFAULTS.items():
-    ss.setdefault(key, value)
+lang, t = widgets.setup(DEFAULTS)
 
 st.title(t("advise.title"))
 st.markdown(t("advise.intro"))
@@ -33,9 +31,9 @@ pool.warm()
 running = "advise.task" in ss
 
 c = st.columns(5)
-c[0].selectbox(t("train.dataset"), advise.ADVISE_DATASETS, key="advise.dataset")
-c[1].selectbox(t("train.model"), advise.ADVISE_MODELS, key="advise.model")
-c[2].selectbox(t("train.optimizer"), advise.ADVISE_OPTIMIZERS, key="advise.optimizer")
+widgets.dataset(c[0], advise.ADVISE_DATASETS, key="advise.dataset")
+widgets.model(c[1], advise.ADVISE_MODELS, key="advise.model")
+widgets.optimizer(c[2], advise.ADVISE_OPTIMIZERS, key="advise.optimizer")
 c[3].number_input(t("advise.lr"), min_value=1e-12, format="%.4g", key="advise.lr")
 c[4].number_input(
     t("advise.base_batch_size"),
@@ -48,23 +46,12 @@ c = st.columns([2, 1, 1, 1])
 c[0].text_input(
     t("advise.batch_sizes"), key="advise.batch_sizes", help=t("advise.batch_sizes.help")
 )
-c[1].selectbox(
-    t("compare.target_metric"),
-    advise.TARGET_METRICS,
-    format_func=lambda m: t(f"target.{m}"),
-    key="advise.target_metric",
-)
+widgets.target_metric(c[1], advise.TARGET_METRICS, key="advise.target_metric")
 c[2].number_input(
     t("advise.target"), value=None, format="%.4g", key="advise.target", help=t("advise.target.help")
 )
-c[3].number_input(
-    t("advise.seconds"),
-    min_value=advise.MIN_SECONDS,
-    max_value=advise.MAX_SECONDS,
-    step=30.0,
-    key="advise.seconds",
-    help=t("advise.seconds.help"),
-)
+low, high, help = advise.MIN_SECONDS, advise.MAX_SECONDS, t("advise.seconds.help")
+widgets.number(c[3], t("advise.seconds"), low, high, 30.0, help, key="advise.seconds")
 
 
 def read_spec() -> advise.AdviseSpec:

@@ -1,23 +1,12 @@
 """Compare: sweeps across batch sizes on equal budgets, measured on this device."""
 
-import math
-import time
-
 import streamlit as st
 
-from core import choices, demo, urlstate
-from core.present import charts, readings, report
-from core.present.text import columns, fix_message, message, translator
-from core.run import export
-from core.run.runner import PoolBusy, shared_pool
-from core.run.store import RunStore, StoreError
-from core.study import sweep
-from core.train.datasets import DATASETS
-from core.train.engine import TrainConfig
-from core.train.models import MODELS, OPTIMIZERS
-
-lang = st.session_state.get("lang", "en")
-t = translator(lang)
+from app_pages import widgets
+from core import urlstate
+from core.api import sweeps as api
+from core.present import charts
+from core.present.text import columns, message
 
 POLL_SECONDS = 0.5
 DEFAULTS = {
@@ -41,41 +30,28 @@ DEFAULTS = {
     "compare.target": 0.5,
     "compare.x": "epoch",
 }
-for key, value in DEFAULTS.items():
-    st.session_state.setdefault(key, value)
+lang, t = widgets.setup(DEFAULTS)
 ss = st.session_state
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def planned(spec: sweep.SweepSpec) -> list[TrainConfig]:
-    return sweep.plan_checked(spec)
-
+planned = st.cache_data(max_entries=16, show_spinner=False)(api.plan_sweep)
 
 st.title(t("compare.title"))
-pool = shared_pool()
-pool.warm()
+api.warm_pool()
 
 c = st.columns(4)
-c[0].selectbox(t("train.dataset"), [d for d in DATASETS if d != "csv"], key="compare.dataset")
-c[1].selectbox(t("train.model"), MODELS, key="compare.model")
-c[2].number_input(t("train.n"), min_value=0, step=1, key="compare.n")
-c[3].number_input(
-    t("schedule.validation_split"),
-    min_value=0.0,
-    max_value=urlstate.MAX_VALIDATION_SPLIT,
-    step=0.05,
-    key="compare.validation_split",
-)
+widgets.dataset(c[0], api.SWEEP_DATASETS, key="compare.dataset")
+widgets.model(c[1], api.MODELS, key="compare.model")
+widgets.number(c[2], t("train.n"), 0, key="compare.n")
+widgets.validation_split(c[3], key="compare.validation_split")
 c = st.columns(4)
-c[0].selectbox(t("train.optimizer"), OPTIMIZERS, key="compare.optimizer")
-c[1].number_input(t("compare.base_lr"), format="%.5g", step=0.0005, key="compare.lr")
+widgets.optimizer(c[0], api.OPTIMIZERS, key="compare.optimizer")
+widgets.lr(c[1], t("compare.base_lr"), key="compare.lr")
 c[2].selectbox(
     t("compare.lr_scaling"),
-    sweep.LR_SCALING,
+    api.LR_SCALING,
     key="compare.lr_scaling",
     help=t("compare.lr_scaling.help"),
 )
-c[3].number_input(t("compare.base_batch_size"), step=1, key="compare.base_batch_size")
+widgets.number(c[3], t("compare.base_batch_size"), key="compare.base_batch_size")
 c = st.columns([1, 3])
 c[0].number_input(
     t("compare.warmup_epochs"),
@@ -89,10 +65,8 @@ if ss["compare.lr_scaling"] == "linear":
     c[1].caption(t("compare.goyal_note"))
 c = st.columns([2, 1, 1])
 c[0].text_input(t("compare.batch_sizes"), key="compare.batch_sizes")
-c[1].number_input(
-    t("compare.repeats"), min_value=1, max_value=urlstate.MAX_REPEATS, step=1, key="compare.repeats"
-)
-c[2].number_input(t("schedule.seed"), min_value=0, step=1, key="compare.seed")
+widgets.number(c[1], t("compare.repeats"), 1, urlstate.MAX_REPEATS, key="compare.repeats")
+widgets.seed(c[2], key="compare.seed")
 c = st.columns([2, 2])
 c[0].text_input(
     t("compare.accumulations"), key="compare.accumulations", help=t("compare.accumulations.help")
@@ -100,10 +74,10 @@ c[0].text_input(
 c[1].checkbox(
     t("compare.keep_product"), key="compare.keep_product", help=t("compare.keep_product.help")
 )
-if choices.ray_available():
+if api.ray_available():
     st.radio(
         t("compare.executor"),
-        choices.EXECUTORS,
+        api.EXECUTORS,
         key="compare.executor",
         horizontal=True,
         help=t("compare.executor.help"),
@@ -111,7 +85,7 @@ if choices.ray_available():
 c = st.columns([3, 1])
 c[0].radio(
     t("compare.budget"),
-    sweep.BUDGETS,
+    api.BUDGETS,
     key="compare.budget",
     horizontal=True,
     format_func=lambda b: t(f"compare.budget.{b}"),
@@ -125,115 +99,64 @@ c[1].number_input(
 )
 
 try:
-    spec = sweep.SweepSpec(
-        base=TrainConfig(
-            dataset=ss["compare.dataset"],
-            model=ss["compare.model"],
-            n=ss["compare.n"] or None,
-            optimizer=ss["compare.optimizer"],
-            lr=ss["compare.lr"],
-            validation_split=ss["compare.validation_split"],
-            seed=ss["compare.seed"],
-        ),
-        batch_sizes=sweep.parse_batch_sizes(ss["compare.batch_sizes"]),
-        repeats=int(ss["compare.repeats"]),
-        budget=ss["compare.budget"],
-        budget_value=float(ss["compare.budget_value"]),
-        lr_scaling=ss["compare.lr_scaling"],
-        base_batch_size=int(ss["compare.base_batch_size"]),
-        warmup_epochs=float(ss["compare.warmup_epochs"]),
-        accumulations=sweep.parse_accumulations(ss["compare.accumulations"]),
-        keep_product=bool(ss["compare.keep_product"]),
-    )
-    configs = planned(spec)
-    if demo.enabled():
-        demo.check_sweep(configs)
+    plan = planned(api.sweep_spec(widgets.inputs("compare")))
 except ValueError as exc:
-    st.error(fix_message(exc, lang))
-    st.stop()
-
-rows = ", ".join(
-    f"{label} (lr {lr:.3g})"
-    for label, lr in dict.fromkeys((sweep.run_label(cfg), cfg.lr) for cfg in configs)
-)
-st.caption(t("compare.plan", runs=len(configs), rows=rows))
-
-try:
-    store = RunStore()
-except StoreError as exc:
-    st.error(message(exc, lang))
-    st.stop()
+    widgets.fix(exc)
+st.caption(t("compare.plan", runs=len(plan.configs), rows=plan.rows))
+store = widgets.open_store()
 
 handle = ss.get("compare.handle")
 running = handle is not None and handle.alive()
 b = st.columns([1, 1, 4])
 if b[0].button(t("compare.start"), type="primary", disabled=running, key="compare.start"):
-    sweep_id = sweep.new_sweep_id()
     try:
-        ss["compare.handle"] = pool.submit_sweep(
-            configs, str(store.path), sweep_id, executor=ss.get("compare.executor", "local")
-        )
-    except PoolBusy as exc:
+        started = api.start_sweep(plan, store, ss.get("compare.executor", "local"))
+    except api.PoolBusy as exc:
         st.warning(message(exc, lang))
         st.stop()
-    ss["compare.sweep_id"] = sweep_id
-    ss["compare.expected"] = len(configs)
-    ss["compare.started"] = time.time()
+    ss["compare.handle"], ss["compare.sweep_id"] = started.handle, started.sweep_id
+    ss["compare.expected"], ss["compare.started"] = started.expected, started.started
     running = True
 if b[1].button(t("compare.stop"), disabled=not running, key="compare.stop"):
     handle.stop()
 
-sweeps = store.sweeps()
-ids = [s_["sweep_id"] for s_ in sweeps]
-if ss.get("compare.sweep_id") in ids:
-    ss["compare.shown"] = ss["compare.sweep_id"]
-if not ids:
+choice = api.choose_sweep(store, ss.get("compare.shown"), ss.get("compare.sweep_id"))
+if not choice.names:
     st.info(t("compare.none"))
     if running:  # the first sweep of this store: redraw once its first run is stored
 
         @st.fragment(run_every=POLL_SECONDS)
         def wait_for_first_run() -> None:
-            if RunStore().sweeps():
+            if api.has_sweeps():
                 st.rerun()
 
         wait_for_first_run()
     st.stop()
-names = {s_["sweep_id"]: report.sweep_label(s_) for s_ in sweeps}
-if ss.get("compare.shown") not in ids:
-    if ss.get("compare.shown"):  # a link to a sweep this store does not have
-        st.warning(t("compare.sweep_gone", sweep=ss["compare.shown"]))
-    ss["compare.shown"] = ids[0]
-st.selectbox(t("compare.pick"), ids, format_func=names.get, key="compare.shown")
+if choice.gone:  # a link to a sweep this store does not have
+    st.warning(t("compare.sweep_gone", sweep=choice.gone))
+ss["compare.shown"] = choice.shown
+st.selectbox(
+    t("compare.pick"), list(choice.names), format_func=choice.names.get, key="compare.shown"
+)
 
 
 @st.fragment(run_every=POLL_SECONDS if running else None)
 def results() -> None:
     sweep_id = ss["compare.shown"]
-    store = RunStore()
+    store = api.RunStore()
     handle = ss.get("compare.handle")
     active = handle is not None and handle.alive() and sweep_id == ss.get("compare.sweep_id")
-    runs = store.list_runs(sweep_id=sweep_id)
     if active:
-        total = ss.get("compare.expected", len(runs))
-        finished = sum(r["status"] not in ("starting", "running") for r in runs)
-        elapsed = time.time() - ss.get("compare.started", time.time())
-        eta = elapsed / finished * (total - finished) if finished else None
-        text = t("compare.progress", done=min(finished + 1, total), total=total)
-        if eta is not None:
-            text += " · " + t("compare.eta", seconds=math.ceil(eta))
-        st.progress(finished / total if total else 0.0, text=text)
+        expected, started = ss["compare.expected"], ss["compare.started"]
+        share, text = api.progress(store, sweep_id, expected, started, lang)
+        st.progress(share, text=text)
     c = st.columns(2)
-    metric = c[0].selectbox(
-        t("compare.target_metric"),
-        sweep.TARGET_METRICS,
-        format_func=lambda m: t(f"target.{m}"),
-        key="compare.target_metric",
-    )
-    target = c[1].number_input(t("compare.target"), format="%.4g", step=0.05, key="compare.target")
-    table, by_b = sweep.summarize(store, sweep_id, metric, target)
-    if table.empty:
+    metric = widgets.target_metric(c[0], api.TARGET_METRICS, key="compare.target_metric")
+    target = widgets.target(c[1], key="compare.target")
+    view = api.sweep_view(store, sweep_id, metric, target, lang)
+    if view is None:
         return
-    st.info(readings.sweep_reading(by_b, metric, target, lang))
+    st.info(view.reading)
 
     st.subheader(t("compare.curves"))
     c = st.columns([3, 1, 1])
@@ -248,72 +171,45 @@ def results() -> None:
     log_y = c[2].checkbox(t("compare.log_y"), key="compare.log_y")
     # These inputs rerun only this fragment: keep the address bar's link in step with them.
     st.query_params.from_dict(urlstate.to_query("compare", ss, lang))
-    step_curves, epoch_curves = sweep.curves(store, sweep_id)
-    data = epoch_curves if x == "epoch" else step_curves
+    data = view.epoch_curves if x == "epoch" else view.step_curves
     if not data.empty:
-        st.altair_chart(
-            charts.sweep_curves_chart(data, x, log_x, log_y, lang=lang), width="stretch"
-        )
+        chart = charts.sweep_curves_chart(data, x, log_x, log_y, lang=lang)
+        st.altair_chart(chart, width="stretch")
 
     st.subheader(t("compare.finals"))
-    if by_b["final_val_loss"].notna().any():
+    by_b = view.by_b
+    if view.has_val:
         c = st.columns(2)
-        c[0].altair_chart(
-            charts.final_metric_chart(by_b, "final_val_loss", lang=lang), width="stretch"
-        )
-        if by_b["final_val_accuracy"].notna().any():
-            c[1].altair_chart(
-                charts.final_metric_chart(by_b, "final_val_accuracy", lang=lang), width="stretch"
-            )
+        chart = charts.final_metric_chart(by_b, "final_val_loss", lang=lang)
+        c[0].altair_chart(chart, width="stretch")
+        if view.has_val_accuracy:
+            chart = charts.final_metric_chart(by_b, "final_val_accuracy", lang=lang)
+            c[1].altair_chart(chart, width="stretch")
     else:
         st.caption(t("compare.no_val"))
-        st.altair_chart(
-            charts.final_metric_chart(by_b, "final_train_loss", lang=lang), width="stretch"
-        )
+        chart = charts.final_metric_chart(by_b, "final_train_loss", lang=lang)
+        st.altair_chart(chart, width="stretch")
 
     st.subheader(t("compare.to_target"))
     c = st.columns(2)
     c[0].altair_chart(charts.to_target_chart(by_b, "steps_to_target", lang=lang), width="stretch")
     c[1].altair_chart(charts.to_target_chart(by_b, "seconds_to_target", lang=lang), width="stretch")
-    missed = sweep.unreached(by_b)
-    if missed:
-        st.caption(t("compare.unreached", sizes=", ".join(f"B={b}" for b in missed)))
+    if view.unreached:
+        st.caption(t("compare.unreached", sizes=", ".join(f"B={b}" for b in view.unreached)))
     st.subheader(t("compare.throughput"))
     st.altair_chart(charts.throughput_chart(by_b, lang=lang), width="stretch")
 
-    if (table["accumulation"] > 1).any():
+    if view.accumulation is not None:
         st.subheader(t("compare.accumulation_table"))
         st.caption(t("compare.accumulation_note"))
-        st.dataframe(
-            columns(table[list(sweep.ACCUMULATION_COLUMNS)], lang),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(columns(view.accumulation, lang), hide_index=True, width="stretch")
     st.subheader(t("compare.table"))
-    st.dataframe(columns(table, lang), hide_index=True, width="stretch")
-    run_ids = table["run_id"].tolist()
+    st.dataframe(columns(view.table, lang), hide_index=True, width="stretch")
     if active:  # exports are built once the sweep is done, not on every poll
         return
-    c = st.columns(3)
-    c[2].download_button(
-        t("runs.export_tensorboard"),
-        export.tensorboard_zip(store, run_ids),
-        file_name=f"{sweep_id}_tensorboard.zip",
-        mime="application/zip",
-        help=t("runs.export_tensorboard.help"),
-    )
-    c[0].download_button(
-        t("runs.export_csv"),
-        report.export_csv(store, run_ids),
-        file_name=f"{sweep_id}.csv",
-        mime="text/csv",
-    )
-    c[1].download_button(
-        t("runs.export_json"),
-        report.export_json(store, run_ids),
-        file_name=f"{sweep_id}.json",
-        mime="application/json",
-    )
+    files = api.exports(store, view.run_ids)
+    names = (f"{sweep_id}.csv", f"{sweep_id}.json", f"{sweep_id}_tensorboard.zip")
+    widgets.export_buttons(st.columns(3), files, *names)
     if running and not active:
         st.rerun()
 

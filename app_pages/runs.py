@@ -3,24 +3,20 @@
 import pandas as pd
 import streamlit as st
 
+from app_pages import widgets
+from core.api.common import exports
 from core.present import charts, report
-from core.present.text import columns, message, translator
+from core.present.text import columns
 from core.run import export
-from core.run.store import RunStore, StoreError
 
-lang = st.session_state.get("lang", "en")
-t = translator(lang)
+lang, t = widgets.setup({})
 
 st.title(t("runs.title"))
-try:
-    store = RunStore()
-    runs = store.list_runs()
-except StoreError as exc:
-    st.error(message(exc, lang))
-    st.stop()
+store = widgets.open_store()
+runs = store.list_runs()
 
 
-def delete_chosen(store: RunStore, run_ids: list[str]) -> None:
+def delete_chosen(store, run_ids: list[str]) -> None:
     """Delete, then choose the newest run left and close the popover, before the page reruns.
 
     Set in a callback, the selection reaches the multiselect's chip too: popping its key instead
@@ -127,25 +123,8 @@ elif not steps.empty:
         st.altair_chart(charts.epoch_chart(epochs, "loss", color="run", lang=lang), width="stretch")
 
 c = st.columns(4)
-c[0].download_button(
-    t("runs.export_csv"),
-    report.export_csv(store, chosen),
-    file_name="batchlab_runs.csv",
-    mime="text/csv",
-)
-c[1].download_button(
-    t("runs.export_json"),
-    report.export_json(store, chosen),
-    file_name="batchlab_runs.json",
-    mime="application/json",
-)
-c[2].download_button(
-    t("runs.export_tensorboard"),
-    export.tensorboard_zip(store, chosen),
-    file_name="batchlab_tensorboard.zip",
-    mime="application/zip",
-    help=t("runs.export_tensorboard.help"),
-)
+names = ("batchlab_runs.csv", "batchlab_runs.json", "batchlab_tensorboard.zip")
+widgets.export_buttons(c, exports(store, chosen), *names)
 
 # on_change="rerun" makes the popover's open state a session value the callback can close.
 with c[3].popover(t("runs.delete"), key="runs.delete_open", on_change="rerun"):

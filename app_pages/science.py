@@ -2,14 +2,12 @@
 
 import streamlit as st
 
+from app_pages import widgets
 from core import urlstate
 from core.api import science as api
 from core.present import charts
-from core.present.text import fix_message, message, translator
+from core.present.text import message
 from core.train.engine import TrainConfig
-
-lang = st.session_state.get("lang", "en")
-t = translator(lang)
 
 POLL_SECONDS = 0.5
 DEFAULTS = {
@@ -22,8 +20,7 @@ DEFAULTS = {
     "science.target_metric": "val_loss",
     "science.target": 0.5,
 }
-for key, value in DEFAULTS.items():
-    st.session_state.setdefault(key, value)
+lang, t = widgets.setup(DEFAULTS)
 ss = st.session_state
 TASK_KEYS = ("science.noise", "science.rates", "science.quick")
 
@@ -52,18 +49,37 @@ def start(key: str, launch) -> None:
     except api.PoolBusy as exc:
         st.warning(message(exc, lang))
     except ValueError as exc:
-        st.error(fix_message(exc, lang))
+        widgets.fix(exc, stop=False)
     else:
         st.rerun()
+
+
+def task_button(col, label: str, key: str, button: str, launch):
+    """A button that runs LAUNCH under KEY (greyed while it runs); the last result, or its error
+    shown."""
+    if col.button(label, disabled=key in ss, key=button):
+        start(key, launch)
+    result, error = outcome(key)
+    if error:
+        st.error(error)
+    return result
+
+
+def measure_noise():
+    return api.start_noise_scale(config, int(ss["science.micro"]))
+
+
+def time_sizes():
+    return api.start_throughput(prepared, int(ss["science.cap"]))
 
 
 st.title(t("science.title"))
 api.warm_pool()
 c = st.columns(4)
-c[0].selectbox(t("train.dataset"), api.SCIENCE_DATASETS, key="science.dataset")
-c[1].selectbox(t("train.model"), api.SCIENCE_MODELS, key="science.model")
-c[2].number_input(t("schedule.batch_size"), step=1, key="science.batch_size")
-c[3].number_input(t("schedule.epochs"), step=1, key="science.epochs")
+widgets.dataset(c[0], api.SCIENCE_DATASETS, key="science.dataset")
+widgets.model(c[1], api.SCIENCE_MODELS, key="science.model")
+widgets.number(c[2], t("schedule.batch_size"), key="science.batch_size")
+widgets.number(c[3], t("schedule.epochs"), key="science.epochs")
 config = TrainConfig(
     dataset=ss["science.dataset"],
     model=ss["science.model"],
@@ -73,8 +89,7 @@ config = TrainConfig(
 try:
     prepared = api.checked_run(config)
 except ValueError as exc:
-    st.error(fix_message(exc, lang))
-    st.stop()
+    widgets.fix(exc)
 busy = any(k in ss for k in TASK_KEYS)
 
 
@@ -94,20 +109,11 @@ tasks()
 st.header(t("science.noise"))
 st.markdown(t("science.noise.intro"))
 c = st.columns([1, 1, 2])
-c[0].number_input(
-    t("science.micro"),
-    min_value=urlstate.MIN_MICRO,
-    max_value=urlstate.MAX_MICRO,
-    step=1,
-    key="science.micro",
+widgets.number(
+    c[0], t("science.micro"), urlstate.MIN_MICRO, urlstate.MAX_MICRO, key="science.micro"
 )
-if c[1].button(t("science.measure"), disabled="science.noise" in ss, key="science.measure"):
-    micro = int(ss["science.micro"])
-    start("science.noise", lambda: api.start_noise_scale(config, micro))
-noise, error = outcome("science.noise")
-if error:
-    st.error(error)
-elif noise:
+noise = task_button(c[1], t("science.measure"), "science.noise", "science.measure", measure_noise)
+if noise:
     for kind, line in api.noise_scale_lines(noise, lang):
         getattr(st, kind)(line)
     if noise["per_step"]:
@@ -117,12 +123,10 @@ elif noise:
 # -- critical batch ---------------------------------------------------------------------------
 st.header(t("science.crit"))
 st.markdown(t("science.crit.intro"))
-fit, store, names = None, None, {}
-try:
-    store = api.RunStore()
+fit, names = None, {}
+store = widgets.open_store(stop=False)
+if store is not None:
     names = api.sweep_names(store)
-except api.StoreError as exc:
-    st.error(message(exc, lang))
 c = st.columns([1, 3])
 if c[0].button(
     t("science.quick"), disabled="science.quick" in ss or store is None, key="science.quick_run"
@@ -149,13 +153,8 @@ else:
     sweep_id = c[0].selectbox(
         t("compare.pick"), list(names), format_func=names.get, key="science.sweep"
     )
-    metric = c[1].selectbox(
-        t("compare.target_metric"),
-        api.TARGET_METRICS,
-        format_func=lambda m: t(f"target.{m}"),
-        key="science.target_metric",
-    )
-    target = c[2].number_input(t("compare.target"), format="%.4g", step=0.05, key="science.target")
+    metric = widgets.target_metric(c[1], api.TARGET_METRICS, key="science.target_metric")
+    target = widgets.target(c[2], key="science.target")
     view = api.critical_batch(store, sweep_id, metric, target, lang)
     if view.error is not None:
         st.warning(message(view.error, lang))
@@ -175,15 +174,9 @@ st.header(t("science.throughput"))
 st.markdown(t("science.throughput.intro"))
 c = st.columns([1, 1, 2])
 c[0].select_slider(t("science.throughput.cap"), urlstate.THROUGHPUT_CAPS, key="science.cap")
-if c[1].button(
-    t("science.throughput.run"), disabled="science.rates" in ss, key="science.throughput_run"
-):
-    cap = int(ss["science.cap"])
-    start("science.rates", lambda: api.start_throughput(prepared, cap))
-rates, error = outcome("science.rates")
-if error:
-    st.error(error)
-elif rates:
+label = t("science.throughput.run")
+rates = task_button(c[1], label, "science.rates", "science.throughput_run", time_sizes)
+if rates:
     view = api.throughput_view(rates["rows"], fit, lang)
     st.altair_chart(charts.device_throughput_chart(view.rows, lang=lang), width="stretch")
     st.info(view.reading)

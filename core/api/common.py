@@ -1,13 +1,18 @@
-"""What every page that trains needs: the demo's caps applied to a run, the warm pool."""
+"""What every page that trains needs: the demo's caps applied to a run, the warm pool, and the
+exports of stored runs (CSV, JSON, TensorBoard logs) that the Runs and Compare pages offer."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from core import demo
+from core.present import report
+from core.run import export
 from core.run.runner import PoolBusy, shared_pool
 from core.run.store import RunStore, StoreError
 from core.train.engine import Prepared, TrainConfig, prepare
 
-__all__ = ["PoolBusy", "RunStore", "StoreError", "checked_run", "warm_pool"]
+__all__ = ["Exports", "PoolBusy", "RunStore", "StoreError", "checked_run", "exports", "warm_pool"]
 
 
 def checked_run(config: TrainConfig) -> Prepared:
@@ -21,3 +26,21 @@ def checked_run(config: TrainConfig) -> Prepared:
 def warm_pool() -> None:
     """Start the shared worker pool's spare process (TensorFlow imported before a job)."""
     shared_pool().warm()
+
+
+@dataclass(frozen=True)
+class Exports:
+    """Stored runs as files to download."""
+
+    csv: str
+    json: str
+    tensorboard: bytes
+
+
+def exports(store: RunStore, run_ids: list[str]) -> Exports:
+    """RUN_IDS as one CSV, one JSON and a zip of TensorBoard event files."""
+    return Exports(
+        report.export_csv(store, run_ids),
+        report.export_json(store, run_ids),
+        export.tensorboard_zip(store, run_ids),
+    )

@@ -36,6 +36,20 @@ def wait_for_status(at, statuses, timeout=120):
     raise AssertionError(f"no status in {statuses} after {timeout} s")
 
 
+def wait_for_first_steps(at, timeout=120):
+    """Until the progress bar counts stored steps: "running" is written before the model has
+    compiled, and a Stop that lands before the first chunk keeps a run of 0 steps."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        bars = [p.proto.text for p in at.get("progress")]
+        if bars and not bars[0].startswith("0 / "):
+            return
+        time.sleep(0.5)
+        at.run()
+        assert not at.exception
+    raise AssertionError(f"no steps stored after {timeout} s")
+
+
 def test_train_page_trains_to_completion_and_draws_the_charts():
     at = open_page("app_pages/train.py")
     assert "10 iterations per epoch × 10 epochs = 100 steps" in at.markdown[0].value
@@ -73,6 +87,7 @@ def test_train_page_stop_keeps_the_run():
     at.number_input(key="train.epochs").set_value(500).run()
     at.button(key="train.start").click().run()
     wait_for_status(at, {"running"})
+    wait_for_first_steps(at)
     at.button(key="train.stop").click().run()
     assert wait_for_status(at, {"stopped", "completed"}) == "stopped"
     run = RunStore().list_runs()[0]

@@ -1,0 +1,143 @@
+"""The Streamlit pieces that several pages draw the same way (not a page: app.py never routes here).
+
+- `setup`: a page's session defaults, its language and translator.
+- The training inputs (dataset, model, numbers, validation split, optimizer, learning rate, seed,
+  target): one call a widget, the key passed in full so each page's keys stay in its own source.
+- `fix`: the error box for an input to change (InputError); `fail`: for one no input caused.
+- `open_store`: the run store, or its error shown; `export_buttons`: stored runs as files.
+"""
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from core import urlstate
+from core.api.common import Exports, RunStore, StoreError
+from core.present.text import fix_message, message, translator
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def t(key: str, **fields: object) -> str:
+    """A text in the session's language (it can change between reruns)."""
+    return translator(lang())(key, **fields)
+
+
+def setup(defaults: dict[str, object]) -> tuple[str, Callable[..., str]]:
+    """Put the page's DEFAULTS in the session (values a link set stay); return (lang, t)."""
+    for key, value in defaults.items():
+        st.session_state.setdefault(key, value)
+    return lang(), translator(lang())
+
+
+def inputs(page: str) -> dict[str, object]:
+    """The session's values under "PAGE.", by name: {"dataset": ..., "lr": ...}."""
+    head = page + "."
+    return {k.removeprefix(head): v for k, v in st.session_state.items() if k.startswith(head)}
+
+
+# -- the training inputs ----------------------------------------------------------------------
+def dataset(col, options: Sequence[str], key: str, on_change: Callable | None = None) -> None:
+    col.selectbox(t("train.dataset"), options, key=key, on_change=on_change)
+
+
+def model(col, options: Sequence[str], key: str) -> None:
+    col.selectbox(t("train.model"), options, key=key)
+
+
+def optimizer(col, options: Sequence[str], key: str) -> None:
+    col.selectbox(t("train.optimizer"), options, key=key)
+
+
+def lr(col, label: str, key: str) -> None:
+    col.number_input(label, format="%.5g", step=0.0005, key=key)
+
+
+def number(
+    col,
+    label: str,
+    bottom: float | None = None,
+    top: float | None = None,
+    step: float = 1,
+    help: str | None = None,
+    *,
+    key: str,
+    disabled: bool = False,
+) -> float:
+    """A number in [BOTTOM, TOP] (open where None); a whole number with the default STEP."""
+    return col.number_input(
+        label, min_value=bottom, max_value=top, step=step, key=key, help=help, disabled=disabled
+    )
+
+
+def seed(col, key: str) -> None:
+    number(col, t("schedule.seed"), 0, key=key)
+
+
+def shuffle(col, options: Sequence[str], key: str) -> None:
+    name = translator(lang())  # bound now: Streamlit may call format_func outside this run
+    col.selectbox(
+        t("schedule.shuffle"), options, format_func=lambda m: name(f"schedule.shuffle.{m}"), key=key
+    )
+
+
+def validation_split(col, key: str) -> None:
+    col.number_input(
+        t("schedule.validation_split"),
+        min_value=0.0,
+        max_value=urlstate.MAX_VALIDATION_SPLIT,
+        step=0.05,
+        key=key,
+    )
+
+
+def target_metric(col, options: Sequence[str], key: str) -> str:
+    name = translator(lang())  # bound now: Streamlit may call format_func outside this run
+    return col.selectbox(
+        t("compare.target_metric"), options, format_func=lambda m: name(f"target.{m}"), key=key
+    )
+
+
+def target(col, key: str) -> float:
+    return col.number_input(t("compare.target"), format="%.4g", step=0.05, key=key)
+
+
+# -- errors, the store, exports ---------------------------------------------------------------
+def fix(exc: Exception, stop: bool = True) -> None:
+    """Say which input to change ("Fix this input: …"); STOP: draw nothing after it."""
+    st.error(fix_message(exc, lang()))
+    if stop:
+        st.stop()
+
+
+def fail(exc: Exception, stop: bool = True) -> None:
+    """An error that no input caused (a store that cannot open): its words, as they are."""
+    st.error(message(exc, lang()))
+    if stop:
+        st.stop()
+
+
+def open_store(stop: bool = True) -> RunStore | None:
+    """The run store; if it cannot open, its error (and, with STOP, nothing after it)."""
+    try:
+        return RunStore()
+    except StoreError as exc:
+        fail(exc, stop)
+        return None
+
+
+def export_buttons(cols: Sequence, files: Exports, csv: str, json: str, tensorboard: str) -> None:
+    """Download buttons for FILES in COLS (CSV, JSON, TensorBoard), under the file names given."""
+    cols[0].download_button(t("runs.export_csv"), files.csv, file_name=csv, mime="text/csv")
+    cols[1].download_button(
+        t("runs.export_json"), files.json, file_name=json, mime="application/json"
+    )
+    cols[2].download_button(
+        t("runs.export_tensorboard"),
+        files.tensorboard,
+        file_name=tensorboard,
+        mime="application/zip",
+        help=t("runs.export_tensorboard.help"),
+    )

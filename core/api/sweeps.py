@@ -1,0 +1,192 @@
+"""The Compare page's calls: plan a sweep from the inputs, start it in a worker, pick the sweep
+shown, its progress, and what its charts and tables draw."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core import choices, demo
+from core.api.common import PoolBusy, RunStore, StoreError, exports, warm_pool
+from core.present import readings, report
+from core.present.text import t
+from core.run.runner import RunHandle, shared_pool
+from core.study import sweep
+from core.train.datasets import DATASETS
+from core.train.engine import TrainConfig
+from core.train.models import MODELS, OPTIMIZERS
+
+# what the page offers, catches or opens, from here
+__all__ = [
+    "MODELS",
+    "OPTIMIZERS",
+    "PoolBusy",
+    "RunStore",
+    "StoreError",
+    "exports",
+    "warm_pool",
+]
+
+SWEEP_DATASETS = tuple(d for d in DATASETS if d != "csv")  # a sweep has no upload
+LR_SCALING = sweep.LR_SCALING
+BUDGETS = sweep.BUDGETS
+TARGET_METRICS = sweep.TARGET_METRICS
+EXECUTORS = choices.EXECUTORS
+ACCUMULATION_COLUMNS = list(sweep.ACCUMULATION_COLUMNS)
+BASE_INPUTS = ("dataset", "model", "optimizer", "lr", "validation_split", "seed")  # as they are
+UNFINISHED = ("starting", "running")  # run statuses of a sweep still going
+
+
+def ray_available() -> bool:
+    """Whether sweeps can run on Ray (the page offers the choice only then)."""
+    return choices.ray_available()
+
+
+def sweep_spec(inputs: Mapping[str, object]) -> sweep.SweepSpec:
+    """The sweep the page's inputs (by name) describe; InputError says which input to fix.
+    N = 0 means the whole dataset."""
+    return sweep.SweepSpec(
+        base=TrainConfig(n=inputs["n"] or None, **{name: inputs[name] for name in BASE_INPUTS}),
+        batch_sizes=sweep.parse_batch_sizes(inputs["batch_sizes"]),
+        repeats=int(inputs["repeats"]),
+        budget=inputs["budget"],
+        budget_value=float(inputs["budget_value"]),
+        lr_scaling=inputs["lr_scaling"],
+        base_batch_size=int(inputs["base_batch_size"]),
+        warmup_epochs=float(inputs["warmup_epochs"]),
+        accumulations=sweep.parse_accumulations(inputs["accumulations"]),
+        keep_product=bool(inputs["keep_product"]),
+    )
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """A checked sweep: its runs, and one line that names them with their learning rates."""
+
+    configs: tuple[TrainConfig, ...]
+    rows: str  # "B=8 (lr 0.001), B=64 (lr 0.008)": one entry per distinct run
+
+
+def plan_sweep(spec: sweep.SweepSpec) -> SweepPlan:
+    """SPEC's runs, each checked, within the demo's caps (InputError says what to change)."""
+    configs = sweep.plan_checked(spec)
+    if demo.enabled():
+        demo.check_sweep(configs)
+    rows = ", ".join(
+        f"{label} (lr {lr:.3g})"
+        for label, lr in dict.fromkeys((sweep.run_label(cfg), cfg.lr) for cfg in configs)
+    )
+    return SweepPlan(tuple(configs), rows)
+
+
+@dataclass(frozen=True)
+class SweepStart:
+    """A sweep started in a worker: what the page follows it by."""
+
+    handle: RunHandle
+    sweep_id: str
+    expected: int  # runs planned
+    started: float  # time.time() at the start
+
+
+def start_sweep(plan: SweepPlan, store: RunStore, executor: str = "local") -> SweepStart:
+    """Train PLAN's runs in a worker, recorded in STORE under a new sweep id (PoolBusy: none
+    is free)."""
+    sweep_id = sweep.new_sweep_id()
+    handle = shared_pool().submit_sweep(
+        list(plan.configs), str(store.path), sweep_id, executor=executor
+    )
+    return SweepStart(handle, sweep_id, len(plan.configs), time.time())
+
+
+def has_sweeps() -> bool:
+    """Whether the store holds a sweep yet (read afresh: the page polls it for the first one)."""
+    return bool(RunStore().sweeps())
+
+
+@dataclass(frozen=True)
+class SweepChoice:
+    """Which stored sweep the page shows."""
+
+    names: dict[str, str]  # sweep id → label, newest first; empty: no sweep stored yet
+    shown: str | None
+    gone: str | None  # the sweep a link (or the session) asked for, which the store lacks
+
+
+def choose_sweep(store: RunStore, shown: str | None, started: str | None) -> SweepChoice:
+    """The sweep to show: the one this session STARTED once it is stored, else SHOWN if the
+    store has it, else the newest."""
+    names = {s["sweep_id"]: report.sweep_label(s) for s in store.sweeps()}
+    if started in names:
+        shown = started
+    if not names:
+        return SweepChoice(names, shown, None)
+    if shown in names:
+        return SweepChoice(names, shown, None)
+    return SweepChoice(names, next(iter(names)), shown or None)
+
+
+def progress(
+    store: RunStore,
+    sweep_id: str,
+    expected: int,
+    started: float,
+    lang: str,
+    now: float | None = None,
+) -> tuple[float, str]:
+    """A running sweep's bar: (share of its EXPECTED runs finished, "Run 2 of 5 · 30 s left"),
+    the time left extrapolated from the runs finished since STARTED (time.time())."""
+    runs = store.list_runs(sweep_id=sweep_id)
+    finished = sum(r["status"] not in UNFINISHED for r in runs)
+    elapsed = (time.time() if now is None else now) - started
+    eta = elapsed / finished * (expected - finished) if finished else None
+    text = t("compare.progress", lang, done=min(finished + 1, expected), total=expected)
+    if eta is not None:
+        text += " · " + t("compare.eta", lang, seconds=math.ceil(eta))
+    return (finished / expected if expected else 0.0), text
+
+
+@dataclass(frozen=True)
+class SweepView:
+    """What the Compare page draws for one sweep and target."""
+
+    table: pd.DataFrame  # one row per run
+    by_b: pd.DataFrame  # one row per batch size (and K)
+    reading: str
+    step_curves: pd.DataFrame
+    epoch_curves: pd.DataFrame
+    has_val: bool  # validation losses exist: final charts of them, else of training loss
+    has_val_accuracy: bool
+    unreached: tuple[int, ...]  # sizes that never reached the target
+    accumulation: pd.DataFrame | None  # the B × K table, when a run accumulated
+
+    @property
+    def run_ids(self) -> list[str]:
+        return self.table["run_id"].tolist()
+
+
+def sweep_view(
+    store: RunStore, sweep_id: str, metric: str, target: float, lang: str
+) -> SweepView | None:
+    """SWEEP_ID's runs summarised against METRIC reaching TARGET; None while none is stored."""
+    table, by_b = sweep.summarize(store, sweep_id, metric, target)
+    if table.empty:
+        return None
+    step_curves, epoch_curves = sweep.curves(store, sweep_id)
+    has_val = bool(by_b["final_val_loss"].notna().any())
+    accumulation = table[ACCUMULATION_COLUMNS] if bool((table["accumulation"] > 1).any()) else None
+    return SweepView(
+        table,
+        by_b,
+        readings.sweep_reading(by_b, metric, target, lang),
+        step_curves,
+        epoch_curves,
+        has_val,
+        has_val and bool(by_b["final_val_accuracy"].notna().any()),
+        tuple(sweep.unreached(by_b)),
+        accumulation,
+    )
