@@ -344,6 +344,11 @@ def add_advise_parser(sub) -> None:
     p.set_defaults(handler=cmd_advise)
 
 
+def _lr(args: argparse.Namespace) -> float:
+    """--lr, or the optimizer's usual default (Keras: 0.001 for adam, 0.01 for sgd)."""
+    return args.lr if args.lr is not None else (0.01 if args.optimizer == "sgd" else 0.001)
+
+
 def cmd_advise(args: argparse.Namespace) -> int:
     from core.present.readings_advise import advice_table, reason_lines
     from core.run import advise
@@ -351,7 +356,7 @@ def cmd_advise(args: argparse.Namespace) -> int:
     from core.train.engine import TrainConfig
 
     sizes = advise.parse_sizes(args.batch_sizes)
-    lr = args.lr if args.lr is not None else (0.01 if args.optimizer == "sgd" else 0.001)
+    lr = _lr(args)
     base = TrainConfig(
         dataset=args.dataset,
         model=args.model,
@@ -454,7 +459,7 @@ def config_from_args(args: argparse.Namespace, **overrides):
     dataset_options = {f: getattr(args, f) for f in options if getattr(args, f, None) is not None}
 
     model = args.model or ("linear" if args.dataset == "linear" else "mlp")
-    lr = args.lr if args.lr is not None else (0.01 if args.optimizer == "sgd" else 0.001)
+    lr = _lr(args)
     fields = dict(
         dataset=args.dataset,
         model=model,
