@@ -52,6 +52,16 @@ def _float(name: str) -> Callable[[str], float]:
     return parse
 
 
+def _float_flag(p: argparse.ArgumentParser, flag: str, **kwargs) -> None:
+    """`--flag` taking a number; a bad value names the flag (see `_float`)."""
+    p.add_argument(f"--{flag}", type=_float(flag), **kwargs)
+
+
+def _int_flag(p: argparse.ArgumentParser, flag: str, **kwargs) -> None:
+    """`--flag` taking a whole number; a bad value names the flag (see `_int`)."""
+    p.add_argument(f"--{flag}", type=_int(flag), **kwargs)
+
+
 def add_schedule_args(
     p: argparse.ArgumentParser,
     *,
@@ -63,29 +73,29 @@ def add_schedule_args(
 ) -> None:
     """The schedule's flags, shared by `schedule`, `train`, `sweep` and the science commands."""
     if need_n:
-        p.add_argument("--n", type=_int("n"), required=True, help="dataset size N")
+        _int_flag(p, "n", required=True, help="dataset size N")
     else:
-        p.add_argument("--n", type=_int("n"), default=None, help="first N samples (default: all)")
+        _int_flag(p, "n", default=None, help="first N samples (default: all)")
     if batch_size:
-        p.add_argument("--batch-size", type=_int("batch-size"), required=True)
+        _int_flag(p, "batch-size", required=True)
     if epochs:
-        p.add_argument("--epochs", type=_int("epochs"), default=1)
+        _int_flag(p, "epochs", default=1)
     p.add_argument("--drop-remainder", action="store_true")
-    p.add_argument("--validation-split", type=_float("validation-split"), default=0.0)
+    _float_flag(p, "validation-split", default=0.0)
     p.add_argument("--shuffle", choices=SHUFFLE_MODES, default="epoch")
-    p.add_argument("--seed", type=_int("seed"), default=0)
+    _int_flag(p, "seed", default=0)
     if replicas:
-        p.add_argument(
-            "--replicas",
-            type=_int("replicas"),
+        _int_flag(
+            p,
+            "replicas",
             default=1,
             help="data-parallel replicas sharing each global batch (training: MirroredStrategy, "
             "or DataParallel on KERAS_BACKEND=jax)",
         )
     if accumulation:
-        p.add_argument(
-            "--accumulation",
-            type=_int("accumulation"),
+        _int_flag(
+            p,
+            "accumulation",
             default=1,
             metavar="K",
             help="gradient accumulation: average K batches' gradients into one optimizer update "
@@ -94,27 +104,45 @@ def add_schedule_args(
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """One parser per sub-command, in the order `--help` lists them."""
     parser = _Parser(prog="python -m core", description="Batch Lab, headless.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for add in (
+        add_schedule_parser,
+        add_trajectory_parser,
+        add_advise_parser,
+        add_train_parser,
+        add_sweep_parser,
+        add_noise_scale_parser,
+        add_critical_batch_parser,
+        add_throughput_parser,
+        add_runs_parser,
+    ):
+        add(sub)
+    return parser
 
+
+def add_schedule_parser(sub) -> None:
     p = sub.add_parser("schedule", help="iterations, batches and figures for N, B, E")
     add_schedule_args(p)
-    p.add_argument(
-        "--batches",
-        type=_int("batches"),
+    _int_flag(
+        p,
+        "batches",
         metavar="K",
         help="list the batches (training-sample indices) of epoch K (0-based)",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_schedule)
-    add_trajectory_parser(sub)
-    add_advise_parser(sub)
 
+
+def add_train_parser(sub) -> None:
     p = sub.add_parser("train", help="train a real Keras model on exactly this schedule")
     add_train_args(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_train)
 
+
+def add_sweep_parser(sub) -> None:
     p = sub.add_parser("sweep", help="train across batch sizes on an equal budget")
     add_train_args(p, batch_size=False, epochs=False)
     p.add_argument(
@@ -129,19 +157,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="what every batch size gets the same amount of (default: epochs)",
     )
-    p.add_argument("--epochs", type=_int("epochs"), default=None)
-    p.add_argument("--steps", type=_int("steps"), default=None)
-    p.add_argument("--samples", type=_int("samples"), default=None)
-    p.add_argument("--seconds", type=_float("seconds"), default=None)
+    for flag in ("epochs", "steps", "samples"):
+        _int_flag(p, flag, default=None)
+    _float_flag(p, "seconds", default=None)
     p.add_argument("--lr-scaling", choices=("none", "linear", "sqrt"), default="none")
-    p.add_argument(
-        "--warmup-epochs",
-        type=_float("warmup-epochs"),
+    _float_flag(
+        p,
+        "warmup-epochs",
         default=0.0,
         help="linear lr warm-up over this many epochs (Goyal et al. 2017: 5, with linear scaling)",
     )
-    p.add_argument("--base-batch-size", type=_int("base-batch-size"), default=32)
-    p.add_argument("--repeats", type=_int("repeats"), default=1)
+    _int_flag(p, "base-batch-size", default=32)
+    _int_flag(p, "repeats", default=1)
     p.add_argument(
         "--accumulations",
         default="1",
@@ -153,14 +180,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="each --batch-sizes value is the effective batch B × K: runs step on B / K",
     )
+    _add_sweep_target_args(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sweep)
+
+
+def _add_sweep_target_args(p: argparse.ArgumentParser) -> None:
+    """The sweep's target (for steps/time to target) and where its runs run."""
     p.add_argument(
         "--target-metric", choices=("train_loss", "val_loss", "val_accuracy"), default="train_loss"
     )
-    p.add_argument(
-        "--target",
-        type=_float("target"),
-        default=None,
-        help="loss or accuracy to reach, for steps/time to target",
+    _float_flag(
+        p, "target", default=None, help="loss or accuracy to reach, for steps/time to target"
     )
     p.add_argument(
         "--executor",
@@ -171,17 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--ray-address", default=None, help="an existing Ray cluster (default: start a local one)"
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_sweep)
 
+
+def add_noise_scale_parser(sub) -> None:
     p = sub.add_parser("noise-scale", help="gradient noise scale B_simple while training")
     add_train_args(p, trains=False)
-    p.add_argument(
-        "--micro",
-        type=_int("micro"),
-        default=4,
-        help="micro-batches per batch (B_small = B / micro)",
-    )
+    _int_flag(p, "micro", default=4, help="micro-batches per batch (B_small = B / micro)")
     p.add_argument(
         "--exact",
         action="store_true",
@@ -191,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_noise_scale)
 
+
+def add_critical_batch_parser(sub) -> None:
     p = sub.add_parser(
         "critical-batch", help="fit B_crit to steps-to-target: S = S_min (1 + B_crit / B)"
     )
@@ -200,27 +228,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--metric", default="val_loss", help="with --sweep: train_loss, val_loss or val_accuracy"
     )
-    p.add_argument("--target", type=_float("target"), help="with --sweep: the target value")
+    _float_flag(p, "target", help="with --sweep: the target value")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_critical_batch)
 
+
+def add_throughput_parser(sub) -> None:
     p = sub.add_parser("throughput", help="steady samples/s per batch size on this device")
     add_train_args(p, batch_size=False, epochs=False, trains=False)
     p.add_argument("--batch-sizes", required=True, metavar="B1,B2,...")
-    p.add_argument(
-        "--seconds",
-        type=_float("seconds"),
-        default=1.0,
-        help="steady seconds measured per batch size",
-    )
+    _float_flag(p, "seconds", default=1.0, help="steady seconds measured per batch size")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_throughput)
 
+
+def add_runs_parser(sub) -> None:
     p = sub.add_parser("runs", help="list the runs in the store (BATCHLAB_DB)")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--limit", type=_int("limit"), default=1000)
+    _int_flag(p, "limit", default=1000)
     p.set_defaults(handler=cmd_runs)
-    return parser
 
 
 # -- trajectory: the Path page's SGD paths over y = 2x's loss landscape, headless.
@@ -232,16 +258,16 @@ def add_trajectory_parser(sub) -> None:
     )
     p.add_argument("--dataset", default="linear", help="linear only (y = 2x)")
     p.add_argument("--model", default="linear", help="linear only (w·x + b)")
-    p.add_argument("--n", type=_int("n"), default=10, help=f"points (≤ {trajectory.MAX_N})")
-    p.add_argument("--batch-size", type=_int("batch-size"), required=True)
-    p.add_argument("--epochs", type=_int("epochs"), default=1)
+    _int_flag(p, "n", default=10, help=f"points (≤ {trajectory.MAX_N})")
+    _int_flag(p, "batch-size", required=True)
+    _int_flag(p, "epochs", default=1)
     p.add_argument("--optimizer", default="sgd", help="sgd only: the path's steps are SGD's")
-    p.add_argument("--lr", type=_float("lr"), default=0.01)
-    p.add_argument("--noise", type=_float("noise"), default=0.0, help="std of the noise on y")
-    p.add_argument("--seed", type=_int("seed"), default=0)
-    p.add_argument(
-        "--grid",
-        type=_int("grid"),
+    _float_flag(p, "lr", default=0.01)
+    _float_flag(p, "noise", default=0.0, help="std of the noise on y")
+    _int_flag(p, "seed", default=0)
+    _int_flag(
+        p,
+        "grid",
         default=trajectory.GRID,
         help="surface points per axis, 2 to 201 (default %(default)s)",
     )
@@ -290,10 +316,10 @@ def add_advise_parser(sub) -> None:
     p = sub.add_parser("advise", help="which batch size to use: the Tuning Playbook's procedure")
     p.add_argument("--dataset", choices=advise.ADVISE_DATASETS, required=True)
     p.add_argument("--model", choices=advise.ADVISE_MODELS, default="mlp")
-    p.add_argument("--n", type=_int("n"), default=None, help="first N samples (default: all)")
+    _int_flag(p, "n", default=None, help="first N samples (default: all)")
     p.add_argument("--optimizer", choices=advise.ADVISE_OPTIMIZERS, default="adam")
-    p.add_argument("--lr", type=_float("lr"), default=None, help="your lr at --base-batch-size")
-    p.add_argument("--base-batch-size", type=_int("base-batch-size"), default=32)
+    _float_flag(p, "lr", default=None, help="your lr at --base-batch-size")
+    _int_flag(p, "base-batch-size", default=32)
     p.add_argument(
         "--batch-sizes",
         default="",
@@ -302,25 +328,25 @@ def add_advise_parser(sub) -> None:
     )
     p.add_argument("--target-metric", choices=advise.TARGET_METRICS, default="val_loss")
     p.add_argument("--target", default="", help="default: chosen from a pilot run at B0")
-    p.add_argument(
-        "--seconds",
-        type=_float("seconds"),
-        default=advise.DEFAULT_SECONDS,
-        help="time budget (default %(default)g)",
+    _float_flag(
+        p, "seconds", default=advise.DEFAULT_SECONDS, help="time budget (default %(default)g)"
     )
-    p.add_argument(
-        "--memory-cap-mb",
-        type=_float("memory-cap-mb"),
+    _float_flag(
+        p,
+        "memory-cap-mb",
         default=None,
         help="peak memory allowed (default: 75%% of this machine's)",
     )
-    p.add_argument(
-        "--validation-split", type=_float("validation-split"), default=advise.DEFAULT_SPLIT
-    )
-    p.add_argument("--seed", type=_int("seed"), default=0)
+    _float_flag(p, "validation-split", default=advise.DEFAULT_SPLIT)
+    _int_flag(p, "seed", default=0)
     p.add_argument("--executor", choices=advise.EXECUTORS, default="local")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_advise)
+
+
+def _lr(args: argparse.Namespace) -> float:
+    """--lr, or the optimizer's usual default (Keras: 0.001 for adam, 0.01 for sgd)."""
+    return args.lr if args.lr is not None else (0.01 if args.optimizer == "sgd" else 0.001)
 
 
 def cmd_advise(args: argparse.Namespace) -> int:
@@ -330,7 +356,7 @@ def cmd_advise(args: argparse.Namespace) -> int:
     from core.train.engine import TrainConfig
 
     sizes = advise.parse_sizes(args.batch_sizes)
-    lr = args.lr if args.lr is not None else (0.01 if args.optimizer == "sgd" else 0.001)
+    lr = _lr(args)
     base = TrainConfig(
         dataset=args.dataset,
         model=args.model,
@@ -388,13 +414,9 @@ def add_train_args(
         default=None,
         help="default: linear for the linear dataset, else mlp",
     )
-    p.add_argument(
-        "--features", type=_int("features"), default=None, help="blobs: feature dimensions (16)"
-    )
-    p.add_argument("--classes", type=_int("classes"), default=None, help="blobs: classes (4)")
-    p.add_argument(
-        "--noise", type=_float("noise"), default=None, help="linear: std of noise on y = 2x (0)"
-    )
+    _int_flag(p, "features", default=None, help="blobs: feature dimensions (16)")
+    _int_flag(p, "classes", default=None, help="blobs: classes (4)")
+    _float_flag(p, "noise", default=None, help="linear: std of noise on y = 2x (0)")
     add_schedule_args(
         p,
         need_n=False,
@@ -404,12 +426,7 @@ def add_train_args(
         accumulation=trains and batch_size,
     )
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
-    p.add_argument(
-        "--lr",
-        type=_float("lr"),
-        default=None,
-        help="learning rate (default 0.001 for adam, 0.01 for sgd)",
-    )
+    _float_flag(p, "lr", default=None, help="learning rate (default 0.001 for adam, 0.01 for sgd)")
     if trains:
         p.add_argument("--engine", choices=ENGINES, default="fused")
 
@@ -442,7 +459,7 @@ def config_from_args(args: argparse.Namespace, **overrides):
     dataset_options = {f: getattr(args, f) for f in options if getattr(args, f, None) is not None}
 
     model = args.model or ("linear" if args.dataset == "linear" else "mlp")
-    lr = args.lr if args.lr is not None else (0.01 if args.optimizer == "sgd" else 0.001)
+    lr = _lr(args)
     fields = dict(
         dataset=args.dataset,
         model=model,
@@ -554,10 +571,52 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from core.run import executors
+    from core.present.readings import sweep_reading
     from core.run.store import RunStore
     from core.study import sweep
 
+    budget, value = _sweep_budget(args)
+    spec = sweep.SweepSpec(
+        base=config_from_args(args, batch_size=1, epochs=1),
+        batch_sizes=sweep.parse_batch_sizes(args.batch_sizes),
+        repeats=args.repeats,
+        budget=budget,
+        budget_value=value,
+        lr_scaling=args.lr_scaling,
+        warmup_epochs=args.warmup_epochs,
+        base_batch_size=args.base_batch_size,
+        accumulations=sweep.parse_accumulations(args.accumulations),
+        keep_product=args.keep_product,
+    )
+    csv_bytes = read_csv_arg(args)
+    configs = sweep.plan_checked(spec, csv_bytes)
+    store = RunStore()
+    sweep_id = sweep.new_sweep_id()
+    run_ids = _run_sweep(args, configs, store, sweep_id, csv_bytes)
+    runs_table, by_b = sweep.summarize(store, sweep_id, args.target_metric, args.target)
+    runs = [_sweep_run(store, runs_table, run_id) for run_id in run_ids]
+    text = sweep_reading(by_b, args.target_metric, args.target)
+    out = {
+        "sweep_id": sweep_id,
+        "budget": budget,
+        "budget_value": value,
+        "lr_scaling": args.lr_scaling,
+        "base_batch_size": args.base_batch_size,
+        "executor": args.executor,
+        "runs": runs,
+        "by_batch_size": by_b.to_dict(orient="records"),
+        "reading": text,
+    }
+    if args.json:
+        print(json.dumps(finite(_plain(out))))
+        return 0
+    _print_sweep(out)
+    return 0
+
+
+def _sweep_budget(args: argparse.Namespace) -> tuple[str, float]:
+    """(budget, its value) from --budget and the one of --epochs/--steps/--samples/--seconds
+    given; the budget defaults to what was given, else 1 epoch."""
     given = {
         k: getattr(args, k)
         for k in ("epochs", "steps", "samples", "seconds")
@@ -574,84 +633,61 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     value = given.get(flag, 1 if budget == "epochs" else None)
     if value is None:
         raise ValueError(f"--budget {budget} needs --{flag}.")
-    base = config_from_args(args, batch_size=1, epochs=1)
-    spec = sweep.SweepSpec(
-        base=base,
-        batch_sizes=sweep.parse_batch_sizes(args.batch_sizes),
-        repeats=args.repeats,
-        budget=budget,
-        budget_value=value,
-        lr_scaling=args.lr_scaling,
-        warmup_epochs=args.warmup_epochs,
-        base_batch_size=args.base_batch_size,
-        accumulations=sweep.parse_accumulations(args.accumulations),
-        keep_product=args.keep_product,
-    )
-    csv_bytes = read_csv_arg(args)
-    configs = sweep.plan_checked(spec, csv_bytes)
-    store = RunStore()
-    sweep_id = sweep.new_sweep_id()
+    return budget, value
+
+
+def _run_sweep(args: argparse.Namespace, configs, store, sweep_id: str, csv_bytes) -> list[str]:
+    """Run the sweep's configs here (Ctrl-C stops) or as Ray tasks; the run ids in order."""
+    from core.run import executors
+
     if args.executor == "ray":
         if not choices.ray_available():
             raise ValueError("--executor ray needs Ray: pip install -r requirements-ray.txt.")
-        run_ids = executors.run_sweep_ray(configs, store, sweep_id, csv_bytes, args.ray_address)
-    else:
-        if args.ray_address:
-            raise ValueError("--ray-address goes with --executor ray.")
-        with _StopFlag() as stop:
-            run_ids = executors.run_sweep(configs, store, sweep_id, csv_bytes, should_stop=stop)
-    runs_table, by_b = sweep.summarize(store, sweep_id, args.target_metric, args.target)
-    runs = []
-    for run_id in run_ids:
-        run = store.get_run(run_id)
-        steps = store.steps(run_id)
-        epochs = store.epochs(run_id)
-        row = runs_table[runs_table["run_id"] == run_id].iloc[0].to_dict()
-        runs.append(
-            {
-                "run_id": run_id,
-                "batch_size": run["batch_size"],
-                "accumulation": row["accumulation"],
-                "effective_batch_size": row["effective_batch_size"],
-                "optimizer_updates": row["optimizer_updates"],
-                "peak_memory_mb": row["peak_memory_mb"],
-                "lr": run["lr"],
-                "seed": run["seed"],
-                "status": run["status"],
-                "steps": len(steps),
-                "epochs": len(epochs),
-                "seconds": row["seconds"],
-                "step_losses": [s["loss"] for s in steps],
-                "epoch_losses": [e["train_loss"] for e in epochs],
-                "val_losses": [e["val_loss"] for e in epochs if e["val_loss"] is not None],
-                "test_metrics": run.get("test_metrics") or {},
-                "steps_per_second": row["steps_per_second"],
-                "samples_per_second": row["samples_per_second"],
-                "train_seconds": row["train_seconds"],
-                "samples": sum(s["batch_size"] for s in steps),
-                "steps_to_target": row["steps_to_target"],
-                "seconds_to_target": row["seconds_to_target"],
-                "message": run.get("message"),
-            }
-        )
-    from core.present.readings import sweep_reading
+        return executors.run_sweep_ray(configs, store, sweep_id, csv_bytes, args.ray_address)
+    if args.ray_address:
+        raise ValueError("--ray-address goes with --executor ray.")
+    with _StopFlag() as stop:
+        return executors.run_sweep(configs, store, sweep_id, csv_bytes, should_stop=stop)
 
-    text = sweep_reading(by_b, args.target_metric, args.target)
-    out = {
-        "sweep_id": sweep_id,
-        "budget": budget,
-        "budget_value": value,
-        "lr_scaling": args.lr_scaling,
-        "base_batch_size": args.base_batch_size,
-        "executor": args.executor,
-        "runs": runs,
-        "by_batch_size": by_b.to_dict(orient="records"),
-        "reading": text,
+
+def _sweep_run(store, runs_table, run_id: str) -> dict:
+    """One run of a sweep as `--json` lists it: the stored run and its summary row."""
+    run = store.get_run(run_id)
+    steps = store.steps(run_id)
+    epochs = store.epochs(run_id)
+    row = runs_table[runs_table["run_id"] == run_id].iloc[0].to_dict()
+    return {
+        "run_id": run_id,
+        "batch_size": run["batch_size"],
+        "accumulation": row["accumulation"],
+        "effective_batch_size": row["effective_batch_size"],
+        "optimizer_updates": row["optimizer_updates"],
+        "peak_memory_mb": row["peak_memory_mb"],
+        "lr": run["lr"],
+        "seed": run["seed"],
+        "status": run["status"],
+        "steps": len(steps),
+        "epochs": len(epochs),
+        "seconds": row["seconds"],
+        "step_losses": [s["loss"] for s in steps],
+        "epoch_losses": [e["train_loss"] for e in epochs],
+        "val_losses": [e["val_loss"] for e in epochs if e["val_loss"] is not None],
+        "test_metrics": run.get("test_metrics") or {},
+        "steps_per_second": row["steps_per_second"],
+        "samples_per_second": row["samples_per_second"],
+        "train_seconds": row["train_seconds"],
+        "samples": sum(s["batch_size"] for s in steps),
+        "steps_to_target": row["steps_to_target"],
+        "seconds_to_target": row["seconds_to_target"],
+        "message": run.get("message"),
     }
-    if args.json:
-        print(json.dumps(finite(_plain(out))))
-        return 0
-    print(f"sweep {sweep_id}: {len(runs)} runs, budget {value} {budget}")
+
+
+def _print_sweep(out: dict) -> None:
+    runs = out["runs"]
+    print(
+        f"sweep {out['sweep_id']}: {len(runs)} runs, budget {out['budget_value']} {out['budget']}"
+    )
     for r in runs:
         final = r["epoch_losses"][-1] if r["epoch_losses"] else float("nan")
         k = f"×K={r['accumulation']}" if r["accumulation"] > 1 else ""
@@ -661,8 +697,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             f"updates={r['optimizer_updates']:<7} {r['seconds']:.2f} s  final loss {final:.4f}  "
             f"peak {memory:.0f} MB  {r['status']}"
         )
-    print(text)
-    return 0
+    print(out["reading"])
 
 
 def cmd_noise_scale(args: argparse.Namespace) -> int:

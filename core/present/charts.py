@@ -215,17 +215,21 @@ def membership_density_data(
     )
 
 
+def _in_epoch_x(field: str, title: str, **kwargs) -> alt.X:
+    """The steps of one epoch along x: labels thinned where a long epoch would overlap them."""
+    return alt.X(field, title=title, axis=alt.Axis(labelOverlap=True), **kwargs)
+
+
 def membership_density_chart(schedule: Schedule, epoch: int, lang: str = "en") -> alt.Chart:
     data = membership_density_data(schedule, epoch)
     return (
         alt.Chart(data)
         .mark_rect()
         .encode(
-            x=alt.X(
+            x=_in_epoch_x(
                 "batch_from:Q",
-                title=t("chart.iteration_in_epoch", lang, epoch=epoch),
+                t("chart.iteration_in_epoch", lang, epoch=epoch),
                 scale=alt.Scale(domain=[0, schedule.steps_per_epoch], nice=False),
-                axis=alt.Axis(labelOverlap=True),
             ),
             x2="batch_to:Q",
             y=alt.Y("sample_from:Q", title=t("chart.sample_index", lang)),
@@ -434,11 +438,7 @@ def composition_chart(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "step:O",
-                title=t("chart.global_step_in_epoch", lang, epoch=epoch),
-                axis=alt.Axis(labelOverlap=True),
-            ),
+            x=_in_epoch_x("step:O", t("chart.global_step_in_epoch", lang, epoch=epoch)),
             y=alt.Y("count:Q", title=t("chart.samples_in_batch", lang), stack="zero"),
             color=alt.Color("class:N", title=t("chart.class", lang)),
             tooltip=["step:Q", "class:N", "count:Q"],

@@ -55,9 +55,7 @@ def regime_bands(advice: Advice, lang: str = "en") -> pd.DataFrame:
 def steps_chart(advice: Advice, lang: str = "en") -> alt.Chart:
     """Steps to target per (B, lr), the best per size, the fitted S = S_min (1 + B_crit / B),
     the regimes shaded, B_crit and B_simple as rules."""
-    x = alt.X(
-        "batch_size:Q", title=t("chart.batch_size", lang), scale=alt.Scale(type="log", base=2)
-    )
+    x = _batch_size_x(lang)
     y = alt.Y("steps:Q", title=t("advise.chart.axis.steps", lang), scale=alt.Scale(type="log"))
     bands = regime_bands(advice, lang)
     keys = list(bands["key"]) if len(bands) else []
@@ -130,20 +128,27 @@ def time_data(advice: Advice, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["batch_size", "seconds", "low", "high", "recommended"])
 
 
+def _batch_size_x(lang: str) -> alt.X:
+    """Batch sizes on a log2 axis (the sizes tried are powers of two)."""
+    return alt.X(
+        "batch_size:Q", title=t("chart.batch_size", lang), scale=alt.Scale(type="log", base=2)
+    )
+
+
+def _range_and_median(data: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list) -> alt.LayerChart:
+    """A log-scale range (`low`..`high`) as a rule per size, under the median's line."""
+    return alt.Chart(data).mark_rule().encode(
+        x=x, y=alt.Y("low:Q", scale=alt.Scale(type="log")), y2="high:Q"
+    ) + alt.Chart(data).mark_line(point=True).encode(x=x, y=y, tooltip=tooltip)
+
+
 def time_chart(advice: Advice, lang: str = "en") -> alt.Chart:
     """Predicted seconds to target per size with its range; the recommended size marked."""
     data = time_data(advice, lang)
-    x = alt.X(
-        "batch_size:Q", title=t("chart.batch_size", lang), scale=alt.Scale(type="log", base=2)
-    )
+    x = _batch_size_x(lang)
     y = alt.Y("seconds:Q", title=t("advise.chart.axis.seconds", lang), scale=alt.Scale(type="log"))
     return (
-        alt.Chart(data)
-        .mark_rule()
-        .encode(x=x, y=alt.Y("low:Q", scale=alt.Scale(type="log")), y2="high:Q")
-        + alt.Chart(data)
-        .mark_line(point=True)
-        .encode(x=x, y=y, tooltip=["batch_size:Q", alt.Tooltip("seconds:Q", format=".3g")])
+        _range_and_median(data, x, y, ["batch_size:Q", alt.Tooltip("seconds:Q", format=".3g")])
         + alt.Chart(data[data["recommended"] != ""])
         .mark_point(size=300, shape="diamond", color="#d62728", filled=True)
         .encode(x=x, y=y, tooltip=["recommended:N", "batch_size:Q"])
@@ -166,9 +171,7 @@ def throughput_chart(advice: Advice, lang: str = "en") -> alt.Chart:
             for r in advice.feasibility.rates
         ]
     )
-    x = alt.X(
-        "batch_size:Q", title=t("chart.batch_size", lang), scale=alt.Scale(type="log", base=2)
-    )
+    x = _batch_size_x(lang)
     y = alt.Y(
         "samples_per_second:Q",
         title=t("chart.samples_per_second", lang),
@@ -177,11 +180,8 @@ def throughput_chart(advice: Advice, lang: str = "en") -> alt.Chart:
     knee = advice.knee.batch_size if advice.knee else None
     marks = pd.DataFrame({"batch_size": [knee] if knee else []})
     return (
-        alt.Chart(rows)
-        .mark_rule()
-        .encode(x=x, y=alt.Y("low:Q", scale=alt.Scale(type="log")), y2="high:Q")
-        + alt.Chart(rows)
-        .mark_line(point=True)
-        .encode(x=x, y=y, tooltip=["batch_size:Q", "samples_per_second:Q", "steps_per_second:Q"])
+        _range_and_median(
+            rows, x, y, ["batch_size:Q", "samples_per_second:Q", "steps_per_second:Q"]
+        )
         + alt.Chart(marks).mark_rule(strokeDash=[2, 2], color="#888").encode(x=x)
     ).properties(height=260, padding=LOG_CHART_PADDING)

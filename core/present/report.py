@@ -121,13 +121,18 @@ def cli_command(config: dict) -> str:
     return shlex.join(parts)
 
 
+def _stored(store: RunStore, run_ids: list[str]):
+    """(run_id, run) for the ids still in the store (a run deleted meanwhile is left out)."""
+    for run_id in run_ids:
+        run = store.get_run(run_id)
+        if run is not None:
+            yield run_id, run
+
+
 def export_json(store: RunStore, run_ids: list[str]) -> str:
     """Runs with their config, steps and epochs, as one JSON document."""
     out = []
-    for run_id in run_ids:
-        run = store.get_run(run_id)
-        if run is None:
-            continue
+    for run_id, run in _stored(store, run_ids):
         run["steps"] = store.steps(run_id)
         run["epochs"] = store.epochs(run_id)
         run["cli"] = cli_command(run["config"])
@@ -138,10 +143,7 @@ def export_json(store: RunStore, run_ids: list[str]) -> str:
 def export_csv(store: RunStore, run_ids: list[str]) -> str:
     """Every step of the runs, one row each, with the run's settings as columns."""
     frames = []
-    for run_id in run_ids:
-        run = store.get_run(run_id)
-        if run is None:
-            continue
+    for run_id, run in _stored(store, run_ids):
         frame = steps_frame(store, run_id).drop(columns="class_counts")
         for key in ("dataset", "model", "optimizer", "lr", "seed", "sweep_id"):
             frame[key] = run.get(key)

@@ -234,6 +234,28 @@ def csv(raw: bytes, label: str, n: int | None = None, task: str = "auto") -> Dat
     missing or non-finite values are dropped. Each of these is said in `Data.notes`. 20% of the
     rows (seeded) are held out for test.
     """
+    frame = _read_csv(raw)
+    _check_label_column(frame, label, task)
+    features, notes = _features(frame.drop(columns=[label]), label)
+    x, y, text_label = _usable_rows(features, frame[label], label, task, notes)
+    task, y, num_classes, class_names = _encode_label(y, text_label, label, task, notes)
+    x, y, x_test, y_test = _split_test(x.astype(np.float32), y, 0.2, 0)
+    x, y = _take("csv", x, y, n)
+    return Data(
+        "csv",
+        x,
+        y,
+        x_test,
+        y_test,
+        task,
+        num_classes,
+        notes=tuple(notes),
+        class_names=class_names,
+    )
+
+
+def _read_csv(raw: bytes):
+    """The CSV's rows as a DataFrame, within the size and row caps; errors say what to fix."""
     import pandas as pd
 
     if len(raw) > CSV_MAX_BYTES:
@@ -272,6 +294,10 @@ def csv(raw: bytes, label: str, n: int | None = None, task: str = "auto") -> Dat
             "the CSV has more than {cap:,} rows, the cap: keep at most {cap:,} rows.",
             cap=CSV_MAX_ROWS,
         )
+    return frame
+
+
+def _check_label_column(frame, label: str, task: str) -> None:
     if label not in frame.columns:
         cols = ", ".join(map(str, frame.columns[:12]))
         if frame.shape[1] == 1:
@@ -290,22 +316,28 @@ def csv(raw: bytes, label: str, n: int | None = None, task: str = "auto") -> Dat
         raise InputError(
             "`task` must be auto, classification or regression, got {task!r}.", task=task
         )
-    features, notes = _features(frame.drop(columns=[label]), label)
+
+
+def _usable_rows(features, column, label: str, task: str, notes: list):
+    """(x, y, text_label) without the rows that miss a value or hold a non-finite one (said in
+    `notes`); y is the label's stripped text for a text label, else its numbers."""
+    import pandas as pd
+
     x = features.to_numpy(dtype=np.float64)
-    text_label = _is_text(frame[label])
+    text_label = _is_text(column)
     if text_label:
         if task == "regression":
             raise InputError(
                 "label column {label!r} holds text ({examples}): regression needs numbers; "
                 "choose classification or auto.",
                 label=label,
-                examples=", ".join(map(str, frame[label].dropna().unique()[:3])),
+                examples=", ".join(map(str, column.dropna().unique()[:3])),
             )
-        y_text = frame[label].astype("string").str.strip()
-        bad = ~np.isfinite(x).all(axis=1) | y_text.isna().to_numpy()
+        y = column.astype("string").str.strip()
+        bad = ~np.isfinite(x).all(axis=1) | y.isna().to_numpy()
     else:
-        y_raw = pd.to_numeric(frame[label], errors="coerce").to_numpy(dtype=np.float64)
-        bad = ~np.isfinite(x).all(axis=1) | ~np.isfinite(y_raw)
+        y = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(x).all(axis=1) | ~np.isfinite(y)
     if bad.any():
         rows = int(bad.sum())
         notes.append(
@@ -316,69 +348,53 @@ def csv(raw: bytes, label: str, n: int | None = None, task: str = "auto") -> Dat
     x = x[~bad]
     if len(x) < 2:
         raise InputError("the CSV has fewer than 2 usable rows after dropping bad values.")
-    num_classes = 0
-    class_names: list[str] = []
+    return x, y[~bad], text_label
+
+
+def _encode_label(y, text_label: bool, label: str, task: str, notes: list):
+    """(task, y, num_classes, class_names): `auto` decided (few whole numbers: classes), class
+    labels as 0..k−1 (the mapping said in `notes` unless it is the identity)."""
     if text_label:
         task = "classification"
-        y_text = y_text[~bad]
-        distinct = np.array(sorted(y_text.unique()), dtype=object)
+        distinct = np.array(sorted(y.unique()), dtype=object)
         shown = distinct
     else:
-        y_raw = y_raw[~bad]
-        distinct = np.unique(y_raw)
+        distinct = np.unique(y)
         integral = bool(np.all(np.mod(distinct, 1) == 0))
         if task == "auto":
             few = integral and len(distinct) <= CSV_MAX_CLASSES
             task = "classification" if few else "regression"
         shown = np.array([f"{v:g}" for v in distinct], dtype=object)
-    if task == "classification":
-        if len(distinct) < 2:
-            raise InputError(
-                "label column {label!r} holds one class only ({value}): a classifier needs at "
-                "least 2 classes.",
-                label=label,
-                value=shown[0],
-            )
-        if len(distinct) > MAX_CLASSES:
-            raise InputError(
-                "label column {label!r} has {count} distinct values: too many classes (at most "
-                "{cap}); choose regression for numbers, or another label column.",
+    if task != "classification":
+        return task, y.astype(np.float32), 0, []
+    if len(distinct) < 2:
+        raise InputError(
+            "label column {label!r} holds one class only ({value}): a classifier needs at "
+            "least 2 classes.",
+            label=label,
+            value=shown[0],
+        )
+    if len(distinct) > MAX_CLASSES:
+        raise InputError(
+            "label column {label!r} has {count} distinct values: too many classes (at most "
+            "{cap}); choose regression for numbers, or another label column.",
+            label=label,
+            count=len(distinct),
+            cap=MAX_CLASSES,
+        )
+    values = y.to_numpy(dtype=object) if text_label else y
+    class_names = [str(v) for v in shown]
+    if class_names != [str(k) for k in range(len(distinct))]:
+        notes.insert(
+            0,
+            Note(
+                "label {label!r} encoded as {count} classes: {mapping}",
                 label=label,
                 count=len(distinct),
-                cap=MAX_CLASSES,
-            )
-        if text_label:
-            y = np.searchsorted(distinct, y_text.to_numpy(dtype=object)).astype(np.int32)
-        else:
-            y = np.searchsorted(distinct, y_raw).astype(np.int32)
-        num_classes = len(distinct)
-        class_names = [str(v) for v in shown]
-        if class_names != [str(k) for k in range(num_classes)]:
-            notes.insert(
-                0,
-                Note(
-                    "label {label!r} encoded as {count} classes: {mapping}",
-                    label=label,
-                    count=num_classes,
-                    mapping=_listing(f"{k} = {v}" for k, v in enumerate(class_names)),
-                ),
-            )
-    else:
-        y = y_raw.astype(np.float32)
-    x = x.astype(np.float32)
-    x, y, x_test, y_test = _split_test(x, y, 0.2, 0)
-    x, y = _take("csv", x, y, n)
-    return Data(
-        "csv",
-        x,
-        y,
-        x_test,
-        y_test,
-        task,
-        num_classes,
-        notes=tuple(notes),
-        class_names=class_names,
-    )
+                mapping=_listing(f"{k} = {v}" for k, v in enumerate(class_names)),
+            ),
+        )
+    return task, np.searchsorted(distinct, values).astype(np.int32), len(distinct), class_names
 
 
 def _is_text(column) -> bool:

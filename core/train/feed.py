@@ -30,6 +30,14 @@ class Steps:
     def count(self) -> int:
         return len(self.sizes)
 
+    def covers(self, first: int, count: int) -> bool:
+        return self.first <= first and first + count <= self.first + self.count
+
+    def part(self, first: int, count: int) -> Steps:
+        """Steps [first, first + count) of these, as views (nothing copied)."""
+        rows = slice(first - self.first, first - self.first + count)
+        return Steps(first, self.idx[rows], self.weights[rows], self.epochs[rows], self.sizes[rows])
+
 
 class Feed:
     """Global step → (epoch, batch) for a `Schedule`; builds one epoch's matrix at a time."""
@@ -39,6 +47,7 @@ class Feed:
         self.steps_per_epoch = schedule.steps_per_epoch
         self._epoch = -1
         self._idx = self._weights = None
+        self._last: Steps | None = None  # the last block built
 
     def _epoch_matrix(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
         if epoch != self._epoch:
@@ -57,7 +66,18 @@ class Feed:
         return self.schedule.epoch_order(epoch)
 
     def take(self, first: int, count: int) -> Steps:
-        """Steps first .. first + count − 1 (global numbering, epochs run back to back)."""
+        """Steps first .. first + count − 1 (global numbering, epochs run back to back).
+
+        Steps inside the last block built are a view of it: the engine's chunks come out of the
+        window a compiled stepper took for the device (`steppers._Fused`) instead of being built
+        a second time.
+        """
+        if self._last is not None and self._last.covers(first, count):
+            return self._last.part(first, count)
+        self._last = self._build(first, count)
+        return self._last
+
+    def _build(self, first: int, count: int) -> Steps:
         idx_parts, w_parts, epochs = [], [], []
         step = first
         while step < first + count:

@@ -84,19 +84,24 @@ def _moments(fn, x: np.ndarray, y: np.ndarray, piece: int):
 
 class _Fused:
     """What both compiled steppers share: a device-resident window of the feed, data placement,
-    evaluation in padded pieces. A backend supplies `_device`, `_call`, `_eval`, `_compile_key`.
+    evaluation in padded pieces. A backend supplies `_build`, `_device`, `_call` and `_eval`.
 
     One compiled shape per run: the window is [W, B] sample indices and weights, and a call runs
     `count` of its rows from `start` in a loop inside the compiled function.
     """
 
-    def __init__(self, model, optimizer, loss_fn, classify: bool, micro: int) -> None:
+    def __init__(self, model, optimizer, loss_fn, classify: bool, micro: int = 1) -> None:
         self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
         self.classify, self.micro = classify, micro
         self.eval_size = 1
         self.stream = False
         self._compiled: set[tuple] = set()
         optimizer.build(model.trainable_variables)
+        self._build()
+
+    def _build(self) -> None:
+        """The backend's compiled functions (traced lazily: nothing compiles here)."""
+        raise NotImplementedError
 
     def begin(self, feed: Feed, x, y, eval_size: int) -> bool:
         _check_micro_split(feed.schedule.batch_size, self.micro)
@@ -208,61 +213,73 @@ def _check_micro_split(batch_size: int, micro: int) -> None:
         )
 
 
+def _tf_weighted(loss_fn, classify: bool):
+    """(loss, accuracy) of a batch whose rows carry weights (0 for padding)."""
+    import tensorflow as tf
+
+    def weighted(yb, pred, wb):
+        total = tf.maximum(tf.reduce_sum(wb), 1.0)
+        loss = tf.reduce_sum(tf.cast(loss_fn.call(yb, pred), tf.float32) * wb) / total
+        if classify:
+            hit = tf.argmax(pred, axis=-1, output_type=tf.int32) == tf.cast(yb, tf.int32)
+            return loss, tf.reduce_sum(tf.cast(hit, tf.float32) * wb) / total
+        return loss, tf.constant(0.0)
+
+    return weighted
+
+
+def _tf_step(model, optimizer, weighted, micro: int):
+    """One optimizer step on a batch: (loss, accuracy, small_sq, big_sq), NaN norms unless
+    `micro` > 1 splits the batch into micro-batches."""
+    import tensorflow as tf
+
+    variables = model.trainable_variables
+
+    def sq(tensors):
+        return tf.add_n([tf.reduce_sum(g * g) for g in tensors])
+
+    def step(xb, yb, wb):
+        nan = tf.constant(np.nan, tf.float32)
+        if micro <= 1:
+            with tf.GradientTape() as tape:
+                loss, acc = weighted(yb, model(xb, training=True), wb)
+            optimizer.apply(tape.gradient(loss, variables), variables)
+            return loss, acc, nan, nan
+        size = xb.shape[0] // micro
+        grads, norms, shares, losses, accs = [], [], [], [], []
+        for j in range(micro):
+            part = slice(j * size, (j + 1) * size)
+            with tf.GradientTape() as tape:
+                loss_j, acc_j = weighted(yb[part], model(xb[part], training=True), wb[part])
+            g = tape.gradient(loss_j, variables)
+            grads.append(g)
+            norms.append(sq(g))
+            shares.append(tf.reduce_sum(wb[part]))
+            losses.append(loss_j)
+            accs.append(acc_j)
+        share = tf.stack(shares) / tf.maximum(tf.add_n(shares), 1.0)
+        mean = [
+            tf.add_n([share[j] * grads[j][k] for j in range(micro)]) for k in range(len(variables))
+        ]
+        optimizer.apply(mean, variables)
+        full = tf.reduce_all(tf.equal(tf.stack(shares), float(size)))
+        small = tf.where(full, tf.reduce_mean(tf.stack(norms)), nan)
+        big = tf.where(full, sq(mean), nan)
+        loss = tf.reduce_sum(share * tf.stack(losses))
+        return loss, tf.reduce_sum(share * tf.stack(accs)), small, big
+
+    return step
+
+
 class TFStepper(_Fused):
     """TensorFlow: one XLA-compiled `tf.function` (jit_compile) loops over the window's rows."""
-
-    def __init__(self, model, optimizer, loss_fn, classify: bool, micro: int = 1) -> None:
-        super().__init__(model, optimizer, loss_fn, classify, micro)
-        self._build()
 
     def _build(self) -> None:
         import tensorflow as tf
 
-        model, optimizer, loss_fn = self.model, self.optimizer, self.loss_fn
-        classify, micro = self.classify, self.micro
-        variables = model.trainable_variables
-
-        def weighted(yb, pred, wb):
-            total = tf.maximum(tf.reduce_sum(wb), 1.0)
-            loss = tf.reduce_sum(tf.cast(loss_fn.call(yb, pred), tf.float32) * wb) / total
-            if classify:
-                hit = tf.argmax(pred, axis=-1, output_type=tf.int32) == tf.cast(yb, tf.int32)
-                return loss, tf.reduce_sum(tf.cast(hit, tf.float32) * wb) / total
-            return loss, tf.constant(0.0)
-
-        def sq(tensors):
-            return tf.add_n([tf.reduce_sum(g * g) for g in tensors])
-
-        def step(xb, yb, wb):
-            nan = tf.constant(np.nan, tf.float32)
-            if micro <= 1:
-                with tf.GradientTape() as tape:
-                    loss, acc = weighted(yb, model(xb, training=True), wb)
-                optimizer.apply(tape.gradient(loss, variables), variables)
-                return loss, acc, nan, nan
-            size = xb.shape[0] // micro
-            grads, norms, shares, losses, accs = [], [], [], [], []
-            for j in range(micro):
-                part = slice(j * size, (j + 1) * size)
-                with tf.GradientTape() as tape:
-                    loss_j, acc_j = weighted(yb[part], model(xb[part], training=True), wb[part])
-                g = tape.gradient(loss_j, variables)
-                grads.append(g)
-                norms.append(sq(g))
-                shares.append(tf.reduce_sum(wb[part]))
-                losses.append(loss_j)
-                accs.append(acc_j)
-            share = tf.stack(shares) / tf.maximum(tf.add_n(shares), 1.0)
-            mean = [
-                tf.add_n([share[j] * grads[j][k] for j in range(micro)])
-                for k in range(len(variables))
-            ]
-            optimizer.apply(mean, variables)
-            full = tf.reduce_all(tf.equal(tf.stack(shares), float(size)))
-            small = tf.where(full, tf.reduce_mean(tf.stack(norms)), nan)
-            big = tf.where(full, sq(mean), nan)
-            loss = tf.reduce_sum(share * tf.stack(losses))
-            return loss, tf.reduce_sum(share * tf.stack(accs)), small, big
+        model = self.model
+        weighted = _tf_weighted(self.loss_fn, self.classify)
+        step = _tf_step(model, self.optimizer, weighted, self.micro)
 
         # XLA compiles the step itself (fused kernels); the loop around it stays a plain graph
         # loop: on CPU, XLA's own while loop over gathers ran orders of magnitude slower.
@@ -358,10 +375,6 @@ class TFStepper(_Fused):
 
 class JaxStepper(_Fused):
     """JAX: `jax.jit` of a `fori_loop` over the window's rows, Keras 3's stateless API."""
-
-    def __init__(self, model, optimizer, loss_fn, classify: bool, micro: int = 1) -> None:
-        super().__init__(model, optimizer, loss_fn, classify, micro)
-        self._build()
 
     def _build(self) -> None:
         import jax
