@@ -296,6 +296,30 @@ class RunStore:
             for r in rows
         ]
 
+    def step_count(self, run_id: str, after: int = -1) -> int:
+        return self.db.execute(
+            "SELECT COUNT(*) FROM steps WHERE run_id = ? AND step > ?", (run_id, after)
+        ).fetchone()[0]
+
+    def steps_every(self, run_id: str, after: int, stride: int) -> list[dict]:
+        """The steps after AFTER whose number is a multiple of STRIDE, and the latest one, each
+        with `seen`: the samples of every step from AFTER + 1 up to it (skipped ones included).
+        A live page reads this: all rows of a fast run cost it ~10 µs each in Python."""
+        rows = self.db.execute(
+            "SELECT * FROM (SELECT step, epoch, batch_size, loss, accuracy, seconds, "
+            "class_counts, SUM(batch_size) OVER (ORDER BY step) AS seen, "
+            "MAX(step) OVER () AS latest FROM steps WHERE run_id = ? AND step > ?) "
+            "WHERE step % ? = 0 OR step = latest ORDER BY step",
+            (run_id, after, stride),
+        ).fetchall()
+        out = []
+        for r in rows:
+            row = dict(r)
+            del row["latest"]
+            row["class_counts"] = json.loads(r["class_counts"]) if r["class_counts"] else None
+            out.append(row)
+        return out
+
     def epochs(self, run_id: str) -> list[dict]:
         rows = self.db.execute(
             "SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch", (run_id,)
