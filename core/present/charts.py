@@ -501,19 +501,42 @@ def sweep_curves_data(
         rows with x > 0 / loss_min > 0 are kept, so a log axis never meets a non-positive value.
     """
     col = COMPARE_X[x]
-    data = curves[["run_id", "batch_size", col, "loss"]].dropna()
+    curves, key = with_series(curves)
+    data = curves[list(dict.fromkeys(["run_id", "batch_size", key, col, "loss"]))].dropna()
     if log_x:
         data = data[data[col] > 0]
-    columns = ["batch_size", col, "loss", "loss_min", "loss_max", "runs", "segment"]
+    columns = list(dict.fromkeys(["batch_size", key, col, "loss", "loss_min", "loss_max"]))
+    columns += ["runs", "segment"]
     if data.empty:
         return pd.DataFrame(columns=columns)
     out = pd.concat(
-        [_repeats_mean(group, col) for _, group in data.groupby("batch_size")],
+        [_repeats_mean(group, col).assign(**{key: name}) for name, group in data.groupby(key)],
         ignore_index=True,
     )
     if log_y:
         out = out[out["loss_min"] > 0]
-    return downsample(out[columns], by="batch_size")
+    return downsample(out[columns], by=key)
+
+
+def with_series(curves: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """CURVES and the column that names one line: `batch_size`, or, once some run accumulates
+    gradients, `setting` ("B=32×K=4", "B=128"): runs at one B with other K are other lines, not
+    repeats to average (issue 17)."""
+    if "accumulation" not in curves or not (curves["accumulation"] > 1).any():
+        return curves, "batch_size"
+    k = curves["accumulation"].astype(int)
+    b = curves["batch_size"].astype(int).astype(str)
+    setting = ("B=" + b).where(k <= 1, "B=" + b + "×K=" + k.astype(str))
+    return curves.assign(setting=setting), "setting"
+
+
+def _series_order(curves: pd.DataFrame, key: str) -> alt.SortField | list[str]:
+    """Legend order: by batch size; settings by samples per update, then batch size."""
+    if key == "batch_size":
+        return alt.SortField("batch_size")
+    order = curves.assign(per_update=curves["batch_size"] * curves["accumulation"])
+    order = order.drop_duplicates(key).sort_values(["per_update", "batch_size"])
+    return order[key].tolist()
 
 
 def _repeats_mean(group: pd.DataFrame, col: str) -> pd.DataFrame:
@@ -573,11 +596,13 @@ def sweep_curves_chart(
     )
     y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     y_title = t("chart.train_loss_smoothed" if x != "epoch" else "chart.train_loss", lang)
+    curves, key = with_series(curves)
     color = alt.Color(
-        "batch_size:N", title=t("chart.batch_size", lang), sort=alt.SortField("batch_size")
+        f"{key}:N", title=t("chart.batch_size", lang), sort=_series_order(curves, key)
     )
-    if curves.empty or curves.groupby("batch_size")["run_id"].nunique().max() < 2:
-        data = downsample(curves[["run_id", "batch_size", col, "loss"]].dropna(), by="run_id")
+    if curves.empty or curves.groupby(key)["run_id"].nunique().max() < 2:
+        keep = list(dict.fromkeys(["run_id", "batch_size", key, col, "loss"]))
+        data = downsample(curves[keep].dropna(), by="run_id")
         if log_x:
             data = data[data[col] > 0]
         return (

@@ -461,12 +461,15 @@ def curves(store, sweep_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         if steps.empty:
             continue
         steps["loss"] = ema(steps["loss"].to_numpy(dtype=np.float64))
+        k = int((run.get("config") or {}).get("accumulation") or 1)
         steps["run_id"] = run["run_id"]
         steps["batch_size"] = run["batch_size"]
+        steps["accumulation"] = k
         step_frames.append(steps.drop(columns=["class_counts"]))
         epochs = epochs.assign(
             run_id=run["run_id"],
             batch_size=run["batch_size"],
+            accumulation=k,
             loss=epochs["train_loss"],
         )
         epoch_frames.append(epochs)

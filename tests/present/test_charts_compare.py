@@ -172,3 +172,34 @@ def test_a_repeat_that_starts_late_keeps_its_own_points_on_the_seconds_axis():
     )
     for layer in spec["layer"]:
         assert layer["encoding"]["detail"]["field"] == "segment"
+
+
+def test_runs_at_one_batch_size_with_other_accumulation_are_other_lines_not_repeats():
+    """Issue 17: a sweep of K at a fixed B (or B × K kept constant) draws one line per
+    setting; before, every run at B = 32 was averaged into one band whatever its K."""
+    k1, k4 = step_curves(sizes=(32,), repeats=1), step_curves(sizes=(32,), repeats=2, seed=1)
+    k4["run_id"] += "-k4"
+    b128 = step_curves(sizes=(128,), repeats=1, seed=2)
+    curves = pd.concat(
+        [k1.assign(accumulation=1), k4.assign(accumulation=4), b128.assign(accumulation=1)],
+        ignore_index=True,
+    )
+    spec, _ = rows(charts.sweep_curves_chart(curves, "step"))
+    band, mean = spec["layer"]  # B=32×K=4 has two repeats: a band, for that setting only
+    assert mean["encoding"]["color"]["field"] == "setting"
+    # legend: by samples per update (32, then 128 = 32 × 4), then batch size
+    assert mean["encoding"]["color"]["sort"] == ["B=32", "B=32×K=4", "B=128"]
+    data = charts.sweep_curves_data(curves, "step")
+    assert sorted(data["setting"].unique()) == ["B=128", "B=32", "B=32×K=4"]
+    assert set(data.loc[data["runs"] >= 2, "setting"]) == {"B=32×K=4"}
+    alone = data[data["setting"] == "B=32"].sort_values("step")
+    np.testing.assert_allclose(alone["loss"], k1.sort_values("step")["loss"])
+    pair = data[data["setting"] == "B=32×K=4"].sort_values("step")
+    expected = k4.groupby("step")["loss"].mean().to_numpy()
+    np.testing.assert_allclose(pair["loss"], expected)
+
+
+def test_without_accumulation_lines_stay_named_by_batch_size():
+    curves = step_curves().assign(accumulation=1)
+    spec, _ = rows(charts.sweep_curves_chart(curves, "step"))
+    assert spec["layer"][1]["encoding"]["color"]["field"] == "batch_size"
