@@ -193,6 +193,7 @@ def runs_table(runs: list[dict]) -> pd.DataFrame:
                 "model": r["model"],
                 "n": r["n"],
                 "batch_size": r["batch_size"],
+                "accumulation": int((r.get("config") or {}).get("accumulation") or 1),
                 "epochs": r["epochs"],
                 "optimizer": r["optimizer"],
                 "lr": r["lr"],
@@ -200,10 +201,16 @@ def runs_table(runs: list[dict]) -> pd.DataFrame:
                 "test_loss": test.get("loss"),
                 "test_accuracy": test.get("accuracy"),
                 "steps_per_second": r.get("steps_per_second"),
+                # the training process's peak (device memory where the backend reports it)
+                "peak_memory_mb": round(peak / 2**20, 1) if (peak := _peak(r)) else None,
                 "sweep_id": r.get("sweep_id"),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _peak(run: dict) -> float | None:
+    return (run.get("summary") or {}).get("peak_memory_bytes")
 
 
 def _jsonable(value):
