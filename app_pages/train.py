@@ -33,7 +33,8 @@ lang, t = widgets.setup(DEFAULTS)
 ss = st.session_state
 
 
-planned = st.cache_resource(max_entries=8, show_spinner=False)(api.plan_run)
+# shared by every session: preparing loads the data (MNIST ~200 MB); nothing mutates it
+checked = st.cache_resource(max_entries=8, show_spinner=False)(api.checked_run)
 
 
 def on_dataset_change() -> None:
@@ -105,7 +106,7 @@ if api.epochs_over_cap(ss["train.epochs"]):
     st.error(t("train.epochs_cap", cap=f"{api.MAX_EPOCHS:,}"))
     st.stop()
 try:
-    plan = planned(api.run_config(widgets.inputs("train"), label), csv_bytes, lang)
+    plan = api.plan_run(checked(api.run_config(widgets.inputs("train"), label), csv_bytes), lang)
 except ValueError as exc:
     widgets.fix(exc)
 api.prime(plan.prepared)  # the spare worker compiles this model now, so Start skips the trace
@@ -195,6 +196,9 @@ def live() -> None:
     view = api.live_view(store, feed, ss.get("train.handle"), requested, lang)
     if view is None:
         st.warning(t("train.run_gone"))
+        if running:  # deleted while it trained: stop the worker and the polling
+            api.abandon(ss.get("train.handle"))
+            st.rerun()
         return
     st.progress(view.fraction, text=view.progress)
     for col, (name, value, help) in zip(st.columns(5), view.metrics, strict=True):
@@ -235,7 +239,8 @@ def live_charts() -> None:
         label, top = t("train.composition.epoch"), view.max_epoch
         chosen = widgets.number(c[1], label, 0, top, key="train.composition_epoch", disabled=follow)
         shown = view.last_epoch if follow else min(int(chosen), view.last_epoch)
-        chart = charts.composition_chart(view.steps, shown, view.class_names, lang=lang)
+        batches = api.epoch_batches(store, feed, shown)
+        chart = charts.composition_chart(batches, shown, view.class_names, lang=lang)
         st.altair_chart(chart, width="stretch")
 
 

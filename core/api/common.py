@@ -15,9 +15,10 @@ from core.train.engine import Prepared, TrainConfig, prepare
 __all__ = ["Exports", "PoolBusy", "RunStore", "StoreError", "checked_run", "exports", "warm_pool"]
 
 
-def checked_run(config: TrainConfig) -> Prepared:
-    """`prepare` CONFIG and apply the demo's caps: InputError says what to change."""
-    prepared = prepare(config)
+def checked_run(config: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
+    """`prepare` CONFIG (on CSV_BYTES for an upload) and apply the demo's caps: InputError says
+    what to change. Nothing mutates the result, so a page may cache and share it."""
+    prepared = prepare(config, csv_bytes)
     if demo.enabled():
         demo.check_train(prepared)
     return prepared

@@ -15,6 +15,7 @@ from core.api.common import PoolBusy, RunStore, StoreError, exports, warm_pool
 from core.present import readings, report
 from core.present.text import t
 from core.run.runner import RunHandle, shared_pool
+from core.run.store import ACTIVE
 from core.study import sweep
 from core.train.datasets import DATASETS
 from core.train.engine import TrainConfig
@@ -38,7 +39,6 @@ TARGET_METRICS = sweep.TARGET_METRICS
 EXECUTORS = choices.EXECUTORS
 ACCUMULATION_COLUMNS = list(sweep.ACCUMULATION_COLUMNS)
 BASE_INPUTS = ("dataset", "model", "optimizer", "lr", "validation_split", "seed")  # as they are
-UNFINISHED = ("starting", "running")  # run statuses of a sweep still going
 
 
 def ray_available() -> bool:
@@ -141,7 +141,7 @@ def progress(
     """A running sweep's bar: (share of its EXPECTED runs finished, "Run 2 of 5 · 30 s left"),
     the time left extrapolated from the runs finished since STARTED (time.time())."""
     runs = store.list_runs(sweep_id=sweep_id)
-    finished = sum(r["status"] not in UNFINISHED for r in runs)
+    finished = sum(r["status"] not in ACTIVE for r in runs)
     elapsed = (time.time() if now is None else now) - started
     eta = elapsed / finished * (expected - finished) if finished else None
     text = t("compare.progress", lang, done=min(finished + 1, expected), total=expected)

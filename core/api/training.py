@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core import demo
-from core.api.common import PoolBusy, RunStore, StoreError, warm_pool
+from core.api.common import PoolBusy, RunStore, StoreError, checked_run, warm_pool
 from core.present import report
 from core.present.text import message, t
 from core.run.recording import create_run
@@ -32,7 +32,7 @@ from core.train.datasets import (
     TASKS,
     csv_columns,
 )
-from core.train.engine import ENGINES, MAX_EPOCHS, Prepared, TrainConfig, prepare
+from core.train.engine import ENGINES, MAX_EPOCHS, Prepared, TrainConfig
 from core.train.models import MODELS, OPTIMIZERS
 
 # what the page offers, catches or opens, from here
@@ -51,6 +51,7 @@ __all__ = [
     "PoolBusy",
     "RunStore",
     "StoreError",
+    "checked_run",
     "warm_pool",
 ]
 
@@ -123,11 +124,9 @@ class RunPlan:
     split: tuple[int, int, int]  # training, validation and test samples
 
 
-def plan_run(config: TrainConfig, csv_bytes: bytes | None, lang: str) -> RunPlan:
-    """`prepare` CONFIG (InputError says what to change) within the demo's caps, and its words."""
-    prepared = prepare(config, csv_bytes)
-    if demo.enabled():
-        demo.check_train(prepared)
+def plan_run(prepared: Prepared, lang: str) -> RunPlan:
+    """What the page says of a checked run (`checked_run`) before Start: iterations, updates,
+    notes on the data, and the split."""
     s, data = prepared.schedule, prepared.data
     lines = [("markdown", t("train.iterations", lang, **_iterations(s)))]
     if s.accumulation > 1:
@@ -218,6 +217,13 @@ def stop_run(store: RunStore, handle: RunHandle | None) -> str | None:
         return None
     handle.stop()
     return handle.run_id
+
+
+def abandon(handle: RunHandle | None) -> None:
+    """Stop HANDLE's worker whatever the store says: its run was deleted while it trained
+    (from the Runs page, in another tab), and nobody would see what it writes."""
+    if handle is not None and handle.alive():
+        handle.stop()
 
 
 def pool_caption(show_loading: bool, lang: str) -> str | None:
@@ -371,3 +377,9 @@ def charts_view(
         max(int(run["epochs"]) - 1, 0),
         tuple(names) if names is not None else None,
     )
+
+
+def epoch_batches(store: RunStore, feed: report.StepFeed, epoch: int) -> pd.DataFrame:
+    """Every batch fed in EPOCH, with its class counts, for the composition chart (the feed
+    keeps only a stride of a long run's steps; this reads the epoch from the store)."""
+    return feed.epoch_steps(store, epoch)

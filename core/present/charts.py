@@ -597,6 +597,7 @@ def sweep_curves_chart(
     y_scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     y_title = t("chart.train_loss_smoothed" if x != "epoch" else "chart.train_loss", lang)
     curves, key = with_series(curves)
+    series = "batch_size:Q" if key == "batch_size" else f"{key}:N"  # B=32×K=4 apart from B=32
     color = alt.Color(
         f"{key}:N", title=t("chart.batch_size", lang), sort=_series_order(curves, key)
     )
@@ -613,7 +614,7 @@ def sweep_curves_chart(
                 y=alt.Y("loss:Q", title=y_title, scale=y_scale),
                 color=color,
                 detail="run_id:N",
-                tooltip=["batch_size:Q", f"{col}:Q", "loss:Q", "run_id:N"],
+                tooltip=[series, f"{col}:Q", "loss:Q", "run_id:N"],
             )
         )
     data = sweep_curves_data(curves, x, log_x, log_y)
@@ -625,7 +626,7 @@ def sweep_curves_chart(
     )
     mean = base.mark_line(strokeWidth=1.6, clip=True, point=x == "epoch").encode(
         y=alt.Y("loss:Q", title=y_title, scale=y_scale),
-        tooltip=["batch_size:Q", f"{col}:Q", "loss:Q", "loss_min:Q", "loss_max:Q", "runs:Q"],
+        tooltip=[series, f"{col}:Q", "loss:Q", "loss_min:Q", "loss_max:Q", "runs:Q"],
     )
     return alt.layer(band, mean)
 

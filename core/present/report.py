@@ -53,12 +53,25 @@ class StepFeed:
         while self._kept(old) + -(-count // self.stride) > self.KEEP:
             self.stride *= 2
         new = pd.DataFrame(store.steps_every(self.run_id, last, self.stride))
+        if new.empty:  # the run was deleted in between
+            return self.frame
         seen = int(self.frame["samples_seen"].iloc[-1]) if len(self.frame) else 0
         new["samples_seen"] = seen + new.pop("seen")
         old = old[old["step"].to_numpy() % self.stride == 0] if len(old) > 1 else old
         new = new[[*STEP_COLUMNS, "samples_seen"]]
         self.frame = new if old.empty else pd.concat([old, new], ignore_index=True)
         return self.frame
+
+    def epoch_steps(self, store: RunStore, epoch: int, limit: int = 2000) -> pd.DataFrame:
+        """Every step of EPOCH (evenly thinned to about LIMIT), read from the store: the feed
+        itself keeps only a stride, which would show a batch-by-batch chart with gaps. The
+        kept rows bound where that epoch's steps lie, so the read is a short range."""
+        steps, epochs = self.frame["step"], self.frame["epoch"]
+        before, after = steps[epochs < epoch], steps[epochs > epoch]
+        low = int(before.iloc[-1]) + 1 if len(before) else 0
+        high = int(after.iloc[0]) - 1 if len(after) else int(steps.iloc[-1]) if len(steps) else -1
+        rows = store.epoch_steps(self.run_id, epoch, low, high, limit)
+        return pd.DataFrame(rows, columns=["step", "epoch", "batch_size", "class_counts"])
 
     def _kept(self, frame: pd.DataFrame) -> int:
         return int((frame["step"].to_numpy() % self.stride == 0).sum())
@@ -90,8 +103,10 @@ def progress(run: dict, steps: pd.DataFrame) -> Progress:
     if steps.empty:
         return Progress(done, total, 0, 0.0, 0.0, None)
     # Differences of step numbers and samples seen, not row counts: a live feed keeps only a
-    # stride of its rows (StepFeed), and these stay exact.
-    recent = steps[steps["seconds"] >= steps["seconds"].iloc[-1] - 2.0]
+    # stride of its rows (StepFeed), and these stay exact. The window starts one row before
+    # the last 2 s, so a sparse stride never leaves the latest row alone in it.
+    start = int((steps["seconds"] < steps["seconds"].iloc[-1] - 2.0).sum())
+    recent = steps.iloc[max(0, start - 1) :]
     first, latest = recent.iloc[0], recent.iloc[-1]
     span = float(latest["seconds"] - first["seconds"])
     if span > 0:

@@ -291,7 +291,7 @@ class RunStore:
         return [
             {
                 **dict(r),
-                "class_counts": json.loads(r["class_counts"]) if r["class_counts"] else None,
+                "class_counts": _counts(r["class_counts"]),
             }
             for r in rows
         ]
@@ -316,9 +316,33 @@ class RunStore:
         for r in rows:
             row = dict(r)
             del row["latest"]
-            row["class_counts"] = json.loads(r["class_counts"]) if r["class_counts"] else None
+            row["class_counts"] = _counts(r["class_counts"])
             out.append(row)
         return out
+
+    def epoch_steps(self, run_id: str, epoch: int, low: int, high: int, limit: int) -> list[dict]:
+        """EPOCH's steps (LOW ≤ step ≤ HIGH bounds where to look), at most about LIMIT of them,
+        evenly spread: step, epoch, batch_size, class_counts."""
+        where = "WHERE run_id = ? AND step BETWEEN ? AND ? AND epoch = ?"
+        args = (run_id, low, high, epoch)
+        first, count = self.db.execute(
+            f"SELECT MIN(step), COUNT(*) FROM steps {where}", args
+        ).fetchone()
+        if not count:
+            return []
+        stride = max(1, -(-count // limit))
+        rows = self.db.execute(
+            f"SELECT step, epoch, batch_size, class_counts FROM steps {where} "
+            "AND (step - ?) % ? = 0 ORDER BY step",
+            (*args, first, stride),
+        ).fetchall()
+        return [
+            {
+                **dict(r),
+                "class_counts": _counts(r["class_counts"]),
+            }
+            for r in rows
+        ]
 
     def epochs(self, run_id: str) -> list[dict]:
         rows = self.db.execute(
@@ -367,3 +391,7 @@ def _run_dict(row: sqlite3.Row) -> dict:
         if d.get(key):
             d[key] = json.loads(d[key])
     return d
+
+
+def _counts(text: str | None) -> list[int] | None:
+    return json.loads(text) if text else None

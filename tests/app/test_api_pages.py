@@ -88,7 +88,7 @@ def test_run_config_reads_the_inputs_and_n_zero_means_all():
 
 def test_plan_run_states_the_iterations_updates_and_split():
     config = training.run_config({**TRAIN_INPUTS, "accumulation": 4, "validation_split": 0.2}, None)
-    plan = training.plan_run(config, None, "en")
+    plan = training.plan_run(training.checked_run(config), "en")
     kinds = [kind for kind, _ in plan.lines]
     assert kinds == ["markdown", "markdown", "info"]  # the info: synthetic labels are random
     assert "8 iterations per epoch × 2 epochs = 16 steps" in plan.lines[0][1]
@@ -100,7 +100,7 @@ def test_plan_run_states_the_iterations_updates_and_split():
 def test_plan_run_says_what_to_change():
     config = training.run_config({**TRAIN_INPUTS, "batch_size": 0}, None)
     with pytest.raises(ValueError, match="batch_size` must be at least 1"):
-        training.plan_run(config, None, "en")
+        training.plan_run(training.checked_run(config), "en")
 
 
 @pytest.mark.parametrize(
@@ -121,7 +121,7 @@ def test_each_status_gets_its_line(status, active, requested, notice):
 
 def test_a_started_run_trains_and_its_live_view_shows_what_the_page_draws():
     store = RunStore()
-    plan = training.plan_run(training.run_config(TRAIN_INPUTS, None), None, "en")
+    plan = training.plan_run(training.checked_run(training.run_config(TRAIN_INPUTS, None)), "en")
     started = training.start_run(store, plan.prepared, None)
     assert not started.queued and store.get_run(started.run_id)["status"] in ("starting", "running")
     started.handle.join(120)
@@ -144,7 +144,7 @@ def test_a_started_run_trains_and_its_live_view_shows_what_the_page_draws():
 def test_stop_run_stops_a_running_run_and_the_view_says_so():
     store = RunStore()
     inputs = {**TRAIN_INPUTS, "batch_size": 1, "epochs": 500}
-    plan = training.plan_run(training.run_config(inputs, None), None, "en")
+    plan = training.plan_run(training.checked_run(training.run_config(inputs, None)), "en")
     started = training.start_run(store, plan.prepared, None)
     deadline = time.time() + 120
     while not store.get_run(started.run_id)["steps_done"] and time.time() < deadline:
@@ -166,7 +166,9 @@ def test_with_every_slot_taken_a_run_is_queued_and_nothing_is_stored():
     pool.max_concurrent = 0
     try:
         store = RunStore()
-        plan = training.plan_run(training.run_config(TRAIN_INPUTS, None), None, "en")
+        plan = training.plan_run(
+            training.checked_run(training.run_config(TRAIN_INPUTS, None)), "en"
+        )
         assert not training.has_slot()
         started = training.start_run(store, plan.prepared, None)
         assert started.queued and started.run_id is None

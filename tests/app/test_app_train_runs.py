@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.present.text import t
 from core.run.recording import create_run, run_and_record
 from core.run.store import RunStore
 from core.train.engine import TrainConfig, prepare
@@ -92,6 +93,24 @@ def test_train_page_stop_keeps_the_run():
     assert wait_for_status(at, {"stopped", "completed"}) == "stopped"
     run = RunStore().list_runs()[0]
     assert run["status"] == "stopped" and 0 < run["steps_done"] < run["total_steps"]
+
+
+def test_a_run_deleted_while_it_trains_stops_its_worker_and_the_polling():
+    """Deleted from the Runs page (here: the store) while the Train page watches it: the page
+    says so, the worker stops, and the page stops polling a run nobody can see."""
+    at = open_page("app_pages/train.py")
+    at.number_input(key="train.batch_size").set_value(1).run()
+    at.number_input(key="train.epochs").set_value(500).run()
+    at.button(key="train.start").click().run()
+    wait_for_status(at, {"running"})
+    wait_for_first_steps(at)
+    handle = at.session_state["train.handle"]
+    RunStore().delete_run(handle.run_id)
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [t("train.run_gone")]
+    handle.join(30)
+    assert not handle.alive()
 
 
 @pytest.mark.parametrize(

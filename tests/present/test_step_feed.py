@@ -66,15 +66,30 @@ def test_a_long_run_keeps_a_bounded_even_sample_and_the_latest_step(run):
     assert a.epoch == b.epoch == (64_000 - 1) // 4
 
 
-def test_the_composition_of_an_epoch_still_shows_its_batches(run):
+def test_the_composition_of_an_epoch_shows_every_batch_though_the_feed_keeps_a_stride(run):
+    """The feed keeps every 8th step of 40,000; an epoch's chart still gets its 4 batches, also
+    for epochs that start off the stride (9,001) and the newest one."""
     store, run_id = run
     feed = report.StepFeed(run_id)
     write(store, run_id, 0, 40_000)
-    frame = feed.update(store)
-    chart = charts.composition_chart(frame, epoch=9_000).to_dict()
-    data = chart["datasets"][chart["data"]["name"]]
-    steps = sorted({row["step"] for row in data})
-    assert steps and all(s // STEPS_PER_EPOCH == 9_000 for s in steps)
+    feed.update(store)
+    assert feed.stride == 8
+    for epoch in (0, 9_000, 9_001, 9_999):
+        batches = feed.epoch_steps(store, epoch)
+        assert batches["step"].tolist() == [epoch * 4 + i for i in range(4)], epoch
+        assert batches["batch_size"].tolist() == [3, 3, 3, 1]
+        chart = charts.composition_chart(batches, epoch=epoch).to_dict()
+        drawn = {row["step"] for row in chart["datasets"][chart["data"]["name"]]}
+        assert drawn == set(batches["step"]), epoch
+
+
+def test_a_huge_epoch_is_read_evenly_thinned(run):
+    store, run_id = run
+    feed = report.StepFeed(run_id)
+    write(store, run_id, 0, 20_000)  # epoch 0 of a run with 4 steps an epoch: steps 0-3
+    feed.update(store)
+    batches = feed.epoch_steps(store, 0, limit=2)
+    assert batches["step"].tolist() == [0, 2]  # 4 steps, at most about 2: every second one
 
 
 def test_a_short_run_is_read_whole(run):
