@@ -195,13 +195,14 @@ def results() -> None:
     c[0].altair_chart(charts.to_target_chart(by_b, "steps_to_target", lang=lang), width="stretch")
     c[1].altair_chart(charts.to_target_chart(by_b, "seconds_to_target", lang=lang), width="stretch")
     if view.unreached:
-        st.caption(t("compare.unreached", sizes=", ".join(f"B={b}" for b in view.unreached)))
+        st.caption(t("compare.unreached", sizes=", ".join(view.unreached)))
     st.subheader(t("compare.throughput"))
     st.altair_chart(charts.throughput_chart(by_b, lang=lang), width="stretch")
 
     if view.accumulation is not None:
         st.subheader(t("compare.accumulation_table"))
-        st.caption(t("compare.accumulation_note"))
+        if view.same_effective_batch:
+            st.caption(t("compare.accumulation_note"))
         st.dataframe(columns(view.accumulation, lang), hide_index=True, width="stretch")
     st.subheader(t("compare.table"))
     st.dataframe(columns(view.table, lang), hide_index=True, width="stretch")

@@ -51,11 +51,8 @@ if sweeps:
         st.session_state["compare.sweep_id"] = picked
         st.switch_page("app_pages/compare.py")
 
-labels = {
-    # no status here: a label that changes while a run trains would lose the selection
-    r["run_id"]: f"{r['run_id']} · {r['dataset']} {r['model']} B={r['batch_size']} E={r['epochs']}"
-    for r in runs
-}
+# no status in a label: one that changes while a run trains would lose the selection
+labels = {r["run_id"]: report.run_choice(r) for r in runs}
 default = [runs[0]["run_id"]]
 chosen = st.multiselect(
     t("runs.select"), list(labels), default=default, format_func=labels.get, key="runs.chosen"

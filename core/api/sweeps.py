@@ -161,8 +161,10 @@ class SweepView:
     epoch_curves: pd.DataFrame
     has_val: bool  # validation losses exist: final charts of them, else of training loss
     has_val_accuracy: bool
-    unreached: tuple[int, ...]  # sizes that never reached the target
+    unreached: tuple[str, ...]  # settings (B=32, B=32×K=4) that never reached the target
     accumulation: pd.DataFrame | None  # the B × K table, when a run accumulated
+    # some effective batch (B × K) was run with two K: the note on matching losses applies
+    same_effective_batch: bool = False
 
     @property
     def run_ids(self) -> list[str]:
@@ -189,4 +191,6 @@ def sweep_view(
         has_val and bool(by_b["final_val_accuracy"].notna().any()),
         tuple(sweep.unreached(by_b)),
         accumulation,
+        accumulation is not None
+        and bool(table.groupby("effective_batch_size")["accumulation"].nunique().gt(1).any()),
     )

@@ -119,6 +119,13 @@ def progress(run: dict, steps: pd.DataFrame) -> Progress:
     return Progress(done, total, int(steps["epoch"].iloc[-1]), sps, samples, eta)
 
 
+def run_choice(run: dict) -> str:
+    """A stored run as the Runs page's picker names it: id, data, model, B (and K), E."""
+    k = int((run.get("config") or {}).get("accumulation") or 1)
+    setting = f"B={run['batch_size']}" + (f"×K={k}" if k > 1 else "")
+    return f"{run['run_id']} · {run['dataset']} {run['model']} {setting} E={run['epochs']}"
+
+
 def cli_command(config: dict) -> str:
     """The `python -m core train ...` line that repeats a run."""
     parts = [
@@ -149,6 +156,9 @@ def cli_command(config: dict) -> str:
     ]
     if config.get("engine", "fused") != "fused":
         parts += ["--engine", str(config["engine"])]
+    for key in ("replicas", "accumulation"):  # 1: the default, left out
+        if int(config.get(key) or 1) > 1:
+            parts += [f"--{key}", str(config[key])]
     if config["dataset"] == "csv":
         parts += ["--csv", "YOUR.csv", "--label", str(config.get("label"))]
     if config["dataset"] == "blobs":

@@ -217,6 +217,8 @@ def keras_script(config: dict) -> str:
         else "\n"
     )
     b, e = config["batch_size"], config["epochs"]
+    k = int(config.get("accumulation") or 1)
+    accumulate = f", gradient_accumulation_steps={k}" if k > 1 else ""
     return f'''"""Reproduces a Batch Lab run: {dataset} / {model}, B={b}, E={e}.
 
 Run it with: python this_file.py   (needs numpy, keras and a backend, e.g. tensorflow)
@@ -234,7 +236,7 @@ keras.utils.set_random_seed({config["seed"]})
 
 {net}
 model.compile(
-    optimizer=keras.optimizers.{opt}(learning_rate={float(config["lr"])!r}),
+    optimizer=keras.optimizers.{opt}(learning_rate={float(config["lr"])!r}{accumulate}),
     loss={loss},
     metrics={metrics},
 ){drop}history = model.fit(

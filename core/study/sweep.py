@@ -82,9 +82,12 @@ def parse_accumulations(text: str) -> tuple[int, ...]:
 
 def run_label(cfg: TrainConfig) -> str:
     """A run's name in a sweep: B, and K when it accumulates."""
-    if cfg.accumulation > 1:
-        return f"B={cfg.batch_size}×K={cfg.accumulation}"
-    return f"B={cfg.batch_size}"
+    return setting_label(cfg.batch_size, cfg.accumulation)
+
+
+def setting_label(batch_size: int, accumulation: int = 1) -> str:
+    """ "B=32", or "B=32×K=4" when K batches make one update."""
+    return f"B={batch_size}×K={accumulation}" if accumulation > 1 else f"B={batch_size}"
 
 
 def parse_batch_sizes(text: str) -> tuple[int, ...]:
@@ -446,11 +449,14 @@ def summarize(
     return runs, by_b.reset_index()
 
 
-def unreached(by_b: pd.DataFrame) -> list[int]:
-    """Batch sizes of a sweep summary that no repeat took to the target (left off the charts)."""
+def unreached(by_b: pd.DataFrame) -> list[str]:
+    """The settings of a sweep summary ("B=32", "B=32×K=4") that no repeat took to the target
+    (left off the charts)."""
     if by_b.empty or "steps_to_target" not in by_b:
         return []
-    return [int(b) for b in by_b.loc[by_b["steps_to_target"].isna(), "batch_size"]]
+    missed = by_b[by_b["steps_to_target"].isna()]
+    ks = missed["accumulation"] if "accumulation" in missed else [1] * len(missed)
+    return [setting_label(int(b), int(k)) for b, k in zip(missed["batch_size"], ks, strict=True)]
 
 
 def curves(store, sweep_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:

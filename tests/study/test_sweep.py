@@ -285,5 +285,10 @@ def test_no_run_of_a_sweep_pays_for_compiling():
 
 def test_sizes_that_never_reach_the_target_are_named():
     by_b = pd.DataFrame({"batch_size": [8, 32, 128], "steps_to_target": [300.0, None, None]})
-    assert sweep.unreached(by_b) == [32, 128]
+    assert sweep.unreached(by_b) == ["B=32", "B=128"]
     assert sweep.unreached(pd.DataFrame()) == []
+    # a K sweep at one B: the two runs are named apart (the page said "B=32, B=32")
+    by_bk = pd.DataFrame(
+        {"batch_size": [32, 32], "accumulation": [1, 4], "steps_to_target": [None, None]}
+    )
+    assert sweep.unreached(by_bk) == ["B=32", "B=32×K=4"]

@@ -370,6 +370,15 @@ def test_b32_times_4_gives_b128s_updates_with_sgd():
     assert small["final_train_loss"] == pytest.approx(big["final_train_loss"], rel=1e-5)
     assert big["peak_memory_mb"] > 0 and small["peak_memory_mb"] > 0
     assert len(by_b) == 2  # one row per (B, K)
+    # the page's note that the losses match holds here, and only where B × K is shared
+    from core.api import sweeps
+
+    assert sweeps.sweep_view(store, "sw-acc", "val_loss", 0.1, "en").same_effective_batch
+    apart = sweep.SweepSpec(base, (32,), accumulations=(1, 4), budget_value=1)
+    executors.run_sweep(sweep.plan(apart, 1280), store, "sw-apart")  # effective 32 and 128
+    view = sweeps.sweep_view(store, "sw-apart", "val_loss", 1e-9, "en")
+    assert not view.same_effective_batch
+    assert view.unreached == ("B=32", "B=32×K=4")
 
 
 def test_compare_page_takes_k_values_and_b_times_k_constant():
