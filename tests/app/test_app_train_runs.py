@@ -82,13 +82,19 @@ def test_train_page_lists_the_devices_keras_sees_before_a_run():
     )
 
 
-def test_train_page_stop_keeps_the_run():
+def start_long_run():
+    """The Train page with a B=1, 500-epoch run going and some of its steps stored."""
     at = open_page("app_pages/train.py")
     at.number_input(key="train.batch_size").set_value(1).run()
     at.number_input(key="train.epochs").set_value(500).run()
     at.button(key="train.start").click().run()
     wait_for_status(at, {"running"})
     wait_for_first_steps(at)
+    return at
+
+
+def test_train_page_stop_keeps_the_run():
+    at = start_long_run()
     at.button(key="train.stop").click().run()
     assert wait_for_status(at, {"stopped", "completed"}) == "stopped"
     run = RunStore().list_runs()[0]
@@ -98,12 +104,7 @@ def test_train_page_stop_keeps_the_run():
 def test_a_run_deleted_while_it_trains_stops_its_worker_and_the_polling():
     """Deleted from the Runs page (here: the store) while the Train page watches it: the page
     says so, the worker stops, and the page stops polling a run nobody can see."""
-    at = open_page("app_pages/train.py")
-    at.number_input(key="train.batch_size").set_value(1).run()
-    at.number_input(key="train.epochs").set_value(500).run()
-    at.button(key="train.start").click().run()
-    wait_for_status(at, {"running"})
-    wait_for_first_steps(at)
+    at = start_long_run()
     handle = at.session_state["train.handle"]
     RunStore().delete_run(handle.run_id)
     at.run()
