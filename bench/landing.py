@@ -122,8 +122,9 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def visit(browser, url: str) -> dict[str, float]:
-    """Open URL in a fresh context (empty cache, new session); when each phase happened."""
+def visit(browser, url: str, check=None) -> dict[str, float]:
+    """Open URL in a fresh context (empty cache, new session); when each phase happened.
+    CHECK(page), when given, runs on the settled page first (the e2e test checks its figure)."""
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(TRAFFIC_SCRIPT)
     context.add_init_script(FIRST_PAINT_SCRIPT)
@@ -131,6 +132,8 @@ def visit(browser, url: str) -> dict[str, float]:
         page = context.new_page()
         page.goto(url)
         wait_for_app(page)
+        if check is not None:
+            check(page)
         times = page.evaluate("window.__batchlabFirst")
         return times | page.evaluate(RESOURCES_SCRIPT, times["figure"])
     finally:

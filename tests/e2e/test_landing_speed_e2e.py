@@ -13,11 +13,10 @@ import os
 import statistics
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
-from bench.landing import FIRST_PAINT_SCRIPT
+from bench.landing import visit
 from core.present.text import t
-from tests.e2e.conftest import TRAFFIC_SCRIPT, VIEWPORT, wait_for_app
 
 FIGURE_BUDGET_MS = 2_000
 VISITS = 3
@@ -25,18 +24,12 @@ VISITS = 3
 
 def first_paints(browser: Browser, url: str) -> dict[str, float]:
     """Open URL in a fresh context (empty cache, new session); when figure and chart appeared."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.add_init_script(TRAFFIC_SCRIPT)
-    context.add_init_script(FIRST_PAINT_SCRIPT)
-    try:
-        page = context.new_page()
-        page.goto(url)
-        wait_for_app(page)
-        label = page.get_by_test_id("stMetricLabel").first
-        assert label.inner_text() == t("metric.steps_per_epoch")
-        return page.evaluate("window.__batchlabFirst")
-    finally:
-        context.close()
+    return visit(browser, url, check=first_figure_is_iterations_per_epoch)
+
+
+def first_figure_is_iterations_per_epoch(page: Page) -> None:
+    label = page.get_by_test_id("stMetricLabel").first
+    assert label.inner_text() == t("metric.steps_per_epoch")
 
 
 def test_the_landing_page_shows_its_figures_within_two_seconds_and_before_its_charts(
