@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from core.present.text import t
-from core.schedule.plan import MAX_LISTED_SAMPLES, Schedule
+from core.schedule.plan import MAX_LISTED_SAMPLES, Schedule, setting_label
 
 MAX_POINTS = 2000
 # One cell per (sample, epoch) in the membership heatmap up to this many cells.
@@ -524,9 +524,9 @@ def with_series(curves: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     repeats to average (issue 17)."""
     if "accumulation" not in curves or not (curves["accumulation"] > 1).any():
         return curves, "batch_size"
-    k = curves["accumulation"].astype(int)
-    b = curves["batch_size"].astype(int).astype(str)
-    setting = ("B=" + b).where(k <= 1, "B=" + b + "×K=" + k.astype(str))
+    pairs = list(zip(curves["batch_size"], curves["accumulation"], strict=True))
+    labels = {pair: setting_label(int(pair[0]), int(pair[1])) for pair in set(pairs)}
+    setting = [labels[pair] for pair in pairs]
     return curves.assign(setting=setting), "setting"
 
 

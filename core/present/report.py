@@ -13,6 +13,7 @@ import pandas as pd
 
 from core.present.text import t
 from core.run.store import RunStore
+from core.schedule.plan import setting_label
 from core.study.sweep import EPOCH_COLUMNS, STEP_COLUMNS
 from core.train.datasets import BLOBS_CLASSES, BLOBS_FEATURES
 
@@ -122,7 +123,7 @@ def progress(run: dict, steps: pd.DataFrame) -> Progress:
 def run_choice(run: dict) -> str:
     """A stored run as the Runs page's picker names it: id, data, model, B (and K), E."""
     k = int((run.get("config") or {}).get("accumulation") or 1)
-    setting = f"B={run['batch_size']}" + (f"×K={k}" if k > 1 else "")
+    setting = setting_label(run["batch_size"], k)
     return f"{run['run_id']} · {run['dataset']} {run['model']} {setting} E={run['epochs']}"
 
 

@@ -302,3 +302,9 @@ class Schedule:
             "unapplied_batches": self.unapplied_batches,
             "samples_per_update": self.samples_per_update,
         }
+
+
+def setting_label(batch_size: int, accumulation: int = 1) -> str:
+    """A batch setting as runs and charts name it: "B=32", or "B=32×K=4" when K batches make
+    one optimizer update."""
+    return f"B={batch_size}×K={accumulation}" if accumulation > 1 else f"B={batch_size}"

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError, check_choice, check_int
-from core.schedule.plan import split_at
+from core.schedule.plan import setting_label, split_at
 from core.train.engine import TrainConfig, check_config, prepare
 
 BUDGETS = ("epochs", "steps", "samples", "time")
@@ -83,11 +83,6 @@ def parse_accumulations(text: str) -> tuple[int, ...]:
 def run_label(cfg: TrainConfig) -> str:
     """A run's name in a sweep: B, and K when it accumulates."""
     return setting_label(cfg.batch_size, cfg.accumulation)
-
-
-def setting_label(batch_size: int, accumulation: int = 1) -> str:
-    """ "B=32", or "B=32×K=4" when K batches make one update."""
-    return f"B={batch_size}×K={accumulation}" if accumulation > 1 else f"B={batch_size}"
 
 
 def parse_batch_sizes(text: str) -> tuple[int, ...]:
