@@ -319,6 +319,8 @@ def _live_lines(run: dict, prog, active: bool, stop_requested: bool, lang: str) 
         )
     if run["status"] == "starting":
         lines.append(("caption", t("train.loading_tf", lang)))
+    elif run["status"] == "running" and prog.steps_done == 0 and active:
+        lines.append(("caption", t("train.compiling", lang)))  # a few seconds before step 0
     notice = status_notice(run["status"], active, stop_requested)
     if notice is not None:
         kind, key = notice

@@ -160,6 +160,31 @@ def test_stop_run_stops_a_running_run_and_the_view_says_so():
     assert ("info", stopped) in view.lines
 
 
+def test_while_the_step_compiles_the_view_says_so_and_then_stops_saying_it():
+    store = RunStore()
+    inputs = {**TRAIN_INPUTS, "batch_size": 1, "epochs": 500, "seed": 7}  # a shape not yet built
+    plan = training.plan_run(training.checked_run(training.run_config(inputs, None)), "en")
+    started = training.start_run(store, plan.prepared, None)
+    compiling = "Compiling the training step"
+    seen, deadline = [], time.time() + 120
+    try:
+        while time.time() < deadline:
+            feed = training.step_feed(None, started.run_id)
+            view = training.live_view(store, feed, started.handle, False, "en")
+            steps = store.get_run(started.run_id)["steps_done"]
+            seen.append((view.status, steps, any(compiling in line for _, line in view.lines)))
+            if steps:
+                break
+            time.sleep(0.02)
+    finally:
+        training.stop_run(store, started.handle)
+        started.handle.join(60)
+    # "running" is written before the step is traced: those views (0 steps) say why nothing
+    # moves yet; none says it while starting or once steps are stored.
+    assert any(status == "running" and not steps for status, steps, _ in seen), seen
+    assert all(said == (status == "running" and not steps) for status, steps, said in seen), seen
+
+
 def test_with_every_slot_taken_a_run_is_queued_and_nothing_is_stored():
     pool = shared_pool()
     saved = pool.max_concurrent
