@@ -217,7 +217,10 @@ EN: dict[str, str] = {
     ),
     "train.start": "Start training",
     "train.stop": "Stop",
-    "train.compiling": "Compiling the training step (Keras traces the model once for this batch size); the first steps follow in a few seconds. That time is not counted as training time.",
+    "train.compiling": (
+        "Compiling the training step (Keras traces the model once for this batch size); the "
+        "first steps follow in a few seconds. That time is not counted as training time."
+    ),
     "train.loading_tf": "Loading TensorFlow in a worker process…",
     "train.idle": "Press Start: the charts fill in as the model trains.",
     "train.run_gone": "This run is no longer in the run store.",

@@ -205,7 +205,10 @@ ZH: dict[str, str] = {
         "{replicas} 个副本：每个副本计算每个全局批次中的 {per} 个样本，每个副本每秒 {rate} 个样本。"
     ),
     "train.stop": "停止",
-    "train.compiling": "正在编译训练步骤（Keras 为这个批大小追踪一次模型）；几秒后开始第一步。这段时间不计入训练时间。",
+    "train.compiling": (
+        "正在编译训练步骤（Keras 为这个批大小追踪一次模型）；几秒后开始第一步。"
+        "这段时间不计入训练时间。"
+    ),
     "train.loading_tf": "正在工作进程中加载 TensorFlow…",
     "train.idle": "点击“开始训练”：图表会随着模型训练逐步绘出。",
     "train.run_gone": "该运行已不在运行记录库中。",
