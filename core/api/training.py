@@ -339,11 +339,21 @@ def _live_lines(run: dict, prog, active: bool, stop_requested: bool, lang: str) 
             parts.append(f"{t('chart.metric.accuracy', lang)} {test['accuracy']:.3f}")
         lines.append(("success", t("train.test", lang, metrics=", ".join(parts))))
     timing = run.get("summary") or {}
-    if timing.get("first_epoch_seconds") is not None and timing.get("steps_per_second"):
+    if timing.get("train_seconds") and timing.get("steps_per_second"):
+        # The engine's clocks: compiling (warm-up) and evaluation are timed apart from training.
         key = "train.timing.reused" if timing.get("compile_reused") else "train.timing.compiled"
-        first, rate = f"{timing['first_epoch_seconds']:.2f}", f"{timing['steps_per_second']:,.0f}"
-        lines.append(("caption", t(key, lang, first=first, rate=rate)))
+        figures = {
+            "compile": f"{timing.get('warmup_seconds') or 0:.1f}",
+            "rate": f"{timing['steps_per_second']:,.0f}",
+            "train": _seconds(timing["train_seconds"]),
+        }
+        lines.append(("caption", t(key, lang, **figures)))
     return tuple(lines)
+
+
+def _seconds(value: float) -> str:
+    """Three significant figures ("0.0204", "2.15", "41.3"), whole seconds from 100 s."""
+    return f"{value:.3g}" if value < 100 else f"{value:,.0f}"
 
 
 @dataclass(frozen=True)

@@ -237,12 +237,12 @@ EN: dict[str, str] = {
     "train.noise": "Noise on y = 2x",
     "train.noise.help": "Standard deviation of Gaussian noise added to every y; 0 gives y = 2x.",
     "train.timing.compiled": (
-        "First epoch {first} s, tracing and compiling the model included; the later epochs ran "
-        "at {rate} steps/s (validation included)."
+        "Compiling the step took {compile} s, kept off the clock; then {rate} steps/s over "
+        "{train} s of training (evaluation not counted)."
     ),
     "train.timing.reused": (
-        "First epoch {first} s: the worker had compiled this model ahead; the later epochs ran "
-        "at {rate} steps/s (validation included)."
+        "The worker had this step compiled already (no compile); {rate} steps/s over {train} s "
+        "of training (evaluation not counted)."
     ),
     "train.queued": (
         "Every training slot of this shared demo is busy ({busy} running): your run is queued "

@@ -192,10 +192,12 @@ ZH: dict[str, str] = {
     "train.noise": "y = 2x 上的噪声",
     "train.noise.help": "加到每个 y 上的高斯噪声的标准差；0 即 y = 2x。",
     "train.timing.compiled": (
-        "第一轮 {first} 秒，含模型的追踪与编译；之后各轮每秒 {rate} 次迭代（含验证）。"
+        "编译训练步骤用了 {compile} 秒，不计入训练时间；之后训练 {train} 秒，"
+        "每秒 {rate} 次迭代（不含评估）。"
     ),
     "train.timing.reused": (
-        "第一轮 {first} 秒：工作进程已提前编译好这个模型；之后各轮每秒 {rate} 次迭代（含验证）。"
+        "工作进程已编译好这个训练步骤（无需编译）；训练 {train} 秒，"
+        "每秒 {rate} 次迭代（不含评估）。"
     ),
     "train.queued": (
         "此共享演示的训练名额都在使用中（{busy} 个正在运行）：你的运行已排队，"

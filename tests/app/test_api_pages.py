@@ -1,6 +1,7 @@
 """The Train and Compare pages' calls (core.api.training, core.api.sweeps) on a real store, real
 configs and the real worker pool: what they return is what the pages draw."""
 
+import re
 import time
 from dataclasses import replace
 
@@ -136,6 +137,12 @@ def test_a_started_run_trains_and_its_live_view_shows_what_the_page_draws():
     assert metrics["Status"] == "completed" and metrics["ETA"] == "—"
     assert [kind for kind, _ in view.lines] == ["success", "caption"]
     assert view.lines[0][1].startswith("Test set: loss")
+    # The timing line states the engine's clocks: 20 steps = rate × training seconds, with the
+    # compile kept off the clock (it used to say "first epoch ..., compiling included").
+    timing = re.search(r"then ([\d,]+) steps/s over ([\d.e-]+) s of training", view.lines[1][1])
+    assert timing, view.lines[1][1]
+    rate, seconds = float(timing[1].replace(",", "")), float(timing[2])
+    assert rate * seconds == pytest.approx(20, rel=0.01)  # 3 significant figures each
     charts = training.charts_view(store, feed, ["a", "b"])
     assert len(charts.steps) == 20 and len(charts.epochs) == 2
     assert (charts.last_epoch, charts.max_epoch, charts.has_accuracy) == (1, 1, True)
