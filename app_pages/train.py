@@ -237,6 +237,8 @@ def live_charts() -> None:
             t("train.composition.latest"), value=True, key="train.composition_latest"
         )
         label, top = t("train.composition.epoch"), view.max_epoch
+        if follow:  # the greyed-out box names the epoch drawn, not the last one picked
+            ss["train.composition_epoch"] = view.last_epoch
         chosen = widgets.number(c[1], label, 0, top, key="train.composition_epoch", disabled=follow)
         shown = view.last_epoch if follow else min(int(chosen), view.last_epoch)
         batches = api.epoch_batches(store, feed, shown)

@@ -60,6 +60,14 @@ def test_train_page_trains_to_completion_and_draws_the_charts():
     assert "Test set: loss" in at.success[0].value
     # split bar, step loss, epoch loss, epoch accuracy, batch composition
     assert len(charts(at)) >= 5
+    # Following the latest epoch, the greyed-out epoch box shows the epoch drawn (2), not 0.
+    box = at.number_input(key="train.composition_epoch")
+    assert box.disabled and box.value == 2
+    at.checkbox(key="train.composition_latest").uncheck().run()
+    box = at.number_input(key="train.composition_epoch")
+    assert not box.disabled and box.value == 2
+    box.set_value(0).run()
+    assert not at.exception and at.number_input(key="train.composition_epoch").value == 0
     store = RunStore()
     run = store.list_runs()[0]
     assert run["status"] == "completed" and run["steps_done"] == 30
