@@ -39,7 +39,7 @@ if not runs:
     st.stop()
 
 table = report.runs_table(runs)
-st.dataframe(columns(table, lang), hide_index=True, width="stretch")
+st.dataframe(columns(table, lang), hide_index=True, width="stretch", placeholder="—")
 
 sweeps = store.sweeps()
 if sweeps:

@@ -207,13 +207,16 @@ def export_csv(store: RunStore, run_ids: list[str]) -> str:
 
 
 def runs_table(runs: list[dict]) -> pd.DataFrame:
+    """One row per run, what it was and what it gave first (the table is wider than a page):
+    the setting, the steps, the results, then the optimizer and the bookkeeping. Figures are
+    rounded to what they can tell: loss to 4 places, accuracy to 3, steps/s whole."""
     rows = []
     for r in runs:
         test = r.get("test_metrics") or {}
+        rate = r.get("steps_per_second")
         rows.append(
             {
                 "run_id": r["run_id"],
-                "created": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["created"])),
                 "status": r["status"],
                 "dataset": r["dataset"],
                 "model": r["model"],
@@ -221,18 +224,23 @@ def runs_table(runs: list[dict]) -> pd.DataFrame:
                 "batch_size": r["batch_size"],
                 "accumulation": int((r.get("config") or {}).get("accumulation") or 1),
                 "epochs": r["epochs"],
-                "optimizer": r["optimizer"],
-                "lr": r["lr"],
                 "steps": f"{r['steps_done']:,} / {r['total_steps']:,}",
-                "test_loss": test.get("loss"),
-                "test_accuracy": test.get("accuracy"),
-                "steps_per_second": r.get("steps_per_second"),
+                "test_loss": _rounded(test.get("loss"), 4),
+                "test_accuracy": _rounded(test.get("accuracy"), 3),
+                "steps_per_second": None if rate is None else round(rate),
                 # the training process's peak (device memory where the backend reports it)
                 "peak_memory_mb": round(peak / 2**20, 1) if (peak := _peak(r)) else None,
+                "optimizer": r["optimizer"],
+                "lr": r["lr"],
+                "created": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["created"])),
                 "sweep_id": r.get("sweep_id"),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _rounded(value: float | None, places: int) -> float | None:
+    return None if value is None else round(float(value), places)
 
 
 def _peak(run: dict) -> float | None:

@@ -18,5 +18,10 @@ def test_the_runs_table_shows_accumulation_and_the_recorded_peak_memory(isolated
     assert row["accumulation"] == 2 and row["batch_size"] == 3
     assert peak > 2**20  # a Keras process holds more than a MiB
     assert row["peak_memory_mb"] == pytest.approx(peak / 2**20, abs=0.05)
+    # what the run gave comes before the bookkeeping, each figure rounded to what it tells
+    order = list(row)
+    assert order.index("test_loss") < order.index("optimizer") < order.index("created")
+    test = store.list_runs()[0]["test_metrics"]
+    assert row["test_loss"] == round(test["loss"], 4) and isinstance(row["steps_per_second"], int)
     # the picker tells B=3×K=2 from a B=3 run
     assert report.run_choice(store.list_runs()[0]).endswith(" · linear linear B=3×K=2 E=10")
