@@ -81,22 +81,26 @@ st.selectbox(
 )
 for col, field in zip(st.columns(3), api.LOG_FIELDS, strict=True):
     log_input(col, field)
-first, *middle, last = st.columns([2, 1, 1, 1, 1, 1])  # the shuffle labels are the longest
-first.selectbox(
+# Two rows of three: six inputs in one row clipped the shuffle choice, the steppers and the
+# drop_remainder label on a laptop-width window (1100 px, with the sidebar open).
+shuffle_col, split_col, drop_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+shuffle_col.selectbox(
     t("schedule.shuffle"),
     api.SHUFFLE_MODES,
     key="shuffle",
     format_func=lambda m: t(f"schedule.shuffle.{m}"),
     help=t("schedule.shuffle.help"),
 )
-for col, field in zip(middle, api.NUMBER_FIELDS, strict=True):
-    number_input(col, field)
-last.checkbox(
+split_field, *other_fields = api.NUMBER_FIELDS
+number_input(split_col, split_field)
+drop_col.checkbox(
     t("schedule.drop_remainder"),
     key="drop_remainder",
     help=t("schedule.drop_remainder.help"),
     on_change=mark_custom,
 )
+for col, field in zip(st.columns(3), other_fields, strict=True):
+    number_input(col, field)
 
 try:
     view = api.summary(ss, lang)
