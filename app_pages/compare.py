@@ -107,7 +107,7 @@ store = widgets.open_store()
 
 handle = ss.get("compare.handle")
 running = handle is not None and handle.alive()
-b = st.columns([1, 1, 4])
+b = st.columns([1.4, 1.4, 3.2])  # wide enough for "Stop the sweep" at 1100 px
 if b[0].button(t("compare.start"), type="primary", disabled=running, key="compare.start"):
     try:
         started = api.start_sweep(plan, store, ss.get("compare.executor", "local"))

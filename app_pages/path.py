@@ -87,7 +87,7 @@ for p in traj.paths:
                 lr=f"{spec.lr:g}",
             )
         )
-c = st.columns([1, 1, 2], vertical_alignment="bottom")
+c = st.columns([1, 1.4, 1.6], vertical_alignment="bottom")  # the toggle label is long
 c[0].selectbox(
     t("path.follow"),
     spec.batch_sizes,

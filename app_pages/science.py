@@ -108,7 +108,7 @@ tasks()
 # -- noise scale ------------------------------------------------------------------------------
 st.header(t("science.noise"))
 st.markdown(t("science.noise.intro"))
-c = st.columns([1, 1, 2])
+c = st.columns([1, 1.4, 1.6])  # the button label is long
 widgets.number(
     c[0], t("science.micro"), urlstate.MIN_MICRO, urlstate.MAX_MICRO, key="science.micro"
 )

@@ -278,6 +278,16 @@ def assert_no_exception(page: Page) -> None:
     )
 
 
+# Text a page cuts short with an ellipsis (the width it needs exceeds its box): every such
+# element in the main column, as [text, width needed, width there].
+CLIPPED_SCRIPT = """
+() => [...document.querySelectorAll('[data-testid="stMain"] *')]
+  .filter((e) => getComputedStyle(e).textOverflow === "ellipsis")
+  .filter((e) => e.scrollWidth > e.clientWidth + 1)
+  .map((e) => [e.innerText, e.scrollWidth, e.clientWidth])
+"""
+
+
 def open_page(page: Page, url: str) -> None:
     """Go to URL, wait until the app has settled, and fail on an exception box."""
     page.goto(url)

@@ -3,10 +3,12 @@ instead of a traceback. Marked `e2e` by tests/e2e/conftest.py."""
 
 from urllib.parse import urlparse
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from core.present.text import t
 from tests.e2e.conftest import (
+    CLIPPED_SCRIPT,
     assert_no_exception,
     button,
     metric_value,
@@ -27,6 +29,21 @@ def test_every_page_in_the_navigation_opens_without_an_exception(page: Page, rou
         expect(page.get_by_role("heading", level=1)).to_have_count(1)
         screenshot(page, f"page_{path.strip('/') or 'schedule'}")
         assert_no_exception(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_label_is_cut_short_on_any_page_at_laptop_width(page: Page, routed_app_url: str, lang):
+    # Before: "drop_rem…" and a cut shuffle choice on Schedule (six inputs in a row), and the
+    # Start/Run/Stop, "Measure the noise scale" and "Zoom into the valley" buttons, all at 1100 px.
+    page.set_viewport_size({"width": 1100, "height": 1000})
+    open_page(page, routed_app_url)
+    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
+    paths = [urlparse(link.get_attribute("href")).path for link in links.all()]
+    clipped = {}
+    for path in paths:
+        open_page(page, f"{routed_app_url}{path}?lang={lang}")
+        clipped[path] = page.evaluate(CLIPPED_SCRIPT)
+    assert clipped == {path: [] for path in paths}
 
 
 def test_a_zero_batch_size_on_train_shows_an_error_and_keeps_the_inputs(

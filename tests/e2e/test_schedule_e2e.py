@@ -1,7 +1,6 @@
 """The Schedule page (the landing page) in headless Chromium: metrics follow typed inputs and the
 worked examples. Marked `e2e` by tests/e2e/conftest.py."""
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
@@ -47,26 +46,3 @@ def test_typed_inputs_and_worked_examples_update_the_metrics(page: Page, app_url
     expect(metric_value(page, "Total iterations")).to_have_text("4,690")
     expect(metric_value(page, "Last batch size")).to_have_text("32")
     screenshot(page, "schedule")
-
-
-# Text the page cuts short with an ellipsis (the width it needs exceeds its box): every such
-# element in the main column above the first chart, its text and the two widths.
-CLIPPED_SCRIPT = """
-() => {
-  const chart = document.querySelector('[data-testid="stVegaLiteChart"]');
-  const top = chart ? chart.getBoundingClientRect().top : Infinity;
-  return [...document.querySelectorAll('[data-testid="stMain"] *')]
-    .filter((e) => e.getBoundingClientRect().bottom < top)
-    .filter((e) => getComputedStyle(e).textOverflow === "ellipsis")
-    .filter((e) => e.scrollWidth > e.clientWidth + 1)
-    .map((e) => [e.innerText, e.scrollWidth, e.clientWidth]);
-}
-"""
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_no_input_label_is_clipped_on_a_laptop_width_window(page: Page, app_url: str, lang):
-    # Six inputs in one row cut "drop_remainder" to "drop_rem…" and the shuffle choice short.
-    page.set_viewport_size({"width": 1100, "height": 900})
-    open_page(page, f"{app_url}/?lang={lang}")
-    assert page.evaluate(CLIPPED_SCRIPT) == []
