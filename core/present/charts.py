@@ -635,18 +635,26 @@ def _band(
     by_b: pd.DataFrame, col: str, title: str, log_y: bool = False, lang: str = "en"
 ) -> alt.Chart:
     data = by_b.dropna(subset=[col])
-    base = alt.Chart(data).encode(
-        x=alt.X(
+    enc = {
+        "x": alt.X(
             "batch_size:Q",
             title=t("chart.batch_size", lang),
             scale=alt.Scale(type="log", base=2),
             axis=alt.Axis(values=sorted(by_b["batch_size"].unique().tolist())),
         )
-    )
+    }
+    tooltip = ["batch_size:Q", f"{col}:Q"]
+    if "accumulation" in data and data["accumulation"].nunique() > 1:
+        # One line per K: B=32×K=4 is not the next batch size after B=32 (nor a repeat of it).
+        data = data.assign(K=[f"K={int(k)}" for k in data["accumulation"]])
+        enc["color"] = alt.Color(
+            "K:N", title=t("col.accumulation", lang), scale=alt.Scale(range=BATCH_SIZE_COLORS)
+        )
+        tooltip = ["K:N", *tooltip]
+    base = alt.Chart(data).encode(**enc)
     scale = alt.Scale(type="log") if log_y else alt.Scale(zero=False)
     line = base.mark_line(point=True).encode(
-        y=alt.Y(f"{col}:Q", title=title, scale=scale),
-        tooltip=["batch_size:Q", f"{col}:Q"],
+        y=alt.Y(f"{col}:Q", title=title, scale=scale), tooltip=tooltip
     )
     if f"{col}_min" not in by_b:
         return line

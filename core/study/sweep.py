@@ -287,7 +287,7 @@ def run_summary(
         "accumulation": k,
         "effective_batch_size": run["batch_size"] * k,
         "optimizer_updates": int(len(steps)) // k,
-        "peak_memory_mb": peak / 2**20 if peak else None,
+        "peak_memory_mb": round(peak / 2**20, 1) if peak else None,  # 0.1 MB tells enough
         "lr": run["lr"],
         "seed": run["seed"],
         "status": run["status"],

@@ -203,3 +203,29 @@ def test_without_accumulation_lines_stay_named_by_batch_size():
     curves = step_curves().assign(accumulation=1)
     spec, _ = rows(charts.sweep_curves_chart(curves, "step"))
     assert spec["layer"][1]["encoding"]["color"]["field"] == "batch_size"
+
+
+def test_final_and_throughput_charts_draw_one_line_per_accumulation_k():
+    # A sweep with --accumulations 1,4 at B=32, 64: B=32×K=4 is neither "the next batch size"
+    # nor a repeat of B=32; before, one line ran through all four points sorted by B.
+    by_b = pd.DataFrame(
+        {
+            "batch_size": [32, 32, 64, 64],
+            "accumulation": [1, 4, 1, 4],
+            "final_train_loss": [0.5, 0.6, 0.55, 0.7],
+            "samples_per_second": [1e4, 1.1e4, 2e4, 2.1e4],
+        }
+    )
+    for chart in (
+        charts.final_metric_chart(by_b, "final_train_loss"),
+        charts.throughput_chart(by_b),
+    ):
+        spec = chart.to_dict()
+        encoding = (spec.get("layer") or [spec])[-1]["encoding"]
+        assert encoding["color"]["field"] == "K"
+        (values,) = spec["datasets"].values()
+        lines = pd.DataFrame(values).groupby("K")["batch_size"].apply(list).to_dict()
+        assert lines == {"K=1": [32, 64], "K=4": [32, 64]}
+    # A sweep without accumulation keeps its single, uncoloured line.
+    plain = charts.final_metric_chart(by_b[by_b["accumulation"] == 1], "final_train_loss")
+    assert "color" not in plain.to_dict()["encoding"]
