@@ -270,7 +270,14 @@ def _landscape(
         .encode(color=quiet)
         .transform_filter(AT)
     )
-    layers = [contours, ahead, travelled, epochs, *_landmarks(traj, w_axis, b_axis, lang), current]
+    layers = [
+        contours,
+        ahead,
+        travelled,
+        epochs,
+        *_landmarks(traj, w_axis, b_axis, lang, s.w),
+        current,
+    ]
     return (
         alt.layer(*layers, _arrows(lang))
         .resolve_scale(color="independent")
@@ -278,8 +285,11 @@ def _landscape(
     )
 
 
-def _landmarks(traj: Trajectory, w_axis: alt.X, b_axis: alt.Y, lang: str) -> list[alt.Chart]:
-    """The start and the minimum: crosses with their names."""
+def _landmarks(
+    traj: Trajectory, w_axis: alt.X, b_axis: alt.Y, lang: str, w_grid: np.ndarray
+) -> list[alt.Chart]:
+    """The start and the minimum: crosses with their names. A name near the right edge is set
+    to the left of its cross (the clip would cut it: "minim")."""
     marks = pd.DataFrame(
         {
             "w": [traj.start[0], traj.minimum[0]],
@@ -295,10 +305,13 @@ def _landmarks(traj: Trajectory, w_axis: alt.X, b_axis: alt.Y, lang: str) -> lis
     # clip: a label outside a zoomed window would stretch the view's bounds to reach it (Vega
     # pads the chart around every mark's bounds): an SVG thousands of pixels wide whose
     # visible part is empty, the "blank landscape" of issue 16.
-    labels = landmarks.mark_text(dx=10, dy=-10, align="left", fontSize=12, clip=True).encode(
-        text="what:N"
-    )
-    return [landmarks, labels]
+    right = marks["w"] > w_grid[0] + 0.7 * (w_grid[-1] - w_grid[0])
+    labels = []
+    for rows, align, dx in ((marks[~right], "left", 10), (marks[right], "right", -10)):
+        if len(rows):
+            text = alt.Chart(rows).mark_text(dx=dx, dy=-10, align=align, fontSize=12, clip=True)
+            labels.append(text.encode(x=w_axis, y=b_axis, text="what:N"))
+    return [landmarks, *labels]
 
 
 def _arrows(lang: str) -> alt.Chart:

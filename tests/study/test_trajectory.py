@@ -319,4 +319,23 @@ def test_every_mark_of_the_zoomed_landscape_is_clipped_to_its_window(tutorial):
     marks = [u["mark"] for u in units(landscape)]
     unclipped = [m for m in marks if m["type"] != "rule" or "clip" in m]
     assert all(m.get("clip") for m in unclipped), unclipped
-    assert sum(m["type"] == "text" for m in marks) == 1  # the start's and minimum's labels
+    texts = [u for u in units(landscape) if u["mark"]["type"] == "text"]
+    assert 1 <= len(texts) <= 2  # the start's and minimum's labels, left- or right-aligned
+
+
+def test_a_landmark_near_the_right_edge_is_named_on_its_left(tutorial):
+    # The minimum near the zoomed window's right edge: its name, set to the right of the cross,
+    # was cut by the clip ("minim").
+    surface = tj.valley_surface(tutorial)
+    w_min = tutorial.minimum[0]
+    assert w_min > surface.w[0] + 0.7 * (surface.w[-1] - surface.w[0])
+    spec = charts_path.player_chart(tutorial, 0, "en", surface).to_dict()
+    landscape = spec["vconcat"][1]["hconcat"][0]
+    texts = [layer for layer in landscape["layer"] if layer.get("mark", {}).get("type") == "text"]
+    aligned = {}
+    for layer in texts:
+        (rows,) = [spec["datasets"][layer["data"]["name"]]]
+        for row in rows:
+            aligned[row["what"]] = (layer["mark"]["align"], layer["mark"]["dx"])
+    assert aligned["minimum"] == ("right", -10)
+    assert aligned["start"] == ("left", 10)
