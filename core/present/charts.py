@@ -439,7 +439,13 @@ def composition_chart(
         .mark_bar()
         .encode(
             x=_in_epoch_x("step:O", t("chart.global_step_in_epoch", lang, epoch=epoch)),
-            y=alt.Y("count:Q", title=t("chart.samples_in_batch", lang), stack="zero"),
+            # whole samples: a batch of 3 had ticks at 0.5, 1.5, 2.5
+            y=alt.Y(
+                "count:Q",
+                title=t("chart.samples_in_batch", lang),
+                stack="zero",
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
             color=alt.Color("class:N", title=t("chart.class", lang)),
             tooltip=["step:Q", "class:N", "count:Q"],
         )
