@@ -297,10 +297,16 @@ def live_view(
     )
     eta = "—" if prog.eta_seconds is None or not active else f"{math.ceil(prog.eta_seconds)} s"
     device = run.get("device") or "…"
+    steps_rate, samples_rate = prog.steps_per_second, prog.samples_per_second
+    timing = run.get("summary") or {}
+    if not active and timing.get("steps_per_second"):  # done: the whole run, as its timing line
+        steps_rate = timing["steps_per_second"]
+        samples_rate = timing.get("samples_per_second") or samples_rate
+    rate_help = t("train.rate.help", lang)
     metrics = (
         (t("train.status", lang), t(f"status.{status}", lang), None),
-        (t("train.steps_per_second", lang), f"{prog.steps_per_second:,.0f}", None),
-        (t("train.samples_per_second", lang), f"{prog.samples_per_second:,.0f}", None),
+        (t("train.steps_per_second", lang), f"{steps_rate:,.0f}", rate_help),
+        (t("train.samples_per_second", lang), f"{samples_rate:,.0f}", rate_help),
         (t("train.eta", lang), eta, None),
         (t("train.device", lang), report.device_label(device), device),
     )

@@ -225,6 +225,10 @@ EN: dict[str, str] = {
     "train.idle": "Press Start: the charts fill in as the model trains.",
     "train.run_gone": "This run is no longer in the run store.",
     "train.progress": "{done} / {total} steps done · in epoch {epoch} (epochs 0–{last})",
+    "train.rate.help": (
+        "While it trains: over the last 2 s of steps. Once it has ended: over the whole run's "
+        "training time (compiling and evaluation not counted)."
+    ),
     "train.status": "Status",
     "train.steps_per_second": "Steps/s",
     "train.samples_per_second": "Samples/s",

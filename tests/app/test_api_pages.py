@@ -135,6 +135,12 @@ def test_a_started_run_trains_and_its_live_view_shows_what_the_page_draws():
     assert view.progress == "20 / 20 steps done · in epoch 1 (epochs 0–1)"
     metrics = {label: value for label, value, _ in view.metrics}
     assert metrics["Status"] == "completed" and metrics["ETA"] == "—"
+    # Once done, the rates are the whole run's, the figures its timing line states (the live
+    # 2 s window's 6,852 stood beside a line saying 6,588 steps/s).
+    summary = store.get_run(started.run_id)["summary"]
+    assert metrics["Steps/s"] == f"{summary['steps_per_second']:,.0f}"
+    assert metrics["Samples/s"] == f"{summary['samples_per_second']:,.0f}"
+    assert f"then {summary['steps_per_second']:,.0f} steps/s" in view.lines[1][1]
     assert [kind for kind, _ in view.lines] == ["success", "caption"]
     assert view.lines[0][1].startswith("Test set: loss")
     # The timing line states the engine's clocks: 20 steps = rate × training seconds, with the
