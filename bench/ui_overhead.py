@@ -8,7 +8,7 @@ Who does what:
   Train page did until it learned to read only new steps.
 - `PagePoll` is the Train page as it is now (`app_pages/train.py`): its numbers fragment every
   0.25 s (`RunStore()`, `get_run`, `report.StepFeed.update`, which reads only new steps, and
-  `report.progress`), and its charts fragment every 1 s (`get_run`, `report.epochs_frame`, the
+  `report.progress`), and its charts fragment every 2 s (`get_run`, `report.epochs_frame`, the
   step-loss, epoch loss and accuracy, and class-composition charts, each `.to_dict()`).
 - `Poller` runs a refresh every `POLL_SECONDS` in a thread of this process, or in a separate
   process (the app's own layout: the Streamlit server polls, a worker process trains).
@@ -45,7 +45,8 @@ from core.train.devices import describe_device, import_keras
 from core.train.engine import TrainConfig, prepare
 
 POLL_SECONDS = 0.25  # app_pages/train.py: the numbers fragment, st.fragment(run_every=0.25)
-CHART_EVERY = 4  # app_pages/train.py: the charts fragment runs every 1.0 s, every 4th poll
+# app_pages/train.py: numbers every POLL_SECONDS (0.25 s), charts every CHART_SECONDS (2 s)
+CHART_EVERY = 8
 CONDITIONS = ("alone", "thread", "process", "page_thread", "page_process")
 LABELS = {
     "alone": "alone (no polling)",
