@@ -28,14 +28,24 @@ def result_line(advice: Advice, lang: str = "en") -> str | None:
     row = advice.row(advice.recommended_batch_size)
     if row is None:
         return None
+    fields = {
+        "b": row.batch_size,
+        "lr": row.best_lr,
+        "metric": t(f"target.{advice.spec.target_metric}", lang),
+        "target": advice.pilot.target,
+        "seconds": row.seconds_to_target,
+    }
+    fastest = advice.row(advice.time.best)
+    if fastest is None or fastest.batch_size == row.batch_size:
+        return t("advise.result", lang, **fields)
+    # A tie broken by samples: the advised size is not the quickest point estimate, so the line
+    # must not say "the least time" above a table whose quickest is another size.
     return t(
-        "advise.result",
+        "advise.result_tie",
         lang,
-        b=row.batch_size,
-        lr=row.best_lr,
-        metric=t(f"target.{advice.spec.target_metric}", lang),
-        target=advice.pilot.target,
-        seconds=row.seconds_to_target,
+        **fields,
+        best=fastest.batch_size,
+        best_seconds=fastest.seconds_to_target,
     )
 
 

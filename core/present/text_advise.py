@@ -41,6 +41,11 @@ EN_ADVISE: dict[str, str] = {
         "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in the least time, "
         "about {seconds:.3g} s of training."
     ),
+    "advise.result_tie": (
+        "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about {seconds:.3g} s "
+        "of training. B = {best} measured quickest ({best_seconds:.3g} s), but their times are "
+        "too close to call, and B = {b} computes fewer samples."
+    ),
     "advise.none": "No size reached the target before the advice stopped: no recommendation.",
     "advise.reasons": "Why",
     "advise.table": "Every size",
@@ -187,6 +192,11 @@ ZH_ADVISE: dict[str, str] = {
     "advise.result": (
         "**请用 B = {b}，lr {lr:.3g}**：它以最短的时间达到 {metric} {target:g}，"
         "约 {seconds:.3g} 秒的训练。"
+    ),
+    "advise.result_tie": (
+        "**请用 B = {b}，lr {lr:.3g}**：约 {seconds:.3g} 秒的训练即可达到 {metric} {target:g}。"
+        "测得最快的是 B = {best}（{best_seconds:.3g} 秒），但两者的时间差距在误差之内，"
+        "而 B = {b} 计算的样本更少。"
     ),
     "advise.none": "建议停止前没有任何批大小达到目标：无法给出建议。",
     "advise.reasons": "理由",

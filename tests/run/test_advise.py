@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from core.errors import InputError
+from core.present import readings_advise
 from core.present.text import EN, LANGS
 from core.run import advise
 from core.run.advise import Pick, Rate, SizeRow, Trial
@@ -133,24 +134,29 @@ def test_critical_batch_comes_back_from_synthetic_steps_to_target():
     assert advise.critical_fit(rows[:2]) is None  # two points fit any hyperbola
 
 
-def timed(b, steps, step_seconds, spread=0.0, samples=None):
-    """A size row whose time to target is steps × step time, the range ±spread (relative)."""
-    rate = Rate(
+def rate(b, step_seconds, spread=0.0):
+    """A measured throughput of step_seconds a step at B, ±spread (relative)."""
+    return Rate(
         b,
         b / step_seconds,
         b / step_seconds / (1 + spread),
         b / step_seconds * (1 + spread),
         1 / step_seconds,
     )
+
+
+def timed(b, steps, step_seconds, spread=0.0, samples=None):
+    """A size row whose time to target is steps × step time, the range ±spread (relative)."""
+    measured = rate(b, step_seconds, spread)
     row = SizeRow(
         b,
-        rate.samples_per_second,
+        measured.samples_per_second,
         step_seconds,
         steps_to_target=steps,
         samples_to_target=samples if samples is not None else steps * b,
         best_lr=1e-3,
     )
-    return advise.with_uncertainty(row, rate, 0.0)
+    return advise.with_uncertainty(row, measured, 0.0)
 
 
 def test_with_uncertainty_is_steps_times_step_time_with_the_timing_range():
@@ -187,11 +193,14 @@ def test_no_size_reached_means_no_pick():
     assert advise.recommend([SizeRow(8, 1.0, 1.0)], 0.05) == (Pick(None, None), Pick(None, None))
 
 
-def synthetic_advice(**spec_fields):
+def synthetic_advice(timings=None, **spec_fields):
+    """An Advice concluded from made-up sizes: TIMINGS (b, steps, step seconds, spread) or a
+    B_crit ≈ 64 curve over B = 1..1024."""
     spec = advise.AdviseSpec(base=TrainConfig(dataset="digits", batch_size=32), **spec_fields)
-    rows = [
-        timed(b, 40 * (1 + 64 / b), 1e-4 * (1 + b / 32), 0.05) for b in science.powers_of_two(1024)
+    timings = timings or [
+        (b, 40 * (1 + 64 / b), 1e-4 * (1 + b / 32), 0.05) for b in science.powers_of_two(1024)
     ]
+    rows = [timed(*timing) for timing in timings]
     rows = [
         advise.replace(
             r,
@@ -202,20 +211,33 @@ def synthetic_advice(**spec_fields):
         )
         for r in rows
     ]
-    rows[0] = SizeRow(1, None, None, skipped="budget")
+    if rows[0].batch_size == 1:
+        rows[0] = SizeRow(1, None, None, skipped="budget")
     feasible = advise.Feasibility(
         1024,
         "training set",
-        tuple(
-            Rate(b, b / (1e-4 * (1 + b / 32)), 1, 2, 1 / (1e-4 * (1 + b / 32)))
-            for b in science.powers_of_two(1024)
-        ),
+        tuple(rate(b, step_seconds, spread) for b, _, step_seconds, spread in timings),
         None,
         900.0,
         9000.0,
     )
     pilot = advise.Pilot(0.39, "pilot", 80.0, 0.29, 20)
     return advise.conclude(spec, "sw-x", pilot, feasible, rows, (150.0, (90.0, 400.0)), 30.0, False)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_headline_never_calls_a_broken_tie_the_least_time(lang):
+    # Advise said "Use B = 32 ... in the least time, about 0.0072 s" above a table where B=128
+    # took 0.0046 s: a tie on time had gone to the size computing fewer samples.
+    tie = [(256, 200, 0.0025, 0.1), (512, 120, 0.004, 0.1), (1024, 100, 0.009, 0.1)]
+    advice = synthetic_advice(tie)
+    assert (advice.recommended_batch_size, advice.time.best) == (256, 512)
+    line = readings_advise.result_line(advice, lang)
+    assert "B = 256" in line and "B = 512" in line and "0.48" in line  # 120 × 4 ms
+    assert ("least time" not in line) and ("最短" not in line)
+    clear = [(32, 1000, 0.001, 0.0), (128, 300, 0.0015, 0.0), (512, 250, 0.004, 0.0)]
+    line = readings_advise.result_line(synthetic_advice(clear), lang)
+    assert "B = 128" in line and ("least time" in line or "最短" in line)
 
 
 def fields(text):
