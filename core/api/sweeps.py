@@ -181,8 +181,10 @@ def sweep_view(
     step_curves, epoch_curves = sweep.curves(store, sweep_id)
     has_val = bool(by_b["final_val_loss"].notna().any())
     accumulation = table[ACCUMULATION_COLUMNS] if bool((table["accumulation"] > 1).any()) else None
+    if accumulation is not None:
+        accumulation = report.significant(accumulation)
     return SweepView(
-        table,
+        report.significant(table),
         by_b,
         readings.sweep_reading(by_b, metric, target, lang),
         step_curves,

@@ -268,6 +268,9 @@ def test_a_sweep_view_and_progress_hold_what_the_page_draws():
     assert view.has_val and view.has_val_accuracy and view.accumulation is None
     assert view.reading and not view.epoch_curves.empty and not view.step_curves.empty
     assert set(view.unreached) <= {8, 64}
+    # The table people read shows 4 significant figures (it showed 0.05094649300008314 s).
+    seconds = view.table["seconds"].tolist()
+    assert all(s > 0 and f"{s:.4g}" == repr(s) for s in seconds), seconds
     share, text = sweeps.progress(store, "sw-view", 4, started=100.0, lang="en", now=110.0)
     assert share == 0.5 and text == "run 3 of 4 · about 10 s left"
     files = exports(store, view.run_ids)
