@@ -74,11 +74,18 @@ epochs = pd.concat(epoch_frames, ignore_index=True)
 if len(chosen) == 1:
     run = store.get_run(chosen[0])
     test = run.get("test_metrics") or {}
-    m = st.columns(4)
-    m[0].metric(t("train.status"), t(f"status.{run['status']}"))
-    m[1].metric(t("runs.steps"), f"{run['steps_done']:,} / {run['total_steps']:,}")
-    m[2].metric(t("runs.test_loss"), f"{test['loss']:.4f}" if "loss" in test else "—")
-    m[3].metric(t("runs.test_accuracy"), f"{test['accuracy']:.3f}" if "accuracy" in test else "—")
+    widgets.metric_row(
+        [
+            (t("train.status"), t(f"status.{run['status']}"), None),
+            (t("runs.steps"), f"{run['steps_done']:,} / {run['total_steps']:,}", None),
+            (t("runs.test_loss"), f"{test['loss']:.4f}" if "loss" in test else "—", None),
+            (
+                t("runs.test_accuracy"),
+                f"{test['accuracy']:.3f}" if "accuracy" in test else "—",
+                None,
+            ),
+        ]
+    )
     if run.get("message"):
         st.caption(report.run_message(run, lang))
     if not steps.empty:
@@ -119,12 +126,12 @@ elif not steps.empty:
     if not epochs.empty:
         st.altair_chart(charts.epoch_chart(epochs, "loss", color="run", lang=lang), width="stretch")
 
-c = st.columns(4)
+row = st.container(horizontal=True)  # buttons as wide as their labels, wrapping if need be
 names = ("batchlab_runs.csv", "batchlab_runs.json", "batchlab_tensorboard.zip")
-widgets.export_buttons(c, exports(store, chosen), *names)
+widgets.export_buttons([row] * 3, exports(store, chosen), *names)
 
 # on_change="rerun" makes the popover's open state a session value the callback can close.
-with c[3].popover(t("runs.delete"), key="runs.delete_open", on_change="rerun"):
+with row.popover(t("runs.delete"), key="runs.delete_open", on_change="rerun"):
     st.warning(t("runs.delete.confirm", count=len(chosen)))
     st.button(
         t("runs.delete.yes"),

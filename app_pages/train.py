@@ -201,8 +201,7 @@ def live() -> None:
             st.rerun()
         return
     st.progress(view.fraction, text=view.progress)
-    for col, (name, value, help) in zip(st.columns(5), view.metrics, strict=True):
-        col.metric(name, value, help=help)
+    widgets.metric_row(view.metrics)
     for kind, line in view.lines:
         getattr(st, kind)(line)
     if not view.active and running:

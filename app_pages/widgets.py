@@ -128,6 +128,15 @@ def open_store(stop: bool = True) -> RunStore | None:
         return None
 
 
+def metric_row(items: Sequence[tuple[str, str, str | None]]) -> None:
+    """Metrics (label, value, help) side by side, each as wide as its figure, wrapping onto a
+    second line in a narrow window: in equal columns a laptop-width window cut "completed" to
+    "comple…" and "1,025 / 1,025" to "1,025 / …"."""
+    row = st.container(horizontal=True, gap="large")
+    for label, value, help in items:
+        row.metric(label, value, help=help, width="content")
+
+
 def export_buttons(cols: Sequence, files: Exports, csv: str, json: str, tensorboard: str) -> None:
     """Download buttons for FILES in COLS (CSV, JSON, TensorBoard), under the file names given."""
     cols[0].download_button(t("runs.export_csv"), files.csv, file_name=csv, mime="text/csv")

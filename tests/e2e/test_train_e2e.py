@@ -13,6 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from core.present.text import t
 from tests.e2e.conftest import (
+    CLIPPED_SCRIPT,
     assert_no_exception,
     button,
     metric_value,
@@ -167,6 +168,10 @@ def test_runs_page_shows_the_finished_run_and_its_command(page: Page, routed_app
     expect(code).to_contain_text("--batch-size 100 --epochs 1")
     assert_no_exception(page)
     screenshot(page, "runs")
+    # A laptop-width window cut the metrics ("comple…") and the TensorBoard export button.
+    page.set_viewport_size({"width": 1100, "height": 1000})
+    wait_for_app(page)
+    assert page.evaluate(CLIPPED_SCRIPT) == []
 
 
 def test_the_split_bar_shows_where_the_samples_go(page: Page, routed_app_url: str):
