@@ -306,11 +306,19 @@ def _landmarks(
     # pads the chart around every mark's bounds): an SVG thousands of pixels wide whose
     # visible part is empty, the "blank landscape" of issue 16.
     right = marks["w"] > w_grid[0] + 0.7 * (w_grid[-1] - w_grid[0])
+    # The start's name goes under its cross when the paths' first steps climb (b grows): the
+    # batch and full-data arrows leave the start up there and hid "st" of "start".
+    climbs = np.mean([p.b[1] - p.b[0] for p in traj.paths if len(p.b) > 1] or [0.0]) >= 0
     labels = []
-    for rows, align, dx in ((marks[~right], "left", 10), (marks[right], "right", -10)):
-        if len(rows):
-            text = alt.Chart(rows).mark_text(dx=dx, dy=-10, align=align, fontSize=12, clip=True)
-            labels.append(text.encode(x=w_axis, y=b_axis, text="what:N"))
+    for i, near_right in enumerate(right):
+        if i == 0 and climbs:
+            align, dx, dy = "center", 0, 16
+        else:
+            align, dx, dy = ("right", -10, -10) if near_right else ("left", 10, -10)
+        text = alt.Chart(marks.iloc[[i]]).mark_text(
+            dx=dx, dy=dy, align=align, fontSize=12, clip=True
+        )
+        labels.append(text.encode(x=w_axis, y=b_axis, text="what:N"))
     return [landmarks, *labels]
 
 

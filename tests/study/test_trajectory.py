@@ -323,7 +323,7 @@ def test_every_mark_of_the_zoomed_landscape_is_clipped_to_its_window(tutorial):
     assert 1 <= len(texts) <= 2  # the start's and minimum's labels, left- or right-aligned
 
 
-def test_a_landmark_near_the_right_edge_is_named_on_its_left(tutorial):
+def test_landmark_names_stay_clear_of_the_edge_and_the_arrows(tutorial):
     # The minimum near the zoomed window's right edge: its name, set to the right of the cross,
     # was cut by the clip ("minim").
     surface = tj.valley_surface(tutorial)
@@ -332,10 +332,13 @@ def test_a_landmark_near_the_right_edge_is_named_on_its_left(tutorial):
     spec = charts_path.player_chart(tutorial, 0, "en", surface).to_dict()
     landscape = spec["vconcat"][1]["hconcat"][0]
     texts = [layer for layer in landscape["layer"] if layer.get("mark", {}).get("type") == "text"]
-    aligned = {}
+    placed = {}
     for layer in texts:
         (rows,) = [spec["datasets"][layer["data"]["name"]]]
         for row in rows:
-            aligned[row["what"]] = (layer["mark"]["align"], layer["mark"]["dx"])
-    assert aligned["minimum"] == ("right", -10)
-    assert aligned["start"] == ("left", 10)
+            placed[row["what"]] = tuple(layer["mark"][k] for k in ("align", "dx", "dy"))
+    assert placed["minimum"] == ("right", -10, -10)
+    # The paths' first steps climb (b grows), so the arrows leave the start upwards: its name
+    # goes under the cross, where they hid "st" of it before.
+    assert all(p.b[1] > p.b[0] for p in tutorial.paths)
+    assert placed["start"] == ("center", 0, 16)
