@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import re
+
 from core.errors import InputError, Note, Unavailable
 
 EN: dict[str, str] = {
@@ -627,11 +629,23 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
 LANGS, ERRORS = _tables()
 
 
+# "1 iterations per epoch", "the 1 training samples": English counts of one, made singular
+# once the fields are in. Not after a digit, point or comma (11, 0.1, 1,001 stay plural).
+_ONE = re.compile(
+    r"(?<![\d.,])1((?:\*\*)? (?:training |validation |test )?)"
+    r"(iteration|sample|step|epoch|batch|point)(?:es|s)\b"
+)
+
+
 def t(key: str, lang: str = "en", **fields: object) -> str:
     """The text for `key` in `lang` (English where missing), with fields filled in."""
     table = LANGS.get(lang, EN)
+    english = table is EN or not table.get(key)
     text = table.get(key) or EN[key]
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    text = text.format(**fields)
+    return _ONE.sub(r"1\1\2", text) if english else text
 
 
 def message(item: BaseException | Note, lang: str = "en") -> str:
