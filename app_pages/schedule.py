@@ -50,7 +50,7 @@ def number_input(col, field: api.NumberField, on_change=None) -> None:
         max_value=field.high,
         step=field.step,
         key=field.key,
-        help=t(field.help) if field.help else None,
+        help=api.field_help(field, lang),
         on_change=mark_custom if field.leaves_preset else on_change,
     )
 

@@ -115,6 +115,14 @@ NUMBER_FIELDS = (
 )
 
 
+def field_help(field: NumberField, lang: str) -> str:
+    """FIELD's help text, ending with its allowed range: a number typed outside it is refused
+    by the box itself (red outline, old value kept), so the range must be readable before."""
+    low, high = (f"{v:,}" if isinstance(v, int) else f"{v:g}" for v in (field.low, field.high))
+    allowed = t("schedule.allowed", lang, low=low, high=high)
+    return f"{t(field.help, lang)}\n\n{allowed}" if field.help else allowed
+
+
 def slider_stops(stops: tuple[int, ...], value: object) -> list[int]:
     """The stops plus VALUE itself, so the slider always shows the number in force (B = 100 sits
     between 64 and 128, it is not shown as 128)."""

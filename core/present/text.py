@@ -51,6 +51,7 @@ EN: dict[str, str] = {
         "shuffle=True, PyTorch shuffle=True). batch: batch boundaries fixed, order shuffled "
         "inside each batch (Keras shuffle='batch')."
     ),
+    "schedule.allowed": "Allowed: {low} to {high}. A number outside is not applied.",
     "schedule.drop_remainder": "drop_remainder",
     "schedule.drop_remainder.help": (
         "Drop the last partial batch every epoch: tf.data batch(drop_remainder=True), PyTorch "

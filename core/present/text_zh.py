@@ -47,6 +47,7 @@ ZH: dict[str, str] = {
         "shuffle=True，PyTorch shuffle=True）。批内打乱：批次边界固定，只在每个批次内部"
         "打乱顺序（Keras shuffle='batch'）。"
     ),
+    "schedule.allowed": "允许范围：{low} 到 {high}。超出范围的数字不会生效。",
     "schedule.drop_remainder": "drop_remainder",
     "schedule.drop_remainder.help": (
         "每个轮次丢弃最后一个不完整的批次：tf.data batch(drop_remainder=True)，PyTorch "

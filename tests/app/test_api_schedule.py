@@ -1,5 +1,6 @@
 """core.api.schedule: what the Schedule page draws, without Streamlit."""
 
+import re
 import subprocess
 import sys
 
@@ -78,3 +79,17 @@ print(sorted(m for m in ("tensorflow", "keras", "jax", "torch") if m in sys.modu
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_number_box_states_its_allowed_range_in_its_help(lang):
+    # A number outside the range is refused by the box (red outline, old value kept) without a
+    # word: typing E=0 or N=10^13 looked ignored. The help now names the range first-hand.
+    fields = [*(f.number for f in api.LOG_FIELDS), *api.NUMBER_FIELDS]
+    helps = {f.key: api.field_help(f, lang) for f in fields}
+    assert "1,000,000,000,000" in helps["n"] and helps["epochs"].count("1,000,000") == 1
+    assert "0.95" in helps["validation_split"] and "0.0" not in helps["validation_split"]
+    for field in fields:
+        low = f"{field.low:,}" if isinstance(field.low, int) else f"{field.low:g}"
+        high = f"{field.high:,}" if isinstance(field.high, int) else f"{field.high:g}"
+        assert re.search(rf"(^|\D){re.escape(low)} \S+ {re.escape(high)}(\D|$)", helps[field.key])
