@@ -193,7 +193,7 @@ def live() -> None:
         return
     feed = ss["train.feed"] = api.step_feed(ss.get("train.feed"), run_id)
     requested = ss.get("train.stop_requested") == run_id
-    view = api.live_view(store, feed, ss.get("train.handle"), requested, lang)
+    view = api.live_view(store, feed, ss.get("train.handle"), requested, lang, plan.prepared)
     if view is None:
         st.warning(t("train.run_gone"))
         if running:  # deleted while it trained: stop the worker and the polling

@@ -8,6 +8,7 @@ status gets) live here.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -273,14 +274,24 @@ class LiveView:
     lines: tuple[tuple[str, str], ...]  # (Streamlit call, text), top to bottom
 
 
+def trained_otherwise(run: dict, prepared: Prepared) -> bool:
+    """Whether RUN was trained with other settings than PREPARED (the inputs on the page now),
+    compared as the store keeps them (JSON)."""
+    now = json.loads(json.dumps({**prepared.config.to_dict(), "n": prepared.data.n}))
+    then = run.get("config") or {}
+    return any(then.get(key) != value for key, value in now.items())
+
+
 def live_view(
     store: RunStore,
     feed: report.StepFeed,
     handle: RunHandle | None,
     stop_requested: bool,
     lang: str,
+    planned: Prepared | None = None,
 ) -> LiveView | None:
-    """FEED's run as the page shows it, its new steps read; None once the run was deleted."""
+    """FEED's run as the page shows it, its new steps read; None once the run was deleted.
+    PLANNED: the run the inputs now describe; a line says so when FEED's run was another."""
     run = store.get_run(feed.run_id)
     if run is None:
         return None
@@ -311,6 +322,9 @@ def live_view(
         (t("train.device", lang), report.device_label(device), device),
     )
     lines = _live_lines(run, prog, active, stop_requested, lang)
+    if planned is not None and not active and trained_otherwise(run, planned):
+        earlier = ("warning", t("train.earlier", lang, run=report.run_choice(run)))
+        lines = (earlier, *lines)  # the inputs changed since: these figures are not theirs
     return LiveView(status, active, prog.fraction, text, metrics, lines)
 
 

@@ -232,6 +232,10 @@ EN: dict[str, str] = {
         "While it trains: over the last 2 s of steps. Once it has ended: over the whole run's "
         "training time (compiling and evaluation not counted)."
     ),
+    "train.earlier": (
+        "These figures and charts are from the last run, {run}; the inputs above have changed "
+        "since. Start trains what they say now."
+    ),
     "train.status": "Status",
     "train.steps_per_second": "Steps/s",
     "train.samples_per_second": "Samples/s",

@@ -219,6 +219,9 @@ ZH: dict[str, str] = {
     "train.rate.help": (
         "训练进行中：按最近 2 秒的步数计算。结束后：按整个运行的训练时间计算（不含编译和评估）。"
     ),
+    "train.earlier": (
+        "下面的数字和图表来自上一次运行 {run}；上方的输入已经改了。点击“开始训练”按现在的输入训练。"
+    ),
     "train.status": "状态",
     "train.steps_per_second": "步/秒",
     "train.samples_per_second": "样本/秒",

@@ -151,6 +151,17 @@ def test_a_started_run_trains_and_its_live_view_shows_what_the_page_draws():
     assert rate * seconds == pytest.approx(20, rel=0.01)  # 3 significant figures each
     charts = training.charts_view(store, feed, ["a", "b"])
     assert len(charts.steps) == 20 and len(charts.epochs) == 2
+    # With the page's inputs still those of the run: no note. Once they change (N=1, say), the
+    # old run's figures say they are the old run's instead of passing for the new inputs'.
+    same = training.live_view(store, feed, started.handle, False, "en", plan.prepared)
+    assert same.lines == view.lines
+    other = {**TRAIN_INPUTS, "n": 1}
+    changed = training.plan_run(training.checked_run(training.run_config(other, None)), "en")
+    note = training.live_view(store, feed, started.handle, False, "en", changed.prepared)
+    assert note.lines[0][0] == "warning" and note.lines[1:] == view.lines
+    assert note.lines[0][1].startswith(
+        f"These figures and charts are from the last run, {started.run_id}"
+    )
     assert (charts.last_epoch, charts.max_epoch, charts.has_accuracy) == (1, 1, True)
 
 
