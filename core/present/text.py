@@ -107,7 +107,8 @@ EN: dict[str, str] = {
     "schedule.code": "The same setup in code",
     "schedule.misconceptions": "Common misconceptions",
     "schedule.misconceptions.body": (
-        "- Keras's default `batch_size` is **32** (`fit(batch_size=None)` means 32), not 200.\n"
+        "- Keras's default `batch_size` is **32** (`fit(batch_size=None)` means 32), not the 200 "
+        "a widely read tutorial claims Keras sets by itself.\n"
         "- `model.compile()` takes **no** batch size: it is set in `fit()`, in "
         "`tf.data.Dataset.batch()` or in a PyTorch `DataLoader`.\n"
         "- `validation_split` takes the **last** samples of the arrays, **before** shuffling: "
@@ -437,7 +438,8 @@ EN: dict[str, str] = {
     "science.col.predicted_seconds": "predicted seconds",
     "science.myths": "Myths and facts",
     "science.myths.body": (
-        "- **Keras's default batch size is 32**, not 200: `fit(batch_size=None)` uses 32 "
+        "- **Keras's default batch size is 32**, not the 200 a widely read tutorial claims: "
+        "`fit(batch_size=None)` uses 32 "
         "(Keras source, `trainer.fit`).\n"
         "- **`compile()` takes no batch size**; it is an argument of `fit()` / `evaluate()`, of "
         "`tf.data.Dataset.batch()` or of a PyTorch `DataLoader`.\n"

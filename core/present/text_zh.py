@@ -89,7 +89,8 @@ ZH: dict[str, str] = {
     "schedule.code": "用代码实现同样的设置",
     "schedule.misconceptions": "常见误区",
     "schedule.misconceptions.body": (
-        "- Keras 的默认 `batch_size` 是 **32**（`fit(batch_size=None)` 即 32），不是 200。\n"
+        "- Keras 的默认 `batch_size` 是 **32**（`fit(batch_size=None)` 即 32），"
+        "不是某篇流传很广的教程所说的“自动设为 200”。\n"
         "- `model.compile()` **不**接受批大小：批大小在 `fit()`、"
         "`tf.data.Dataset.batch()` 或 PyTorch 的 `DataLoader` 中设置。\n"
         "- `validation_split` 取的是数组中**最后**的样本，而且是在打乱**之前**取：如果数据按"
@@ -389,7 +390,8 @@ ZH: dict[str, str] = {
     "science.col.predicted_seconds": "预测秒数",
     "science.myths": "误区与事实",
     "science.myths.body": (
-        "- **Keras 的默认批大小是 32**，不是 200：`fit(batch_size=None)` 使用 32"
+        "- **Keras 的默认批大小是 32**，不是某篇流传很广的教程所说的 200："
+        "`fit(batch_size=None)` 使用 32"
         "（Keras 源码，`trainer.fit`）。\n"
         "- **`compile()` 不接受批大小**；它是 `fit()` / `evaluate()`、"
         "`tf.data.Dataset.batch()` 或 PyTorch `DataLoader` 的参数。\n"
