@@ -370,7 +370,12 @@ def step_loss_chart(
         scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False),
     )
     enc = {
-        "x": alt.X(f"{x}:Q", title=t(f"chart.axis.{x}", lang)),
+        "x": alt.X(
+            f"{x}:Q",
+            title=t(f"chart.axis.{x}", lang),
+            # whole steps and samples: 10 steps had ticks at 0.5, 1.5, ...
+            axis=alt.Axis(tickMinStep=1) if x in ("step", "samples_seen") else alt.Axis(),
+        ),
         "y": y,
         "tooltip": [f"{x}:Q", "loss:Q", "epoch:Q"],
     }

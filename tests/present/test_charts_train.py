@@ -20,3 +20,10 @@ def test_a_tiny_batchs_composition_has_whole_sample_ticks():
     (values,) = spec["datasets"].values()
     bars = pd.DataFrame(values).groupby("step")["count"].sum().to_dict()
     assert bars == {0: 3, 1: 3, 2: 3, 3: 1}
+
+
+def test_a_short_runs_step_axis_has_whole_steps():
+    steps = pd.DataFrame({"step": range(10), "loss": [1.0] * 10, "epoch": [0] * 5 + [1] * 5})
+    spec = charts.step_loss_chart(steps).to_dict()
+    (line,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
+    assert line["encoding"]["x"]["axis"]["tickMinStep"] == 1
