@@ -357,7 +357,7 @@ def _live_lines(run: dict, prog, active: bool, stop_requested: bool, lang: str) 
         parts = [f"{t('chart.metric.loss', lang)} {test['loss']:.4f}"]
         if "accuracy" in test:
             parts.append(f"{t('chart.metric.accuracy', lang)} {test['accuracy']:.3f}")
-        lines.append(("success", t("train.test", lang, metrics=", ".join(parts))))
+        lines.append(("success", t("train.test", lang, metrics=t("list.sep", lang).join(parts))))
     timing = run.get("summary") or {}
     if timing.get("train_seconds") and timing.get("steps_per_second"):
         # The engine's clocks: compiling (warm-up) and evaluation are timed apart from training.

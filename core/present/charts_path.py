@@ -176,7 +176,9 @@ def frames(traj: Trajectory, path: Path, lang: str = "en") -> list[dict]:
                 "fw": full_step[0],
                 "fb": full_step[1],
                 "label": label,
-                "numbers": "   ·   ".join(f"{name}: {value}" for name, value in numbers),
+                "numbers": "   ·   ".join(
+                    t("path.metric.pair", lang, name=name, value=value) for name, value in numbers
+                ),
             }
         )
     return rows

@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from core.present.text import t
+from core.present.text import sentences, t
 from core.study import science
 
 
@@ -134,7 +134,8 @@ def sweep_reading(by_b: pd.DataFrame, target_metric: str, target: float | None, 
             loss=f"{best['final_train_loss']:.4g}",
         )
         if target is not None:
-            text += " " + t("reading.unreached", lang, metric=name, target=f"{target:g}")
+            unreached = t("reading.unreached", lang, metric=name, target=f"{target:g}")
+            text = sentences([text, unreached], lang)
         return text
     reached = by_b.dropna(subset=["steps_to_target"])
     common = {"metric": name, "target": f"{target:g}"}
@@ -143,7 +144,7 @@ def sweep_reading(by_b: pd.DataFrame, target_metric: str, target: float | None, 
         _verdict(reached, "steps_to_target", "steps", "{:,.0f}", lang, common),
         _verdict(reached, "epochs_to_target", "epochs", "{:.2g}", lang, common),
     ]
-    return " ".join(parts)
+    return sentences(parts, lang)
 
 
 def _verdict(reached, col, what, fmt, lang, common, wall_time=False) -> str:

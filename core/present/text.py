@@ -237,6 +237,7 @@ EN: dict[str, str] = {
         "These figures and charts are from the last run, {run}; the inputs above have changed "
         "since. Start trains what they say now."
     ),
+    "list.sep": ", ",
     "train.status": "Status",
     "train.steps_per_second": "Steps/s",
     "train.samples_per_second": "Samples/s",
@@ -644,6 +645,21 @@ _ONE = re.compile(
 )
 
 
+# Chinese: no space between two Chinese characters (or after Chinese punctuation), which
+# English templates' habits and filled-in Chinese words ("达到 验证损失") leave behind.
+_ZH_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。：；！？、）」”])[ \t]+(?=[\u4e00-\u9fff（「“])")
+
+
+def tidy_zh(text: str) -> str:
+    return _ZH_GAP.sub("", text)
+
+
+def sentences(parts: list[str], lang: str = "en") -> str:
+    """Sentences run together as LANG writes them: a space between in English, none in
+    Chinese."""
+    return tidy_zh("".join(parts)) if lang == "zh" else " ".join(parts)
+
+
 def t(key: str, lang: str = "en", **fields: object) -> str:
     """The text for `key` in `lang` (English where missing), with fields filled in."""
     table = LANGS.get(lang, EN)
@@ -652,7 +668,7 @@ def t(key: str, lang: str = "en", **fields: object) -> str:
     if not fields:
         return text
     text = text.format(**fields)
-    return _ONE.sub(r"1\1\2", text) if english else text
+    return _ONE.sub(r"1\1\2", text) if english else tidy_zh(text) if lang == "zh" else text
 
 
 def message(item: BaseException | Note, lang: str = "en") -> str:

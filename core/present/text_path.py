@@ -54,6 +54,7 @@ EN_PATH: dict[str, str] = {
     "path.metric.angle": "Angle, batch vs full gradient",
     "path.metric.ratio": "Length, batch / full gradient",
     "path.metric.weights": "w, b",
+    "path.metric.pair": "{name}: {value}",
     "path.landscape": "The loss landscape and the paths",
     "path.data": "The data and the line",
     "path.loss": "Training loss against step",
@@ -100,7 +101,7 @@ ZH_PATH: dict[str, str] = {
     "path.n": "点数 N",
     "path.batch_sizes": "批大小",
     "path.batch_sizes.help": "用逗号分隔，最多 5 个；'full' 表示全部 N 个点，例如 1, 3, full。",
-    "path.epochs": "轮数 E",
+    "path.epochs": "轮次 (epoch) E",
     "path.lr": "学习率 (SGD)",
     "path.noise": "y 上的噪声（标准差）",
     "path.seed": "随机种子",
@@ -123,10 +124,11 @@ ZH_PATH: dict[str, str] = {
         "它的一步（红色箭头）对比全部数据的一步（黑色）。"
     ),
     "path.position_end": "第 {step} 步，共 {last} 步：路径的终点。",
-    "path.metric.loss": "训练损失 (MSE)",
-    "path.metric.angle": "夹角：批梯度与全量梯度",
-    "path.metric.ratio": "长度比：批梯度 / 全量梯度",
+    "path.metric.loss": "训练损失（MSE）",
+    "path.metric.angle": "批梯度与全量梯度的夹角",
+    "path.metric.ratio": "批梯度与全量梯度的长度比",
     "path.metric.weights": "w, b",
+    "path.metric.pair": "{name}：{value}",
     "path.landscape": "损失地形与路径",
     "path.data": "数据与直线",
     "path.loss": "训练损失随迭代步的变化",
@@ -178,6 +180,6 @@ ZH_ERRORS_PATH: dict[str, str] = {
     "B = {batch_size} takes {steps:,} steps over {epochs} epochs, and a path draws at most "
     "{cap:,}: lower the epochs or N, or raise B.": (
         "B = {batch_size} 在 {epochs} 轮中要走 {steps:,} 步，而一条路径最多画 {cap:,} 步："
-        "请减少轮数或 N，或增大 B。"
+        "请减少轮次或 N，或增大 B。"
     ),
 }

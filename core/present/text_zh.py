@@ -216,13 +216,14 @@ ZH: dict[str, str] = {
     "train.loading_tf": "正在工作进程中加载 TensorFlow…",
     "train.idle": "点击“开始训练”：图表会随着模型训练逐步绘出。",
     "train.run_gone": "该运行已不在运行记录库中。",
-    "train.progress": "已完成 {done} / {total} 步 · 当前第 {epoch} 轮（共 0–{last} 轮）",
+    "train.progress": "已完成 {done} / {total} 步 · 当前轮次 {epoch}（轮次编号 0–{last}）",
     "train.rate.help": (
         "训练进行中：按最近 2 秒的步数计算。结束后：按整个运行的训练时间计算（不含编译和评估）。"
     ),
     "train.earlier": (
         "下面的数字和图表来自上一次运行 {run}；上方的输入已经改了。点击“开始训练”按现在的输入训练。"
     ),
+    "list.sep": "，",
     "train.status": "状态",
     "train.steps_per_second": "步/秒",
     "train.samples_per_second": "样本/秒",

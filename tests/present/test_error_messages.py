@@ -162,7 +162,7 @@ def test_sweep_and_noise_readings_read_in_chinese():
         "(2; B=64: 4; one run each)."
     )
     assert reading(by_b, "val_loss", 0.5, "zh").startswith(
-        "达到 验证损失 0.5 的实际时间：B=64 最快（1.00 秒，B=8 为 2.00 秒），但在共享机器上"
+        "达到验证损失 0.5 的实际时间：B=64 最快（1.00 秒，B=8 为 2.00 秒），但在共享机器上"
     )
     assert "远小于 B_noise ≈ 500" in noise_scale_reading(500.0, 32, "zh")
 
