@@ -138,6 +138,10 @@ def add_schedule_parser(sub) -> None:
 def add_train_parser(sub) -> None:
     p = sub.add_parser("train", help="train a real Keras model on exactly this schedule")
     add_train_args(p)
+    _int_flag(p, "max-steps", default=None, help="stop after this many steps (a sweep's budget)")
+    _float_flag(
+        p, "max-seconds", default=None, help="stop after this much training time (a time budget)"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_train)
 
@@ -475,6 +479,8 @@ def config_from_args(args: argparse.Namespace, **overrides):
         engine=getattr(args, "engine", "fused"),
         replicas=getattr(args, "replicas", 1),
         accumulation=getattr(args, "accumulation", 1),
+        max_steps=getattr(args, "max_steps", None),  # train's caps; a sweep sets its own
+        max_seconds=getattr(args, "max_seconds", None),
         label=args.label,
         task=args.task,
         **dataset_options,

@@ -161,6 +161,10 @@ def cli_command(config: dict) -> str:
     for key in ("replicas", "accumulation"):  # 1: the default, left out
         if int(config.get(key) or 1) > 1:
             parts += [f"--{key}", str(config[key])]
+    # A sweep's or Advise's budget capped the run short of its epochs: the same cap repeats it.
+    for key in ("max_steps", "max_seconds"):
+        if config.get(key) is not None:
+            parts += [f"--{key.replace('_', '-')}", str(config[key])]
     if config["dataset"] == "csv":
         parts += ["--csv", "YOUR.csv", "--label", str(config.get("label"))]
     if config["dataset"] == "blobs":

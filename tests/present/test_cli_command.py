@@ -15,6 +15,10 @@ CASES = [
     TrainConfig(dataset="blobs", n=600, features=7, classes=3, batch_size=64, replicas=2),
     TrainConfig(dataset="linear", model="linear", n=10, batch_size=3, optimizer="sgd", lr=0.01),
     TrainConfig(validation_split=0.2, shuffle="batch", drop_remainder=True, seed=5),
+    # An Advise or sweep run capped short of its epochs: the command left the cap out and would
+    # have trained 4,600 steps where the run took 1,025.
+    TrainConfig(batch_size=1, epochs=4, max_steps=1025),
+    TrainConfig(batch_size=8, epochs=50, max_seconds=2.5),
 ]
 
 
