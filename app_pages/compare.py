@@ -178,6 +178,8 @@ def results() -> None:
 
     st.subheader(t("compare.finals"))
     by_b = view.by_b
+    if view.best_lr_only:
+        st.caption(t("compare.best_lr"))
     if view.has_val:
         c = st.columns(2)
         chart = charts.final_metric_chart(by_b, "final_val_loss", lang=lang)

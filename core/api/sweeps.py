@@ -165,6 +165,8 @@ class SweepView:
     accumulation: pd.DataFrame | None  # the B × K table, when a run accumulated
     # some effective batch (B × K) was run with two K: the note on matching losses applies
     same_effective_batch: bool = False
+    # some setting was run at several learning rates (Advise's trials): its best lr is drawn
+    best_lr_only: bool = False
 
     @property
     def run_ids(self) -> list[str]:
@@ -195,4 +197,5 @@ def sweep_view(
         accumulation,
         accumulation is not None
         and bool(table.groupby("effective_batch_size")["accumulation"].nunique().gt(1).any()),
+        bool(by_b["lrs"].max() > 1),
     )

@@ -321,6 +321,10 @@ EN: dict[str, str] = {
     "compare.target_metric": "Target metric",
     "compare.target": "Target value",
     "compare.curves": "Loss curves",
+    "compare.best_lr": (
+        "This sweep tried several learning rates at a batch size (Advise does): the charts and "
+        "the reading use each size's best one; the table below lists every run."
+    ),
     "compare.finals": "Final validation loss and accuracy vs batch size",
     "compare.to_target": "Steps and time to reach the target (log–log; dashed: perfect scaling)",
     "compare.throughput": "Throughput vs batch size",

@@ -277,6 +277,10 @@ ZH: dict[str, str] = {
     "compare.target_metric": "目标指标",
     "compare.target": "目标值",
     "compare.curves": "损失曲线",
+    "compare.best_lr": (
+        "这次扫描在同一批大小上试了多个学习率（“建议”页就是这样）：图表和结论用每个批大小最好的那个；"
+        "下方的表格列出全部运行。"
+    ),
     "compare.finals": "最终验证损失和准确率随批大小的变化",
     "compare.to_target": "达到目标所需的步数和时间（双对数坐标；虚线：理想缩放）",
     "compare.throughput": "吞吐量随批大小的变化",

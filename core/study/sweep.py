@@ -426,8 +426,14 @@ def summarize(
         "peak_memory_mb",
     ]
     runs[numeric] = runs[numeric].apply(pd.to_numeric, errors="coerce")
-    # B = 32 × K = 4 and B = 32 are different runs: one row per (B, K)
-    g = runs.groupby(["batch_size", "accumulation"], sort=True)
+    setting = ["batch_size", "accumulation"]
+    lrs = runs.groupby(setting)["lr"].nunique().rename("lrs")
+    # B = 32 × K = 4 and B = 32 are different runs: one row per (B, K). Runs at one setting with
+    # other learning rates (an Advise sweep's lr trials) are not repeats of each other: each
+    # setting keeps its best lr's runs (the most reaching the target, then the fewest steps to
+    # it, then the lowest final loss), as Advise's own table does.
+    best = _best_lr_runs(runs, setting) if int(lrs.max()) > 1 else runs
+    g = best.groupby(setting, sort=True)
     by_b = g[numeric].mean()
     for col in (
         "final_val_loss",
@@ -441,7 +447,23 @@ def summarize(
         by_b[f"{col}_max"] = g[col].max()
     by_b["repeats"] = g.size()
     by_b["reached"] = g["steps_to_target"].count()
+    by_b["lrs"] = lrs
     return runs, by_b.reset_index()
+
+
+def _best_lr_runs(runs: pd.DataFrame, setting: list[str]) -> pd.DataFrame:
+    """The runs of each setting's best learning rate (see `summarize`)."""
+    per_lr = runs.groupby([*setting, "lr"]).agg(
+        reached=("steps_to_target", "count"),
+        steps=("steps_to_target", "mean"),
+        loss=("final_val_loss", "mean"),
+        train_loss=("final_train_loss", "mean"),
+    )
+    per_lr["steps"] = per_lr["steps"].fillna(np.inf)
+    per_lr["loss"] = per_lr["loss"].fillna(per_lr["train_loss"]).fillna(np.inf)
+    ranked = per_lr.sort_values(["reached", "steps", "loss"], ascending=[False, True, True])
+    best = ranked.reset_index().drop_duplicates(setting)[[*setting, "lr"]]
+    return runs.merge(best, on=[*setting, "lr"])
 
 
 def unreached(by_b: pd.DataFrame) -> list[str]:

@@ -277,6 +277,7 @@ def test_a_sweep_view_and_progress_hold_what_the_page_draws():
     assert view.table["batch_size"].tolist() == [8, 64]
     assert view.table["steps"].tolist() == [2 * 26, 2 * 4]  # 204 training samples
     assert view.has_val and view.has_val_accuracy and view.accumulation is None
+    assert not view.best_lr_only  # one lr per size: nothing was picked
     assert view.reading and not view.epoch_curves.empty and not view.step_curves.empty
     assert set(view.unreached) <= {8, 64}
     # The table people read shows 4 significant figures (it showed 0.05094649300008314 s).

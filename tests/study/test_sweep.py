@@ -2,6 +2,7 @@ import json
 import math
 import re
 import shlex
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -292,3 +293,24 @@ def test_sizes_that_never_reach_the_target_are_named():
         {"batch_size": [32, 32], "accumulation": [1, 4], "steps_to_target": [None, None]}
     )
     assert sweep.unreached(by_bk) == ["B=32", "B=32×K=4"]
+
+
+def test_runs_at_one_size_with_other_learning_rates_are_not_averaged_as_repeats():
+    # An Advise sweep tries several lrs per size; Compare averaged them into one band and read
+    # "their 4 repeats overlap". Each size now keeps its best lr's runs.
+    base = TrainConfig(
+        dataset="blobs", n=400, epochs=3, optimizer="sgd", validation_split=0.2, eval_every=5
+    )
+    configs = [replace(base, batch_size=b, lr=lr) for b in (8, 32) for lr in (0.1, 1e-5)]
+    store = RunStore()
+    executors.run_sweep(configs, store, "sw-lrs")
+    runs, by_b = sweep.summarize(store, "sw-lrs", "val_loss", 0.3)
+    assert len(runs) == 4  # the per-run table keeps every trial
+    assert by_b["batch_size"].tolist() == [8, 32]
+    assert by_b["lr"].tolist() == [0.1, 0.1]  # lr 1e-5 barely moves in 3 epochs
+    assert by_b["repeats"].tolist() == [1, 1] and by_b["lrs"].tolist() == [2, 2]
+    fast = runs[runs["lr"] == 0.1].sort_values("batch_size")
+    assert by_b["final_val_loss"].tolist() == pytest.approx(fast["final_val_loss"].tolist())
+    from core.api import sweeps as page_api
+
+    assert page_api.sweep_view(store, "sw-lrs", "val_loss", 0.3, "en").best_lr_only
