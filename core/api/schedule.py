@@ -321,6 +321,10 @@ def membership(spec: ScheduleSpec, epoch: int, lang: str) -> Membership:
         )
     if kind == charts.MEMBERSHIP_DENSITY:
         return Membership(chart, caption=t("schedule.membership.aggregated", lang))
+    shown = charts.membership_epochs(s, epoch)
+    if len(shown) > 1:  # the epochs after the chosen one, as many as fit: say so
+        first, last = shown[0], shown[-1]
+        return Membership(chart, caption=t("schedule.membership.epochs", lang, a=first, b=last))
     return Membership(chart)
 
 

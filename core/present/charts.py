@@ -182,7 +182,10 @@ def membership_chart(schedule: Schedule, epochs: list[int], lang: str = "en") ->
                 axis=alt.Axis(labelAngle=0, labelOverlap=True),
             ),
             y=alt.Y("sample:O", title=t("chart.sample_index", lang)),
-            color=alt.Color("epoch:N", title=t("chart.epoch", lang)),
+            # strong colours: the default scheme drew the second epoch near-white
+            color=alt.Color(
+                "epoch:N", title=t("chart.epoch", lang), scale=alt.Scale(range=BATCH_SIZE_COLORS)
+            ),
             tooltip=["sample:Q", "epoch:Q", "batch:Q", "iteration:Q", "position:Q"],
         )
         .properties(height=min(max(_CELL * rows, 3 * _CELL), 600) + _AXIS_ROOM)

@@ -98,7 +98,11 @@ EN: dict[str, str] = {
     ),
     "schedule.timeline": "Timeline: iterations across epochs",
     "schedule.membership": "Which sample lands in which batch",
-    "schedule.membership.epoch": "Epoch to show",
+    "schedule.membership.epoch": "First epoch shown",
+    "schedule.membership.epochs": (
+        "Epochs {a}–{b} side by side (as many as fit), so you can see the order change from one "
+        "epoch to the next."
+    ),
     "schedule.membership.aggregated": (
         "N is too large to draw one cell per sample; showing each batch's range of positions in "
         "the epoch order instead."

@@ -81,7 +81,10 @@ ZH: dict[str, str] = {
     ),
     "schedule.timeline": "时间线：各轮次中的迭代",
     "schedule.membership": "每个样本落在哪个批次",
-    "schedule.membership.epoch": "显示的轮次",
+    "schedule.membership.epoch": "从这一轮次开始显示",
+    "schedule.membership.epochs": (
+        "并排显示轮次 {a}–{b}（放得下多少显示多少），可以看到每轮之间顺序的变化。"
+    ),
     "schedule.membership.aggregated": (
         "N 太大，无法为每个样本画一个格子；改为显示每个批次在该轮次顺序中所占的位置范围。"
     ),

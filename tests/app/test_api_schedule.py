@@ -93,3 +93,14 @@ def test_every_number_box_states_its_allowed_range_in_its_help(lang):
         low = f"{field.low:,}" if isinstance(field.low, int) else f"{field.low:g}"
         high = f"{field.high:,}" if isinstance(field.high, int) else f"{field.high:g}"
         assert re.search(rf"(^|\D){re.escape(low)} \S+ {re.escape(high)}(\D|$)", helps[field.key])
+
+
+def test_the_membership_view_says_it_shows_the_next_epochs_too():
+    # "Epoch to show: 0" drew epochs 0 and 1 without a word, the second in near-white.
+    spec = api.summary(api.DEFAULTS, "en").spec  # N=1000, B=100: two epochs fit
+    shown = api.membership(spec, 0, "en")
+    assert shown.caption.startswith("Epochs 0–1 side by side")
+    encoding = shown.chart.to_dict()["encoding"]["color"]
+    assert encoding["field"] == "epoch" and encoding["scale"]["range"][1] == "#d55e00"
+    tiny = api.summary({**api.DEFAULTS, "n": 10, "batch_size": 3}, "en").spec
+    assert api.membership(tiny, 0, "zh").caption.startswith("并排显示轮次 0–")
