@@ -45,13 +45,15 @@ def noise_scale_lines(noise: dict, lang: str = "en") -> list[tuple[str, str]]:
         )
     ]
     exact = noise.get("b_simple_exact")
-    if exact is not None and math.isfinite(exact):
+    read = noise["b_simple"]
+    if exact is not None and math.isfinite(exact) and exact > 0:
         n = noise["train_samples"]
         line = t("science.noise.exact", lang, exact=exact, b=noise["b_simple"], n=n)
         lines.append(("markdown", line))
+        read = exact  # where training ended; the estimate lags it (the page said so, then read 92)
     else:
         lines.append(("caption", t("science.noise.no_exact", lang, cap=science.EXACT_MAX_SAMPLES)))
-    lines.append(("info", noise_scale_reading(noise["b_simple"], noise["batch_size"], lang)))
+    lines.append(("info", noise_scale_reading(read, noise["batch_size"], lang)))
     return lines
 
 

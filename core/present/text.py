@@ -389,7 +389,8 @@ EN: dict[str, str] = {
         "**Estimate vs exact**: from all {n:,} per-example gradients at the final "
         "weights, B_simple = **{exact:.0f}** (estimate {b:.0f}). At fixed weights the "
         "two agree (tested within 8%); while training, the estimate averages the last "
-        "epoch's steps and lags behind when B_simple is still growing as the loss falls."
+        "epoch's steps and lags behind when B_simple is still growing as the loss falls. The "
+        "reading below uses the exact value."
     ),
     "science.noise.no_exact": (
         "No exact value: computing every per-example gradient is offered up to {cap:,} "
