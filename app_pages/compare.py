@@ -199,6 +199,9 @@ def results() -> None:
     if view.unreached:
         st.caption(t("compare.unreached", sizes=", ".join(view.unreached)))
     st.subheader(t("compare.throughput"))
+    if view.short_timing:
+        lo, hi = view.short_timing
+        st.caption(t("compare.short_timing", lo=f"{lo:.2g}", hi=f"{hi:.2g}"))
     st.altair_chart(charts.throughput_chart(by_b, lang=lang), width="stretch")
 
     if view.accumulation is not None:

@@ -167,6 +167,9 @@ class SweepView:
     same_effective_batch: bool = False
     # some setting was run at several learning rates (Advise's trials): its best lr is drawn
     best_lr_only: bool = False
+    # (shortest, longest) training seconds of a run when every run trained under SHORT_TIMING_S:
+    # too short to rank throughput on (the page says so beside that chart)
+    short_timing: tuple[float, float] | None = None
 
     @property
     def run_ids(self) -> list[str]:
@@ -198,4 +201,15 @@ def sweep_view(
         accumulation is not None
         and bool(table.groupby("effective_batch_size")["accumulation"].nunique().gt(1).any()),
         bool(by_b["lrs"].max() > 1),
+        _short_timing(table),
     )
+
+
+SHORT_TIMING_S = 1.0
+
+
+def _short_timing(table: pd.DataFrame) -> tuple[float, float] | None:
+    seconds = table["train_seconds"].dropna()
+    if seconds.empty or seconds.max() >= SHORT_TIMING_S:
+        return None
+    return float(seconds.min()), float(seconds.max())

@@ -331,6 +331,11 @@ EN: dict[str, str] = {
     ),
     "compare.finals": "Final validation loss and accuracy vs batch size",
     "compare.to_target": "Steps and time to reach the target (log–log; dashed: perfect scaling)",
+    "compare.short_timing": (
+        "Each run trained for only {lo}–{hi} s: too short to rank throughput on (a few "
+        "milliseconds of other work reorder it). For samples/s use Science's device throughput "
+        "(repeated timings, with their spread) or give the sweep a longer budget."
+    ),
     "compare.throughput": "Throughput vs batch size",
     "compare.table": "Results",
     "compare.no_val": "Set a validation split above 0 to see validation metrics.",

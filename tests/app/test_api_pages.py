@@ -278,6 +278,12 @@ def test_a_sweep_view_and_progress_hold_what_the_page_draws():
     assert view.table["steps"].tolist() == [2 * 26, 2 * 4]  # 204 training samples
     assert view.has_val and view.has_val_accuracy and view.accumulation is None
     assert not view.best_lr_only  # one lr per size: nothing was picked
+    # 2 epochs of 204 samples train in well under a second: the throughput chart says it is
+    # too short to rank (it ranked B=8 over B=32 on 50-90 ms timings without a word).
+    lo, hi = view.short_timing
+    assert 0 < lo <= hi < sweeps.SHORT_TIMING_S
+    shown = view.table["train_seconds"]  # the table rounds to 4 figures
+    assert (lo, hi) == pytest.approx((shown.min(), shown.max()), rel=1e-3)
     assert view.reading and not view.epoch_curves.empty and not view.step_curves.empty
     assert set(view.unreached) <= {8, 64}
     # The table people read shows 4 significant figures (it showed 0.05094649300008314 s).
