@@ -8,14 +8,29 @@ English template itself as the lookup key, as gettext does with its msgids.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+
+# "1 iterations per epoch", "the 1 training samples": English counts of one, made singular once
+# the fields are in. Not after a digit, point or comma (11, 0.1, 1,001 stay plural).
+_ONE = re.compile(
+    r"(?<![\d.,])1((?:\*\*)? (?:training |validation |test )?)"
+    r"(iteration|sample|step|epoch|batch|point)(?:es|s)\b"
+)
+
+
+def singular(text: str) -> str:
+    """English TEXT with its counts of one in the singular ("1 step", "1 training sample"):
+    every English template is filled through here (messages, page texts, code comments)."""
+    return _ONE.sub(r"1\1\2", text)
 
 
 class InputError(ValueError):
     """A bad argument, value or file: says what was received and what to change."""
 
     def __init__(self, template: str, **fields: object) -> None:
-        super().__init__(template.format(**fields))
+        super().__init__(singular(template.format(**fields)))
         self.template = template
         self.fields = fields
 
@@ -39,7 +54,7 @@ class Note:
         self.fields = fields
 
     def __str__(self) -> str:
-        return self.template.format(**self.fields)
+        return singular(self.template.format(**self.fields))
 
     def __repr__(self) -> str:
         return f"Note({str(self)!r})"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from core.errors import InputError, Note, Unavailable
+from core.errors import InputError, Note, Unavailable, singular
 
 EN: dict[str, str] = {
     # app / navigation
@@ -651,14 +651,6 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
 LANGS, ERRORS = _tables()
 
 
-# "1 iterations per epoch", "the 1 training samples": English counts of one, made singular
-# once the fields are in. Not after a digit, point or comma (11, 0.1, 1,001 stay plural).
-_ONE = re.compile(
-    r"(?<![\d.,])1((?:\*\*)? (?:training |validation |test )?)"
-    r"(iteration|sample|step|epoch|batch|point)(?:es|s)\b"
-)
-
-
 # Chinese: no space between two Chinese characters (or after Chinese punctuation), which
 # English templates' habits and filled-in Chinese words ("达到 验证损失") leave behind.
 _ZH_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。：；！？、）」”])[ \t]+(?=[\u4e00-\u9fff（「“])")
@@ -669,9 +661,16 @@ def tidy_zh(text: str) -> str:
 
 
 def sentences(parts: list[str], lang: str = "en") -> str:
-    """Sentences run together as LANG writes them: a space between in English, none in
-    Chinese."""
-    return tidy_zh("".join(parts)) if lang == "zh" else " ".join(parts)
+    """Sentences (each from `t`) run together as LANG writes them: a space between in English,
+    none in Chinese."""
+    return "".join(parts) if lang == "zh" else " ".join(parts)
+
+
+def _filled(template: str, fields: dict, english: bool) -> str:
+    """TEMPLATE with FIELDS in, finished as its language is written: English counts of one in
+    the singular, Chinese without spaces between Chinese words."""
+    text = template.format(**fields)
+    return singular(text) if english else tidy_zh(text)
 
 
 def t(key: str, lang: str = "en", **fields: object) -> str:
@@ -679,10 +678,7 @@ def t(key: str, lang: str = "en", **fields: object) -> str:
     table = LANGS.get(lang, EN)
     english = table is EN or not table.get(key)
     text = table.get(key) or EN[key]
-    if not fields:
-        return text
-    text = text.format(**fields)
-    return _ONE.sub(r"1\1\2", text) if english else tidy_zh(text) if lang == "zh" else text
+    return _filled(text, fields, english) if fields else text
 
 
 def message(item: BaseException | Note, lang: str = "en") -> str:
@@ -690,8 +686,8 @@ def message(item: BaseException | Note, lang: str = "en") -> str:
     if isinstance(item, (InputError, Note)):
         template = ERRORS.get(lang, {}).get(item.template)
         if template:
-            return template.format(**item.fields)
-    return str(item)
+            return _filled(template, item.fields, english=False)
+    return str(item)  # ours in English, already finished (core.errors.singular)
 
 
 # Units for `compact`: English short scale; Chinese counts in 万 (10^4) and 亿 (10^8).

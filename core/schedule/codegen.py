@@ -7,6 +7,7 @@ optimizer steps (tests/schedule/test_schedule_vs_keras.py runs the Keras ones).
 
 from __future__ import annotations
 
+from core.errors import singular
 from core.schedule.plan import Schedule, ScheduleSpec, split_at
 
 # The PyTorch snippet's batch sampler subclasses `Sampler` without passing `data_source`, which
@@ -37,7 +38,7 @@ def keras_fit(spec: ScheduleSpec) -> str:
         "",
         f"keras.utils.set_random_seed({spec.seed})",
         *_keras_accumulation_lines(spec),
-        f"# {_per_epoch(steps)}, the last partial batch kept",
+        singular(f"# {steps} steps per epoch, the last partial batch kept"),
     ]
     lines += [
         "history = model.fit(",
@@ -51,10 +52,6 @@ def keras_fit(spec: ScheduleSpec) -> str:
         )
     lines += [f"    shuffle={shuffle},", ")"]
     return "\n".join(lines)
-
-
-def _per_epoch(steps: int) -> str:
-    return f"{steps} step per epoch" if steps == 1 else f"{steps} steps per epoch"
 
 
 def _keras_accumulation_lines(spec: ScheduleSpec) -> list[str]:
@@ -94,7 +91,7 @@ def _tf_data_lines(spec: ScheduleSpec) -> list[str]:
     if spec.shuffle == "epoch":
         lines.append(f"ds = ds.shuffle({train}, seed={spec.seed}, reshuffle_each_iteration=True)")
     drop = ", drop_remainder=True" if spec.drop_remainder else ""
-    lines.append(f"ds = ds.batch({spec.batch_size}{drop})  # {_per_epoch(steps)}")
+    lines.append(singular(f"ds = ds.batch({spec.batch_size}{drop})  # {steps} steps per epoch"))
     if spec.shuffle == "batch":
         lines += [
             "",

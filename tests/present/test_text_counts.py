@@ -4,9 +4,10 @@
 import pytest
 
 from core.api import schedule as api
+from core.errors import InputError
 from core.present.text import t
 from core.schedule import codegen
-from core.schedule.plan import ScheduleSpec
+from core.schedule.plan import Schedule, ScheduleSpec
 
 
 def test_counts_of_one_are_singular_in_english_and_others_stay_plural():
@@ -36,3 +37,9 @@ def test_the_schedule_summary_for_one_sample_reads_singular():
     lines = " ".join(block.text for block in summary.blocks)
     assert "larger than the 1 training sample:" in lines, lines
     assert "1 iterations" not in lines and "1 training samples" not in lines, lines
+
+
+def test_messages_count_one_in_the_singular_too():
+    # The same rule fills every English template: the CLI's one-line errors as well as pages.
+    with pytest.raises(InputError, match="larger than the 1 training sample, so"):
+        Schedule(ScheduleSpec(n=1, batch_size=100, epochs=1, drop_remainder=True))
