@@ -185,11 +185,10 @@ def sweep_view(
         return None
     step_curves, epoch_curves = sweep.curves(store, sweep_id)
     has_val = bool(by_b["final_val_loss"].notna().any())
-    accumulation = table[ACCUMULATION_COLUMNS] if bool((table["accumulation"] > 1).any()) else None
-    if accumulation is not None:
-        accumulation = report.significant(accumulation)
+    shown = report.significant(table)  # what people read: 4 significant figures
+    accumulation = shown[ACCUMULATION_COLUMNS] if bool((table["accumulation"] > 1).any()) else None
     return SweepView(
-        report.significant(table),
+        shown,
         by_b,
         readings.sweep_reading(by_b, metric, target, lang),
         step_curves,

@@ -15,7 +15,7 @@ import pandas as pd
 from core.present.text import t
 from core.run.store import RunStore
 from core.schedule.plan import setting_label
-from core.study.sweep import EPOCH_COLUMNS, STEP_COLUMNS
+from core.study.sweep import EPOCH_COLUMNS, STEP_COLUMNS, peak_memory_mb, run_accumulation
 from core.train.datasets import BLOBS_CLASSES, BLOBS_FEATURES
 
 
@@ -123,8 +123,7 @@ def progress(run: dict, steps: pd.DataFrame) -> Progress:
 
 def run_choice(run: dict) -> str:
     """A stored run as the Runs page's picker names it: id, data, model, B (and K), E."""
-    k = int((run.get("config") or {}).get("accumulation") or 1)
-    setting = setting_label(run["batch_size"], k)
+    setting = setting_label(run["batch_size"], run_accumulation(run))
     return f"{run['run_id']} · {run['dataset']} {run['model']} {setting} E={run['epochs']}"
 
 
@@ -227,14 +226,13 @@ def runs_table(runs: list[dict]) -> pd.DataFrame:
                 "model": r["model"],
                 "n": r["n"],
                 "batch_size": r["batch_size"],
-                "accumulation": int((r.get("config") or {}).get("accumulation") or 1),
+                "accumulation": run_accumulation(r),
                 "epochs": r["epochs"],
                 "steps": f"{r['steps_done']:,} / {r['total_steps']:,}",
                 "test_loss": _rounded(test.get("loss"), 4),
                 "test_accuracy": _rounded(test.get("accuracy"), 3),
                 "steps_per_second": None if rate is None else round(rate),
-                # the training process's peak (device memory where the backend reports it)
-                "peak_memory_mb": round(peak / 2**20, 1) if (peak := _peak(r)) else None,
+                "peak_memory_mb": peak_memory_mb(r),
                 "optimizer": r["optimizer"],
                 "lr": r["lr"],
                 "created": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["created"])),
@@ -256,10 +254,6 @@ def significant(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
 
 def _rounded(value: float | None, places: int) -> float | None:
     return None if value is None else round(float(value), places)
-
-
-def _peak(run: dict) -> float | None:
-    return (run.get("summary") or {}).get("peak_memory_bytes")
 
 
 def _jsonable(value):

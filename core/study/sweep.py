@@ -263,6 +263,18 @@ def ema(values: np.ndarray, alpha: float = EMA) -> np.ndarray:
     return out
 
 
+def run_accumulation(run: dict) -> int:
+    """A stored run's K (gradient accumulation steps): 1 where its config predates K."""
+    return int((run.get("config") or {}).get("accumulation") or 1)
+
+
+def peak_memory_mb(run: dict) -> float | None:
+    """A stored run's peak memory in MB, to 0.1 MB (the training process's peak: device memory
+    where the backend reports it, else its RSS); None where it was not recorded."""
+    peak = (run.get("summary") or {}).get("peak_memory_bytes")
+    return round(peak / 2**20, 1) if peak else None
+
+
 def run_summary(
     run: dict,
     steps: pd.DataFrame,
@@ -279,15 +291,14 @@ def run_summary(
     """
     samples = int(steps["batch_size"].sum()) if len(steps) else 0
     train_seconds = float(steps["seconds"].iloc[-1]) if len(steps) else 0.0
-    k = int((run.get("config") or {}).get("accumulation") or 1)
-    peak = (run.get("summary") or {}).get("peak_memory_bytes")
+    k = run_accumulation(run)
     out = {
         "run_id": run["run_id"],
         "batch_size": run["batch_size"],
         "accumulation": k,
         "effective_batch_size": run["batch_size"] * k,
         "optimizer_updates": int(len(steps)) // k,
-        "peak_memory_mb": round(peak / 2**20, 1) if peak else None,  # 0.1 MB tells enough
+        "peak_memory_mb": peak_memory_mb(run),
         "lr": run["lr"],
         "seed": run["seed"],
         "status": run["status"],
@@ -432,8 +443,7 @@ def summarize(
     # other learning rates (an Advise sweep's lr trials) are not repeats of each other: each
     # setting keeps its best lr's runs (the most reaching the target, then the fewest steps to
     # it, then the lowest final loss), as Advise's own table does.
-    best = _best_lr_runs(runs, setting) if int(lrs.max()) > 1 else runs
-    g = best.groupby(setting, sort=True)
+    g = _best_lr_runs(runs, setting).groupby(setting, sort=True)
     by_b = g[numeric].mean()
     for col in (
         "final_val_loss",
@@ -484,7 +494,7 @@ def curves(store, sweep_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         if steps.empty:
             continue
         steps["loss"] = ema(steps["loss"].to_numpy(dtype=np.float64))
-        k = int((run.get("config") or {}).get("accumulation") or 1)
+        k = run_accumulation(run)
         steps["run_id"] = run["run_id"]
         steps["batch_size"] = run["batch_size"]
         steps["accumulation"] = k
