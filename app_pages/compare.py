@@ -215,7 +215,7 @@ def results() -> None:
         return
     files = api.exports(store, view.run_ids)
     names = (f"{sweep_id}.csv", f"{sweep_id}.json", f"{sweep_id}_tensorboard.zip")
-    widgets.export_buttons([st.container(horizontal=True)] * 3, files, *names)
+    widgets.export_buttons(st.container(horizontal=True), files, *names)
     if running and not active:
         st.rerun()
 

@@ -128,7 +128,7 @@ elif not steps.empty:
 
 row = st.container(horizontal=True)  # buttons as wide as their labels, wrapping if need be
 names = ("batchlab_runs.csv", "batchlab_runs.json", "batchlab_tensorboard.zip")
-widgets.export_buttons([row] * 3, exports(store, chosen), *names)
+widgets.export_buttons(row, exports(store, chosen), *names)
 
 # on_change="rerun" makes the popover's open state a session value the callback can close.
 with row.popover(t("runs.delete"), key="runs.delete_open", on_change="rerun"):

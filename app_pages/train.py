@@ -143,7 +143,7 @@ def request_stop() -> None:
 handle = ss.get("train.handle")
 running = api.is_running(store, handle)
 queued = ss.get("train.queued", False) and not running
-b = st.columns([1.4, 1.4, 3.2])  # wide enough for "Stop the sweep" at 1100 px
+b = st.columns([1.4, 1.4, 3.2])  # wide enough for "Start training" at 1100 px
 start = b[0].button(t("train.start"), type="primary", disabled=running or queued, key="train.start")
 if start or (queued and api.has_slot()):  # a queued run starts as soon as a slot frees up
     running = start_run()

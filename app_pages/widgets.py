@@ -137,13 +137,12 @@ def metric_row(items: Sequence[tuple[str, str, str | None]]) -> None:
         row.metric(label, value, help=help, width="content")
 
 
-def export_buttons(cols: Sequence, files: Exports, csv: str, json: str, tensorboard: str) -> None:
-    """Download buttons for FILES in COLS (CSV, JSON, TensorBoard), under the file names given."""
-    cols[0].download_button(t("runs.export_csv"), files.csv, file_name=csv, mime="text/csv")
-    cols[1].download_button(
-        t("runs.export_json"), files.json, file_name=json, mime="application/json"
-    )
-    cols[2].download_button(
+def export_buttons(row, files: Exports, csv: str, json: str, tensorboard: str) -> None:
+    """Download buttons for FILES in ROW (a horizontal container: each button as wide as its
+    label), CSV, JSON and TensorBoard, under the file names given."""
+    row.download_button(t("runs.export_csv"), files.csv, file_name=csv, mime="text/csv")
+    row.download_button(t("runs.export_json"), files.json, file_name=json, mime="application/json")
+    row.download_button(
         t("runs.export_tensorboard"),
         files.tensorboard,
         file_name=tensorboard,

@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.demo_rss import rss_mb, tree
+
 # Installed in the page once the run is live. Time-stamps, on the page's clock (ms): every
 # change of the progress text (the live numbers), the click on Stop, the first "stopped" in
 # the Status metric, and the browser's long tasks (main-thread work over 50 ms).
@@ -83,26 +85,6 @@ PROBE_SCRIPT = """
 """
 
 
-def _parents() -> dict[int, int]:
-    parents = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    return parents
-
-
-def _descendants(root: int, parents: dict[int, int]) -> set[int]:
-    found, frontier = set(), {root}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
 def cpu_seconds(server_pid: int) -> dict[str, float]:
     """CPU time used so far by the app's server, its worker processes and this process's
     Chromium (what the page costs, whatever else the machine is doing), from /proc."""
@@ -118,15 +100,14 @@ def cpu_seconds(server_pid: int) -> dict[str, float]:
             total += int(fields[11]) + int(fields[12])  # utime + stime
         return total / ticks
 
-    parents = _parents()
     browser = set()
-    for pid in _descendants(os.getpid(), parents):
+    for pid in tree(os.getpid()):
         with contextlib.suppress(OSError):
             if "chrom" in Path(f"/proc/{pid}/comm").read_text():
                 browser.add(pid)
     return {
         "server": used({server_pid}),
-        "workers": used(_descendants(server_pid, parents)),
+        "workers": used(set(tree(server_pid)) - {server_pid}),
         "browser": used(browser),
     }
 
@@ -156,15 +137,6 @@ def steps_in(text: str | None) -> int:
     none."""
     match = re.match(r"([\d,]+) /", text or "")
     return int(match[1].replace(",", "")) if match else -1
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of PID in MB (VmRSS), 0 once it has gone."""
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def live_gaps(probe: dict, watch_from: float) -> list[float]:
