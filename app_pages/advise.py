@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages import widgets
+from core.api.common import with_own_files
 from core.present import charts_advise, readings_advise
 from core.present.text import fix_message
 from core.run import advise
@@ -54,16 +55,22 @@ low, high, help = advise.MIN_SECONDS, advise.MAX_SECONDS, t("advise.seconds.help
 widgets.number(c[3], t("advise.seconds"), low, high, 30.0, help, key="advise.seconds")
 
 
+files = widgets.own_files("advise")
+
+
 def read_spec() -> advise.AdviseSpec:
     """The inputs as a checked AdviseSpec (InputError says what to change)."""
     spec = advise.AdviseSpec(
-        base=advise.TrainConfig(
-            dataset=ss["advise.dataset"],
-            model=ss["advise.model"],
-            optimizer=ss["advise.optimizer"],
-            lr=float(ss["advise.lr"]),
-            batch_size=int(ss["advise.base_batch_size"]),
-            validation_split=advise.DEFAULT_SPLIT,
+        base=with_own_files(
+            advise.TrainConfig(
+                dataset=ss["advise.dataset"],
+                model=ss["advise.model"],
+                optimizer=ss["advise.optimizer"],
+                lr=float(ss["advise.lr"]),
+                batch_size=int(ss["advise.base_batch_size"]),
+                validation_split=advise.DEFAULT_SPLIT,
+            ),
+            files,
         ),
         batch_sizes=advise.parse_sizes(ss["advise.batch_sizes"]),
         target_metric=ss["advise.target_metric"],

@@ -98,8 +98,9 @@ c[1].number_input(
     format="%g",
 )
 
+files = widgets.own_files("compare")
 try:
-    plan = planned(api.sweep_spec(widgets.inputs("compare")))
+    plan = planned(api.sweep_spec(widgets.inputs("compare"), files))
 except ValueError as exc:
     widgets.fix(exc)
 st.caption(t("compare.plan", runs=len(plan.configs), rows=plan.rows))

@@ -80,11 +80,15 @@ widgets.dataset(c[0], api.SCIENCE_DATASETS, key="science.dataset")
 widgets.model(c[1], api.SCIENCE_MODELS, key="science.model")
 widgets.number(c[2], t("schedule.batch_size"), key="science.batch_size")
 widgets.number(c[3], t("schedule.epochs"), key="science.epochs")
-config = TrainConfig(
-    dataset=ss["science.dataset"],
-    model=ss["science.model"],
-    batch_size=ss["science.batch_size"],
-    epochs=ss["science.epochs"],
+files = widgets.own_files("science")
+config = api.with_own_files(
+    TrainConfig(
+        dataset=ss["science.dataset"],
+        model=ss["science.model"],
+        batch_size=ss["science.batch_size"],
+        epochs=ss["science.epochs"],
+    ),
+    files,
 )
 try:
     prepared = api.checked_run(config)

@@ -102,11 +102,13 @@ if ss["train.dataset"] == "csv":
     label = c[0].selectbox(t("train.label"), columns, index=len(columns) - 1, key="train.label")
     c[1].selectbox(t("train.task"), api.TASKS, key="train.task")
 
+files = widgets.own_files("train")
 if api.epochs_over_cap(ss["train.epochs"]):
     st.error(t("train.epochs_cap", cap=f"{api.MAX_EPOCHS:,}"))
     st.stop()
 try:
-    plan = api.plan_run(checked(api.run_config(widgets.inputs("train"), label), csv_bytes), lang)
+    config = api.with_own_files(api.run_config(widgets.inputs("train"), label), files)
+    plan = api.plan_run(checked(config, csv_bytes), lang)
 except ValueError as exc:
     widgets.fix(exc)
 api.prime(plan.prepared)  # the spare worker compiles this model now, so Start skips the trace

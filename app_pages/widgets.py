@@ -5,14 +5,19 @@
   target): one call a widget, the key passed in full so each page's keys stay in its own source.
 - `fix`: the error box for an input to change (InputError); `fail`: for one no input caused.
 - `open_store`: the run store, or its error shown; `export_buttons`: stored runs as files.
+- `own_files`: the user's own .keras model and data file, uploaded into the session's folder.
 """
 
+import shutil
+import tempfile
+import weakref
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from core import urlstate
-from core.api.common import Exports, RunStore, StoreError
+from core.api import common
+from core.api.common import Exports, OwnFiles, RunStore, StoreError
 from core.present.text import fix_message, message, translator
 
 
@@ -149,3 +154,67 @@ def export_buttons(row, files: Exports, csv: str, json: str, tensorboard: str) -
         mime="application/zip",
         help=t("runs.export_tensorboard.help"),
     )
+
+
+# -- the user's own model and data ------------------------------------------------------------
+class _UploadFolder:
+    """This session's temporary folder for uploads, removed with the session (when Streamlit
+    drops the session's state, the object goes and its finaliser deletes the folder)."""
+
+    def __init__(self) -> None:
+        self.path = tempfile.mkdtemp(prefix="batchlab-uploads-")
+        weakref.finalize(self, shutil.rmtree, self.path, True)
+
+
+def _upload_folder() -> str:
+    if "uploads.folder" not in st.session_state:
+        st.session_state["uploads.folder"] = _UploadFolder()
+    return st.session_state["uploads.folder"].path
+
+
+def own_files(page: str) -> OwnFiles | None:
+    """The expander where a user uploads their own .keras model and .npz / image-zip data; a
+    model's summary and loss are shown once it passes the checks. None: no file given."""
+    model_key, data_key = f"{page}.model_upload", f"{page}.data_upload"
+    given = bool(st.session_state.get(model_key) or st.session_state.get(data_key))
+    with st.expander(t("files.title"), expanded=given):
+        st.caption(t("files.intro"))
+        c = st.columns(2)
+        model_up = c[0].file_uploader(
+            t("files.model"), type=["keras"], key=model_key, help=t("files.model.help")
+        )
+        data_up = c[1].file_uploader(
+            t("files.data"), type=["npz", "zip"], key=data_key, help=t("files.data.help")
+        )
+        if model_up is None and data_up is None:
+            return None
+        folder = _upload_folder()
+        try:
+            model_path = data_path = None
+            if model_up is not None:
+                model_path = common.save_upload(folder, model_up.name, model_up.getvalue())
+            if data_up is not None:
+                data_path = common.save_upload(folder, data_up.name, data_up.getvalue())
+            spec = common.inspect_model(model_path) if model_path else None
+        except ValueError as exc:
+            fix(exc)
+        loss = "auto"
+        if spec is not None:
+            st.markdown(
+                t(
+                    "files.model_summary",
+                    name=spec.file_name,
+                    params=f"{spec.parameters:,}",
+                    shape=", ".join("any" if v is None else str(v) for v in spec.input_shape),
+                    units=spec.output_units,
+                    activation=spec.output_activation,
+                    hash=spec.short_hash,
+                )
+            )
+            st.dataframe(common.model_layers(spec), hide_index=True)
+            loss = st.selectbox(
+                t("files.loss"), common.LOSSES, key=f"{page}.loss", help=t("files.loss.help")
+            )
+        if data_up is not None:
+            st.caption(t("files.data_used", name=data_up.name))
+    return OwnFiles(model_path, data_path, loss)

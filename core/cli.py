@@ -318,8 +318,10 @@ def add_advise_parser(sub) -> None:
     from core.run import advise
 
     p = sub.add_parser("advise", help="which batch size to use: the Tuning Playbook's procedure")
-    p.add_argument("--dataset", choices=advise.ADVISE_DATASETS, required=True)
-    p.add_argument("--model", choices=advise.ADVISE_MODELS, default="mlp")
+    p.add_argument("--dataset", choices=advise.ADVISE_DATASETS, help="or --data-file")
+    p.add_argument("--model", choices=advise.ADVISE_MODELS, default=None, help="default: mlp")
+    add_file_args(p)
+    p.add_argument("--label", metavar="COLUMN", help="label column of a CSV --data-file")
     _int_flag(p, "n", default=None, help="first N samples (default: all)")
     p.add_argument("--optimizer", choices=advise.ADVISE_OPTIMIZERS, default="adam")
     _float_flag(p, "lr", default=None, help="your lr at --base-batch-size")
@@ -359,11 +361,18 @@ def cmd_advise(args: argparse.Namespace) -> int:
     from core.run.store import RunStore
     from core.train.engine import TrainConfig
 
+    check_source(args)
+    if args.model and args.model_file:
+        raise ValueError("give either --model (a bundled model) or --model-file, not both.")
     sizes = advise.parse_sizes(args.batch_sizes)
     lr = _lr(args)
     base = TrainConfig(
-        dataset=args.dataset,
-        model=args.model,
+        dataset=args.dataset or "file",
+        model="file" if args.model_file else (args.model or "mlp"),
+        model_file=args.model_file,
+        data_file=args.data_file,
+        loss=args.loss,
+        label=args.label,
         n=args.n,
         batch_size=args.base_batch_size,
         optimizer=args.optimizer,
@@ -408,7 +417,8 @@ def add_train_args(
     from core.train.engine import ENGINES
     from core.train.models import MODELS, OPTIMIZERS
 
-    p.add_argument("--dataset", choices=DATASETS, required=True)
+    p.add_argument("--dataset", choices=DATASETS, help="a bundled dataset (or --data-file)")
+    add_file_args(p)
     p.add_argument("--csv", metavar="PATH", help="CSV file for --dataset csv")
     p.add_argument("--label", metavar="COLUMN", help="label column of the CSV")
     p.add_argument("--task", choices=TASKS, default="auto")
@@ -435,10 +445,42 @@ def add_train_args(
         p.add_argument("--engine", choices=ENGINES, default="fused")
 
 
+def add_file_args(p: argparse.ArgumentParser) -> None:
+    """The user's own model and data files (`core.train.userfiles`)."""
+    from core.train.userfiles import LOSSES
+
+    p.add_argument(
+        "--data-file",
+        metavar="PATH",
+        help=".npz (x, y[, x_test, y_test]), .csv (with --label) or .zip of image folders",
+    )
+    p.add_argument("--model-file", metavar="PATH", help="a Keras 3 .keras model (safe mode)")
+    p.add_argument(
+        "--loss",
+        choices=LOSSES,
+        default="auto",
+        help="the model file's loss (default: its output decides)",
+    )
+
+
+def check_source(args: argparse.Namespace) -> None:
+    """Exactly one of --dataset (bundled) and --data-file."""
+    if bool(args.dataset) == bool(args.data_file):
+        raise ValueError(
+            "give either --dataset (a bundled set) or --data-file PATH (your own), not "
+            + ("both." if args.dataset else "neither.")
+        )
+
+
 def read_csv_arg(args: argparse.Namespace) -> bytes | None:
     """The bytes of --csv, read with the size cap; errors say what to change."""
     from core.train.datasets import CSV_MAX_BYTES
 
+    check_source(args)
+    if args.data_file:
+        if args.csv:
+            raise ValueError("--csv goes with --dataset csv; with --data-file give the file there.")
+        return None
     if args.dataset != "csv":
         if args.csv or args.label:
             raise ValueError("--csv and --label go with --dataset csv.")
@@ -463,9 +505,13 @@ def config_from_args(args: argparse.Namespace, **overrides):
     dataset_options = {f: getattr(args, f) for f in options if getattr(args, f, None) is not None}
 
     model = args.model or ("linear" if args.dataset == "linear" else "mlp")
+    if args.model_file:
+        if args.model:
+            raise ValueError("give either --model (a bundled model) or --model-file, not both.")
+        model = "file"
     lr = _lr(args)
     fields = dict(
-        dataset=args.dataset,
+        dataset=args.dataset or "file",
         model=model,
         n=args.n,
         batch_size=getattr(args, "batch_size", 32),
@@ -483,6 +529,9 @@ def config_from_args(args: argparse.Namespace, **overrides):
         max_seconds=getattr(args, "max_seconds", None),
         label=args.label,
         task=args.task,
+        model_file=args.model_file,
+        data_file=args.data_file,
+        loss=args.loss,
         **dataset_options,
     )
     fields.update(overrides)
@@ -553,6 +602,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         "timing": result.timing,
         "diverged_step": result.diverged_step,
         "message": result.message,
+        "model_parameters": result.model_parameters,
+        "model_file": _model_file(prepared),
         "notes": [str(note) for note in prepared.data.notes],
         "config": prepared.config.to_dict() | {"n": prepared.data.n},
         "schedule": prepared.schedule.summary(),
@@ -574,6 +625,22 @@ def cmd_train(args: argparse.Namespace) -> int:
         if result.message:
             print(result.message)
     return 0
+
+
+def _model_file(prepared) -> dict | None:
+    """The user's model file as the run used it: name, hash, layers (None for a bundled one)."""
+    spec = prepared.model_spec
+    if spec is None:
+        return None
+    return {
+        "name": spec.file_name,
+        "sha256": spec.sha256,
+        "input_shape": list(spec.input_shape),
+        "output_units": spec.output_units,
+        "output_activation": spec.output_activation,
+        "loss": prepared.loss.loss,
+        "layers": [[r.name, r.kind, r.input_shape, r.detail] for r in spec.layers],
+    }
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:

@@ -3,16 +3,39 @@ exports of stored runs (CSV, JSON, TensorBoard logs) that the Runs and Compare p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
 
 from core import demo
+from core.errors import InputError
 from core.present import report
 from core.run import export
 from core.run.runner import PoolBusy, shared_pool
 from core.run.store import RunStore, StoreError
+from core.train import userfiles
 from core.train.engine import Prepared, TrainConfig, prepare
+from core.train.userfiles import LOSSES, ModelSpec
 
-__all__ = ["Exports", "PoolBusy", "RunStore", "StoreError", "checked_run", "exports", "warm_pool"]
+__all__ = [
+    "LOSSES",
+    "Exports",
+    "ModelSpec",
+    "OwnFiles",
+    "PoolBusy",
+    "RunStore",
+    "StoreError",
+    "checked_run",
+    "exports",
+    "inspect_model",
+    "model_layers",
+    "save_upload",
+    "warm_pool",
+    "with_own_files",
+]
 
 
 def checked_run(config: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
@@ -44,4 +67,56 @@ def exports(store: RunStore, run_ids: list[str]) -> Exports:
         report.export_csv(store, run_ids),
         report.export_json(store, run_ids),
         export.tensorboard_zip(store, run_ids),
+    )
+
+
+@dataclass(frozen=True)
+class OwnFiles:
+    """The user's own model and data (paths of saved uploads or given files) and the loss."""
+
+    model_file: str | None = None
+    data_file: str | None = None
+    loss: str = "auto"
+
+
+def with_own_files(config: TrainConfig, files: OwnFiles | None) -> TrainConfig:
+    """CONFIG trained on the user's files where given (the page's dataset/model choice stays for
+    what no file replaces)."""
+    if files is None:
+        return config
+    return replace(
+        config,
+        model_file=files.model_file,
+        data_file=files.data_file,
+        loss=files.loss if files.model_file else "auto",
+    )
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def save_upload(folder: str | Path, name: str, data: bytes) -> str:
+    """Write an upload into FOLDER (the session's own) under its content hash: a file name
+    cannot reach outside the folder, and a new file under an old name is a new path."""
+    if not data:
+        raise InputError("the file {name!r} is empty: choose the saved file itself.", name=name)
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    safe = _SAFE_NAME.sub("_", Path(name).name).lstrip(".") or "upload"
+    target = Path(folder) / digest / safe
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return str(target)
+
+
+def inspect_model(path: str) -> ModelSpec:
+    """The .keras file's checks and summary, without Keras (InputError says what to change)."""
+    return userfiles.inspect_model(path)
+
+
+def model_layers(spec: ModelSpec) -> pd.DataFrame:
+    """The model's layers as a table: name, type, the shape it takes, its settings."""
+    return pd.DataFrame(
+        [(r.name, r.kind, r.input_shape, r.detail) for r in spec.layers],
+        columns=["layer", "type", "input_shape", "settings"],
     )

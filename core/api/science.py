@@ -7,7 +7,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core import demo
-from core.api.common import PoolBusy, RunStore, StoreError, checked_run, warm_pool
+from core.api.common import (
+    PoolBusy,
+    RunStore,
+    StoreError,
+    checked_run,
+    warm_pool,
+    with_own_files,
+)
 from core.present import readings, report
 from core.run.runner import RunHandle, shared_pool
 from core.study import science, sweep
@@ -16,7 +23,7 @@ from core.train.engine import Prepared, TrainConfig
 from core.train.models import MODELS
 
 # what the page catches, opens or calls before a job, from here
-__all__ = ["PoolBusy", "RunStore", "StoreError", "checked_run", "warm_pool"]
+__all__ = ["PoolBusy", "RunStore", "StoreError", "checked_run", "warm_pool", "with_own_files"]
 
 SCIENCE_DATASETS = tuple(d for d in DATASETS if d not in ("csv", "linear"))
 SCIENCE_MODELS = tuple(m for m in MODELS if m != "linear")

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core import choices, demo
-from core.api.common import PoolBusy, RunStore, StoreError, exports, warm_pool
+from core.api.common import (
+    OwnFiles,
+    PoolBusy,
+    RunStore,
+    StoreError,
+    exports,
+    warm_pool,
+    with_own_files,
+)
 from core.present import readings, report
 from core.present.text import t
 from core.run.runner import RunHandle, shared_pool
@@ -46,11 +54,12 @@ def ray_available() -> bool:
     return choices.ray_available()
 
 
-def sweep_spec(inputs: Mapping[str, object]) -> sweep.SweepSpec:
-    """The sweep the page's inputs (by name) describe; InputError says which input to fix.
-    N = 0 means the whole dataset."""
+def sweep_spec(inputs: Mapping[str, object], files: OwnFiles | None = None) -> sweep.SweepSpec:
+    """The sweep the page's inputs (by name) describe, on the user's FILES where given;
+    InputError says which input to fix. N = 0 means the whole dataset."""
+    base = TrainConfig(n=inputs["n"] or None, **{name: inputs[name] for name in BASE_INPUTS})
     return sweep.SweepSpec(
-        base=TrainConfig(n=inputs["n"] or None, **{name: inputs[name] for name in BASE_INPUTS}),
+        base=with_own_files(base, files),
         batch_sizes=sweep.parse_batch_sizes(inputs["batch_sizes"]),
         repeats=int(inputs["repeats"]),
         budget=inputs["budget"],

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core import demo
-from core.api.common import PoolBusy, RunStore, StoreError, checked_run, warm_pool
+from core.api.common import (
+    OwnFiles,
+    PoolBusy,
+    RunStore,
+    StoreError,
+    checked_run,
+    warm_pool,
+    with_own_files,
+)
 from core.present import report
 from core.present.text import message, t
 from core.run.recording import create_run
@@ -49,7 +57,9 @@ __all__ = [
     "OPTIMIZERS",
     "SHUFFLE_MODES",
     "TASKS",
+    "OwnFiles",
     "PoolBusy",
+    "with_own_files",
     "RunStore",
     "StoreError",
     "checked_run",

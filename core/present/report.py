@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shlex
 import time
@@ -134,11 +135,18 @@ def cli_command(config: dict) -> str:
         "-m",
         "core",
         "train",
-        "--dataset",
-        str(config["dataset"]),
-        "--model",
-        str(config["model"]),
     ]
+    # The user's own files: their names (a page's uploads live in a temporary folder).
+    if config.get("data_file"):
+        parts += ["--data-file", os.path.basename(str(config["data_file"]))]
+    else:
+        parts += ["--dataset", str(config["dataset"])]
+    if config.get("model_file"):
+        parts += ["--model-file", os.path.basename(str(config["model_file"]))]
+        if config.get("loss", "auto") != "auto":
+            parts += ["--loss", str(config["loss"])]
+    else:
+        parts += ["--model", str(config["model"])]
     if config.get("n") is not None:
         parts += ["--n", str(config["n"])]
     parts += ["--batch-size", str(config["batch_size"]), "--epochs", str(config["epochs"])]
@@ -164,6 +172,8 @@ def cli_command(config: dict) -> str:
     for key in ("max_steps", "max_seconds"):
         if config.get(key) is not None:
             parts += [f"--{key.replace('_', '-')}", str(config[key])]
+    if config.get("data_file") and config.get("label"):
+        parts += ["--label", str(config["label"])]
     if config["dataset"] == "csv":
         parts += ["--csv", "YOUR.csv", "--label", str(config.get("label"))]
     if config["dataset"] == "blobs":

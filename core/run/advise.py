@@ -275,7 +275,8 @@ def check_spec(spec: AdviseSpec) -> None:
     """Raise InputError naming the argument, the value and what to do."""
     check_choice("target metric", spec.target_metric, TARGET_METRICS)
     check_choice("executor", spec.executor, EXECUTORS)
-    check_choice("dataset", spec.base.dataset, ADVISE_DATASETS)
+    if not spec.base.data_file:  # the user's own file: prepare() checks it
+        check_choice("dataset", spec.base.dataset, ADVISE_DATASETS)
     if spec.executor == "ray" and not choices.ray_available():
         raise InputError("`executor` ray needs Ray: pip install -r requirements-ray.txt.")
     for b in spec.batch_sizes:

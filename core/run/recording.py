@@ -80,6 +80,11 @@ def create_run(
 ) -> str:
     cfg = prepared.config.to_dict()
     cfg["n"] = prepared.data.n
+    # The user's own files, named in the runs table: the file and the start of its hash.
+    if prepared.model_spec is not None:
+        cfg["model"] = f"{prepared.model_spec.file_name} #{prepared.model_spec.short_hash}"
+    if prepared.config.data_file:
+        cfg["dataset"] = prepared.data.name
     return store.create_run(cfg, planned_steps(prepared), sweep_id=sweep_id, label=label)
 
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from core.errors import InputError, Note, check_choice, check_int
 from core.schedule.plan import Schedule, ScheduleSpec
-from core.train import datasets
+from core.train import datasets, userfiles
 from core.train.devices import (
     describe_device,
     import_keras,
@@ -37,7 +37,7 @@ from core.train.devices import (
     reset_peak_memory,
 )
 from core.train.feed import Feed, Steps
-from core.train.models import OPTIMIZERS, check_model_choice
+from core.train.models import MODEL_FILE, OPTIMIZERS, check_model_choice
 from core.train.steppers import EVAL_BATCH, MAX_CHUNK_STEPS
 
 ENGINES = ("fused", "keras-fit")
@@ -75,6 +75,13 @@ class TrainConfig:
     # linear scaling rule): the lr rises to `lr` in WARMUP_LEVELS equal steps.
     warmup_epochs: float = 0.0
     accumulation: int = 1  # batches per optimizer update (Keras `gradient_accumulation_steps`)
+    # The user's own files (paths): a Keras 3 .keras model (then `model` is "file") and an
+    # .npz / .csv / .zip of image folders (then `dataset` is "file"). `prepare` fills in the
+    # model's hash, so a stored run says which model it was and a changed file is refused.
+    model_file: str | None = None
+    data_file: str | None = None
+    loss: str = "auto"  # a file model's loss (`userfiles.LOSSES`); "auto": its output decides
+    model_sha256: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -90,6 +97,8 @@ class Prepared:
     config: TrainConfig
     data: datasets.Data
     schedule: Schedule
+    model_spec: userfiles.ModelSpec | None = None  # the user's .keras file, as read
+    loss: userfiles.LossChoice | None = None  # the file model's loss
 
 
 @dataclass
@@ -148,6 +157,7 @@ class Result:
     diverged_step: int | None = None
     message: str = ""
     optimizer_updates: int = 0  # steps // accumulation: the updates the weights received
+    model_parameters: int = 0  # Keras's count_params() of the model trained
 
 
 class Reporter:
@@ -171,7 +181,13 @@ class Reporter:
 
 def check_config(cfg: TrainConfig) -> None:
     """Raise ValueError (what to change) for choices that are wrong before any data is read."""
-    check_choice("dataset", cfg.dataset, datasets.DATASETS)
+    if not cfg.data_file:
+        check_choice("dataset", cfg.dataset, datasets.DATASETS)
+    if cfg.loss != "auto" and not cfg.model_file:
+        raise InputError(
+            "`loss` is chosen for a model from a file (--model-file); the bundled models use "
+            "cross-entropy (classification) or mse (regression): leave it at auto."
+        )
     check_choice("optimizer", cfg.optimizer, OPTIMIZERS)
     check_choice("engine", cfg.engine, ENGINES)
     lr = cfg.lr
@@ -234,21 +250,44 @@ def _check_accumulation(cfg: TrainConfig) -> None:
 
 
 def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
-    """Validate, load the data and derive the schedule. No TensorFlow (except MNIST's loader)."""
+    """Validate, load the data and derive the schedule. No TensorFlow (except MNIST's loader):
+    a user's .keras file is read and checked without Keras (`userfiles.inspect_model`)."""
     check_config(cfg)
-    data = datasets.load(
-        cfg.dataset,
-        n=cfg.n,
-        seed=cfg.seed,
-        image=cfg.model == "cnn",
-        csv_bytes=csv_bytes,
-        label=cfg.label,
-        task=cfg.task,
-        features=cfg.features,
-        classes=cfg.classes,
-        noise=cfg.noise,
-    )
-    check_model_choice(cfg.model, data.task, data.is_image, cfg.dataset)
+    spec = choice = None
+    if cfg.model_file:
+        spec = userfiles.inspect_model(cfg.model_file)
+        if cfg.model_sha256 not in (None, spec.sha256):
+            raise InputError(
+                "the model file {name!r} is not the one this run was made with (its contents "
+                "changed): choose the original file, or start a new run.",
+                name=spec.file_name,
+            )
+        choice = userfiles.choose_loss(spec, cfg.loss)
+        cfg = replace(cfg, model=MODEL_FILE, model_sha256=spec.sha256)
+    if cfg.data_file:
+        image = spec.input_shape if spec else (userfiles.DEFAULT_IMAGE_SHAPE)
+        classify = choice.classify if choice else None
+        data = userfiles.load_data(cfg.data_file, cfg.n, image, cfg.label, cfg.task, classify)
+        cfg = replace(cfg, dataset="file")
+    else:
+        data = datasets.load(
+            cfg.dataset,
+            n=cfg.n,
+            seed=cfg.seed,
+            image=cfg.model == "cnn" or bool(spec and len(spec.input_shape) == 3),
+            csv_bytes=csv_bytes,
+            label=cfg.label,
+            task=cfg.task,
+            features=cfg.features,
+            classes=cfg.classes,
+            noise=cfg.noise,
+        )
+    if spec is not None:
+        userfiles.check_pair(spec, data, choice)
+        data = replace(data, num_classes=userfiles.num_classes(spec, choice))
+    else:
+        check_model_choice(cfg.model, data.task, data.is_image, cfg.dataset)
+    prepared_spec = spec
     spec = ScheduleSpec(
         n=data.n,
         batch_size=cfg.batch_size,
@@ -260,7 +299,7 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
         replicas=cfg.replicas,
         accumulation=cfg.accumulation,
     )
-    return Prepared(cfg, data, Schedule(spec))
+    return Prepared(cfg, data, Schedule(spec), model_spec=prepared_spec, loss=choice)
 
 
 def can_warm_up(cfg: TrainConfig) -> bool:
@@ -313,8 +352,11 @@ class _Session:
     classify: bool
 
 
-def _open(prepared: Prepared) -> _Session:
-    """Build (or take from the cache) the model and stepper for a run; nothing compiles yet."""
+def _open(prepared: Prepared, engine: str | None = None) -> _Session:
+    """Build (or take from the cache) the model and stepper for a run; nothing compiles yet.
+
+    ENGINE overrides the config's (a file model the fused engine cannot take falls back to
+    keras-fit)."""
     from core.train import models
     from core.train.steppers import KerasFitStepper, stepper_class
 
@@ -329,10 +371,10 @@ def _open(prepared: Prepared) -> _Session:
     reset_peak_memory()  # this run's peak, not the worker's earlier runs'
     split = schedule.train_samples
     x_train, y_train, x_val, y_val = data.x[:split], data.y[:split], data.x[split:], data.y[split:]
-    use_fused = cfg.engine == "fused" and strategy is None
+    use_fused = (engine or cfg.engine) == "fused" and strategy is None
     key = (
         (cfg.model, data.input_shape, data.num_classes, data.task, cfg.optimizer, cfg.micro)
-        + (str(data.x.dtype), str(data.y.dtype), cfg.accumulation)
+        + (str(data.x.dtype), str(data.y.dtype), cfg.accumulation, cfg.model_sha256, cfg.loss)
         if use_fused
         else None
     )
@@ -343,9 +385,16 @@ def _open(prepared: Prepared) -> _Session:
             stepper, stepper.model, key, device, x_train, y_train, x_val, y_val, classify
         )
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
-        model = models.build(cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed)
+        if cfg.model_file:
+            model = models.load_file(cfg.model_file, cfg.model_sha256)
+            choice = prepared.loss
+            loss_fn = models.make_loss(data.task, choice.loss, choice.from_logits)
+        else:
+            model = models.build(
+                cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed
+            )
+            loss_fn = models.make_loss(data.task)
         optimizer = models.make_optimizer(cfg.optimizer, cfg.lr, cfg.accumulation)
-        loss_fn = models.make_loss(data.task)
         if use_fused:
             backend = import_keras().backend.backend()
             stepper = stepper_class(backend)(model, optimizer, loss_fn, classify, cfg.micro)
@@ -433,10 +482,11 @@ def train(
     feed = Feed(schedule)
     warm_start = time.perf_counter()
     eval_size = max(1, min(EVAL_BATCH, max(len(session.x_val), len(prepared.data.x_test))))
-    reused = session.stepper.begin(feed, session.x_train, session.y_train, eval_size)
+    session, reused, fallback = _begin(prepared, session, feed, eval_size)
     progress = _Progress(
         Result(status="completed", steps=0, device=session.device), 0.0, evaluation_steps(prepared)
     )
+    progress.result.message = fallback
     progress.start = time.perf_counter()
     budget, evals = planned_steps(prepared), sorted(progress.evals)
     per_step, count, stop = None, 1, None
@@ -467,6 +517,27 @@ def train(
         session.stepper.sync_to_model()
         progress.result.probe = probe(session.stepper, session.x_train, session.y_train)
     return _finish(prepared, session, progress, stop, reused, warm_start, reporter)
+
+
+def _begin(prepared: Prepared, session: _Session, feed: Feed, eval_size: int):
+    """Compile the run's shapes: (session, reused, note). A model from a file that the fused
+    engine cannot compile trains with stock `fit` instead, and the note says so."""
+    args = (feed, session.x_train, session.y_train, eval_size)
+    try:
+        return session, session.stepper.begin(*args), ""
+    except InputError:
+        raise
+    except Exception as exc:
+        if not prepared.config.model_file or session.key is None:
+            raise
+        reason = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+        session = _open(prepared, engine="keras-fit")
+        note = Note(
+            "The fused engine could not compile this model ({reason}), so it trained with "
+            "stock Keras fit (engine keras-fit), on the same batches.",
+            reason=reason,
+        )
+        return session, session.stepper.begin(*args), str(note)
 
 
 def _record(
@@ -577,6 +648,7 @@ def _finish(prepared, session, progress, stop, reused, warm_start, reporter) -> 
         )
     elif stop == "stopped":
         result.status = "stopped"
+    result.model_parameters = int(session.model.count_params())
     if session.stepper.stream:
         size = (session.x_train.nbytes + session.y_train.nbytes) / 2**30
         result.message = (

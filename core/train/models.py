@@ -11,11 +11,14 @@ import numpy as np
 from core.errors import InputError, check_choice
 
 MODELS = ("mlp", "cnn", "linear")
+MODEL_FILE = "file"  # the user's own .keras file (`TrainConfig.model_file`)
 OPTIMIZERS = ("adam", "sgd")
 
 
 def check_model_choice(model: str, task: str, is_image: bool, dataset: str) -> None:
     """Raise ValueError when `model` cannot train on this data."""
+    if model == MODEL_FILE:  # the file's own output decides (`userfiles.check_pair`)
+        return
     check_choice("model", model, MODELS)
     if model == "cnn" and not is_image:
         raise InputError(
@@ -104,9 +107,54 @@ def make_optimizer(name: str, lr: float, accumulation: int = 1):
     return cls(learning_rate=float(lr), gradient_accumulation_steps=steps)
 
 
-def make_loss(task: str):
+def make_loss(task: str, kind: str = "auto", from_logits: bool = False):
+    """The Keras loss: by task for the bundled models, by KIND (`userfiles.LOSSES`) for a file's.
+
+    Keras's losses bring labels of shape (B,) and outputs of shape (B, 1) to one rank first.
+    """
     import keras
 
-    if task == "classification":
-        return keras.losses.SparseCategoricalCrossentropy()
+    if kind == "binary_crossentropy":
+        return keras.losses.BinaryCrossentropy(from_logits=from_logits)
+    if kind == "sparse_categorical_crossentropy" or (kind == "auto" and task == "classification"):
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits)
     return keras.losses.MeanSquaredError()
+
+
+def load_file(path: str, expected_sha256: str | None = None):
+    """The user's `.keras` model with its saved weights, loaded in safe mode (no code runs:
+    Keras refuses a Lambda's bytecode) and uncompiled (the optimizer and loss are Batch Lab's).
+
+    `userfiles.inspect_model` has already refused what would run code; the file is hashed again
+    here so that a file swapped after the check is not loaded.
+    """
+    import keras
+
+    from core.train.userfiles import file_hash
+
+    if expected_sha256 is not None and file_hash(path) != expected_sha256:
+        raise InputError(
+            "the model file changed after it was checked: choose it again.",
+        )
+    try:
+        net = keras.saving.load_model(path, safe_mode=True, compile=False)
+    except Exception as exc:  # Keras's own refusal or a broken file: one sentence, no trace
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            "the model file could not be loaded safely ({reason}): save it with Keras 3's "
+            "`model.save('model.keras')`, built from Keras's own layers.",
+            reason=reason,
+        ) from None
+    # What `reset` restores for each new run: the file's own initial weights.
+    net._batchlab_initial = [np.array(v.numpy()) for v in net.weights]
+    return net
+
+
+def reset_weights(net, seed: int) -> None:
+    """A new run's initial weights: the file's as saved, else drawn from SEED."""
+    initial = getattr(net, "_batchlab_initial", None)
+    if initial is None:
+        init_weights(net, seed)
+        return
+    for var, value in zip(net.weights, initial, strict=True):
+        var.assign(value)

@@ -197,7 +197,7 @@ class _Fused:
         """Reuse the compiled functions for a new run: fresh weights and optimizer state."""
         from core.train import models
 
-        models.init_weights(self.model, seed)
+        models.reset_weights(self.model, seed)
         for var in self.optimizer.variables:
             var.assign(np.zeros(tuple(var.shape), dtype=var.dtype))
         self.optimizer.learning_rate = float(lr)
@@ -213,6 +213,11 @@ def _check_micro_split(batch_size: int, micro: int) -> None:
         )
 
 
+def _binary_threshold(loss_fn) -> float:
+    """Where a single output unit splits class 1 from 0: 0.5 for a probability, 0 for a logit."""
+    return 0.0 if getattr(loss_fn, "from_logits", False) else 0.5
+
+
 def _tf_weighted(loss_fn, classify: bool):
     """(loss, accuracy) of a batch whose rows carry weights (0 for padding)."""
     import tensorflow as tf
@@ -221,7 +226,11 @@ def _tf_weighted(loss_fn, classify: bool):
         total = tf.maximum(tf.reduce_sum(wb), 1.0)
         loss = tf.reduce_sum(tf.cast(loss_fn.call(yb, pred), tf.float32) * wb) / total
         if classify:
-            hit = tf.argmax(pred, axis=-1, output_type=tf.int32) == tf.cast(yb, tf.int32)
+            if pred.shape[-1] == 1:  # one sigmoid unit (binary cross-entropy): p > threshold
+                guess = tf.cast(pred[..., 0] > _binary_threshold(loss_fn), tf.int32)
+            else:
+                guess = tf.argmax(pred, axis=-1, output_type=tf.int32)
+            hit = guess == tf.cast(yb, tf.int32)
             return loss, tf.reduce_sum(tf.cast(hit, tf.float32) * wb) / total
         return loss, tf.constant(0.0)
 
@@ -387,7 +396,11 @@ class JaxStepper(_Fused):
             pred, ntv = model.stateless_call(tv, ntv, xb, training=training)
             total = jnp.maximum(jnp.sum(wb), 1.0)
             loss = jnp.sum(loss_fn.call(yb, pred).astype(jnp.float32) * wb) / total
-            hit = (jnp.argmax(pred, -1) == yb.astype(jnp.int32)) if classify else jnp.zeros_like(wb)
+            if pred.shape[-1] == 1:  # one sigmoid unit (binary cross-entropy): p > threshold
+                guess = (pred[..., 0] > _binary_threshold(loss_fn)).astype(jnp.int32)
+            else:
+                guess = jnp.argmax(pred, -1)
+            hit = (guess == yb.astype(jnp.int32)) if classify else jnp.zeros_like(wb)
             return loss, (jnp.sum(hit.astype(jnp.float32) * wb) / total, ntv)
 
         grad_fn = jax.value_and_grad(
