@@ -27,7 +27,7 @@ from core.api.common import (
 )
 from core.present import report
 from core.present.text import message, t
-from core.run.recording import create_run
+from core.run.recording import create_run, stored_config
 from core.run.runner import RunHandle, shared_pool
 from core.run.store import ACTIVE
 from core.schedule.plan import SHUFFLE_MODES
@@ -287,7 +287,7 @@ class LiveView:
 def trained_otherwise(run: dict, prepared: Prepared) -> bool:
     """Whether RUN was trained with other settings than PREPARED (the inputs on the page now),
     compared as the store keeps them (JSON)."""
-    now = json.loads(json.dumps({**prepared.config.to_dict(), "n": prepared.data.n}))
+    now = json.loads(json.dumps(stored_config(prepared)))
     then = run.get("config") or {}
     return any(then.get(key) != value for key, value in now.items())
 

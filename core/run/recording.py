@@ -75,16 +75,22 @@ class StoreReporter(Reporter):
         )
 
 
-def create_run(
-    store: RunStore, prepared: Prepared, sweep_id: str | None = None, label: str | None = None
-) -> str:
+def stored_config(prepared: Prepared) -> dict:
+    """The run's settings as the store keeps them: the config, N as loaded, and the user's own
+    files named in the runs table (the file and the start of its hash)."""
     cfg = prepared.config.to_dict()
     cfg["n"] = prepared.data.n
-    # The user's own files, named in the runs table: the file and the start of its hash.
     if prepared.model_spec is not None:
         cfg["model"] = f"{prepared.model_spec.file_name} #{prepared.model_spec.short_hash}"
     if prepared.config.data_file:
         cfg["dataset"] = prepared.data.name
+    return cfg
+
+
+def create_run(
+    store: RunStore, prepared: Prepared, sweep_id: str | None = None, label: str | None = None
+) -> str:
+    cfg = stored_config(prepared)
     return store.create_run(cfg, planned_steps(prepared), sweep_id=sweep_id, label=label)
 
 
