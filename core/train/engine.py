@@ -75,6 +75,9 @@ class TrainConfig:
     # linear scaling rule): the lr rises to `lr` in WARMUP_LEVELS equal steps.
     warmup_epochs: float = 0.0
     accumulation: int = 1  # batches per optimizer update (Keras `gradient_accumulation_steps`)
+    # Measure sharpness (λ_max, trace) and the generalization gap at the final weights: the
+    # run's recorder passes `core.study.sharpness`'s probe to `train` (issue 23).
+    sharpness: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
