@@ -28,7 +28,7 @@ import pandas as pd
 from core.errors import check_int
 
 POWER_MAX_ITERATIONS = 100
-POWER_TOLERANCE = 0.01  # stop when λ moves by less than 1 % between iterations
+POWER_TOLERANCE = 0.01  # stop when λ is within 1 % of an eigenvalue (|Hv − λv| ≤ 1 % |λ|)
 DEFAULT_PROBES = 30
 MAX_PROBES = 1000
 INTERVAL = 0.90  # the trace's interval: mean ± t · sd / √k, Student's t at 90 %
@@ -98,22 +98,24 @@ def top_eigenvalue(
 ) -> Eigen:
     """The Hessian's eigenvalue of largest magnitude by power iteration from a random start.
 
-    λ is the Rayleigh quotient vᵀHv of the unit iterate; it stops once λ changes by less than
-    `tolerance` (relative) between iterations, or after `max_iterations`. At a minimum the
-    Hessian is positive semi-definite, so this is the top eigenvalue λ_max.
+    λ is the Rayleigh quotient vᵀHv of the unit iterate v. It stops once the residual
+    |Hv − λv| is below `tolerance`·|λ|: for a symmetric matrix some eigenvalue then lies within
+    1 % of λ. (Stopping when λ itself moves by less than 1 % between iterations can stop far
+    short when the top eigenvalues are close: on a small MLP it stopped 7 % low.) At a minimum
+    the Hessian is positive semi-definite, so this is the top eigenvalue λ_max.
     """
     v = rng.standard_normal(size)
     v /= np.linalg.norm(v)
     value = math.nan
     for i in range(1, max_iterations + 1):
         hv = hvp(v)
-        new = float(v @ hv)
+        value = float(v @ hv)
         norm = float(np.linalg.norm(hv))
-        if not math.isfinite(new) or norm == 0.0:
-            return Eigen(new if math.isfinite(new) else math.nan, i, norm == 0.0)
-        if i > 1 and abs(new - value) < tolerance * abs(new):
-            return Eigen(new, i, True)
-        value, v = new, hv / norm
+        if not math.isfinite(value) or norm == 0.0:
+            return Eigen(value if math.isfinite(value) else math.nan, i, norm == 0.0)
+        if float(np.linalg.norm(hv - value * v)) <= tolerance * abs(value):
+            return Eigen(value, i, True)
+        v = hv / norm
     return Eigen(value, max_iterations, False)
 
 

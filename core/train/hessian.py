@@ -53,18 +53,28 @@ class _Base:
     """What both backends share: the data in pieces, flat vectors to and from weight shapes."""
 
     def __init__(self, model, loss_fn, x: np.ndarray, y: np.ndarray, piece: int = HVP_PIECE):
-        if not len(x):
-            raise InputError("the Hessian needs at least one training sample, got none.")
-        self.model, self.loss_fn = model, loss_fn
-        self.n = len(x)
+        self.model, self.loss_fn, self.piece = model, loss_fn, piece
         self.shapes = [tuple(v.shape) for v in model.trainable_variables]
         self.sizes = [int(np.prod(s)) for s in self.shapes]
         self.size = int(sum(self.sizes))
-        self.pieces = list(_pieces(x, y, max(1, min(piece, len(x)))))
         self._build()
+        self.use(x, y)
 
     def _build(self) -> None:
+        """The backend's compiled functions (traced on first use, then reused by `use`)."""
         raise NotImplementedError
+
+    def use(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Measure over (x, y) at the model's current weights (a later run's, with the same
+        compiled functions: nothing retraces for data of the same shapes)."""
+        if not len(x):
+            raise InputError("the Hessian needs at least one training sample, got none.")
+        self.n = len(x)
+        self.pieces = list(_pieces(x, y, max(1, min(self.piece, len(x)))))
+        self._read_weights()
+
+    def _read_weights(self) -> None:
+        """Backends that pass the weights in (JAX) read them from the model here."""
 
     def _split(self, v: np.ndarray) -> list[np.ndarray]:
         parts = np.split(np.asarray(v, np.float32), np.cumsum(self.sizes)[:-1])
@@ -125,25 +135,27 @@ class JaxHessian(_Base):
         import jax.numpy as jnp
 
         model, loss_fn = self.model, self.loss_fn
-        self._tv = [v.value for v in model.trainable_variables]
-        ntv = [v.value for v in model.non_trainable_variables]
 
-        def summed(tv, xb, yb, wb):
+        def summed(tv, ntv, xb, yb, wb):
             pred, _ = model.stateless_call(tv, ntv, xb, training=False)
             return jnp.sum(loss_fn.call(yb, pred).astype(jnp.float32) * wb)
 
         @jax.jit
-        def piece_hvp(tv, xb, yb, wb, vs):
+        def piece_hvp(tv, ntv, xb, yb, wb, vs):
             grad = jax.grad(summed)
-            return jax.jvp(lambda t: grad(t, xb, yb, wb), (tv,), (vs,))[1]
+            return jax.jvp(lambda t: grad(t, ntv, xb, yb, wb), (tv,), (vs,))[1]
 
         self._hvp_fn, self._loss_fn = piece_hvp, jax.jit(summed)
 
+    def _read_weights(self) -> None:
+        self._tv = [v.value for v in self.model.trainable_variables]
+        self._ntv = [v.value for v in self.model.non_trainable_variables]
+
     def _piece_hvp(self, xb, yb, wb, vs):
-        return self._hvp_fn(self._tv, xb, yb, wb, vs)
+        return self._hvp_fn(self._tv, self._ntv, xb, yb, wb, vs)
 
     def _piece_loss(self, xb, yb, wb):
-        return self._loss_fn(self._tv, xb, yb, wb)
+        return self._loss_fn(self._tv, self._ntv, xb, yb, wb)
 
 
 @functools.cache
@@ -165,5 +177,16 @@ def for_stepper(stepper, x: np.ndarray, y: np.ndarray) -> Hessian:
     from core.train.devices import import_keras
 
     loss_fn = getattr(stepper, "loss_fn", None) or stepper.model.loss
-    backend = import_keras().backend.backend()
-    return hessian_class(backend)(stepper.model, loss_fn, x, y)
+    kept = _KEPT.get(id(stepper))
+    if kept is not None and kept.model is stepper.model and kept.loss_fn is loss_fn:
+        kept.use(x, y)  # a reused stepper (a sweep's next run): its functions are traced
+        return kept
+    hessian = hessian_class(import_keras().backend.backend())(stepper.model, loss_fn, x, y)
+    _KEPT.clear()  # one at a time: the engine keeps few steppers, and only one measures
+    _KEPT[id(stepper)] = hessian
+    return hessian
+
+
+# The last stepper's Hessian, so a sweep's runs (which reuse one compiled stepper) trace the
+# Hessian-vector product once. Keyed by id, checked against the model it holds.
+_KEPT: dict[int, _Base] = {}
