@@ -93,7 +93,8 @@ def test_bad_sharpness_input_is_one_line_and_exit_2(capsys, argv, match):
 
 
 def test_a_diverged_run_has_no_sharpness_and_says_why(capsys):
-    code = main(shlex.split("sharpness --dataset linear --batch-size 3 --epochs 10 --optimizer sgd --lr 10"))
+    command = "sharpness --dataset linear --batch-size 3 --epochs 10 --optimizer sgd --lr 10"
+    code = main(shlex.split(command))
     assert code == 2
     err = capsys.readouterr().err.strip()
     assert "ended diverged" in err and "lower the learning rate" in err and "\n" not in err
