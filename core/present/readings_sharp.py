@@ -13,6 +13,8 @@ import pandas as pd
 from core.present.text import sentences, t
 
 LR_TUNING = ("fixed", "scaled", "tuned")
+# Final training losses further apart than this factor: the runs are not at comparable minima.
+UNEQUAL_FIT = 2.0
 
 
 def lr_tuning(runs: list[dict]) -> str:
@@ -33,7 +35,7 @@ def lr_tuning(runs: list[dict]) -> str:
 def _per_size(by_b: pd.DataFrame) -> pd.DataFrame:
     """One row per batch size (several learning rates at one size: their mean and full range)."""
     g = by_b.groupby("batch_size", sort=True)
-    out = g[["lambda_max", "generalization_gap"]].mean()
+    out = g[["lambda_max", "generalization_gap", "train_loss"]].mean()
     out["lambda_max_min"] = g["lambda_max_min"].min()
     out["lambda_max_max"] = g["lambda_max_max"].max()
     out["gap_min"] = g["generalization_gap_min"].min()
@@ -85,6 +87,18 @@ def sharpness_reading(
             parts.append(t("sharp.read.flatter", lang))
         else:
             parts.append(t("sharp.read.close", lang))
+        losses = sorted((small["train_loss"], large["train_loss"]))
+        if losses[0] > 0 and losses[1] > UNEQUAL_FIT * losses[0]:
+            parts.append(
+                t(
+                    "sharp.read.unequal_fit",
+                    lang,
+                    b=int(small["batch_size"]),
+                    b2=int(large["batch_size"]),
+                    loss=_fmt(small["train_loss"]),
+                    loss2=_fmt(large["train_loss"]),
+                )
+            )
     parts.append(t("sharp.read.not_cause", lang))
     if tuning == "fixed":
         parts.append(t("sharp.read.fixed_lr", lang, lr="?" if lr is None else f"{lr:g}"))

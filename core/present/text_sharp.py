@@ -47,6 +47,12 @@ EN_SHARP: dict[str, str] = {
     "sharp.read.close": (
         "The repeats' ranges of λ_max overlap: which batch size ended sharper is too close to call."
     ),
+    "sharp.read.unequal_fit": (
+        "But the runs ended at very different training losses ({loss} at B={b}, {loss2} at "
+        "B={b2}): the Hessian changes as training goes on (a cross-entropy loss's shrinks as "
+        "the fit improves), so this compares points of training, not equally good minima; "
+        "train longer, or to a target loss, to compare minima."
+    ),
     "sharp.read.not_cause": (
         "This is a correlation at one setting, not a cause: λ_max and the trace change when the "
         "weights are rescaled without changing the function the network computes (Dinh et al. "
@@ -130,6 +136,11 @@ ZH_SHARP: dict[str, str] = {
     ),
     "sharp.read.flatter": "这里较大的批并没有停在更尖锐的极小值处。",
     "sharp.read.close": "各次重复的 λ_max 范围有重叠：哪个批大小更尖锐，难分高下。",
+    "sharp.read.unequal_fit": (
+        "不过这些运行结束时的训练损失相差很大（B={b} 为 {loss}，B={b2} 为 {loss2}）：Hessian "
+        "会随训练而变化（交叉熵损失的 Hessian 会随着拟合变好而变小），所以这里比较的是训练的"
+        "不同阶段，而不是同样好的极小值；训练更久或训练到目标损失，才能比较极小值。"
+    ),
     "sharp.read.not_cause": (
         "这只是一个设置下的相关性，不是因果：把权重重新缩放而不改变网络计算的函数，λ_max "
         "和迹就会改变（Dinh 等人，2017），所以它们本身并不衡量一个极小值的泛化好坏。"

@@ -95,6 +95,15 @@ def test_the_reading_names_keskar_when_both_rise_and_the_fixed_lr_caveat():
     assert "same learning rate (0.001)" in text and "can close" in text
 
 
+def test_runs_that_ended_at_very_different_training_losses_are_not_compared_as_minima():
+    unequal = KESKAR.assign(train_loss=[0.001, 0.2])
+    text = readings_sharp.sharpness_reading(unequal, "fixed", lr=1e-3)
+    assert "very different training losses (0.001 at B=8, 0.2 at B=512)" in text
+    assert "very different" not in readings_sharp.sharpness_reading(KESKAR, "fixed", lr=1e-3)
+    zh = readings_sharp.sharpness_reading(unequal, "fixed", "zh", lr=1e-3)
+    assert "B=8 为 0.001，B=512 为 0.2" in zh
+
+
 def test_overlapping_ranges_are_too_close_to_call():
     text = readings_sharp.sharpness_reading(OVERLAP, "scaled")
     assert "too close to call" in text and t("sharp.read.keskar") not in text
