@@ -90,16 +90,16 @@ def sketch_data(lang: str = "en") -> pd.DataFrame:
 
 
 def sharpness_sketch_chart(lang: str = "en") -> alt.LayerChart:
-    """The Science page's figure: at the two training minima, the test loss's height marks
-    what the shift costs (small at the flat one, large at the sharp one)."""
+    """The Science page's figure: at the two training minima, a black bar from the training
+    loss up to the test loss marks what the shift costs (small at the flat one, large at the
+    sharp one)."""
     data = sketch_data(lang)
+    names = [t("chart.sketch.train", lang), t("chart.sketch.test", lang)]
     marks = pd.DataFrame(
         {
             "w": [-1.5, 1.5],
-            "loss": [
-                0.1 + 0.15 * SKETCH_SHIFT**2,
-                min(0.1 + 4.0 * SKETCH_SHIFT**2, 1.5),
-            ],
+            "train": [0.1, 0.1],
+            "loss": [0.1 + 0.15 * SKETCH_SHIFT**2, min(0.1 + 4.0 * SKETCH_SHIFT**2, 1.5)],
             "label": [t("chart.sketch.flat", lang), t("chart.sketch.sharp", lang)],
         }
     )
@@ -112,15 +112,22 @@ def sharpness_sketch_chart(lang: str = "en") -> alt.LayerChart:
             color=alt.Color(
                 "curve:N",
                 title=t("chart.sketch.curve", lang),
-                scale=alt.Scale(range=BATCH_SIZE_COLORS[:2]),
+                scale=alt.Scale(domain=names, range=BATCH_SIZE_COLORS[:2]),
+                legend=alt.Legend(orient="top"),
             ),
-            strokeDash=alt.StrokeDash("curve:N", legend=None),
+            strokeDash=alt.StrokeDash(
+                "curve:N", scale=alt.Scale(domain=names, range=[[1, 0], [5, 3]]), legend=None
+            ),
         )
     )
-    points = (
+    # At each training minimum: how far the test loss sits above the training loss.
+    rises = (
         alt.Chart(marks)
-        .mark_point(filled=True, size=60, color="black")
-        .encode(x="w:Q", y="loss:Q", tooltip=["label:N", alt.Tooltip("loss:Q", format=".2f")])
+        .mark_rule(color="black", strokeWidth=2)
+        .encode(x="w:Q", y="train:Q", y2="loss:Q")
+    )
+    points = rises.mark_point(filled=True, size=60, color="black").encode(
+        y="loss:Q", tooltip=["label:N", alt.Tooltip("loss:Q", format=".2f")]
     )
     labels = points.mark_text(dy=-14, fontSize=12).encode(text="label:N")
-    return alt.layer(curves, points, labels).properties(height=260)
+    return alt.layer(curves, rises, points, labels).properties(height=260)

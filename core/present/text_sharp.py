@@ -94,8 +94,8 @@ EN_SHARP: dict[str, str] = {
     ),
     "science.sharp.figure": (
         "A sketch, not a measurement: two minima with the same training loss; the test loss is "
-        "the training loss shifted by the same amount. The sharp minimum's test loss is much "
-        "higher."
+        "the training loss shifted by the same amount. The black bars: how far the test loss sits "
+        "above the training minimum, far higher at the sharp one."
     ),
     "chart.sketch.w": "Weight w",
     "chart.sketch.loss": "Loss",
@@ -171,7 +171,7 @@ ZH_SHARP: dict[str, str] = {
     ),
     "science.sharp.figure": (
         "示意图，不是测量结果：两个训练损失相同的极小值；测试损失是把训练损失平移同样的距离。"
-        "尖锐极小值处的测试损失高得多。"
+        "黑色竖线：在训练极小值处，测试损失比训练损失高出多少，尖锐的那个高得多。"
     ),
     "chart.sketch.w": "权重 w",
     "chart.sketch.loss": "损失",

@@ -66,9 +66,11 @@ def test_the_chart_titles_are_chinese_in_chinese():
 
 def test_the_sketch_puts_the_sharp_minimums_test_loss_far_higher():
     spec = charts_sharp.sharpness_sketch_chart().to_dict()
-    points = pd.DataFrame(spec["datasets"][spec["layer"][1]["data"]["name"]])
+    points = pd.DataFrame(spec["datasets"][spec["layer"][2]["data"]["name"]])
     flat, sharp = points["loss"].tolist()
     assert sharp > 3 * flat
+    assert spec["layer"][1]["encoding"]["y2"]["field"] == "loss"  # bars up from the training loss
+    assert spec["layer"][0]["encoding"]["color"]["legend"]["orient"] == "top"
     curves = charts_sharp.sketch_data()
     train = curves[curves["curve"] == t("chart.sketch.train")]
     assert train["loss"].min() == pytest.approx(0.1, abs=1e-3)
