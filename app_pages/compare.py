@@ -5,7 +5,7 @@ import streamlit as st
 from app_pages import widgets
 from core import urlstate
 from core.api import sweeps as api
-from core.present import charts
+from core.present import charts, charts_sharp
 from core.present.text import columns, message
 
 POLL_SECONDS = 0.5
@@ -25,6 +25,7 @@ DEFAULTS = {
     "compare.warmup_epochs": 0.0,
     "compare.accumulations": "1",
     "compare.keep_product": False,
+    "compare.sharpness": False,
     "compare.seed": 0,
     "compare.target_metric": "val_loss",
     "compare.target": 0.5,
@@ -74,6 +75,7 @@ c[0].text_input(
 c[1].checkbox(
     t("compare.keep_product"), key="compare.keep_product", help=t("compare.keep_product.help")
 )
+st.checkbox(t("compare.sharpness"), key="compare.sharpness", help=t("compare.sharpness.help"))
 if api.ray_available():
     st.radio(
         t("compare.executor"),
@@ -204,6 +206,15 @@ def results() -> None:
         lo, hi = view.short_timing
         st.caption(t("compare.short_timing", lo=f"{lo:.2g}", hi=f"{hi:.2g}"))
     st.altair_chart(charts.throughput_chart(by_b, lang=lang), width="stretch")
+
+    st.subheader(t("sharp.title"))
+    sharp = api.sharpness_view(store, sweep_id, lang)
+    if sharp.measured:
+        st.caption(t("sharp.caption"))
+        st.altair_chart(charts_sharp.sharpness_chart(sharp.by_b, lang=lang), width="stretch")
+        st.info(sharp.reading)
+    else:
+        st.caption(t("sharp.none"))
 
     if view.accumulation is not None:
         st.subheader(t("compare.accumulation_table"))

@@ -5,7 +5,7 @@ import streamlit as st
 from app_pages import widgets
 from core import urlstate
 from core.api import science as api
-from core.present import charts
+from core.present import charts, charts_sharp
 from core.present.text import message
 from core.train.engine import TrainConfig
 
@@ -196,6 +196,12 @@ if rates:
             )
         )
         st.dataframe(view.table, hide_index=True)
+
+# -- sharp minima (issue 23): two paragraphs and a sketch; Compare measures it -----------------
+st.header(t("science.sharp"))
+st.markdown(t("science.sharp.body"))
+st.altair_chart(charts_sharp.sharpness_sketch_chart(lang=lang), width="stretch")
+st.caption(t("science.sharp.figure"))
 
 st.header(t("science.myths"))
 st.markdown(t("science.myths.body"))

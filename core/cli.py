@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_noise_scale_parser,
         add_critical_batch_parser,
         add_throughput_parser,
+        add_sharpness_parser,
         add_runs_parser,
     ):
         add(sub)
@@ -183,6 +184,12 @@ def add_sweep_parser(sub) -> None:
         "--keep-product",
         action="store_true",
         help="each --batch-sizes value is the effective batch B × K: runs step on B / K",
+    )
+    p.add_argument(
+        "--sharpness",
+        action="store_true",
+        help="also measure every run's lambda_max, Hessian trace and generalization gap at its "
+        "final weights (see `sharpness`)",
     )
     _add_sweep_target_args(p)
     p.add_argument("--json", action="store_true")
@@ -650,7 +657,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     budget, value = _sweep_budget(args)
     spec = sweep.SweepSpec(
-        base=config_from_args(args, batch_size=1, epochs=1),
+        base=config_from_args(args, batch_size=1, epochs=1, sharpness=args.sharpness),
         batch_sizes=sweep.parse_batch_sizes(args.batch_sizes),
         repeats=args.repeats,
         budget=budget,
@@ -680,6 +687,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         "by_batch_size": by_b.to_dict(orient="records"),
         "reading": text,
     }
+    if args.sharpness:
+        out |= _sweep_sharpness(store, sweep_id)
     if args.json:
         print(json.dumps(finite(_plain(out))))
         return 0
@@ -771,6 +780,8 @@ def _print_sweep(out: dict) -> None:
             f"peak {memory:.0f} MB  {r['status']}"
         )
     print(out["reading"])
+    if "sharpness" in out:
+        _print_sweep_sharpness(out)
 
 
 def cmd_noise_scale(args: argparse.Namespace) -> int:
@@ -887,6 +898,110 @@ def cmd_throughput(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+# -- sharpness: λ_max, the Hessian's trace and the generalization gap at the final weights
+# (issue 23; core.study.sharpness), and `sweep --sharpness`'s per-batch-size summary.
+def add_sharpness_parser(sub) -> None:
+    from core.study.sharpness import DEFAULT_PROBES, MAX_PROBES
+
+    p = sub.add_parser(
+        "sharpness",
+        help="train, then measure lambda_max, the Hessian trace and the generalization gap",
+    )
+    add_train_args(p)
+    _int_flag(p, "max-steps", default=None, help="stop after this many steps (a sweep's budget)")
+    _float_flag(
+        p, "max-seconds", default=None, help="stop after this much training time (a time budget)"
+    )
+    _int_flag(
+        p,
+        "probes",
+        default=DEFAULT_PROBES,
+        help=f"Hutchinson probes for the trace, 2 to {MAX_PROBES} (default %(default)s)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sharpness)
+
+
+def cmd_sharpness(args: argparse.Namespace) -> int:
+    from core.run.recording import StoreReporter, create_run
+    from core.run.store import RunStore
+    from core.study.sharpness import check_probes, measure_sharpness
+
+    check_probes(args.probes)
+    prepared = prepare_check(config_from_args(args, sharpness=True), read_csv_arg(args))
+    if prepared.config.replicas > 1:
+        from core.train.devices import configure_replicas
+
+        configure_replicas(prepared.config.replicas)
+    store = RunStore()
+    run_id = create_run(store, prepared)
+    reporter = StoreReporter(store, run_id)
+    with _StopFlag() as stop:
+        measured = measure_sharpness(prepared, args.probes, reporter, should_stop=stop)
+    result, sharp = measured.result, measured.sharpness
+    if sharp is None:
+        raise ValueError(
+            f"the run ended {result.status} after {result.steps} steps, so there are no final "
+            "weights to measure: "
+            + (result.message or "let it finish (no Ctrl-C, a larger --max-steps).")
+        )
+    out = {
+        "run_id": run_id,
+        "status": result.status,
+        "steps": result.steps,
+        **sharp.to_dict(),
+        "config": prepared.config.to_dict() | {"n": prepared.data.n},
+        "db": str(store.path),
+    }
+    if args.json:
+        print(json.dumps(finite(out)))
+        return 0
+    lo, hi = sharp.trace_interval
+    print(
+        f"run {run_id}: {result.steps} steps, {sharp.parameters:,} weights, "
+        f"N={sharp.train_samples:,}\n"
+        f"lambda_max  {sharp.lambda_max:.6g} (power iteration, {sharp.lambda_iterations} "
+        f"iterations{'' if sharp.lambda_converged else ', not converged'})\n"
+        f"trace       {sharp.trace:.6g} (90% interval {lo:.6g} to {hi:.6g}, "
+        f"{sharp.trace_probes} Hutchinson probes)\n"
+        f"train loss  {sharp.train_loss:.6g}\n"
+        f"test loss   {_or_none(sharp.test_loss)}\n"
+        f"gap         {_or_none(sharp.generalization_gap)} (test − train)"
+    )
+    return 0
+
+
+def _or_none(value: float | None) -> str:
+    return "none" if value is None else f"{value:.6g}"
+
+
+def _sweep_sharpness(store, sweep_id: str) -> dict:
+    """`sweep --sharpness`'s JSON: each run's measurement, and the mean and range per size."""
+    from core.present.readings_sharp import lr_tuning, sharpness_reading
+    from core.study.sharpness import sharpness_table
+
+    runs, by_b = sharpness_table(store, sweep_id)
+    stored = store.list_runs(sweep_id=sweep_id)
+    tuning = lr_tuning(stored)
+    lr = stored[0]["lr"] if stored else None
+    return {
+        "sharpness": runs.to_dict(orient="records"),
+        "sharpness_by_batch_size": by_b.to_dict(orient="records"),
+        "lr_tuning": tuning,
+        "sharpness_reading": sharpness_reading(by_b, tuning, lr=lr),
+    }
+
+
+def _print_sweep_sharpness(out: dict) -> None:
+    for r in out["sharpness_by_batch_size"]:
+        print(
+            f"  B={r['batch_size']:<6} lambda_max {r['lambda_max']:.4g} "
+            f"({r['lambda_max_min']:.4g} to {r['lambda_max_max']:.4g})  trace {r['trace']:.4g}  "
+            f"gap {_or_none(r['generalization_gap'])}  ({r['repeats']} runs)"
+        )
+    print(out["sharpness_reading"])
 
 
 def prepare_check(cfg, csv_bytes):

@@ -142,6 +142,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("repeats", "compare.repeats", "int", 1, MAX_REPEATS),
         Param("accumulations", "compare.accumulations", "text", check=sweep.parse_accumulations),
         Param("keep_product", "compare.keep_product", "bool"),
+        Param("sharpness", "compare.sharpness", "bool"),
         Param(
             "executor",
             "compare.executor",

@@ -20,11 +20,11 @@ from core.api.common import (
     warm_pool,
     with_own_files,
 )
-from core.present import readings, report
+from core.present import readings, readings_sharp, report
 from core.present.text import t
 from core.run.runner import RunHandle, shared_pool
 from core.run.store import ACTIVE
-from core.study import sweep
+from core.study import sharpness, sweep
 from core.train.datasets import DATASETS
 from core.train.engine import TrainConfig
 from core.train.models import MODELS, OPTIMIZERS
@@ -57,9 +57,15 @@ def ray_available() -> bool:
 def sweep_spec(inputs: Mapping[str, object], files: OwnFiles | None = None) -> sweep.SweepSpec:
     """The sweep the page's inputs (by name) describe, on the user's FILES where given;
     InputError says which input to fix. N = 0 means the whole dataset."""
-    base = TrainConfig(n=inputs["n"] or None, **{name: inputs[name] for name in BASE_INPUTS})
     return sweep.SweepSpec(
-        base=with_own_files(base, files),
+        base=with_own_files(
+            TrainConfig(
+                n=inputs["n"] or None,
+                sharpness=bool(inputs.get("sharpness", False)),
+                **{name: inputs[name] for name in BASE_INPUTS},
+            ),
+            files,
+        ),
         batch_sizes=sweep.parse_batch_sizes(inputs["batch_sizes"]),
         repeats=int(inputs["repeats"]),
         budget=inputs["budget"],
@@ -214,6 +220,30 @@ def sweep_view(
 
 
 SHORT_TIMING_S = 1.0
+
+
+@dataclass(frozen=True)
+class SharpnessView:
+    """What Compare's sharpness view draws for one sweep (issue 23)."""
+
+    runs: pd.DataFrame  # one row per measured run
+    by_b: pd.DataFrame  # one row per batch size (and K, lr): means and ranges over repeats
+    reading: str
+    lr_tuning: str  # fixed | scaled | tuned
+
+    @property
+    def measured(self) -> bool:
+        return not self.runs.empty
+
+
+def sharpness_view(store: RunStore, sweep_id: str, lang: str) -> SharpnessView:
+    """SWEEP_ID's stored λ_max, trace and gap per run and per batch size, and their reading."""
+    runs, by_b = sharpness.sharpness_table(store, sweep_id)
+    stored = store.list_runs(sweep_id=sweep_id)
+    tuning = readings_sharp.lr_tuning(stored)
+    lr = stored[0]["lr"] if stored else None
+    reading = readings_sharp.sharpness_reading(by_b, tuning, lang, lr) if len(runs) else ""
+    return SharpnessView(runs, by_b, reading, tuning)
 
 
 def _short_timing(table: pd.DataFrame) -> tuple[float, float] | None:

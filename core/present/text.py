@@ -640,13 +640,16 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     from core.present.text_advise import EN_ADVISE, ZH_ADVISE, ZH_ERRORS_ADVISE
     from core.present.text_files import EN_FILES, ZH_ERRORS_FILES, ZH_FILES
     from core.present.text_path import EN_PATH, ZH_ERRORS_PATH, ZH_PATH
+    from core.present.text_sharp import EN_SHARP, ZH_ERRORS_SHARP, ZH_SHARP
     from core.present.text_zh import ZH, ZH_ERRORS
 
     EN.update(EN_PATH)
     EN.update(EN_ADVISE)
     EN.update(EN_FILES)
-    zh_errors = ZH_ERRORS | ZH_ERRORS_PATH | ZH_ERRORS_ADVISE | ZH_ERRORS_FILES
-    return {"en": EN, "zh": ZH | ZH_PATH | ZH_ADVISE | ZH_FILES}, {"zh": zh_errors}
+    EN.update(EN_SHARP)
+    zh_errors = ZH_ERRORS | ZH_ERRORS_PATH | ZH_ERRORS_ADVISE | ZH_ERRORS_FILES | ZH_ERRORS_SHARP
+    zh = ZH | ZH_PATH | ZH_ADVISE | ZH_FILES | ZH_SHARP
+    return {"en": EN, "zh": zh}, {"zh": zh_errors}
 
 
 # UI strings by key; core's error templates (English template → translation) by language.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from core.run.recording import StoreReporter, create_run, run_and_record
+from core.study import sharpness
 from core.study.sweep import run_label
 from core.train.engine import Reporter, TrainConfig, prepare, warm_up
 
@@ -58,8 +59,10 @@ def _train_for_ray(config: dict, csv_bytes: bytes | None) -> dict:
             self.epochs.append(asdict(record))
 
     collect = Collect()
-    warm_up(TrainConfig.from_dict(config), csv_bytes)  # each Ray worker compiles for itself
-    result = train(prepare(TrainConfig.from_dict(config), csv_bytes), collect)
+    cfg = TrainConfig.from_dict(config)
+    warm_up(cfg, csv_bytes)  # each Ray worker compiles for itself
+    probe = sharpness.sharpness_probe(cfg.seed) if cfg.sharpness else None
+    result = train(prepare(cfg, csv_bytes), collect, probe=probe)
     out = asdict(result)
     out.pop("epochs")
     return {"chunks": collect.chunks, "epochs": collect.epochs, "result": out}
@@ -128,6 +131,8 @@ def run_sweep_ray(
                 continue
             reporter = StoreReporter(store, run_id)
             result = Result(**out["result"])
+            if isinstance(result.probe, dict):  # asdict() made the probe's measurement a dict
+                result.probe = sharpness.Sharpness.from_dict(result.probe)
             store.update_run(run_id, status="running", device=result.device)
             steps = 0
             for c in out["chunks"]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from core.run.store import RunStore
+from core.study import sharpness
 from core.train.engine import (
     Chunk,
     EpochRecord,
@@ -73,6 +74,9 @@ class StoreReporter(Reporter):
             diverged_step=result.diverged_step,
             summary=result.timing,
         )
+        measured = sharpness.finish(result)
+        if measured is not None:
+            self.store.add_sharpness(self.run_id, measured.to_dict())
 
 
 def stored_config(prepared: Prepared) -> dict:
@@ -101,7 +105,10 @@ def run_and_record(
     from core.train.engine import train
 
     try:
-        return train(prepared, StoreReporter(store, run_id), should_stop)
+        probe = (
+            sharpness.sharpness_probe(prepared.config.seed) if prepared.config.sharpness else None
+        )
+        return train(prepared, StoreReporter(store, run_id), should_stop, probe=probe)
     except BaseException as exc:
         status = "stopped" if isinstance(exc, KeyboardInterrupt) else "failed"
         store.update_run(run_id, status=status, message=f"{type(exc).__name__}: {exc}")

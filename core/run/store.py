@@ -1,8 +1,9 @@
 """The run store: SQLite (WAL), one file, path from `BATCHLAB_DB`.
 
-Tables: `runs` (config as JSON, status, timings, device), `steps` (one row per optimizer step)
-and `epochs` (one row per epoch). Rows are written as a run goes, one transaction per chunk, so a
-crash loses at most the chunk in flight. A run whose process died shows as `interrupted`.
+Tables: `runs` (config as JSON, status, timings, device), `steps` (one row per optimizer step),
+`epochs` (one row per epoch) and `sharpness` (a run's λ_max, trace and gap, where measured).
+Rows are written as a run goes, one transaction per chunk, so a crash loses at most the chunk
+in flight. A run whose process died shows as `interrupted`.
 All SQL is parameterised; nothing is pickled.
 """
 
@@ -52,7 +53,30 @@ CREATE TABLE IF NOT EXISTS evals (
     PRIMARY KEY (run_id, step)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS runs_sweep ON runs (sweep_id);
+CREATE TABLE IF NOT EXISTS sharpness (
+    run_id TEXT PRIMARY KEY, lambda_max REAL, lambda_iterations INTEGER,
+    lambda_converged INTEGER, trace REAL, trace_lo REAL, trace_hi REAL, trace_probes INTEGER,
+    train_loss REAL, test_loss REAL, generalization_gap REAL, parameters INTEGER,
+    train_samples INTEGER, seconds REAL
+) WITHOUT ROWID;
 """
+# Migrations: a store made before a table existed gains it through `CREATE TABLE IF NOT EXISTS`
+# above (the `sharpness` table, issue 23); no existing table or column changes.
+_SHARPNESS_COLUMNS = (
+    "lambda_max",
+    "lambda_iterations",
+    "lambda_converged",
+    "trace",
+    "trace_lo",
+    "trace_hi",
+    "trace_probes",
+    "train_loss",
+    "test_loss",
+    "generalization_gap",
+    "parameters",
+    "train_samples",
+    "seconds",
+)
 
 _RUN_COLUMNS = ("dataset", "model", "n", "batch_size", "epochs", "optimizer", "lr", "seed")
 
@@ -255,6 +279,34 @@ class RunStore:
         ).fetchall()
         return [dict(r) for r in rows]
 
+    def add_sharpness(self, run_id: str, measured: dict) -> None:
+        """A run's sharpness at its final weights (`core.study.sharpness.Sharpness.to_dict()`)."""
+        lo, hi = measured["trace_interval"]
+        row = {**measured, "trace_lo": lo, "trace_hi": hi}
+        values = [
+            _finite_or_none(row.get(c)) if isinstance(row.get(c), float) else row.get(c)
+            for c in _SHARPNESS_COLUMNS
+        ]
+        self._write(
+            "INSERT OR REPLACE INTO sharpness (run_id, "
+            + ", ".join(_SHARPNESS_COLUMNS)
+            + ") VALUES (?, "
+            + ", ".join("?" for _ in _SHARPNESS_COLUMNS)
+            + ")",
+            [run_id, *values],
+        )
+
+    def sharpness(self, run_id: str) -> dict | None:
+        """What `add_sharpness` stored for RUN_ID (same keys), or None."""
+        row = self.db.execute("SELECT * FROM sharpness WHERE run_id = ?", (run_id,)).fetchone()
+        if row is None:
+            return None
+        out = dict(row)
+        out.pop("run_id")
+        out["trace_interval"] = [out.pop("trace_lo"), out.pop("trace_hi")]
+        out["lambda_converged"] = bool(out["lambda_converged"])
+        return out
+
     def get_run(self, run_id: str) -> dict | None:
         self.reap_interrupted()
         row = self.db.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
@@ -354,7 +406,7 @@ class RunStore:
         try:
             with self.db:
                 self.db.execute("BEGIN IMMEDIATE")
-                for table in ("steps", "epochs", "evals", "runs"):
+                for table in ("steps", "epochs", "evals", "sharpness", "runs"):
                     self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
         except sqlite3.DatabaseError as exc:
             raise self._write_error(exc) from None

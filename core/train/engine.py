@@ -82,6 +82,9 @@ class TrainConfig:
     data_file: str | None = None
     loss: str = "auto"  # a file model's loss (`userfiles.LOSSES`); "auto": its output decides
     model_sha256: str | None = None
+    # Measure sharpness (λ_max, trace) and the generalization gap at the final weights: the
+    # run's recorder passes `core.study.sharpness`'s probe to `train` (issue 23).
+    sharpness: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
