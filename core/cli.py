@@ -413,6 +413,12 @@ def add_train_args(
     p.add_argument("--label", metavar="COLUMN", help="label column of the CSV")
     p.add_argument("--task", choices=TASKS, default="auto")
     p.add_argument(
+        "--no-standardize",
+        action="store_true",
+        help="csv: feed the features as given (default: standardised with the training rows' "
+        "mean and standard deviation)",
+    )
+    p.add_argument(
         "--model",
         choices=MODELS,
         default=None,
@@ -483,6 +489,7 @@ def config_from_args(args: argparse.Namespace, **overrides):
         max_seconds=getattr(args, "max_seconds", None),
         label=args.label,
         task=args.task,
+        standardize=not getattr(args, "no_standardize", False),
         **dataset_options,
     )
     fields.update(overrides)

@@ -120,6 +120,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("replicas", "train.replicas", "int", 1, MAX_TRAIN_REPLICAS),
         Param("accumulation", "train.accumulation", "int", 1, MAX_ACCUMULATION),
         Param("task", "train.task", "choice", choices=TASKS),
+        Param("standardize", "train.standardize", "bool"),
         Param("features", "train.features", "int", 1, MAX_FEATURES),
         Param("classes", "train.classes", "int", 2, MAX_CLASSES),
         Param("noise", "train.noise", "float", 0.0, 1e6),

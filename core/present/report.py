@@ -166,6 +166,8 @@ def cli_command(config: dict) -> str:
             parts += [f"--{key.replace('_', '-')}", str(config[key])]
     if config["dataset"] == "csv":
         parts += ["--csv", "YOUR.csv", "--label", str(config.get("label"))]
+        if config.get("standardize") is False:
+            parts.append("--no-standardize")
     if config["dataset"] == "blobs":
         for key, default in (("features", BLOBS_FEATURES), ("classes", BLOBS_CLASSES)):
             if config.get(key, default) != default:

@@ -75,6 +75,8 @@ class TrainConfig:
     # linear scaling rule): the lr rises to `lr` in WARMUP_LEVELS equal steps.
     warmup_epochs: float = 0.0
     accumulation: int = 1  # batches per optimizer update (Keras `gradient_accumulation_steps`)
+    # CSV features: standardised with the training part's statistics (datasets.standardized).
+    standardize: bool = True
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -82,7 +84,8 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:
         known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in d.items() if k in known})
+        # A config stored before `standardize` existed fed its CSV features as given.
+        return cls(**{"standardize": False} | {k: v for k, v in d.items() if k in known})
 
 
 @dataclass
@@ -260,7 +263,9 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
         replicas=cfg.replicas,
         accumulation=cfg.accumulation,
     )
-    return Prepared(cfg, data, Schedule(spec))
+    schedule = Schedule(spec)
+    data = datasets.standardized(data, schedule.train_samples, cfg.standardize)
+    return Prepared(cfg, data, schedule)
 
 
 def can_warm_up(cfg: TrainConfig) -> bool:
