@@ -1,12 +1,14 @@
 """Runs: the persistent history. Open, overlay, delete, export."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
 from app_pages import widgets
-from core.api.common import exports
+from core.api.common import exports, needs_upload, reproduction
 from core.present import charts, report
-from core.present.text import columns
+from core.present.text import columns, fix_message
 from core.run import export
 
 lang, t = widgets.setup({})
@@ -28,6 +30,26 @@ def delete_chosen(store, run_ids: list[str]) -> None:
     st.session_state["runs.chosen"] = [left[0]["run_id"]] if left else []
     st.session_state["runs.delete_open"] = False
     st.session_state["runs.deleted"] = len(run_ids)
+
+
+def reproduce_download(run: dict) -> None:
+    """The run's Keras script, and a zip of it with the arrays it trains on (built on click; a
+    run on an uploaded CSV needs the file again, the store keeps no uploads)."""
+    st.caption(t("runs.keras_script.about"))
+    st.code(export.keras_script(run["config"], run["steps_done"]), language="python")
+    data = functools.partial(reproduction, run)
+    if needs_upload(run):
+        upload = st.file_uploader(t("runs.keras_script.csv"), type=["csv"], key="runs.csv")
+        if upload is None:
+            st.info(t("runs.keras_script.csv_needed"))
+            return
+        try:  # at once, not on click: a wrong file is said here
+            data = reproduction(run, upload.getvalue())
+        except ValueError as exc:
+            st.error(fix_message(exc, lang))
+            return
+    name = f"batchlab_{run['run_id']}.zip"
+    st.download_button(t("runs.keras_script.download"), data, name, "application/zip")
 
 
 if "runs.deleted" in st.session_state:
@@ -106,14 +128,7 @@ if len(chosen) == 1:
     st.subheader(t("runs.cli"))
     st.code(report.cli_command(run["config"]), language="bash", wrap_lines=True)
     with st.expander(t("runs.keras_script")):
-        script = export.keras_script(run["config"])
-        st.code(script, language="python")
-        st.download_button(
-            t("runs.keras_script.download"),
-            script,
-            file_name=f"batchlab_{run['run_id']}.py",
-            mime="text/x-python",
-        )
+        reproduce_download(run)
 elif not steps.empty:
     x = st.radio(
         t("compare.x"),

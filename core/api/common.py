@@ -1,18 +1,30 @@
 """What every page that trains needs: the demo's caps applied to a run, the warm pool, and the
-exports of stored runs (CSV, JSON, TensorBoard logs) that the Runs and Compare pages offer."""
+exports of stored runs (CSV, JSON, TensorBoard logs, a reproducing Keras script) that the Runs
+and Compare pages offer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from core import demo
+from core.errors import InputError
 from core.present import report
 from core.run import export
 from core.run.runner import PoolBusy, shared_pool
 from core.run.store import RunStore, StoreError
 from core.train.engine import Prepared, TrainConfig, prepare
 
-__all__ = ["Exports", "PoolBusy", "RunStore", "StoreError", "checked_run", "exports", "warm_pool"]
+__all__ = [
+    "Exports",
+    "PoolBusy",
+    "RunStore",
+    "StoreError",
+    "checked_run",
+    "exports",
+    "needs_upload",
+    "reproduction",
+    "warm_pool",
+]
 
 
 def checked_run(config: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
@@ -45,3 +57,23 @@ def exports(store: RunStore, run_ids: list[str]) -> Exports:
         report.export_json(store, run_ids),
         export.tensorboard_zip(store, run_ids),
     )
+
+
+def needs_upload(run: dict) -> bool:
+    """Whether RUN trained on an uploaded CSV, whose bytes the store does not keep."""
+    config = run["config"]
+    return config.get("dataset") == "csv" and not config.get("data_file")
+
+
+def reproduction(run: dict, csv_bytes: bytes | None = None) -> bytes:
+    """A stored RUN as a zip: a Keras script and the arrays it trains on (the run's data, split,
+    order and initial weights), for the steps the run took. A run on an uploaded CSV needs that
+    file again (CSV_BYTES): InputError says so."""
+    if needs_upload(run) and csv_bytes is None:
+        raise InputError(
+            "this run trained on an uploaded CSV, which the run store does not keep: upload the "
+            "same file to export the script with its data."
+        )
+    name = f"batchlab_{run['run_id']}"
+    config = TrainConfig.from_dict(run["config"])
+    return export.reproduction_zip(config, csv_bytes, steps=run["steps_done"], name=name)

@@ -490,7 +490,7 @@ EN: dict[str, str] = {
     "runs.export_tensorboard": "Export TensorBoard logs (zip)",
     "runs.export_tensorboard.help": "Unzip, then run: tensorboard --logdir batchlab_logs",
     "runs.keras_script": "A standalone Keras script that reproduces this run",
-    "runs.keras_script.download": "Download the script",
+    "runs.keras_script.download": "Download the script and its data (.zip)",
     "runs.cli": "Repeat from the command line",
     "runs.sweeps": "Sweeps",
     "runs.steps": "Steps",

@@ -15,6 +15,16 @@ EN_DATA: dict[str, str] = {
         "so nothing leaks from them). Columns in large units (incomes of 10,000s) otherwise "
         "make the loss huge and training slow. Off: the numbers are fed as they are in the file."
     ),
+    "runs.keras_script.about": (
+        "The zip holds this script and the arrays it reads: the run's training and validation "
+        "samples (its split and label encoding), the order it fed them in each epoch, and its "
+        "initial weights. Run with stock Keras `fit`, it prints the run's per-epoch losses."
+    ),
+    "runs.keras_script.csv": "The CSV this run trained on",
+    "runs.keras_script.csv_needed": (
+        "This run trained on an uploaded CSV, and the run store keeps no uploads: upload the "
+        "same file to download the script with its data."
+    ),
 }
 
 ZH_DATA: dict[str, str] = {
@@ -24,9 +34,28 @@ ZH_DATA: dict[str, str] = {
         "因此不会从它们泄漏信息）。单位很大的列（如数万的收入）不缩放会让损失很大、训练很慢。"
         "关闭：按文件中的原值输入。"
     ),
+    "runs.keras_script.about": (
+        "压缩包里有这个脚本和它读取的数组：此次运行的训练和验证样本（它的划分和标签编码）、"
+        "每个 epoch 输入样本的顺序，以及初始权重。用原版 Keras `fit` 运行，它打印出此次运行每个 "
+        "epoch 的损失。"
+    ),
+    "runs.keras_script.csv": "此次运行训练所用的 CSV",
+    "runs.keras_script.csv_needed": (
+        "此次运行用的是上传的 CSV，运行记录库不保存上传的文件：请再次上传同一个文件，"
+        "才能下载带数据的脚本。"
+    ),
 }
 
 ZH_ERRORS_DATA: dict[str, str] = {
+    "this run trained on an uploaded CSV, which the run store does not keep: upload the same "
+    "file to export the script with its data.": (
+        "此次运行用的是上传的 CSV，运行记录库不保存它：请上传同一个文件，以导出带数据的脚本。"
+    ),
+    "this run fed {count:,} samples; the export saves their order and stops at {cap:,}: "
+    "export a run with fewer epochs or samples.": (
+        "此次运行共输入 {count:,} 个样本；导出会保存它们的顺序，上限为 {cap:,}："
+        "请导出 epoch 或样本更少的运行。"
+    ),
     "features standardised to mean 0 and standard deviation 1 with the statistics of the "
     "{rows:,} training rows only (validation and test rows not used)": (
         "特征已标准化为均值 0、标准差 1，统计量只来自 {rows:,} 个训练行（未使用验证行和测试行）"
