@@ -21,6 +21,24 @@ EN_DATA: dict[str, str] = {
         "initial weights. Run with stock Keras `fit`, it prints the run's per-epoch losses."
     ),
     "runs.keras_script.csv": "The CSV this run trained on",
+    "runs.search": "Search runs",
+    "runs.search.help": "Part of a run's name, id, dataset, model, or its group's id or name.",
+    "runs.status_filter": "Status",
+    "runs.status.any": "any status",
+    "runs.group_filter": "Group",
+    "runs.group.any": "all runs",
+    "runs.group.none": "runs in no group",
+    "runs.group.kind.sweep": "Sweep",
+    "runs.group.kind.advise": "Advise session",
+    "runs.group.title": "{kind} · {name} · {runs} runs · {when} · {group_id}",
+    "runs.group.label": "{kind} · {name} · {when} · {group_id}",
+    "runs.single": "Runs in no group",
+    "runs.matching": (
+        "{shown} of {total} runs shown; each group is folded: open it to see its runs."
+    ),
+    "runs.none_match": "No run matches: clear the search or choose another status or group.",
+    "runs.name": "Name of this run",
+    "runs.name.help": "Shown in the tables and the picker; leave empty for the automatic name.",
     "runs.keras_script.csv_needed": (
         "This run trained on an uploaded CSV, and the run store keeps no uploads: upload the "
         "same file to download the script with its data."
@@ -40,6 +58,22 @@ ZH_DATA: dict[str, str] = {
         "epoch 的损失。"
     ),
     "runs.keras_script.csv": "此次运行训练所用的 CSV",
+    "runs.search": "搜索运行",
+    "runs.search.help": "运行名称、ID、数据集、模型，或其分组 ID、分组名称中的一段文字。",
+    "runs.status_filter": "状态",
+    "runs.status.any": "任意状态",
+    "runs.group_filter": "分组",
+    "runs.group.any": "全部运行",
+    "runs.group.none": "不属于任何分组的运行",
+    "runs.group.kind.sweep": "扫描实验",
+    "runs.group.kind.advise": "建议会话",
+    "runs.group.title": "{kind} · {name} · {runs} 个运行 · {when} · {group_id}",
+    "runs.group.label": "{kind} · {name} · {when} · {group_id}",
+    "runs.single": "不属于任何分组的运行",
+    "runs.matching": "显示 {shown} / {total} 个运行；每个分组默认折叠，展开即可看到其中的运行。",
+    "runs.none_match": "没有匹配的运行：请清除搜索，或选择其他状态或分组。",
+    "runs.name": "此次运行的名称",
+    "runs.name.help": "显示在表格和选择框中；留空则使用自动生成的名称。",
     "runs.keras_script.csv_needed": (
         "此次运行用的是上传的 CSV，运行记录库不保存上传的文件：请再次上传同一个文件，"
         "才能下载带数据的脚本。"
@@ -47,6 +81,9 @@ ZH_DATA: dict[str, str] = {
 }
 
 ZH_ERRORS_DATA: dict[str, str] = {
+    "a name may have at most {cap} characters, got {count}: shorten it.": (
+        "名称最多 {cap} 个字符，收到的有 {count} 个：请缩短。"
+    ),
     "this run trained on an uploaded CSV, which the run store does not keep: upload the same "
     "file to export the script with its data.": (
         "此次运行用的是上传的 CSV，运行记录库不保存它：请上传同一个文件，以导出带数据的脚本。"
