@@ -21,6 +21,7 @@ EN_DATA: dict[str, str] = {
         "initial weights. Run with stock Keras `fit`, it prints the run's per-epoch losses."
     ),
     "runs.keras_script.csv": "The CSV this run trained on",
+    "col.name": "name",
     "runs.search": "Search runs",
     "runs.search.help": "Part of a run's name, id, dataset, model, or its group's id or name.",
     "runs.status_filter": "Status",
@@ -58,6 +59,7 @@ ZH_DATA: dict[str, str] = {
         "epoch 的损失。"
     ),
     "runs.keras_script.csv": "此次运行训练所用的 CSV",
+    "col.name": "名称",
     "runs.search": "搜索运行",
     "runs.search.help": "运行名称、ID、数据集、模型，或其分组 ID、分组名称中的一段文字。",
     "runs.status_filter": "状态",

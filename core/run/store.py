@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from core.errors import InputError
+from core.errors import InputError, check_choice
 
 STATUSES = ("starting", "running", "completed", "stopped", "diverged", "interrupted", "failed")
 ACTIVE = ("starting", "running")
@@ -203,8 +203,7 @@ class RunStore:
     def add_group(self, group_id: str, kind: str, name: str | None = None) -> None:
         """Record where GROUP_ID's runs come from (KIND: sweep | advise); an existing group is
         left as it is."""
-        if kind not in GROUP_KINDS:
-            raise ValueError(f"group kind must be one of {GROUP_KINDS}, got {kind!r}")
+        check_choice("kind", kind, GROUP_KINDS)
         self._write(
             "INSERT OR IGNORE INTO groups (group_id, kind, name, created) VALUES (?, ?, ?, ?)",
             (group_id, kind, name, time.time()),
