@@ -99,10 +99,10 @@ ZH_ERRORS_DATA: dict[str, str] = {
     "{rows:,} training rows only (validation and test rows not used)": (
         "特征已标准化为均值 0、标准差 1，统计量只来自 {rows:,} 个训练行（未使用验证行和测试行）"
     ),
-    "features fed as given (not standardised): values reach {high:,.4g}; inputs this large "
+    "features fed as given (not standardised): values reach {high}; inputs this large "
     "make the loss large and training slow. Standardise them (the default) unless their scale "
     "is the point.": (
-        "特征按原值输入（未标准化）：数值高达 {high:,.4g}；这么大的输入会让损失很大、训练很慢。"
+        "特征按原值输入（未标准化）：数值高达 {high}；这么大的输入会让损失很大、训练很慢。"
         "除非要看的正是它们的尺度，否则请标准化（默认）。"
     ),
 }

@@ -579,10 +579,10 @@ def standardized(data: Data, train_samples: int, on: bool = True) -> Data:
         if high <= LARGE_FEATURE:
             return data
         note = Note(
-            "features fed as given (not standardised): values reach {high:,.4g}; inputs this "
+            "features fed as given (not standardised): values reach {high}; inputs this "
             "large make the loss large and training slow. Standardise them (the default) unless "
             "their scale is the point.",
-            high=high,
+            high=f"{high:,.0f}" if high >= 100 else f"{high:.3g}",  # 89,980, not 8.998e+04
         )
         return replace(data, notes=(*data.notes, note))
     part = data.x[:train_samples].astype(np.float64)
