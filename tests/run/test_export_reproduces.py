@@ -145,3 +145,25 @@ def test_numpy_initial_weights_are_the_models_own(model, shape, classes):
     assert [w.shape for w in got] == [w.shape for w in expected]
     for a, b in zip(got, expected, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_the_runs_page_offers_the_zip_and_asks_for_an_uploaded_csv(isolated_store):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from core.present.text import t
+
+    store = RunStore()
+    cfg = TrainConfig(dataset="csv", label="animal", batch_size=16)
+    run_id = create_run(store, prepare(cfg, pets_csv()))
+    app = str(Path(__file__).resolve().parents[2] / "app.py")
+    at = AppTest.from_file(app, default_timeout=60)
+    at.switch_page("app_pages/runs.py").run()
+    assert not at.exception
+    assert t("runs.keras_script.csv_needed") in [i.value for i in at.info]
+    assert not at.get("download_button") or all(
+        run_id not in str(b.proto) for b in at.get("download_button")
+    )
+    (script,) = [c.value for c in at.code if c.language == "python"]
+    assert "batch_size, steps = 16, 0" in script  # the steps the run took: none yet
