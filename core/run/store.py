@@ -74,7 +74,7 @@ def _migrate(db: sqlite3.Connection) -> None:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError:  # read-only: readers cope with the old layout
         return
-    try:
+    try:  # a read-only file may refuse only the first write
         if db.execute("PRAGMA user_version").fetchone()[0] < 1:
             names = {r[1] for r in db.execute("PRAGMA table_info(runs)")}
             if "name" not in names:
@@ -90,9 +90,10 @@ def _migrate(db: sqlite3.Connection) -> None:
             )
             db.execute("PRAGMA user_version = 1")
         db.execute("COMMIT")
-    except sqlite3.DatabaseError:
+    except sqlite3.OperationalError as exc:
         db.execute("ROLLBACK")
-        raise
+        if "readonly" not in str(exc):
+            raise
 
 
 _RUN_COLUMNS = ("dataset", "model", "n", "batch_size", "epochs", "optimizer", "lr", "seed")

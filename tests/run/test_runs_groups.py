@@ -4,7 +4,11 @@ written before names and groups existed opens migrated, every run kept. The CLI'
 each group into one line; the Runs page lists runs in no group, then each group folded."""
 
 import json
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,6 +36,17 @@ CREATE TABLE steps (
     batch_size INTEGER NOT NULL, loss REAL, accuracy REAL, seconds REAL, class_counts TEXT,
     PRIMARY KEY (run_id, step)
 ) WITHOUT ROWID;
+CREATE TABLE epochs (
+    run_id TEXT NOT NULL, epoch INTEGER NOT NULL, train_loss REAL, train_accuracy REAL,
+    val_loss REAL, val_accuracy REAL, seconds REAL, steps INTEGER,
+    PRIMARY KEY (run_id, epoch)
+) WITHOUT ROWID;
+CREATE TABLE evals (
+    run_id TEXT NOT NULL, step INTEGER NOT NULL, train_seconds REAL, val_loss REAL,
+    val_accuracy REAL,
+    PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
+CREATE INDEX runs_sweep ON runs (sweep_id);
 """
 
 
@@ -39,6 +54,7 @@ def old_store(path) -> None:
     """An old file: a single run, a 3-run sweep (labels "B=…") and a 4-run Advise session
     (labels "B=… lr=…"), each with one step."""
     db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")  # as RunStore has always opened it
     db.executescript(OLD_SCHEMA)
     rows = [("single", None, None, 32)]
     rows += [(f"sw{b}", "sw-old", f"B={b}", b) for b in (8, 16, 32)]
@@ -184,3 +200,23 @@ def test_the_runs_page_lists_single_runs_and_folds_each_group(isolated_store):
     at.selectbox(key="runs.status").set_value("diverged").run()
     assert "No run matches" in at.info[0].value
     assert len(RunStore().list_runs()) == 58
+
+
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="needs util-linux setpriv")
+def test_an_old_read_only_store_still_lists_and_finds_its_runs(isolated_store):
+    old_store(isolated_store)
+    isolated_store.chmod(0o444)
+    # root ignores file modes; drop the capabilities that let it, as a normal user would be
+    drop = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner"]
+    env = {**os.environ, "BATCHLAB_DB": str(isolated_store)}
+    root = Path(__file__).resolve().parents[2]
+    for extra, count in (([], 8), (["--search", "sw-adv"], 4)):
+        listed = subprocess.run(
+            [*drop, sys.executable, "-m", "core", "runs", "--json", *extra],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert listed.returncode == 0, listed.stderr
+        assert len(json.loads(listed.stdout)) == count
