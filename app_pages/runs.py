@@ -1,13 +1,16 @@
 """Runs: the persistent history. Open, overlay, delete, export."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
 from app_pages import widgets
-from core.api.common import exports
-from core.present import charts, report
-from core.present.text import columns
+from core.api.common import exports, needs_upload, reproduction
+from core.present import charts, report, runs_list
+from core.present.text import columns, fix_message
 from core.run import export
+from core.run.store import STATUSES
 
 lang, t = widgets.setup({})
 
@@ -30,30 +33,91 @@ def delete_chosen(store, run_ids: list[str]) -> None:
     st.session_state["runs.deleted"] = len(run_ids)
 
 
+def reproduce_download(run: dict) -> None:
+    """The run's Keras script, and a zip of it with the arrays it trains on (built on click; a
+    run on an uploaded CSV needs the file again, the store keeps no uploads)."""
+    st.caption(t("runs.keras_script.about"))
+    st.code(export.keras_script(run["config"], run["steps_done"]), language="python")
+    data = functools.partial(reproduction, run)
+    if needs_upload(run):
+        upload = st.file_uploader(t("runs.keras_script.csv"), type=["csv"], key="runs.csv")
+        if upload is None:
+            st.info(t("runs.keras_script.csv_needed"))
+            return
+        try:  # at once, not on click: a wrong file is said here
+            data = reproduction(run, upload.getvalue())
+        except ValueError as exc:
+            st.error(fix_message(exc, lang))
+            return
+    name = f"batchlab_{run['run_id']}.zip"
+    st.download_button(t("runs.keras_script.download"), data, name, "application/zip")
+
+
+def rename(store, run_id: str) -> None:
+    """The name box's callback: store what was typed (blank: the automatic name again)."""
+    try:
+        store.rename_run(run_id, st.session_state[f"runs.name.{run_id}"])
+    except ValueError as exc:
+        st.session_state["runs.rename_error"] = fix_message(exc, lang)
+
+
+def run_list(store, total: int) -> list[dict]:
+    """Search and filters, the runs in no group, then each group folded in one line (open it
+    for its runs, or Compare for its curves). Returns the runs that match."""
+    c = st.columns([2, 2, 1])
+    search = c[0].text_input(t("runs.search"), key="runs.search", help=t("runs.search.help"))
+    groups = store.groups()
+    choices = {"": t("runs.group.any"), "-": t("runs.group.none")}
+    choices |= {g["group_id"]: runs_list.group_title(g, lang, count=False) for g in groups}
+    if st.session_state.get("runs.sweep") not in choices:  # a link's or a deleted group's id
+        st.session_state["runs.sweep"] = ""
+    group = c[1].selectbox(
+        t("runs.group_filter"), list(choices), format_func=choices.get, key="runs.sweep"
+    )
+    statuses = {"any": t("runs.status.any")} | {s: t(f"status.{s}") for s in STATUSES}
+    status = c[2].selectbox(
+        t("runs.status_filter"), list(statuses), format_func=statuses.get, key="runs.status"
+    )
+    status = None if status == "any" else status
+    found = store.find_runs(search, {"": None, "-": ""}.get(group, group), status)
+    if not found:
+        st.info(t("runs.none_match"))
+        return []
+    parts = runs_list.grouped(found, groups)
+    st.caption(t("runs.matching", shown=f"{len(found):,}", total=f"{total:,}"))
+    if parts.single:
+        if parts.groups:
+            st.markdown(f"**{t('runs.single')}**")
+        table = report.runs_table(parts.single)
+        st.dataframe(columns(table, lang), hide_index=True, width="stretch", placeholder="—")
+    opened = bool(search.strip()) or bool(group and group != "-")  # what was asked for
+    for g, members in parts.groups:
+        with st.expander(runs_list.group_title(g, lang), expanded=opened):
+            table = report.runs_table(members)
+            st.dataframe(columns(table, lang), hide_index=True, width="stretch", placeholder="—")
+            if st.button(t("runs.open_sweep"), key=f"runs.open.{g['group_id']}"):
+                st.session_state["compare.shown"] = g["group_id"]
+                st.session_state["compare.sweep_id"] = g["group_id"]
+                st.switch_page("app_pages/compare.py")
+    return found
+
+
 if "runs.deleted" in st.session_state:
     st.toast(t("runs.deleted", count=st.session_state.pop("runs.deleted")))
 
 st.caption(t("runs.store", path=store.path))
+if "runs.rename_error" in st.session_state:
+    st.error(st.session_state.pop("runs.rename_error"))
 if not runs:
     st.info(t("runs.empty"))
     st.stop()
 
-table = report.runs_table(runs)
-st.dataframe(columns(table, lang), hide_index=True, width="stretch", placeholder="—")
-
-sweeps = store.sweeps()
-if sweeps:
-    c = st.columns([3, 1])
-    names = {s["sweep_id"]: report.sweep_label(s) for s in sweeps}
-    picked = c[0].selectbox(t("runs.sweeps"), list(names), format_func=names.get, key="runs.sweep")
-    if c[1].button(t("runs.open_sweep"), key="runs.open_sweep"):
-        st.session_state["compare.shown"] = picked
-        st.session_state["compare.sweep_id"] = picked
-        st.switch_page("app_pages/compare.py")
-
+shown = run_list(store, len(runs))
 # no status in a label: one that changes while a run trains would lose the selection
-labels = {r["run_id"]: report.run_choice(r) for r in runs}
-default = [runs[0]["run_id"]]
+chosen_now = st.session_state.get("runs.chosen", [])
+listed = shown + [r for r in runs if r["run_id"] in chosen_now and r not in shown]
+labels = {r["run_id"]: report.run_choice(r) for r in listed}
+default = [listed[0]["run_id"]] if listed else []
 chosen = st.multiselect(
     t("runs.select"), list(labels), default=default, format_func=labels.get, key="runs.chosen"
 )
@@ -88,6 +152,15 @@ if len(chosen) == 1:
     )
     if run.get("message"):
         st.caption(report.run_message(run, lang))
+    st.text_input(
+        t("runs.name"),
+        value=run.get("name") or "",
+        placeholder=runs_list.run_name({**run, "name": None}),
+        key=f"runs.name.{run['run_id']}",
+        help=t("runs.name.help"),
+        on_change=rename,
+        args=(store, run["run_id"]),
+    )
     if not steps.empty:
         left, right = st.columns(2)
         left.altair_chart(charts.step_loss_chart(steps, lang=lang), width="stretch")
@@ -106,14 +179,7 @@ if len(chosen) == 1:
     st.subheader(t("runs.cli"))
     st.code(report.cli_command(run["config"]), language="bash", wrap_lines=True)
     with st.expander(t("runs.keras_script")):
-        script = export.keras_script(run["config"])
-        st.code(script, language="python")
-        st.download_button(
-            t("runs.keras_script.download"),
-            script,
-            file_name=f"batchlab_{run['run_id']}.py",
-            mime="text/x-python",
-        )
+        reproduce_download(run)
 elif not steps.empty:
     x = st.radio(
         t("compare.x"),

@@ -28,6 +28,7 @@ DEFAULTS = {
     "train.features": api.BLOBS_FEATURES,
     "train.classes": api.BLOBS_CLASSES,
     "train.noise": 0.0,
+    "train.standardize": True,
 }
 lang, t = widgets.setup(DEFAULTS)
 ss = st.session_state
@@ -98,9 +99,10 @@ if ss["train.dataset"] == "csv":
         columns = api.csv_label_columns(csv_bytes)
     except ValueError as exc:
         widgets.fix(exc)
-    c = st.columns(2)
+    c = st.columns(3)
     label = c[0].selectbox(t("train.label"), columns, index=len(columns) - 1, key="train.label")
     c[1].selectbox(t("train.task"), api.TASKS, key="train.task")
+    c[2].checkbox(t("train.standardize"), key="train.standardize", help=t("train.standardize.help"))
 
 files = widgets.own_files("train")
 if api.epochs_over_cap(ss["train.epochs"]):

@@ -254,9 +254,20 @@ def add_throughput_parser(sub) -> None:
 
 
 def add_runs_parser(sub) -> None:
-    p = sub.add_parser("runs", help="list the runs in the store (BATCHLAB_DB)")
+    from core.run.store import STATUSES
+
+    p = sub.add_parser(
+        "runs",
+        help="list the runs in the store (BATCHLAB_DB): each sweep or Advise session as one "
+        "line unless --group, --search or --expand",
+    )
     p.add_argument("--json", action="store_true")
     _int_flag(p, "limit", default=1000)
+    p.add_argument("--search", default="", metavar="TEXT", help="part of a name, id or setting")
+    p.add_argument("--group", metavar="ID", help="one sweep or Advise session; 'none': no group")
+    p.add_argument("--status", choices=STATUSES)
+    p.add_argument("--expand", action="store_true", help="list every run of every group")
+    p.add_argument("--rename", nargs=2, metavar=("RUN_ID", "NAME"), help="name a run ('' clears)")
     p.set_defaults(handler=cmd_runs)
 
 
@@ -430,6 +441,12 @@ def add_train_args(
     p.add_argument("--label", metavar="COLUMN", help="label column of the CSV")
     p.add_argument("--task", choices=TASKS, default="auto")
     p.add_argument(
+        "--no-standardize",
+        action="store_true",
+        help="csv: feed the features as given (default: standardised with the training rows' "
+        "mean and standard deviation)",
+    )
+    p.add_argument(
         "--model",
         choices=MODELS,
         default=None,
@@ -539,6 +556,7 @@ def config_from_args(args: argparse.Namespace, **overrides):
         model_file=args.model_file,
         data_file=args.data_file,
         loss=args.loss,
+        standardize=not getattr(args, "no_standardize", False),
         **dataset_options,
     )
     fields.update(overrides)
@@ -1032,9 +1050,19 @@ def _plain(value):
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
+    from core.present.runs_list import group_title, grouped, run_name
     from core.run.store import RunStore
 
-    runs = RunStore().list_runs(limit=args.limit)
+    store = RunStore()
+    if args.rename:
+        run_id, name = args.rename
+        if store.get_run(run_id) is None:
+            raise UsageError(f"no run {run_id!r} in the store: see `python -m core runs`.")
+        store.rename_run(run_id, name)
+    group = {"none": ""}.get(args.group, args.group)
+    runs = store.find_runs(args.search, group, args.status, limit=args.limit)
+    groups = store.groups()
+    kinds = {g["group_id"]: g["kind"] for g in groups}
     keys = (
         "run_id",
         "status",
@@ -1054,17 +1082,36 @@ def cmd_runs(args: argparse.Namespace) -> int:
         "steps_per_second",
         "test_metrics",
     )
-    rows = [{k: r.get(k) for k in keys} for r in runs]
+    rows = [
+        {**{k: r.get(k) for k in keys}, "name": run_name(r), "group_kind": kinds.get(r["sweep_id"])}
+        for r in runs
+    ]
     if args.json:
         print(json.dumps(finite(rows)))
         return 0
-    for r in rows:
-        print(
-            f"{r['run_id']}  {r['status']:<11} {r['dataset']:<9} {r['model']:<6} "
-            f"B={r['batch_size']:<6} E={r['epochs']:<5} steps {r['steps_done']}/"
-            f"{r['total_steps']}"
-        )
+    if args.group is not None and args.group != "none" and args.group not in kinds:
+        raise UsageError(f"no group {args.group!r} in the store: see `python -m core runs`.")
+    by_id = {r["run_id"]: r for r in rows}
+    parts = grouped(runs, groups)
+    expand = args.expand or args.group is not None or bool(args.search.strip())
+    for r in parts.single:
+        print(_run_line(by_id[r["run_id"]]))
+    for g, members in parts.groups:
+        print(group_title({**g, "runs": len(members)}))
+        if expand:
+            for r in members:
+                print("  " + _run_line(by_id[r["run_id"]]))
+        else:
+            print(f"  (--group {g['group_id']} lists its {len(members)} runs)")
     return 0
+
+
+def _run_line(r: dict) -> str:
+    return (
+        f"{r['run_id']}  {r['status']:<11} {r['dataset']:<9} {r['model']:<6} "
+        f"B={r['batch_size']:<6} E={r['epochs']:<5} steps {r['steps_done']}/"
+        f"{r['total_steps']}  {r['name']}"
+    )
 
 
 def spec_from_args(args: argparse.Namespace, n: int | None = None) -> ScheduleSpec:

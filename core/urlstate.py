@@ -19,6 +19,7 @@ from core import choices
 from core.errors import InputError
 from core.present import charts
 from core.run import advise
+from core.run.store import STATUSES
 from core.schedule import plan
 from core.schedule.plan import MAX_SEED, MAX_VALIDATION_SPLIT, SHUFFLE_MODES
 from core.study import science, sweep, trajectory
@@ -120,6 +121,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("replicas", "train.replicas", "int", 1, MAX_TRAIN_REPLICAS),
         Param("accumulation", "train.accumulation", "int", 1, MAX_ACCUMULATION),
         Param("task", "train.task", "choice", choices=TASKS),
+        Param("standardize", "train.standardize", "bool"),
         Param("features", "train.features", "int", 1, MAX_FEATURES),
         Param("classes", "train.classes", "int", 2, MAX_CLASSES),
         Param("noise", "train.noise", "float", 0.0, 1e6),
@@ -189,7 +191,9 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("seconds", "advise.seconds", "float", advise.MIN_SECONDS, advise.MAX_SECONDS),
     ],
     "runs": [
-        Param("sweep", "runs.sweep", "text"),  # as on Compare
+        Param("sweep", "runs.sweep", "text"),  # as on Compare; the Group filter
+        Param("search", "runs.search", "text"),
+        Param("status", "runs.status", "choice", choices=("any", *STATUSES)),
         Param("x", "runs.x", "choice", choices=RUNS_X),
     ],
 }

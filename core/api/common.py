@@ -1,5 +1,6 @@
 """What every page that trains needs: the demo's caps applied to a run, the warm pool, and the
-exports of stored runs (CSV, JSON, TensorBoard logs) that the Runs and Compare pages offer."""
+exports of stored runs (CSV, JSON, TensorBoard logs, a reproducing Keras script) that the Runs
+and Compare pages offer."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ __all__ = [
     "exports",
     "inspect_model",
     "model_layers",
+    "needs_upload",
+    "reproduction",
     "save_upload",
     "warm_pool",
     "with_own_files",
@@ -120,3 +123,23 @@ def model_layers(spec: ModelSpec) -> pd.DataFrame:
         [(r.name, r.kind, r.input_shape, r.detail) for r in spec.layers],
         columns=["layer", "type", "input_shape", "settings"],
     )
+
+
+def needs_upload(run: dict) -> bool:
+    """Whether RUN trained on an uploaded CSV, whose bytes the store does not keep."""
+    config = run["config"]
+    return config.get("dataset") == "csv" and not config.get("data_file")
+
+
+def reproduction(run: dict, csv_bytes: bytes | None = None) -> bytes:
+    """A stored RUN as a zip: a Keras script and the arrays it trains on (the run's data, split,
+    order and initial weights), for the steps the run took. A run on an uploaded CSV needs that
+    file again (CSV_BYTES): InputError says so."""
+    if needs_upload(run) and csv_bytes is None:
+        raise InputError(
+            "this run trained on an uploaded CSV, which the run store does not keep: upload the "
+            "same file to export the script with its data."
+        )
+    name = f"batchlab_{run['run_id']}"
+    config = TrainConfig.from_dict(run["config"])
+    return export.reproduction_zip(config, csv_bytes, steps=run["steps_done"], name=name)

@@ -123,6 +123,7 @@ def run_config(inputs: Mapping[str, object], label: str | None) -> TrainConfig:
         features=int(inputs["features"]),
         classes=int(inputs["classes"]),
         noise=float(inputs["noise"]),
+        standardize=bool(inputs.get("standardize", True)),
     )
 
 

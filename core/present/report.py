@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.present.runs_list import run_name
 from core.present.text import t
 from core.run.store import RunStore
-from core.schedule.plan import setting_label
 from core.study.sweep import EPOCH_COLUMNS, STEP_COLUMNS, peak_memory_mb, run_accumulation
 from core.train.datasets import BLOBS_CLASSES, BLOBS_FEATURES
 
@@ -123,9 +123,9 @@ def progress(run: dict, steps: pd.DataFrame) -> Progress:
 
 
 def run_choice(run: dict) -> str:
-    """A stored run as the Runs page's picker names it: id, data, model, B (and K), E."""
-    setting = setting_label(run["batch_size"], run_accumulation(run))
-    return f"{run['run_id']} · {run['dataset']} {run['model']} {setting} E={run['epochs']}"
+    """A stored run as the Runs page's picker names it: id, then its name (given, or data,
+    model, B (and K), E, lr)."""
+    return f"{run['run_id']} · {run_name(run)}"
 
 
 def cli_command(config: dict) -> str:
@@ -176,6 +176,8 @@ def cli_command(config: dict) -> str:
         parts += ["--label", str(config["label"])]
     if config["dataset"] == "csv":
         parts += ["--csv", "YOUR.csv", "--label", str(config.get("label"))]
+        if config.get("standardize") is False:
+            parts.append("--no-standardize")
     if config["dataset"] == "blobs":
         for key, default in (("features", BLOBS_FEATURES), ("classes", BLOBS_CLASSES)):
             if config.get(key, default) != default:
@@ -231,6 +233,7 @@ def runs_table(runs: list[dict]) -> pd.DataFrame:
         rows.append(
             {
                 "run_id": r["run_id"],
+                "name": run_name(r),
                 "status": r["status"],
                 "dataset": r["dataset"],
                 "model": r["model"],

@@ -490,7 +490,7 @@ EN: dict[str, str] = {
     "runs.export_tensorboard": "Export TensorBoard logs (zip)",
     "runs.export_tensorboard.help": "Unzip, then run: tensorboard --logdir batchlab_logs",
     "runs.keras_script": "A standalone Keras script that reproduces this run",
-    "runs.keras_script.download": "Download the script",
+    "runs.keras_script.download": "Download the script and its data (.zip)",
     "runs.cli": "Repeat from the command line",
     "runs.sweeps": "Sweeps",
     "runs.steps": "Steps",
@@ -639,6 +639,7 @@ EN: dict[str, str] = {
 def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     from core.present.text_advise import EN_ADVISE, ZH_ADVISE, ZH_ERRORS_ADVISE
     from core.present.text_files import EN_FILES, ZH_ERRORS_FILES, ZH_FILES
+    from core.present.text_data import EN_DATA, ZH_DATA, ZH_ERRORS_DATA
     from core.present.text_path import EN_PATH, ZH_ERRORS_PATH, ZH_PATH
     from core.present.text_sharp import EN_SHARP, ZH_ERRORS_SHARP, ZH_SHARP
     from core.present.text_zh import ZH, ZH_ERRORS
@@ -647,8 +648,10 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     EN.update(EN_ADVISE)
     EN.update(EN_FILES)
     EN.update(EN_SHARP)
+    EN.update(EN_DATA)
     zh_errors = ZH_ERRORS | ZH_ERRORS_PATH | ZH_ERRORS_ADVISE | ZH_ERRORS_FILES | ZH_ERRORS_SHARP
-    zh = ZH | ZH_PATH | ZH_ADVISE | ZH_FILES | ZH_SHARP
+    zh_errors |= ZH_ERRORS_DATA
+    zh = ZH | ZH_PATH | ZH_ADVISE | ZH_FILES | ZH_SHARP | ZH_DATA
     return {"en": EN, "zh": zh}, {"zh": zh_errors}
 
 

@@ -433,7 +433,7 @@ ZH: dict[str, str] = {
     "runs.export_tensorboard": "导出 TensorBoard 日志（zip）",
     "runs.export_tensorboard.help": "解压后运行：tensorboard --logdir batchlab_logs",
     "runs.keras_script": "复现此次运行的独立 Keras 脚本",
-    "runs.keras_script.download": "下载脚本",
+    "runs.keras_script.download": "下载脚本及其数据（.zip）",
     "runs.cli": "在命令行中复现",
     "runs.sweeps": "扫描实验",
     "runs.open_sweep": "在“对比”页打开",

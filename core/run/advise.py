@@ -940,6 +940,7 @@ def advise(
     noise = measure_b_simple(base, spec, n_train, should_stop)
     tally.step("noise", base.batch_size)
     sweep_id = sweep.new_sweep_id()
+    store.add_group(sweep_id, "advise")  # its runs show as one Advise session on Runs
     rows = train_sizes(
         base, spec, feasible.rates, pilot, store, sweep_id, clock, tally, should_stop
     )

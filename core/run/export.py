@@ -4,8 +4,10 @@
   scalar summaries) for runs: per-step training loss and per-epoch losses and accuracies, one
   sub-directory per run, zipped. No TensorFlow is imported: the format is small enough to write
   by hand (see tensorflow/core/util/event.proto and the TFRecord format).
-- `keras_script()` writes a Python script that reproduces a run with stock Keras `fit`: the same
-  data, model, batch size, epochs, validation split, shuffle mode and seed.
+- `keras_script()` writes a Python script that reproduces a run with stock Keras `fit`, and
+  `reproduction_zip()` packs it with the arrays it reads (`reproduction_arrays`: the data the run
+  trained on, split and encoded, the order it was fed in, the initial weights), so the script's
+  per-epoch losses are the run's. `data_source()`: how Batch Lab makes each named dataset.
 """
 
 from __future__ import annotations
@@ -14,9 +16,15 @@ import io
 import struct
 import time
 import zipfile
+from dataclasses import replace
 
+import numpy as np
+
+from core.errors import InputError
 from core.run.store import RunStore
 from core.train.datasets import BLOBS_CLASSES, BLOBS_FEATURES
+from core.train.engine import TrainConfig, planned_steps, prepare
+from core.train.models import initial_weights
 
 # -- TFRecord + Event protobuf, by hand --------------------------------------------------------
 _CRC_TABLE = []
@@ -201,51 +209,199 @@ def data_source(config: dict) -> str:
     )
 
 
-def keras_script(config: dict) -> str:
-    """Python source that reproduces a run's setup with stock `model.fit`."""
+def keras_script(config: dict, steps: int | None = None) -> str:
+    """Python source that reproduces a run with stock `model.fit`, from the arrays beside it.
+
+    The script reads `<its own name>.npz` (`reproduction_zip` writes both): the exact training
+    and validation arrays the run used (its split, its label encoding), the order Batch Lab fed
+    them in every epoch, and the initial weights; it standardises the features where the run
+    did, builds the same model (or loads the run's .keras file), and fits one epoch at a time
+    in that order, STEPS steps in all (default: every planned step). Its per-epoch losses are
+    the run's.
+    """
     dataset, model = config["dataset"], config["model"]
-    shuffle = {"none": "False", "epoch": "True", "batch": '"batch"'}[config["shuffle"]]
-    side = 28 if dataset == "mnist" else 8
-    data = data_source(config)
-    net = _MODELS[model].replace("__SIDE__", str(side))
+    b, e = config["batch_size"], config["epochs"]
     loss = '"sparse_categorical_crossentropy"' if model != "linear" else '"mse"'
     metrics = '["accuracy"]' if model != "linear" else "[]"
     opt = "Adam" if config["optimizer"] == "adam" else "SGD"
-    drop = (
-        "\n# Batch Lab dropped the last partial batch (drop_remainder); fit() on arrays keeps it.\n"
-        if config.get("drop_remainder")
-        else "\n"
-    )
-    b, e = config["batch_size"], config["epochs"]
     k = int(config.get("accumulation") or 1)
     accumulate = f", gradient_accumulation_steps={k}" if k > 1 else ""
-    return f'''"""Reproduces a Batch Lab run: {dataset} / {model}, B={b}, E={e}.
+    model_file = config.get("model_file")
+    if model_file:
+        net = (
+            "# The run's own model, its initial weights as saved.\n"
+            f"model = keras.saving.load_model({str(model_file)!r}, safe_mode=True, compile=False)"
+        )
+    else:
+        net = (
+            _MODELS[model]
+            .replace("x = x.reshape(-1, __SIDE__, __SIDE__, 1)\n", "")
+            .replace("x.shape[1:]", "x_train.shape[1:]")
+            + "\n# Batch Lab's initial weights: Glorot-uniform kernels drawn by NumPy from seed "
+            + f"{config['seed']}, zero biases.\n"
+            + 'model.set_weights([saved[f"w{i}"] for i in range(len(model.weights))])'
+        )
+    warmup = float(config.get("warmup_epochs") or 0.0)
+    callbacks, warmup_src = "[]", ""
+    if warmup > 0:
+        callbacks = "[Warmup()]"
+        warmup_src = _WARMUP.replace("__LR__", repr(float(config["lr"]))).replace(
+            "__EPOCHS__", repr(warmup)
+        )
+    planned = f"len(order) * -(-order.shape[1] // {b})" if steps is None else str(steps)
+    notes = []
+    if int(config.get("replicas") or 1) > 1:
+        notes.append(
+            f"# The run split each batch over {config['replicas']} replicas; this trains on one "
+            "device (the same sums, in another order)."
+        )
+    if config.get("drop_remainder"):
+        notes.append("# drop_remainder: the order leaves out each epoch's last partial batch.")
+    note = "".join(line + "\n" for line in notes)
+    return (
+        _SCRIPT.replace("__TITLE__", f"{dataset} / {model}, B={b}, E={e}")
+        .replace("__NET__", net)
+        .replace("__LR__", repr(float(config["lr"])))
+        .replace("__OPT__", f"{opt}(learning_rate=lr{accumulate})")
+        .replace("__LOSS__", loss)
+        .replace("__METRICS__", metrics)
+        .replace("__B__", str(b))
+        .replace("__STEPS__", planned)
+        .replace("__NOTE__", note)
+        .replace("__WARMUP__", warmup_src)
+        .replace("__CALLBACKS__", callbacks)
+    )
 
-Run it with: python this_file.py   (needs numpy, keras and a backend, e.g. tensorflow)
-Batch Lab draws the initial weights with NumPy and feeds its own permutation; here Keras does
-both, so the losses follow the same course but are not bit-identical.
+
+_SCRIPT = '''"""Reproduces a Batch Lab run: __TITLE__.
+
+Run it with: python this_file.py   (needs numpy, keras and a backend, e.g. tensorflow), with
+this_file.npz beside it. The .npz holds the arrays the run trained on: its training and
+validation samples (the run's split and label encoding), the order Batch Lab fed them in every
+epoch, and the initial weights. Stock `model.fit` then trains one epoch at a time in that order,
+so the per-epoch losses printed are the run's (to rounding, about 1e-5).
 """
+
+import json
+from pathlib import Path
 
 import numpy as np
 import keras
 from keras import layers
 
-keras.utils.set_random_seed({config["seed"]})
+saved = np.load(Path(__file__).with_suffix(".npz"), allow_pickle=False)
+x_train, y_train = saved["x_train"], saved["y_train"]
+x_val, y_val = saved["x_val"], saved["y_val"]  # Keras fit's validation split: the LAST samples
+order = saved["order"]  # order[e]: the training samples of epoch e, in the order they were fed
+num_classes = int(saved["num_classes"])  # class k is saved["class_names"][k]
+if "mean" in saved.files:  # standardised with the training rows' mean and std only
+    x_train = (x_train - saved["mean"]) / saved["std"]
+    x_val = (x_val - saved["mean"]) / saved["std"]
 
-{data}
-
-{net}
+__NET__
+lr = __LR__
 model.compile(
-    optimizer=keras.optimizers.{opt}(learning_rate={float(config["lr"])!r}{accumulate}),
-    loss={loss},
-    metrics={metrics},
-){drop}history = model.fit(
-    x,
-    y,
-    batch_size={config["batch_size"]},
-    epochs={config["epochs"]},
-    validation_split={config.get("validation_split", 0.0)},  # the LAST samples, unshuffled
-    shuffle={shuffle},
+    optimizer=keras.optimizers.__OPT__,
+    loss=__LOSS__,
+    metrics=__METRICS__,
 )
-print({{k: [round(v, 4) for v in vals] for k, vals in history.history.items()}})
+batch_size, steps = __B__, __STEPS__  # the steps the run took
+__NOTE__done = 0
+__WARMUP__
+history = {}
+for epoch, fed in enumerate(order):
+    fed = fed[: (steps - done) * batch_size]  # a run stopped or capped mid-epoch
+    if not len(fed):
+        break
+    out = model.fit(
+        x_train[fed],
+        y_train[fed],
+        batch_size=batch_size,
+        epochs=1,
+        shuffle=False,  # the order above is Batch Lab's shuffle
+        validation_data=(x_val, y_val) if len(x_val) else None,
+        callbacks=__CALLBACKS__,
+        verbose=0,
+    )
+    done += -(-len(fed) // batch_size)
+    for key, values in out.history.items():
+        history.setdefault(key, []).append(values[0])
+    print(f"epoch {epoch}: " + ", ".join(f"{k} {v[-1]:.6g}" for k, v in history.items()))
+print(json.dumps(history))
 '''
+
+_WARMUP = """
+# Batch Lab's linear warm-up: the learning rate climbs to lr over the first __EPOCHS__ epochs,
+# in 20 equal stairs.
+warmup = int(np.ceil(__EPOCHS__ * -(-order.shape[1] // batch_size)))
+stair = max(1, int(np.ceil(warmup / 20)))
+
+
+class Warmup(keras.callbacks.Callback):
+    def on_train_batch_begin(self, batch, logs=None):
+        step = done + batch
+        top = (step // stair + 1) * stair
+        self.model.optimizer.learning_rate = lr * min(1.0, top / warmup) if step < warmup else lr
+"""
+
+
+# The order of every epoch a run touched is saved whole: beyond this many indices, refuse.
+MAX_EXPORTED_ORDER = 50_000_000
+
+
+def reproduction_arrays(
+    cfg: TrainConfig, csv_bytes: bytes | None = None, steps: int | None = None
+) -> dict[str, np.ndarray]:
+    """The arrays `keras_script` reads: what CFG's run trained on, in the order it was fed.
+
+    Whatever the data's source, these are the arrays `prepare` gives the engine (features
+    before standardisation, with its mean and std where the run standardised), the schedule's
+    order for every epoch up to STEPS steps (default: all planned), and the initial weights
+    `models.build` draws (none for a run on a .keras file: the script loads that file).
+    """
+    prepared = prepare(cfg, csv_bytes)
+    data, schedule = prepared.data, prepared.schedule
+    planned = planned_steps(prepared)
+    steps = planned if steps is None else max(0, min(steps, planned))
+    if data.scaling is not None:  # the file's numbers; the script standardises them itself
+        data = prepare(replace(cfg, standardize=False), csv_bytes).data
+    epochs = max(1, -(-steps // max(1, schedule.steps_per_epoch)))
+    if epochs * schedule.samples_per_epoch > MAX_EXPORTED_ORDER:
+        raise InputError(
+            "this run fed {count:,} samples; the export saves their order and stops at "
+            "{cap:,}: export a run with fewer epochs or samples.",
+            count=epochs * schedule.samples_per_epoch,
+            cap=MAX_EXPORTED_ORDER,
+        )
+    split = schedule.train_samples
+    arrays = {
+        "x_train": data.x[:split],
+        "y_train": data.y[:split],
+        "x_val": data.x[split:],
+        "y_val": data.y[split:],
+        "order": np.stack([schedule.epoch_order(e) for e in range(epochs)]),
+        "num_classes": np.array(max(data.num_classes, 1)),
+        "class_names": np.array(data.class_names or [], dtype=str),
+    }
+    scaling = prepared.data.scaling
+    if scaling is not None:
+        arrays |= {"mean": scaling.mean, "std": scaling.std}
+    if not getattr(cfg, "model_file", None):
+        shape, classes = data.input_shape, max(data.num_classes, 1)
+        weights = initial_weights(cfg.model, shape, classes, cfg.seed)
+        arrays |= {f"w{i}": w for i, w in enumerate(weights)}
+    return arrays
+
+
+def reproduction_zip(
+    cfg: TrainConfig, csv_bytes: bytes | None = None, steps: int | None = None, name: str = "run"
+) -> bytes:
+    """A zip holding `NAME/NAME.py` (`keras_script`) and `NAME/NAME.npz` (its arrays)."""
+    arrays = reproduction_arrays(cfg, csv_bytes, steps)
+    npz = io.BytesIO()
+    np.savez_compressed(npz, **arrays)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{name}/{name}.py", keras_script(cfg.to_dict(), steps))
+        zf.writestr(f"{name}/{name}.npz", npz.getvalue(), compress_type=zipfile.ZIP_STORED)
+    return buf.getvalue()

@@ -1,10 +1,12 @@
 """The run store: SQLite (WAL), one file, path from `BATCHLAB_DB`.
 
-Tables: `runs` (config as JSON, status, timings, device), `steps` (one row per optimizer step),
-`epochs` (one row per epoch) and `sharpness` (a run's λ_max, trace and gap, where measured).
-Rows are written as a run goes, one transaction per chunk, so a crash loses at most the chunk
-in flight. A run whose process died shows as `interrupted`.
-All SQL is parameterised; nothing is pickled.
+Tables: `runs` (config as JSON, status, timings, device, a name), `steps` (one row per
+optimizer step), `epochs` (one row per epoch), `groups` (where a group of runs came from: a
+Compare sweep or an Advise session; a run's `sweep_id` names its group) and `sharpness` (a
+run's λ_max, trace and gap, where measured). `_migrate` brings an older file up to date when it
+opens (PRAGMA user_version). Rows are written as a run goes, one transaction per chunk, so a
+crash loses at most the chunk in flight. A run whose process died shows as `interrupted`. All
+SQL is parameterised; nothing is pickled.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from core.errors import InputError
+from core.errors import InputError, check_choice
 
 STATUSES = ("starting", "running", "completed", "stopped", "diverged", "interrupted", "failed")
 ACTIVE = ("starting", "running")
@@ -78,6 +80,46 @@ _SHARPNESS_COLUMNS = (
     "seconds",
 )
 
+SCHEMA_VERSION = 1
+GROUP_KINDS = ("sweep", "advise")
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a store written by an older Batch Lab up to SCHEMA_VERSION, in one transaction
+    (another process may open the file at the same time: the version is read again inside it).
+
+    1: runs get a `name`; a `groups` table says where each sweep_id's runs came from. Groups
+    already stored are filled in: Advise named its runs "B=… lr=…", a sweep "B=…".
+    A store this process may not write stays as it is (it still lists its runs).
+    """
+    if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:  # read-only: readers cope with the old layout
+        return
+    try:  # a read-only file may refuse only the first write
+        if db.execute("PRAGMA user_version").fetchone()[0] < 1:
+            names = {r[1] for r in db.execute("PRAGMA table_info(runs)")}
+            if "name" not in names:
+                db.execute("ALTER TABLE runs ADD COLUMN name TEXT")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS groups (group_id TEXT PRIMARY KEY, kind TEXT NOT "
+                "NULL, name TEXT, created REAL NOT NULL)"
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO groups (group_id, kind, created) SELECT sweep_id, "
+                "CASE WHEN MAX(label LIKE '% lr=%') THEN 'advise' ELSE 'sweep' END, MIN(created) "
+                "FROM runs WHERE sweep_id IS NOT NULL GROUP BY sweep_id"
+            )
+            db.execute("PRAGMA user_version = 1")
+        db.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        db.execute("ROLLBACK")
+        if "readonly" not in str(exc):
+            raise
+
+
 _RUN_COLUMNS = ("dataset", "model", "n", "batch_size", "epochs", "optimizer", "lr", "seed")
 
 
@@ -120,6 +162,7 @@ class RunStore:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA busy_timeout=30000")
             self.db.executescript(_SCHEMA)
+            _migrate(self.db)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
                 "the run store {path} cannot be used ({error}): set BATCHLAB_DB to a writable "
@@ -177,7 +220,76 @@ class RunStore:
                 os.getpid(),
             ],
         )
+        if sweep_id is not None:  # a sweep's first run records its group (Advise names its own)
+            self.add_group(sweep_id, "sweep")
         return run_id
+
+    # -- names and groups ---------------------------------------------------------------------
+    def add_group(self, group_id: str, kind: str, name: str | None = None) -> None:
+        """Record where GROUP_ID's runs come from (KIND: sweep | advise); an existing group is
+        left as it is."""
+        check_choice("kind", kind, GROUP_KINDS)
+        self._write(
+            "INSERT OR IGNORE INTO groups (group_id, kind, name, created) VALUES (?, ?, ?, ?)",
+            (group_id, kind, name, time.time()),
+        )
+
+    def rename_run(self, run_id: str, name: str) -> None:
+        """Give a run a NAME (blank: back to its automatic name)."""
+        self.update_run(run_id, name=_checked_name(name))
+
+    def rename_group(self, group_id: str, name: str) -> None:
+        self._write(
+            "UPDATE groups SET name = ? WHERE group_id = ?", (_checked_name(name), group_id)
+        )
+
+    def groups(self) -> list[dict]:
+        """Every group with runs, newest first: group_id, kind, name, created, runs, dataset,
+        model, batch_sizes (text, as SQLite joins them)."""
+        try:
+            rows = self.db.execute(
+                "SELECT r.sweep_id AS group_id, COALESCE(g.kind, 'sweep') AS kind, g.name AS "
+                "name, MIN(r.created) AS created, COUNT(*) AS runs, MIN(r.dataset) AS dataset, "
+                "MIN(r.model) AS model, GROUP_CONCAT(DISTINCT r.batch_size) AS batch_sizes "
+                "FROM runs r LEFT JOIN groups g ON g.group_id = r.sweep_id "
+                "WHERE r.sweep_id IS NOT NULL GROUP BY r.sweep_id ORDER BY created DESC"
+            ).fetchall()
+        except sqlite3.OperationalError:  # an old read-only store: no groups table
+            return [dict(s, group_id=s["sweep_id"], kind="sweep", name=None) for s in self.sweeps()]
+        return [dict(r) for r in rows]
+
+    def find_runs(
+        self,
+        search: str = "",
+        group: str | None = None,
+        status: str | None = None,
+        limit: int = 1000,
+    ) -> list[dict]:
+        """Runs newest first, at most LIMIT, whose id, name, label, dataset, model, group id or
+        group name holds SEARCH (any case); in GROUP ("" : no group; None: any), with STATUS."""
+        self.reap_interrupted()
+        where, args = [], []
+        if search.strip():
+            like = "%" + _escaped(search.strip()) + "%"
+            fields = ["run_id", "label", "dataset", "model", "sweep_id"]
+            if self._has_groups():
+                fields += ["name", "(SELECT name FROM groups WHERE group_id = sweep_id)"]
+            where.append("(" + " OR ".join(f"{f} LIKE ? ESCAPE '\\'" for f in fields) + ")")
+            args += [like] * len(fields)
+        if group == "":
+            where.append("sweep_id IS NULL")
+        elif group is not None:
+            where.append("sweep_id = ?")
+            args.append(group)
+        if status is not None:
+            where.append("status = ?")
+            args.append(status)
+        sql = "SELECT * FROM runs" + (" WHERE " + " AND ".join(where) if where else "")
+        rows = self.db.execute(sql + " ORDER BY created DESC LIMIT ?", (*args, limit)).fetchall()
+        return [_run_dict(r) for r in rows]
+
+    def _has_groups(self) -> bool:
+        return self.db.execute("PRAGMA user_version").fetchone()[0] >= 1
 
     def update_run(self, run_id: str, **fields: object) -> None:
         allowed = {
@@ -194,6 +306,7 @@ class RunStore:
             "summary",
             "total_steps",
             "label",
+            "name",
         }
         unknown = set(fields) - allowed
         if unknown:
@@ -408,6 +521,11 @@ class RunStore:
                 self.db.execute("BEGIN IMMEDIATE")
                 for table in ("steps", "epochs", "evals", "sharpness", "runs"):
                     self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
+                if self._has_groups():  # a group's last run takes the group with it
+                    self.db.execute(
+                        "DELETE FROM groups WHERE group_id NOT IN (SELECT sweep_id FROM runs "
+                        "WHERE sweep_id IS NOT NULL)"
+                    )
         except sqlite3.DatabaseError as exc:
             raise self._write_error(exc) from None
 
@@ -427,6 +545,26 @@ class RunStore:
             except StoreError:  # read-only store: still readable
                 return 0
         return len(dead)
+
+
+MAX_NAME = 200
+
+
+def _escaped(text: str) -> str:
+    """TEXT for a LIKE pattern with ESCAPE '\\': its % and _ match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _checked_name(name: str) -> str | None:
+    """A name as stored: trimmed, None when blank; InputError when too long."""
+    name = (name or "").strip()
+    if len(name) > MAX_NAME:
+        raise InputError(
+            "a name may have at most {cap} characters, got {count}: shorten it.",
+            cap=MAX_NAME,
+            count=len(name),
+        )
+    return name or None
 
 
 def _finite_or_none(value: float | None) -> float | None:

@@ -85,6 +85,8 @@ class TrainConfig:
     # Measure sharpness (λ_max, trace) and the generalization gap at the final weights: the
     # run's recorder passes `core.study.sharpness`'s probe to `train` (issue 23).
     sharpness: bool = False
+    # CSV features: standardised with the training part's statistics (datasets.standardized).
+    standardize: bool = True
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -92,7 +94,8 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict) -> TrainConfig:
         known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in d.items() if k in known})
+        # A config stored before `standardize` existed fed its CSV features as given.
+        return cls(**{"standardize": False} | {k: v for k, v in d.items() if k in known})
 
 
 @dataclass
@@ -302,7 +305,9 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
         replicas=cfg.replicas,
         accumulation=cfg.accumulation,
     )
-    return Prepared(cfg, data, Schedule(spec), model_spec=prepared_spec, loss=choice)
+    schedule = Schedule(spec)
+    data = datasets.standardized(data, schedule.train_samples, cfg.standardize)
+    return Prepared(cfg, data, schedule, model_spec=prepared_spec, loss=choice)
 
 
 def can_warm_up(cfg: TrainConfig) -> bool:

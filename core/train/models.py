@@ -93,6 +93,36 @@ def init_weights(net, seed: int) -> None:
             layer.bias.assign(np.zeros(tuple(layer.bias.shape), dtype="float32"))
 
 
+def kernel_shapes(
+    model: str, input_shape: tuple[int, ...], num_classes: int
+) -> list[tuple[int, ...]]:
+    """The kernel shapes of `build(MODEL, ...)`'s layers in order, worked out without Keras
+    (Dense: (in, out); Conv2D 3×3 valid, then 2×2 max pooling)."""
+    check_choice("model", model, MODELS)
+    if model == "linear":
+        return [(int(np.prod(input_shape)), 1)]
+    if model == "mlp":
+        return [(int(np.prod(input_shape)), 128), (128, 64), (64, num_classes)]
+    height, width, channels = input_shape
+    flat = ((height - 2) // 2) * ((width - 2) // 2) * 32
+    return [(3, 3, channels, 32), (flat, 64), (64, num_classes)]
+
+
+def initial_weights(
+    model: str, input_shape: tuple[int, ...], num_classes: int, seed: int = 0
+) -> list[np.ndarray]:
+    """`build(...).get_weights()` drawn by NumPy alone (kernel, bias per layer): the same draws
+    as `init_weights`, for an export that must not import a backend."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 5]))
+    out = []
+    for shape in kernel_shapes(model, input_shape, num_classes):
+        receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+        fan_in, fan_out = shape[-2] * receptive, shape[-1] * receptive
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        out += [rng.uniform(-limit, limit, shape).astype("float32"), np.zeros(shape[-1], "float32")]
+    return out
+
+
 def make_optimizer(name: str, lr: float, accumulation: int = 1):
     """A Keras optimizer; `accumulation` K ≥ 2 averages K batch gradients into each update.
 

@@ -38,6 +38,7 @@ NOT_IN_LINKS = {
     # an uploaded file cannot travel in a link, nor can the column picked from it
     "train.csv",
     "train.label",
+    "runs.csv",  # the CSV a stored run trained on, for its reproducing export
     # which epoch of one run's chart: valid only for that run; the widgets pass value= or
     # bounds that come from the run's data
     "train.composition_latest",

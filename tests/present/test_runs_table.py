@@ -24,4 +24,5 @@ def test_the_runs_table_shows_accumulation_and_the_recorded_peak_memory(isolated
     test = store.list_runs()[0]["test_metrics"]
     assert row["test_loss"] == round(test["loss"], 4) and isinstance(row["steps_per_second"], int)
     # the picker tells B=3×K=2 from a B=3 run
-    assert report.run_choice(store.list_runs()[0]).endswith(" · linear linear B=3×K=2 E=10")
+    choice = report.run_choice(store.list_runs()[0])
+    assert choice.endswith(" · linear linear B=3×K=2 E=10 lr=0.001")

@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 
+from core.api.common import reproduction
 from core.run import export
 from core.run.recording import create_run, run_and_record
 from core.run.store import RunStore
@@ -46,16 +47,20 @@ def test_tensorboard_export_reads_back_with_tensorflow(tmp_path):
 
 
 def test_keras_script_reproduces_the_setup_and_runs(tmp_path):
+    """The script as the Runs page shows it names the run's setup; run beside its arrays, it
+    trains (tests/run/test_export_reproduces.py checks its losses against the app's)."""
     store = RunStore()
     blobs = dict(dataset="blobs", model="mlp", n=200, optimizer="adam")
     run_id = _run(store, **blobs, batch_size=16, epochs=2, shuffle="batch")
-    source = export.keras_script(store.get_run(run_id)["config"])
-    assert "batch_size=16" in source and "epochs=2" in source and 'shuffle="batch"' in source
-    path = tmp_path / "reproduce.py"
-    path.write_text(source)
+    run = store.get_run(run_id)
+    source = export.keras_script(run["config"], run["steps_done"])
+    assert "batch_size, steps = 16, 20" in source and "shuffle=False" in source
+    zipfile.ZipFile(BytesIO(reproduction(run))).extractall(tmp_path)
+    path = tmp_path / f"batchlab_{run_id}" / f"batchlab_{run_id}.py"
+    assert path.read_text() == source
     proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "'val_loss'" in proc.stdout
+    assert '"val_loss"' in proc.stdout
 
 
 @pytest.mark.parametrize(
