@@ -638,8 +638,8 @@ EN: dict[str, str] = {
 
 def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     from core.present.text_advise import EN_ADVISE, ZH_ADVISE, ZH_ERRORS_ADVISE
-    from core.present.text_files import EN_FILES, ZH_ERRORS_FILES, ZH_FILES
     from core.present.text_data import EN_DATA, ZH_DATA, ZH_ERRORS_DATA
+    from core.present.text_files import EN_FILES, ZH_ERRORS_FILES, ZH_FILES
     from core.present.text_path import EN_PATH, ZH_ERRORS_PATH, ZH_PATH
     from core.present.text_sharp import EN_SHARP, ZH_ERRORS_SHARP, ZH_SHARP
     from core.present.text_zh import ZH, ZH_ERRORS
