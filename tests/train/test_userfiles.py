@@ -269,3 +269,23 @@ def test_a_zip_of_image_folders_is_resized_to_the_models_input(tmp_path):
     pool_x, pool_y = np.concatenate([data.x, data.x_test]), np.concatenate([data.y, data.y_test])
     assert set(np.unique(pool_x)) == {40.0, 200.0}
     assert np.all((pool_x[:, 0, 0, 0] == 200.0) == (pool_y == 1))
+
+
+@pytest.mark.slow
+def test_the_exported_script_reproduces_a_run_on_the_users_files(files, tmp_path):
+    """The Runs page's zip for a run on a .keras and an .npz: the script loads the same model
+    file (safe mode) and trains on the run's arrays; stock fit gives the run's epoch losses."""
+    from core.run import export
+    from tests.run.test_export_reproduces import check_same_losses, run_script
+
+    cfg = TrainConfig(
+        data_file=str(files["root"] / "data.npz"),
+        model_file=str(files["root"] / "mlp.keras"),
+        batch_size=16,
+        epochs=3,
+        validation_split=0.25,
+        seed=4,
+    )
+    result = train(prepare(cfg))
+    history = run_script(export.reproduction_zip(cfg, None, name="batchlab_own"), tmp_path)
+    check_same_losses(result, history)
