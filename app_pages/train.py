@@ -140,6 +140,10 @@ def request_stop() -> None:
         ss["train.stop_requested"] = stopped
 
 
+if ss.get("train.run_id") and ss.get("train.handle") is None:  # a reload, or a second tab
+    ss["train.run_id"], ss["train.handle"] = api.reattach(store, ss["train.run_id"])
+    if ss["train.handle"] is not None and ss["train.handle"].stop_requested():
+        ss["train.stop_requested"] = ss["train.run_id"]
 handle = ss.get("train.handle")
 running = api.is_running(store, handle)
 queued = ss.get("train.queued", False) and not running
@@ -196,8 +200,10 @@ def live() -> None:
     view = api.live_view(store, feed, ss.get("train.handle"), requested, lang, plan.prepared)
     if view is None:
         st.warning(t("train.run_gone"))
-        if running:  # deleted while it trained: stop the worker and the polling
-            api.abandon(ss.get("train.handle"))
+        # Deleted while it trained: stop the worker (`running` reads the store, so it is
+        # already False here), and the polling.
+        api.abandon(ss.get("train.handle"))
+        if running:
             st.rerun()
         return
     st.progress(view.fraction, text=view.progress)

@@ -123,6 +123,8 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("features", "train.features", "int", 1, MAX_FEATURES),
         Param("classes", "train.classes", "int", 2, MAX_CLASSES),
         Param("noise", "train.noise", "float", 0.0, 1e6),
+        # The run the page shows: a reload or a second tab on the link re-attaches to it.
+        Param("run", "train.run_id", "text"),
     ],
     "compare": [
         Param("n", "compare.n", "int", 0, MAX_N),

@@ -212,6 +212,15 @@ def is_running(store: RunStore, handle: RunHandle | None) -> bool:
     return run is not None and run["status"] in ACTIVE
 
 
+def reattach(store: RunStore, run_id: str) -> tuple[str | None, RunHandle | None]:
+    """The run a session's link names (`?run=`, after a reload or in a second tab): (RUN_ID, its
+    handle while it trains on this server, else None), or (None, None) when the store has no
+    such run."""
+    if store.get_run(run_id) is None:
+        return None, None
+    return run_id, shared_pool().running(run_id)
+
+
 def stop_run(store: RunStore, handle: RunHandle | None) -> str | None:
     """Ask HANDLE's worker to stop, if its run is going. Returns the run stopped, or None."""
     if not is_running(store, handle):
