@@ -53,10 +53,12 @@ if sweeps:
 
 # no status in a label: one that changes while a run trains would lose the selection
 labels = {r["run_id"]: report.run_choice(r) for r in runs}
-default = [runs[0]["run_id"]]
-chosen = st.multiselect(
-    t("runs.select"), list(labels), default=default, format_func=labels.get, key="runs.chosen"
-)
+# The overlaid runs come from the link (or stay from before): keep those still stored, else
+# the newest. Set before the widget is drawn, so it takes no default= (a link's value would warn).
+kept = [run_id for run_id in st.session_state.get("runs.chosen", []) if run_id in labels]
+if kept or st.session_state.get("runs.chosen") != []:  # [] : the user emptied the box
+    st.session_state["runs.chosen"] = kept or [runs[0]["run_id"]]
+chosen = st.multiselect(t("runs.select"), list(labels), format_func=labels.get, key="runs.chosen")
 if not chosen:
     st.stop()
 

@@ -29,8 +29,12 @@ DEFAULTS = {
     "train.classes": api.BLOBS_CLASSES,
     "train.noise": 0.0,
 }
-lang, t = widgets.setup(DEFAULTS)
 ss = st.session_state
+if "train.dataset" in ss and "train.n" not in ss:  # a link named the dataset: take its inputs
+    changes = api.inputs_for_dataset(ss["train.dataset"], ss.get("train.model", "mlp"))
+    for name, value in changes.items():  # (n = 0, all, for digits or a CSV), the link's first
+        ss.setdefault(f"train.{name}", value)
+lang, t = widgets.setup(DEFAULTS)
 
 
 # shared by every session: preparing loads the data (MNIST ~200 MB); nothing mutates it

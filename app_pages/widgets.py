@@ -32,6 +32,14 @@ def setup(defaults: dict[str, object]) -> tuple[str, Callable[..., str]]:
     return lang(), translator(lang())
 
 
+def keep_link() -> None:
+    """Bring the sidebar's link and the address bar in step with the inputs: for widgets in a
+    fragment, whose reruns skip app.py (which writes both after every full run)."""
+    write_link = st.session_state.get("_write_link")
+    if write_link is not None:
+        write_link()
+
+
 def inputs(page: str) -> dict[str, object]:
     """The session's values under "PAGE.", by name: {"dataset": ..., "lr": ...}."""
     head = page + "."

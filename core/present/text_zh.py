@@ -676,10 +676,17 @@ ZH_ERRORS: dict[str, str] = {
     "`n` must be a whole number of at least 1, got {n!r}.": (
         "`n` 必须是不小于 1 的整数，收到的是 {n!r}。"
     ),
-    "`n`={n} is more than the {available} samples `{name}` has: use n ≤ {available} (or leave "
-    "n empty for all).": (
-        "`n`={n} 超过了 `{name}` 的 {available} 个样本：请使用 n ≤ {available}（或留空以使用全部"
-        "）。"
+    "`n`={n} is more than the {available:,} samples `{name}` keeps for training: 20% of its "
+    "{total:,} rows ({held_out:,}) are held out as the test set. Use n ≤ {available:,}, or 0 for "
+    "all (in the CLI: no --n).": (
+        "`n`={n} 超过了 `{name}` 用于训练的 {available:,} 个样本：其 {total:,} 行中的 20%"
+        "（{held_out:,} 行）留作测试集。请使用 n ≤ {available:,}，"
+        "或填 0 使用全部（命令行中：不加 --n）。"
+    ),
+    "`n`={n} is more than the {available:,} samples `{name}` has: use n ≤ {available:,}, or 0 "
+    "for all (in the CLI: no --n).": (
+        "`n`={n} 超过了 `{name}` 的 {available:,} 个样本：请使用 n ≤ {available:,}，"
+        "或填 0 使用全部（命令行中：不加 --n）。"
     ),
     "`n` must be at most 5,000,000 for generated data, got {n}.": (
         "生成的数据 `n` 最多为 5,000,000，收到的是 {n}。"

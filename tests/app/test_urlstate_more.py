@@ -48,9 +48,6 @@ NOT_IN_LINKS = {
     "batch_size_log",
     "n_log",
     "epochs_log",
-    # the widget passes value=0 (or default=): setting it from a link makes Streamlit warn
-    "membership_epoch",
-    "runs.chosen",
 }
 # Link parameters that are not widgets: the run the Train page shows (a reload re-attaches).
 NOT_WIDGETS = {"train.run_id"}
