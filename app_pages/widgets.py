@@ -52,7 +52,14 @@ def dataset(col, options: Sequence[str], key: str, on_change: Callable | None = 
 
 
 def model(col, options: Sequence[str], key: str) -> None:
-    col.selectbox(t("train.model"), options, key=key)
+    name = translator(lang())  # bound now: Streamlit may call format_func outside this run
+    col.selectbox(
+        t("train.model"),
+        options,
+        key=key,
+        format_func=lambda m: name(f"model.{m}"),  # with its layers: "mlp: Dense 128-64-out"
+        help=t("model.help"),
+    )
 
 
 def optimizer(col, options: Sequence[str], key: str) -> None:

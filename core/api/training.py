@@ -18,7 +18,7 @@ import pandas as pd
 from core import demo
 from core.api.common import PoolBusy, RunStore, StoreError, checked_run, warm_pool
 from core.present import report
-from core.present.text import message, t
+from core.present.text import message, t, unapplied_clause
 from core.run.recording import create_run
 from core.run.runner import RunHandle, shared_pool
 from core.run.store import ACTIVE
@@ -135,11 +135,11 @@ def plan_run(prepared: Prepared, lang: str) -> RunPlan:
             "updates": f"{s.optimizer_updates:,}",
             "k": s.accumulation,
             "effective": f"{s.effective_batch_size:,}",
-            "unapplied": s.unapplied_batches,
+            "unapplied": unapplied_clause(s.unapplied_batches, lang),
         }
         lines.append(("markdown", t("train.updates", lang, **fields)))
     if s.batch_size > s.train_samples:
-        fields = {"batch_size": s.batch_size, "train": s.train_samples}
+        fields = {"batch_size": f"{s.batch_size:,}", "train": f"{s.train_samples:,}"}
         lines.append(("info", t("schedule.bigger_than_train", lang, **fields)))
     if data.notes:  # what loading did to the data, one line each: classes, columns, rows
         lines.append(("info", "\n".join(f"- {message(n, lang)}" for n in data.notes)))
@@ -148,12 +148,12 @@ def plan_run(prepared: Prepared, lang: str) -> RunPlan:
 
 
 def _iterations(s) -> dict[str, object]:
-    return {
-        "spe": s.steps_per_epoch,
-        "epochs": s.epochs,
+    return {  # thousands separated, as every count the app shows
+        "spe": f"{s.steps_per_epoch:,}",
+        "epochs": f"{s.epochs:,}",
         "total": f"{s.total_steps:,}",
-        "train": s.train_samples,
-        "batch_size": s.batch_size,
+        "train": f"{s.train_samples:,}",
+        "batch_size": f"{s.batch_size:,}",
     }
 
 

@@ -752,14 +752,15 @@ def noise_scale_chart(per_step: pd.DataFrame, batch_size: int, lang: str = "en")
             tooltip=["step:Q", "b_simple:Q"],
         )
     )
-    rule = (
-        alt.Chart(
-            pd.DataFrame({"b": [batch_size], "what": [t("chart.your_b", lang, b=batch_size)]})
-        )
-        .mark_rule(color="#f58518", strokeDash=[4, 4])
-        .encode(y="b:Q", tooltip=["what:N"])
+    mark = alt.Chart(
+        pd.DataFrame({"b": [batch_size], "what": [t("chart.your_b", lang, b=batch_size)]})
     )
-    return alt.layer(line, rule).properties(padding=LOG_CHART_PADDING)
+    rule = mark.mark_rule(color="#f58518", strokeDash=[4, 4]).encode(y="b:Q", tooltip=["what:N"])
+    # the dashed line says what it is on the chart, not only in a tooltip
+    label = mark.mark_text(color="#c35a00", align="left", baseline="bottom", dx=4, dy=-3).encode(
+        y="b:Q", x=alt.value(0), text="what:N"
+    )
+    return alt.layer(line, rule, label).properties(padding=LOG_CHART_PADDING)
 
 
 def critical_batch_chart(

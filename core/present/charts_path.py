@@ -148,7 +148,7 @@ def frames(traj: Trajectory, path: Path, lang: str = "en") -> list[dict]:
         view = step_view(traj, path, step)
         if view.batch:
             label = t(
-                "path.position",
+                "path.position" if len(view.batch) > 1 else "path.position_one",
                 lang,
                 step=step,
                 last=last,
