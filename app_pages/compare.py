@@ -172,6 +172,9 @@ def results() -> None:
     # These inputs rerun only this fragment: keep the links in step with them.
     widgets.keep_link()
     data = view.epoch_curves if x == "epoch" else view.step_curves
+    dots = api.one_epoch_sizes(data) if x == "epoch" else []
+    if dots:
+        st.caption(t("compare.one_epoch", sizes=", ".join(dots)))
     if not data.empty:
         chart = charts.sweep_curves_chart(data, x, log_x, log_y, lang=lang)
         st.altair_chart(chart, width="stretch")

@@ -45,7 +45,7 @@ def wait_for_spare(page, url: str, timeout_s: float = 120) -> None:
         if page.get_by_text(t("train.loading_tf")).count() == 0:
             return
         page.wait_for_timeout(1000)
-        page.goto(f"{url}/train")
+        page.reload()  # the address bar holds the inputs typed (a bare /train would not)
         wait_for_app(page, timeout_ms=60_000)
 
 
@@ -115,7 +115,12 @@ def main() -> None:
                 time.sleep(1.0)  # let the scheduler feel the burners
                 for i in range(args.repeats):
                     figure = landing.visit(browser, app.url)["figure"]
-                    run = {"landing_ms": figure, **one_run(browser, app.url, app.pid, args.window)}
+                    try:
+                        measured = one_run(browser, app.url, app.pid, args.window)
+                    except Exception as exc:  # a timeout on a loaded machine: say it, go on
+                        print(f"burners={count} rep {i + 1} failed: {exc!s:.300}", flush=True)
+                        continue
+                    run = {"landing_ms": figure, **measured}
                     print(f"burners={count} rep {i + 1}: {run}", flush=True)
                     runs.append(run)
             rows.append((count, before, os.getloadavg()[0], runs))
