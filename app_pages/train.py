@@ -71,7 +71,7 @@ elif ss["train.dataset"] == "linear":
         key="train.noise",
         help=t("train.noise.help"),
     )
-c = st.columns(4)
+c = st.columns([1, 1, 1.6, 1])  # the shuffle box whole at 1100 px ("epoch (shuffle=T")
 widgets.number(c[0], t("schedule.epochs"), key="train.epochs")
 widgets.validation_split(c[1], key="train.validation_split")
 widgets.shuffle(c[2], api.SHUFFLE_MODES, key="train.shuffle")
