@@ -57,7 +57,7 @@ def model(col, options: Sequence[str], key: str) -> None:
         t("train.model"),
         options,
         key=key,
-        format_func=lambda m: name(f"model.{m}"),  # with its layers: "mlp: Dense 128-64-out"
+        format_func=lambda m: name(f"model.{m}"),  # with its layers: "mlp 128-64-out"
         help=t("model.help"),
     )
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 EN_WORDS: dict[str, str] = {
     # appended to the updates formula when K does not divide the iterations (none: no clause)
     "accumulation.unapplied": " (never applied: the last {unapplied} batches)",
-    # the model picker: each model with its layers ("out": one unit per class, 1 for y = 2x)
-    "model.mlp": "mlp: Dense 128-64-out",
-    "model.cnn": "cnn: Conv 32, Dense 64-out",
-    "model.linear": "linear: Dense 1",
+    # the model picker: each model with its layers, short enough for a quarter of a 1100 px
+    # window ("out": one unit per class; the help says it in full)
+    "model.mlp": "mlp 128-64-out",
+    "model.cnn": "cnn conv-64-out",
+    "model.linear": "linear w·x+b",
     "model.help": (
         "mlp: Dense 128 (ReLU) → Dense 64 (ReLU) → one softmax unit per class (10 for digits, "
         "MNIST and synthetic). cnn: Conv 32 3×3 → max-pool 2×2 → Dense 64 → one unit per class. "
@@ -36,9 +37,9 @@ EN_WORDS: dict[str, str] = {
 
 ZH_WORDS: dict[str, str] = {
     "accumulation.unapplied": "（最后 {unapplied} 个批次从未应用）",
-    "model.mlp": "mlp：Dense 128-64-输出",
-    "model.cnn": "cnn：Conv 32，Dense 64-输出",
-    "model.linear": "linear：Dense 1",
+    "model.mlp": "mlp 128-64-输出",
+    "model.cnn": "cnn conv-64-输出",
+    "model.linear": "linear w·x+b",
     "model.help": (
         "mlp：Dense 128（ReLU）→ Dense 64（ReLU）→ 每个类别一个 softmax 单元（digits、MNIST 和 "
         "synthetic 为 10 个）。cnn：Conv 32 3×3 → 2×2 最大池化 → Dense 64 → 每个类别一个单元。"
