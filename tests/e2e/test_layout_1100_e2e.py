@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page
 
 from core.present.text import t
-from tests.e2e.conftest import open_page
+from tests.e2e.conftest import assert_no_exception, open_page, wait_for_app
 
 NARROW = {"width": 1100, "height": 1000}
 # The right edge of every chart's drawing against the main column's.
@@ -21,7 +21,9 @@ OVERFLOW = """() => {
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_path_player_fits_a_1100_px_window(page: Page, routed_app_url: str, lang: str):
     page.set_viewport_size(NARROW)
-    open_page(page, f"{routed_app_url}/path?lang={lang}")
+    page.goto(f"{routed_app_url}/path?lang={lang}")
+    wait_for_app(page, timeout_ms=120_000)  # a first visit trains its paths with Keras
+    assert_no_exception(page)
     page.wait_for_timeout(500)  # Vega draws on the next animation frame
     overflows = page.evaluate(OVERFLOW)
     assert overflows and max(overflows) <= 1, overflows
