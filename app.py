@@ -98,5 +98,6 @@ def write_link() -> None:
 
 
 write_link()  # stands if the page stops early (st.stop drops what a script writes after it)
+ss["_write_link"] = write_link  # for inputs in a fragment, whose reruns skip this script
 page.run()
 write_link()  # a first visit's page has just set its defaults: now the link holds every input

@@ -172,9 +172,12 @@ def results() -> None:
     )
     log_x = c[1].checkbox(t("compare.log_x"), key="compare.log_x")
     log_y = c[2].checkbox(t("compare.log_y"), key="compare.log_y")
-    # These inputs rerun only this fragment: keep the address bar's link in step with them.
-    st.query_params.from_dict(urlstate.to_query("compare", ss, lang))
+    # These inputs rerun only this fragment: keep the links in step with them.
+    widgets.keep_link()
     data = view.epoch_curves if x == "epoch" else view.step_curves
+    dots = api.one_epoch_sizes(data) if x == "epoch" else []
+    if dots:
+        st.caption(t("compare.one_epoch", sizes=", ".join(dots)))
     if not data.empty:
         chart = charts.sweep_curves_chart(data, x, log_x, log_y, lang=lang)
         st.altair_chart(chart, width="stretch")

@@ -117,10 +117,12 @@ shown = run_list(store, len(runs))
 chosen_now = st.session_state.get("runs.chosen", [])
 listed = shown + [r for r in runs if r["run_id"] in chosen_now and r not in shown]
 labels = {r["run_id"]: report.run_choice(r) for r in listed}
-default = [listed[0]["run_id"]] if listed else []
-chosen = st.multiselect(
-    t("runs.select"), list(labels), default=default, format_func=labels.get, key="runs.chosen"
-)
+# The overlaid runs come from the link (or stay from before): keep those still stored, else
+# the newest. Set before the widget is drawn, so it takes no default= (a link's value would warn).
+kept = [run_id for run_id in chosen_now if run_id in labels]
+if listed and (kept or st.session_state.get("runs.chosen") != []):  # [] : the user emptied it
+    st.session_state["runs.chosen"] = kept or [listed[0]["run_id"]]
+chosen = st.multiselect(t("runs.select"), list(labels), format_func=labels.get, key="runs.chosen")
 if not chosen:
     st.stop()
 

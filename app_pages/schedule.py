@@ -125,11 +125,14 @@ def _membership(spec: api.ScheduleSpec, epoch: int, lang: str) -> api.Membership
 st.subheader(t("schedule.timeline"))
 timeline_slot = st.empty()
 st.subheader(t("schedule.membership"))
+# From the link or the last rerun, within this schedule's epochs; set before the widget is
+# drawn, so it takes no value= (a link's value would make Streamlit warn).
+last_epoch = view.schedule.epochs - 1
+st.session_state["membership_epoch"] = min(st.session_state.get("membership_epoch", 0), last_epoch)
 epoch = st.number_input(
     t("schedule.membership.epoch"),
     min_value=0,
-    max_value=view.schedule.epochs - 1,
-    value=0,
+    max_value=last_epoch,
     step=1,
     key="membership_epoch",
 )

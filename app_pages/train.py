@@ -30,8 +30,12 @@ DEFAULTS = {
     "train.noise": 0.0,
     "train.standardize": True,
 }
-lang, t = widgets.setup(DEFAULTS)
 ss = st.session_state
+if "train.dataset" in ss and "train.n" not in ss:  # a link named the dataset: take its inputs
+    changes = api.inputs_for_dataset(ss["train.dataset"], ss.get("train.model", "mlp"))
+    for name, value in changes.items():  # (n = 0, all, for digits or a CSV), the link's first
+        ss.setdefault(f"train.{name}", value)
+lang, t = widgets.setup(DEFAULTS)
 
 
 # shared by every session: preparing loads the data (MNIST ~200 MB); nothing mutates it
@@ -68,7 +72,7 @@ elif ss["train.dataset"] == "linear":
         key="train.noise",
         help=t("train.noise.help"),
     )
-c = st.columns(4)
+c = st.columns([1, 1, 1.6, 1])  # the shuffle box whole at 1100 px ("epoch (shuffle=T")
 widgets.number(c[0], t("schedule.epochs"), key="train.epochs")
 widgets.validation_split(c[1], key="train.validation_split")
 widgets.shuffle(c[2], api.SHUFFLE_MODES, key="train.shuffle")
@@ -144,6 +148,10 @@ def request_stop() -> None:
         ss["train.stop_requested"] = stopped
 
 
+if ss.get("train.run_id") and ss.get("train.handle") is None:  # a reload, or a second tab
+    ss["train.run_id"], ss["train.handle"] = api.reattach(store, ss["train.run_id"])
+    if ss["train.handle"] is not None and ss["train.handle"].stop_requested():
+        ss["train.stop_requested"] = ss["train.run_id"]
 handle = ss.get("train.handle")
 running = api.is_running(store, handle)
 queued = ss.get("train.queued", False) and not running
@@ -200,8 +208,10 @@ def live() -> None:
     view = api.live_view(store, feed, ss.get("train.handle"), requested, lang, plan.prepared)
     if view is None:
         st.warning(t("train.run_gone"))
-        if running:  # deleted while it trained: stop the worker and the polling
-            api.abandon(ss.get("train.handle"))
+        # Deleted while it trained: stop the worker (`running` reads the store, so it is
+        # already False here), and the polling.
+        api.abandon(ss.get("train.handle"))
+        if running:
             st.rerun()
         return
     st.progress(view.fraction, text=view.progress)

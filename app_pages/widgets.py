@@ -37,6 +37,14 @@ def setup(defaults: dict[str, object]) -> tuple[str, Callable[..., str]]:
     return lang(), translator(lang())
 
 
+def keep_link() -> None:
+    """Bring the sidebar's link and the address bar in step with the inputs: for widgets in a
+    fragment, whose reruns skip app.py (which writes both after every full run)."""
+    write_link = st.session_state.get("_write_link")
+    if write_link is not None:
+        write_link()
+
+
 def inputs(page: str) -> dict[str, object]:
     """The session's values under "PAGE.", by name: {"dataset": ..., "lr": ...}."""
     head = page + "."
@@ -49,7 +57,14 @@ def dataset(col, options: Sequence[str], key: str, on_change: Callable | None = 
 
 
 def model(col, options: Sequence[str], key: str) -> None:
-    col.selectbox(t("train.model"), options, key=key)
+    name = translator(lang())  # bound now: Streamlit may call format_func outside this run
+    col.selectbox(
+        t("train.model"),
+        options,
+        key=key,
+        format_func=lambda m: name(f"model.{m}"),  # with its layers: "mlp 128-64-out"
+        help=t("model.help"),
+    )
 
 
 def optimizer(col, options: Sequence[str], key: str) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 # the fields are in. Not after a digit, point or comma (11, 0.1, 1,001 stay plural).
 _ONE = re.compile(
     r"(?<![\d.,])1((?:\*\*)? (?:training |validation |test )?)"
-    r"(iteration|sample|step|epoch|batch|point)(?:es|s)\b"
+    r"(iteration|sample|step|epoch|batch|point|replica|run|update|device)(?:es|s)\b"
 )
 
 

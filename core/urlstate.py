@@ -48,9 +48,10 @@ MAX_WARMUP_EPOCHS = 100.0  # Compare: linear lr warm-up (Goyal et al. use 5 epoc
 class Param:
     """One URL parameter of a page.
 
-    `kind` is int | float | bool | choice | text. `choices`, for a choice or an int, are the
-    values the widget offers; `usable` narrows them to those that work in this setup (Ray
-    installed or not); `check` validates a text value, raising `InputError`.
+    `kind` is int | float | bool | choice | text | ids (comma-separated in the link, a list in
+    the session). `choices`, for a choice or an int, are the values the widget offers; `usable`
+    narrows them to those that work in this setup (Ray installed or not); `check` validates a
+    text value, raising `InputError`.
     """
 
     name: str  # in the URL
@@ -98,6 +99,8 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("drop_remainder", "drop_remainder", "bool"),
         Param("replicas", "replicas", "int", 1, MAX_SCHEDULE_REPLICAS),
         Param("accumulation", "accumulation", "int", 1, MAX_ACCUMULATION),
+        # "First epoch shown" of the batch-membership view (the page caps it at the last epoch)
+        Param("membership_epoch", "membership_epoch", "int", 0, plan.MAX_EPOCHS - 1),
     ],
     "path": [  # bounds: core.study.trajectory, read by the Path page's widgets too
         Param("n", "path.n", "int", 1, trajectory.MAX_N),
@@ -125,6 +128,8 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("features", "train.features", "int", 1, MAX_FEATURES),
         Param("classes", "train.classes", "int", 2, MAX_CLASSES),
         Param("noise", "train.noise", "float", 0.0, 1e6),
+        # The run the page shows: a reload or a second tab on the link re-attaches to it.
+        Param("run", "train.run_id", "text"),
     ],
     "compare": [
         Param("n", "compare.n", "int", 0, MAX_N),
@@ -195,6 +200,8 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("search", "runs.search", "text"),
         Param("status", "runs.status", "choice", choices=("any", *STATUSES)),
         Param("x", "runs.x", "choice", choices=RUNS_X),
+        # The runs overlaid, by id (this server's store; the page drops those it lacks).
+        Param("runs", "runs.chosen", "ids"),
     ],
 }
 
@@ -208,6 +215,8 @@ def parse_value(param: Param, text: str) -> object:
         if low in ("0", "false", "no", "off"):
             return False
         raise InputError("{name}={value!r} is not true or false", name=param.name, value=text)
+    if param.kind == "ids":
+        return [part.strip() for part in text.split(",") if part.strip()]
     if param.kind == "text":
         if param.check is not None:
             param.check(text)  # its InputError says what is wrong with the text
@@ -270,7 +279,10 @@ def to_query(page: str, state: dict, lang: str) -> dict[str, str]:
         if state.get(param.key) is None:
             continue
         value = state[param.key]
-        out[param.name] = ("true" if value else "false") if param.kind == "bool" else f"{value}"
+        if param.kind == "ids":
+            out[param.name] = ",".join(value)
+        else:
+            out[param.name] = ("true" if value else "false") if param.kind == "bool" else f"{value}"
     out["lang"] = lang
     return out
 

@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 
 from core.present import charts
-from core.present.text import columns, compact, message, t
+from core.present.text import columns, compact, message, t, unapplied_clause
 from core.schedule import codegen, plan
 from core.schedule.plan import SHUFFLE_MODES, Schedule, ScheduleSpec
 
@@ -259,7 +259,7 @@ def _accumulation_lines(s: Schedule, lang: str) -> list[Block]:
                 total=f"{s.total_steps:,}",
                 k=s.accumulation,
                 updates=f"{s.optimizer_updates:,}",
-                unapplied=f"{s.unapplied_batches:,}",
+                unapplied=unapplied_clause(s.unapplied_batches, lang),
                 per=f"{s.per_replica_batch_size:,}",
                 replicas=s.replicas,
                 effective=f"{s.effective_batch_size:,}",

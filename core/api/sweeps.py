@@ -21,7 +21,7 @@ from core.api.common import (
     with_own_files,
 )
 from core.present import readings, readings_sharp, report
-from core.present.text import t
+from core.present.text import sentences, t
 from core.run.runner import RunHandle, shared_pool
 from core.run.store import ACTIVE
 from core.study import sharpness, sweep
@@ -156,9 +156,17 @@ def progress(
     """A running sweep's bar: (share of its EXPECTED runs finished, "Run 2 of 5 · 30 s left"),
     the time left extrapolated from the runs finished since STARTED (time.time())."""
     runs = store.list_runs(sweep_id=sweep_id)
-    finished = sum(r["status"] not in ACTIVE for r in runs)
-    elapsed = (time.time() if now is None else now) - started
-    eta = elapsed / finished * (expected - finished) if finished else None
+    done = [r for r in runs if r["status"] not in ACTIVE]
+    finished = len(done)
+    now = time.time() if now is None else now
+    eta = None
+    if finished:
+        # The runs left at the mean time of those done, less the time the current run has
+        # had: it counts down within a run (from the last finish, it used to count up).
+        last = max(r["updated"] for r in done)
+        per_run = (last - started) / finished
+        left = expected - finished
+        eta = max(per_run * left - (now - last), per_run * (left - 1), 0.0)
     text = t("compare.progress", lang, done=min(finished + 1, expected), total=expected)
     if eta is not None:
         text += " · " + t("compare.eta", lang, seconds=math.ceil(eta))
@@ -205,7 +213,7 @@ def sweep_view(
     return SweepView(
         shown,
         by_b,
-        readings.sweep_reading(by_b, metric, target, lang),
+        _reading(store, sweep_id, by_b, metric, target, lang),
         step_curves,
         epoch_curves,
         has_val,
@@ -217,6 +225,24 @@ def sweep_view(
         bool(by_b["lrs"].max() > 1),
         _short_timing(table),
     )
+
+
+def _reading(store: RunStore, sweep_id: str, by_b, metric: str, target: float, lang: str) -> str:
+    """The sweep's reading, first saying so when it was stopped (its figures are partial)."""
+    reading = readings.sweep_reading(by_b, metric, target, lang)
+    runs = store.list_runs(sweep_id=sweep_id)
+    if any(r["status"] in ("stopped", "interrupted") for r in runs):
+        return sentences([t("reading.stopped", lang, runs=len(runs)), reading], lang)
+    return reading
+
+
+def one_epoch_sizes(epoch_curves: pd.DataFrame) -> list[str]:
+    """The batch sizes ("B=1024") whose runs have a single epoch point (a steps or samples
+    budget under one epoch): the epoch view can only show them as a dot."""
+    if epoch_curves.empty:
+        return []
+    points = epoch_curves.groupby("batch_size")["epoch"].nunique()
+    return [f"B={int(b)}" for b, n in points.items() if n < 2]
 
 
 SHORT_TIMING_S = 1.0

@@ -26,7 +26,7 @@ from core.api.common import (
     with_own_files,
 )
 from core.present import report
-from core.present.text import message, t
+from core.present.text import message, t, unapplied_clause
 from core.run.recording import create_run, stored_config
 from core.run.runner import RunHandle, shared_pool
 from core.run.store import ACTIVE
@@ -146,11 +146,11 @@ def plan_run(prepared: Prepared, lang: str) -> RunPlan:
             "updates": f"{s.optimizer_updates:,}",
             "k": s.accumulation,
             "effective": f"{s.effective_batch_size:,}",
-            "unapplied": s.unapplied_batches,
+            "unapplied": unapplied_clause(s.unapplied_batches, lang),
         }
         lines.append(("markdown", t("train.updates", lang, **fields)))
     if s.batch_size > s.train_samples:
-        fields = {"batch_size": s.batch_size, "train": s.train_samples}
+        fields = {"batch_size": f"{s.batch_size:,}", "train": f"{s.train_samples:,}"}
         lines.append(("info", t("schedule.bigger_than_train", lang, **fields)))
     if data.notes:  # what loading did to the data, one line each: classes, columns, rows
         lines.append(("info", "\n".join(f"- {message(n, lang)}" for n in data.notes)))
@@ -159,12 +159,12 @@ def plan_run(prepared: Prepared, lang: str) -> RunPlan:
 
 
 def _iterations(s) -> dict[str, object]:
-    return {
-        "spe": s.steps_per_epoch,
-        "epochs": s.epochs,
+    return {  # thousands separated, as every count the app shows
+        "spe": f"{s.steps_per_epoch:,}",
+        "epochs": f"{s.epochs:,}",
         "total": f"{s.total_steps:,}",
-        "train": s.train_samples,
-        "batch_size": s.batch_size,
+        "train": f"{s.train_samples:,}",
+        "batch_size": f"{s.batch_size:,}",
     }
 
 
@@ -221,6 +221,15 @@ def is_running(store: RunStore, handle: RunHandle | None) -> bool:
         return False
     run = store.get_run(handle.run_id)
     return run is not None and run["status"] in ACTIVE
+
+
+def reattach(store: RunStore, run_id: str) -> tuple[str | None, RunHandle | None]:
+    """The run a session's link names (`?run=`, after a reload or in a second tab): (RUN_ID, its
+    handle while it trains on this server, else None), or (None, None) when the store has no
+    such run."""
+    if store.get_run(run_id) is None:
+        return None, None
+    return run_id, shared_pool().running(run_id)
 
 
 def stop_run(store: RunStore, handle: RunHandle | None) -> str | None:

@@ -356,6 +356,12 @@ def downsample(frame: pd.DataFrame, limit: int = MAX_POINTS, by: str | None = No
     )
 
 
+# Axes of one point (a run of one step or one epoch) had a one-value domain, and Vega labelled
+# it at full precision: "0.000000" steps, "2.303658" loss. Counts are whole; values 4 figures.
+COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
+VALUE_FORMAT = ".4~g"
+
+
 def step_loss_chart(
     steps: pd.DataFrame,
     color: str | None = None,
@@ -371,20 +377,21 @@ def step_loss_chart(
         "loss:Q",
         title=t("chart.step_loss", lang),
         scale=alt.Scale(type="log") if log_y else alt.Scale(zero=False),
+        axis=alt.Axis(format=VALUE_FORMAT),
     )
     enc = {
         "x": alt.X(
             f"{x}:Q",
             title=t(f"chart.axis.{x}", lang),
             # whole steps and samples: 10 steps had ticks at 0.5, 1.5, ...
-            axis=alt.Axis(tickMinStep=1) if x in ("step", "samples_seen") else alt.Axis(),
+            axis=COUNT_AXIS if x in ("step", "samples_seen") else alt.Axis(),
         ),
         "y": y,
         "tooltip": [f"{x}:Q", "loss:Q", "epoch:Q"],
     }
     if color:
         enc["color"] = alt.Color(f"{color}:N", title=t(f"chart.axis.{color}", lang))
-    line = alt.Chart(data).mark_line(strokeWidth=1, clip=True).encode(**enc)
+    line = alt.Chart(data).mark_line(strokeWidth=1, clip=True, point=len(data) == 1).encode(**enc)
     if color or steps.empty:
         return line
     starts = steps.groupby("epoch")[x].min().iloc[1:]  # where each later epoch begins
@@ -408,9 +415,12 @@ def epoch_chart(
     names = {"train": t("chart.train", lang), "val": t("chart.validation", lang)}
     long["split"] = long["split"].str.replace(f"_{metric}", "", regex=False).map(names)
     enc = {
-        "x": alt.X("epoch:Q", title=t("chart.epoch", lang), axis=alt.Axis(tickMinStep=1)),
+        "x": alt.X("epoch:Q", title=t("chart.epoch", lang), axis=COUNT_AXIS),
         "y": alt.Y(
-            f"{metric}:Q", title=t(f"chart.metric.{metric}", lang), scale=alt.Scale(zero=False)
+            f"{metric}:Q",
+            title=t(f"chart.metric.{metric}", lang),
+            scale=alt.Scale(zero=False),
+            axis=alt.Axis(format=VALUE_FORMAT),
         ),
         "strokeDash": alt.StrokeDash("split:N", title=t("chart.split", lang)),
         "tooltip": ["epoch:Q", "split:N", f"{metric}:Q"],
@@ -613,8 +623,15 @@ def sweep_curves_chart(
     curves, key = with_series(curves)
     series = "batch_size:Q" if key == "batch_size" else f"{key}:N"  # B=32×K=4 apart from B=32
     color = alt.Color(
-        f"{key}:N", title=t("chart.batch_size", lang), sort=_series_order(curves, key)
+        f"{key}:N",
+        title=t("chart.batch_size", lang),
+        sort=_series_order(curves, key),
+        # a 1.2 px stroke as the swatch was near invisible: a thick one
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=4, symbolSize=200),
     )
+    # on the epoch view a size that trained under an epoch (a steps budget) is one point: drawn
+    # as a visible dot, not the line mark's faint default
+    point = alt.OverlayMarkDef(filled=True, size=60) if x == "epoch" else False
     if curves.empty or curves.groupby(key)["run_id"].nunique().max() < 2:
         keep = list(dict.fromkeys(["run_id", "batch_size", key, col, "loss"]))
         data = downsample(curves[keep].dropna(), by="run_id")
@@ -622,7 +639,7 @@ def sweep_curves_chart(
             data = data[data[col] > 0]
         return (
             alt.Chart(data)
-            .mark_line(strokeWidth=1.2, clip=True, point=x == "epoch")
+            .mark_line(strokeWidth=1.2, clip=True, point=point)
             .encode(
                 x=x_enc,
                 y=alt.Y("loss:Q", title=y_title, scale=y_scale),
@@ -638,7 +655,7 @@ def sweep_curves_chart(
         .mark_area(opacity=0.2, clip=True)
         .encode(y=alt.Y("loss_min:Q", title=y_title, scale=y_scale), y2="loss_max:Q")
     )
-    mean = base.mark_line(strokeWidth=1.6, clip=True, point=x == "epoch").encode(
+    mean = base.mark_line(strokeWidth=1.6, clip=True, point=point).encode(
         y=alt.Y("loss:Q", title=y_title, scale=y_scale),
         tooltip=[series, f"{col}:Q", "loss:Q", "loss_min:Q", "loss_max:Q", "runs:Q"],
     )
@@ -752,14 +769,15 @@ def noise_scale_chart(per_step: pd.DataFrame, batch_size: int, lang: str = "en")
             tooltip=["step:Q", "b_simple:Q"],
         )
     )
-    rule = (
-        alt.Chart(
-            pd.DataFrame({"b": [batch_size], "what": [t("chart.your_b", lang, b=batch_size)]})
-        )
-        .mark_rule(color="#f58518", strokeDash=[4, 4])
-        .encode(y="b:Q", tooltip=["what:N"])
+    mark = alt.Chart(
+        pd.DataFrame({"b": [batch_size], "what": [t("chart.your_b", lang, b=batch_size)]})
     )
-    return alt.layer(line, rule).properties(padding=LOG_CHART_PADDING)
+    rule = mark.mark_rule(color="#f58518", strokeDash=[4, 4]).encode(y="b:Q", tooltip=["what:N"])
+    # the dashed line says what it is on the chart, not only in a tooltip
+    label = mark.mark_text(color="#c35a00", align="left", baseline="bottom", dx=4, dy=-3).encode(
+        y="b:Q", x=alt.value(0), text="what:N"
+    )
+    return alt.layer(line, rule, label).properties(padding=LOG_CHART_PADDING)
 
 
 def critical_batch_chart(

@@ -148,7 +148,7 @@ def frames(traj: Trajectory, path: Path, lang: str = "en") -> list[dict]:
         view = step_view(traj, path, step)
         if view.batch:
             label = t(
-                "path.position",
+                "path.position" if len(view.batch) > 1 else "path.position_one",
                 lang,
                 step=step,
                 last=last,
@@ -440,6 +440,12 @@ CONTROLS = """
   .path-player button { font: inherit; padding: .3rem 1rem; border-radius: .5rem;
     border: 1px solid rgba(49, 51, 63, .2); background: white; cursor: pointer; }
   .path-player button:hover { border-color: #ff4b4b; color: #ff4b4b; }
+  /* The player is ~900 px of fixed-size charts: in a narrower column (1100 px window, sidebar
+     open) its right part, the data and the loss, was cut off. Scaled down to fit instead (the
+     SVG keeps its viewBox, so it scales as a picture). */
+  [data-testid="stVegaLiteChart"] { max-width: 100%; overflow: hidden; }
+  [data-testid="stVegaLiteChart"] .vega-embed { max-width: 100%; }
+  [data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
 </style>
 <script>
 (() => {

@@ -149,6 +149,20 @@ def sweep_reading(by_b: pd.DataFrame, target_metric: str, target: float | None, 
     return sentences(parts, lang)
 
 
+# One run each, wall times within this share of each other: no measurable difference (timer
+# noise on a shared machine is a few percent of a short run).
+SAME_TIME = 0.05
+
+
+def distinct_seconds(a: float, b: float) -> tuple[str, str]:
+    """A and B (seconds) with as few significant figures (2 to 4) as tell them apart."""
+    for digits in (2, 3, 4):
+        left, right = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if left != right:
+            break
+    return left, right
+
+
 def _verdict(reached, col, what, fmt, lang, common, wall_time=False) -> str:
     ranked = reached.sort_values(col)
     best = ranked.iloc[0]
@@ -157,7 +171,11 @@ def _verdict(reached, col, what, fmt, lang, common, wall_time=False) -> str:
         return t(f"reading.{what}.only", lang, **fields)
     second = ranked.iloc[1]
     fields |= {"b2": int(second["batch_size"]), "v2": fmt.format(second[col])}
+    if wall_time:  # "0.02 s against 0.02 s" said nothing: as many figures as tell them apart
+        fields["v"], fields["v2"] = distinct_seconds(best[col], second[col])
     repeats = int(min(best.get("repeats", 1), second.get("repeats", 1)))
+    if repeats < 2 and wall_time and second[col] - best[col] <= SAME_TIME * second[col]:
+        return t("reading.time.same", lang, **fields)
     if repeats < 2:
         key = "single" if wall_time else "win1"
         return t(f"reading.{what}.{key}", lang, **fields)

@@ -144,9 +144,8 @@ EN: dict[str, str] = {
     "metric.samples_per_update": "Samples per update (mean)",
     "metric.unapplied": "Batches never applied",
     "schedule.formula.accumulation": (
-        "optimizer updates = ⌊{total} / {k}⌋ = **{updates}** (the last {unapplied} batches are "
-        "never applied); effective batch = {per} per replica × {replicas} replicas × {k} = "
-        "**{effective}** samples per update"
+        "optimizer updates = ⌊{total} / {k}⌋ = **{updates}**{unapplied}; effective batch = "
+        "{per} per replica × {replicas} replicas × {k} = **{effective}** samples per update"
     ),
     "schedule.accumulation.partial": (
         "An update that holds the partial batch of {partial} holds fewer than {effective} "
@@ -165,7 +164,7 @@ EN: dict[str, str] = {
     "train.accumulation": "Gradient accumulation K",
     "train.updates": (
         "**{updates} optimizer updates**: one every {k} iterations, {effective} samples per "
-        "update; the last {unapplied} batches are never applied."
+        "update{unapplied}."
     ),
     "compare.accumulations": "Accumulation K (list)",
     "compare.accumulations.help": (
@@ -482,13 +481,16 @@ EN: dict[str, str] = {
     "runs.empty": "No runs yet: train one on the Train page or with `python -m core train`.",
     "runs.select": "Open runs (choose one, or several to overlay)",
     "runs.delete": "Delete selected runs",
-    "runs.deleted": "Deleted {count} run(s).",
-    "runs.delete.confirm": "Delete {count} run(s) with all their steps? This cannot be undone.",
+    "runs.deleted": "Deleted {count} runs.",
+    "runs.delete.confirm": "Delete {count} runs, their steps included? This cannot be undone.",
     "runs.delete.yes": "Yes, delete",
     "runs.export_csv": "Export steps (CSV)",
     "runs.export_json": "Export runs (JSON)",
     "runs.export_tensorboard": "Export TensorBoard logs (zip)",
-    "runs.export_tensorboard.help": "Unzip, then run: tensorboard --logdir batchlab_logs",
+    "runs.export_tensorboard.help": (
+        "Unzip, then run: pip install tensorboard (the app does not install it), then "
+        "tensorboard --logdir batchlab_logs. Epochs are logged as the app counts them, from 0."
+    ),
     "runs.keras_script": "A standalone Keras script that reproduces this run",
     "runs.keras_script.download": "Download the script and its data (.zip)",
     "runs.cli": "Repeat from the command line",
@@ -642,6 +644,7 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     from core.present.text_files import EN_FILES, ZH_ERRORS_FILES, ZH_FILES
     from core.present.text_path import EN_PATH, ZH_ERRORS_PATH, ZH_PATH
     from core.present.text_sharp import EN_SHARP, ZH_ERRORS_SHARP, ZH_SHARP
+    from core.present.text_words import EN_WORDS, ZH_WORDS
     from core.present.text_zh import ZH, ZH_ERRORS
 
     EN.update(EN_PATH)
@@ -649,9 +652,10 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     EN.update(EN_FILES)
     EN.update(EN_SHARP)
     EN.update(EN_DATA)
+    EN.update(EN_WORDS)
     zh_errors = ZH_ERRORS | ZH_ERRORS_PATH | ZH_ERRORS_ADVISE | ZH_ERRORS_FILES | ZH_ERRORS_SHARP
     zh_errors |= ZH_ERRORS_DATA
-    zh = ZH | ZH_PATH | ZH_ADVISE | ZH_FILES | ZH_SHARP | ZH_DATA
+    zh = ZH | ZH_PATH | ZH_ADVISE | ZH_FILES | ZH_SHARP | ZH_DATA | ZH_WORDS
     return {"en": EN, "zh": zh}, {"zh": zh_errors}
 
 
@@ -698,26 +702,39 @@ def message(item: BaseException | Note, lang: str = "en") -> str:
     return str(item)  # ours in English, already finished (core.errors.singular)
 
 
-# Units for `compact`: English short scale; Chinese counts in 万 (10^4) and 亿 (10^8).
+# Units for `compact` in Chinese: counts in 万 (10^4) and 亿 (10^8); English writes 10ⁿ.
 COMPACT_UNITS = {
-    "en": ((10**12, "T"), (10**9, "B"), (10**6, "M")),
     "zh": ((10**12, "万亿"), (10**8, "亿"), (10**4, "万")),
 }
 # Up to this many, a number is shown whole ("9,999,999"): wider did not fit an st.metric.
 COMPACT_FROM = 10**7
 
 
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def compact(value: int, lang: str = "en") -> str:
-    """A count short enough for an `st.metric`: whole below 10^7, else 4 significant digits and
-    a unit ("333.3B"; in Chinese "3333亿"). The exact figure stays in the page's formula line."""
+    """A count short enough for an `st.metric`: whole below 10^7, else 4 significant digits,
+    in English as a power of ten ("3.333 × 10¹¹": in a batch-size app "2B" read as a batch of
+    two), in Chinese in 亿 and 万 ("3333亿"). The exact figure stays in the formula line."""
     if abs(value) < COMPACT_FROM:
         return f"{value:,}"
-    for size, unit in COMPACT_UNITS.get(lang, COMPACT_UNITS["en"]):
+    if lang not in COMPACT_UNITS:  # English, and any language without its own units
+        mantissa, exponent = f"{value:.3e}".split("e")
+        mantissa = f"{float(mantissa):g}"
+        return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"
+    for size, unit in COMPACT_UNITS[lang]:
         if abs(value) >= size:
             scaled = value / size
             text = f"{scaled:.4g}" if abs(scaled) < 10**4 else f"{scaled:,.0f}"
             return t("number.compact", lang, value=text, unit=unit)
     return f"{value:,}"
+
+
+def unapplied_clause(count: int, lang: str = "en") -> str:
+    """What the updates formula adds about the COUNT batches left after the last full group of
+    K: " (never applied: the last 3 batches)", or nothing when K divides the iterations."""
+    return t("accumulation.unapplied", lang, unapplied=f"{count:,}") if count else ""
 
 
 def fix_message(exc: BaseException, lang: str = "en") -> str:

@@ -49,6 +49,10 @@ EN_PATH: dict[str, str] = {
         "Step {step} of {last}, epoch {epoch}. The next batch is samples {batch}: its step "
         "(red arrow) against the full data's (black)."
     ),
+    "path.position_one": (
+        "Step {step} of {last}, epoch {epoch}. The next batch is sample {batch}: its step "
+        "(red arrow) against the full data's (black)."
+    ),
     "path.position_end": "Step {step} of {last}: the end of the path.",
     "path.metric.loss": "Training loss (MSE)",
     "path.metric.angle": "Angle, batch vs full gradient",
@@ -120,6 +124,10 @@ ZH_PATH: dict[str, str] = {
     ),
     "path.diverged": "{series} 在第 {step} 步发散：权重跑出了图外。请降低学习率（当前为 {lr}）。",
     "path.position": (
+        "第 {step} 步，共 {last} 步，第 {epoch} 轮。下一批是样本 {batch}："
+        "它的一步（红色箭头）对比全部数据的一步（黑色）。"
+    ),
+    "path.position_one": (
         "第 {step} 步，共 {last} 步，第 {epoch} 轮。下一批是样本 {batch}："
         "它的一步（红色箭头）对比全部数据的一步（黑色）。"
     ),

@@ -125,7 +125,7 @@ ZH: dict[str, str] = {
     "metric.samples_per_update": "每次更新的样本数（平均）",
     "metric.unapplied": "从未应用的批次",
     "schedule.formula.accumulation": (
-        "优化器更新次数 = ⌊{total} / {k}⌋ = **{updates}**（最后 {unapplied} 个批次从未应用）；"
+        "优化器更新次数 = ⌊{total} / {k}⌋ = **{updates}**{unapplied}；"
         "有效批大小 = 每副本 {per} × {replicas} 个副本 × {k} = 每次更新 **{effective}** 个样本"
     ),
     "schedule.accumulation.partial": (
@@ -141,8 +141,7 @@ ZH: dict[str, str] = {
     "chart.update_step": "优化器更新",
     "train.accumulation": "梯度累积 K",
     "train.updates": (
-        "**{updates} 次优化器更新**：每 {k} 次迭代一次，每次更新 {effective} 个样本；"
-        "最后 {unapplied} 个批次从未应用。"
+        "**{updates} 次优化器更新**：每 {k} 次迭代一次，每次更新 {effective} 个样本{unapplied}。"
     ),
     "compare.accumulations": "累积步数 K（列表）",
     "compare.accumulations.help": "要扫描的梯度累积值，例如 1, 4。每个批大小对每个 K 各运行一次。",
@@ -431,7 +430,10 @@ ZH: dict[str, str] = {
     "runs.export_csv": "导出训练步（CSV）",
     "runs.export_json": "导出运行（JSON）",
     "runs.export_tensorboard": "导出 TensorBoard 日志（zip）",
-    "runs.export_tensorboard.help": "解压后运行：tensorboard --logdir batchlab_logs",
+    "runs.export_tensorboard.help": (
+        "解压后运行：pip install tensorboard（本应用不安装它），再运行 "
+        "tensorboard --logdir batchlab_logs。轮次按应用的计数记录，从 0 开始。"
+    ),
     "runs.keras_script": "复现此次运行的独立 Keras 脚本",
     "runs.keras_script.download": "下载脚本及其数据（.zip）",
     "runs.cli": "在命令行中复现",
@@ -676,10 +678,17 @@ ZH_ERRORS: dict[str, str] = {
     "`n` must be a whole number of at least 1, got {n!r}.": (
         "`n` 必须是不小于 1 的整数，收到的是 {n!r}。"
     ),
-    "`n`={n} is more than the {available} samples `{name}` has: use n ≤ {available} (or leave "
-    "n empty for all).": (
-        "`n`={n} 超过了 `{name}` 的 {available} 个样本：请使用 n ≤ {available}（或留空以使用全部"
-        "）。"
+    "`n`={n} is more than the {available:,} samples `{name}` keeps for training: 20% of its "
+    "{total:,} rows ({held_out:,}) are held out as the test set. Use n ≤ {available:,}, or 0 for "
+    "all (in the CLI: no --n).": (
+        "`n`={n} 超过了 `{name}` 用于训练的 {available:,} 个样本：其 {total:,} 行中的 20%"
+        "（{held_out:,} 行）留作测试集。请使用 n ≤ {available:,}，"
+        "或填 0 使用全部（命令行中：不加 --n）。"
+    ),
+    "`n`={n} is more than the {available:,} samples `{name}` has: use n ≤ {available:,}, or 0 "
+    "for all (in the CLI: no --n).": (
+        "`n`={n} 超过了 `{name}` 的 {available:,} 个样本：请使用 n ≤ {available:,}，"
+        "或填 0 使用全部（命令行中：不加 --n）。"
     ),
     "`n` must be at most 5,000,000 for generated data, got {n}.": (
         "生成的数据 `n` 最多为 5,000,000，收到的是 {n}。"

@@ -115,7 +115,7 @@ def tensorboard_zip(store: RunStore, run_ids: list[str]) -> bytes:
                 continue
             scalars = [("train/loss_per_step", s["step"], s["loss"]) for s in store.steps(run_id)]
             for e in store.epochs(run_id):
-                step = e["epoch"] + 1
+                step = e["epoch"]  # from 0, as the app counts epochs (it logged 1..E)
                 for key in ("train_loss", "train_accuracy", "val_loss", "val_accuracy"):
                     scalars.append((f"epoch/{key}", step, e[key]))
             name = f"{run_id}_B{run['batch_size']}"

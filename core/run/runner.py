@@ -216,6 +216,10 @@ class RunHandle:
     def stop(self) -> None:
         self._worker.stop_event.set()
 
+    def stop_requested(self) -> bool:
+        """Whether Stop was pressed for this run (in any session that holds it)."""
+        return self._worker.stop_event.is_set()
+
     def alive(self) -> bool:
         return self._worker.process.is_alive()
 
@@ -264,6 +268,8 @@ class WorkerPool:
         self.spare_while_busy = spare_while_busy
         # What the last warm worker's backend saw: {"devices": [...], "trains_on": "..."}.
         self.devices: dict | None = None
+        # The runs training now, by run id: a reloaded page or a second tab finds its run here.
+        self._runs: dict[str, RunHandle] = {}
 
     def busy(self) -> int:
         """Workers running a job now."""
@@ -369,7 +375,18 @@ class WorkerPool:
     ) -> RunHandle:
         worker = self._take(untouched=prepared.config.replicas > 1)
         worker.conn.send(("run", prepared.config.to_dict(), csv_bytes, str(db_path), run_id))
-        return RunHandle(run_id, worker)
+        handle = RunHandle(run_id, worker)
+        with self._lock:
+            self._runs = {key: h for key, h in self._runs.items() if h.alive()}
+            self._runs[run_id] = handle
+        return handle
+
+    def running(self, run_id: str) -> RunHandle | None:
+        """The handle of RUN_ID while its worker lives (any session may hold it: a reload or a
+        second tab re-attaches to the run and its Stop), else None."""
+        with self._lock:
+            handle = self._runs.get(run_id)
+        return handle if handle is not None and handle.alive() else None
 
     def submit_sweep(
         self,

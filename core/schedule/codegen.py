@@ -38,7 +38,7 @@ def keras_fit(spec: ScheduleSpec) -> str:
         "",
         f"keras.utils.set_random_seed({spec.seed})",
         *_keras_accumulation_lines(spec),
-        singular(f"# {steps} steps per epoch, the last partial batch kept"),
+        singular(f"# {steps:,} steps per epoch, the last partial batch kept"),
     ]
     lines += [
         "history = model.fit(",
@@ -91,7 +91,7 @@ def _tf_data_lines(spec: ScheduleSpec) -> list[str]:
     if spec.shuffle == "epoch":
         lines.append(f"ds = ds.shuffle({train}, seed={spec.seed}, reshuffle_each_iteration=True)")
     drop = ", drop_remainder=True" if spec.drop_remainder else ""
-    lines.append(singular(f"ds = ds.batch({spec.batch_size}{drop})  # {steps} steps per epoch"))
+    lines.append(singular(f"ds = ds.batch({spec.batch_size}{drop})  # {steps:,} steps per epoch"))
     if spec.shuffle == "batch":
         lines += [
             "",

@@ -81,16 +81,31 @@ class Scaling:
     rows: int
 
 
-def _take(name: str, x: np.ndarray, y: np.ndarray, n: int | None) -> tuple[np.ndarray, np.ndarray]:
+def _take(
+    name: str, x: np.ndarray, y: np.ndarray, n: int | None, held_out: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first N samples of X, Y (None: all). HELD_OUT: the samples set aside for the test
+    set before X (20 % of the rows), said when N asks for more than X has."""
     available = len(x)
     if n is None:
         return x, y
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise InputError("`n` must be a whole number of at least 1, got {n!r}.", n=n)
+    if n > available and held_out:
+        raise InputError(
+            "`n`={n} is more than the {available:,} samples `{name}` keeps for training: 20% of "
+            "its {total:,} rows ({held_out:,}) are held out as the test set. Use n ≤ "
+            "{available:,}, or 0 for all (in the CLI: no --n).",
+            n=n,
+            available=available,
+            name=name,
+            total=available + held_out,
+            held_out=held_out,
+        )
     if n > available:
         raise InputError(
-            "`n`={n} is more than the {available} samples `{name}` has: use n ≤ {available} (or "
-            "leave n empty for all).",
+            "`n`={n} is more than the {available:,} samples `{name}` has: use n ≤ {available:,}, "
+            "or 0 for all (in the CLI: no --n).",
             n=n,
             available=available,
             name=name,
@@ -198,7 +213,7 @@ def digits(n: int | None = None, seed: int = 0, image: bool = False) -> Data:
         x = x.reshape(-1, 8, 8, 1)
     # Test split fixed by seed 0 so that every run compares on the same held-out images.
     x, y, x_test, y_test = _split_test(x, y, 0.2, 0)
-    x, y = _take("digits", x, y, n)
+    x, y = _take("digits", x, y, n, held_out=len(x_test))
     return Data("digits", x, y, x_test, y_test, "classification", 10, is_image=True)
 
 
@@ -251,7 +266,7 @@ def csv(raw: bytes, label: str, n: int | None = None, task: str = "auto") -> Dat
     x, y, text_label = _usable_rows(features, frame[label], label, task, notes)
     task, y, num_classes, class_names = _encode_label(y, text_label, label, task, notes)
     x, y, x_test, y_test = _split_test(x.astype(np.float32), y, 0.2, 0)
-    x, y = _take("csv", x, y, n)
+    x, y = _take("csv", x, y, n, held_out=len(x_test))
     return Data(
         "csv",
         x,

@@ -521,7 +521,7 @@ def _as_data(name, x, y, x_test, y_test, n, classify, classes, notes):
             "the file has too few samples to hold 20% out for test: give at least "
             "2 samples, or x_test and y_test."
         )
-    x, y = datasets._take(name, x, y, n)
+    x, y = datasets._take(name, x, y, n, held_out=len(x_test))
     if classify:
         num = int(max(y.max(initial=0), y_test.max(initial=0))) + 1
         task = "classification"

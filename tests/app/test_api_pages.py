@@ -289,7 +289,10 @@ def test_a_sweep_view_and_progress_hold_what_the_page_draws():
     # The table people read shows 4 significant figures (it showed 0.05094649300008314 s).
     seconds = view.table["seconds"].tolist()
     assert all(s > 0 and f"{s:.4g}" == repr(s) for s in seconds), seconds
-    share, text = sweeps.progress(store, "sw-view", 4, started=100.0, lang="en", now=110.0)
+    # 2 of 4 runs done in 10 s: 2 left at 5 s each, the time left counted from the last finish
+    done_at = max(r["updated"] for r in store.list_runs(sweep_id="sw-view"))
+    started = done_at - 10.0
+    share, text = sweeps.progress(store, "sw-view", 4, started=started, lang="en", now=done_at)
     assert share == 0.5 and text == "run 3 of 4 · about 10 s left"
     files = exports(store, view.run_ids)
     assert files.csv.count("\n") > 2 and '"run_id"' in files.json and files.tensorboard[:2] == b"PK"

@@ -59,7 +59,9 @@ def test_following_batch_size_1_walks_its_100_steps():
     at = open_path(follow="1")
     frames = player(at)["frames"]["value"]
     assert len(frames) == 101
-    assert frames[0]["label"].startswith("Step 0 of 100, epoch 0. The next batch is samples ")
+    batch = frames[0]["batch"][0]  # one sample: "is sample 4", not "is samples 4" (issue 26)
+    first = f"Step 0 of 100, epoch 0. The next batch is sample {batch}:"
+    assert frames[0]["label"].startswith(first)
     assert [f["batch"] for f in frames[:-1]] == schedule_batches(1)
     at.toggle[0].set_value(True).run()  # zoom into the valley
     assert not at.exception

@@ -162,6 +162,8 @@ def sample_values(param):
     """Values a page's widget can hold for this parameter: its edges, choices and a middle."""
     if param.kind == "bool":
         return [True, False]
+    if param.kind == "ids":
+        return [["0123abcd89ef"], ["0123abcd89ef", "fedc"]]
     if param.kind == "text":
         texts = {"batch_sizes": ["1, 8, 32, 128, full", "64"], "accumulations": ["1, 4", "2"]}
         return texts.get(param.name, ["sw-0123abcd89"])

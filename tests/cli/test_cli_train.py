@@ -74,7 +74,7 @@ def test_csv_from_the_cli(capsys, tmp_path):
         ("--dataset linear --batch-size -2", "batch_size` must be at least 1"),
         ("--dataset linear --batch-size 2.5", "whole number"),
         ("--dataset linear --batch-size 3 --n 0", "`n` must be"),
-        ("--dataset digits --batch-size 3 --n 99999", "more than the 1438"),
+        ("--dataset digits --batch-size 3 --n 99999", "more than the 1,438"),
         ("--dataset linear --batch-size 3 --epochs 0", "`epochs` must be"),
         ("--dataset linear --batch-size 3 --lr 0", "`lr` must be greater"),
         ("--dataset linear --batch-size 3 --lr -1", "`lr` must be greater"),

@@ -1,7 +1,8 @@
 """The Path page in the browser: time to the first drawn path on a fresh server, the player
 (stepping and Play move the drawn frame without a Streamlit rerun, and the highlighted batch is
 the schedule's), and screenshots (en, zh) at step 0, the middle and the end for B = 1, 3 and 10
-in artifacts/after/issue16_*.png. Marked `e2e` by tests/e2e/conftest.py."""
+in artifacts/screenshots/issue16_*.png (ignored: a test run leaves the git tree as it was).
+Marked `e2e` by tests/e2e/conftest.py."""
 
 import io
 import time
@@ -20,7 +21,7 @@ from tests.e2e.conftest import (
     wait_for_app,
 )
 
-SHOTS = REPO / "artifacts" / "after"
+SHOTS = REPO / "artifacts" / "screenshots"
 TUTORIAL_STEPS = {1: 100, 3: 40, 10: 10}  # N = 10, E = 10
 SLIDER = 'input[type="range"][name="frame"]'
 # The readout's first line, the samples highlighted on the scatter (Vega's aria labels of the
@@ -73,7 +74,7 @@ def landscape_ink(page: Page) -> int:
 
 
 def shoot(page: Page, name: str) -> Path:
-    """The page down to the player's buttons, as artifacts/after/issue16_NAME.png."""
+    """The page down to the player's buttons, as artifacts/screenshots/issue16_NAME.png."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(300)  # a rendered frame: Vega draws on the next animation frame
     assert landscape_ink(page) > 5000, f"the landscape painted nothing in {name}"

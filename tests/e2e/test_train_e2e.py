@@ -59,7 +59,7 @@ def start_long_run(page: Page, url: str) -> Locator:
     progress bar once the run has recorded some steps."""
     open_train(page, url, batch_size=1, epochs=5000)
     expect(
-        page.get_by_text(re.compile(r"1000 iterations per epoch × 5,?000 epochs = 5,000,000 steps"))
+        page.get_by_text(re.compile(r"1,000 iterations per epoch × 5,000 epochs = 5,000,000 steps"))
     ).to_be_visible()
     start(page)
     wait_for_status(page, "running", START_TIMEOUT_MS)

@@ -131,7 +131,7 @@ def test_every_mean_line_keeps_at_most_max_points():
 def test_epoch_means_are_per_epoch():
     curves = step_curves().groupby(["run_id", "batch_size", "epoch"], as_index=False)["loss"].mean()
     spec, data = rows(charts.sweep_curves_chart(curves, "epoch"))
-    assert spec["layer"][1]["mark"]["point"] is True
+    assert spec["layer"][1]["mark"]["point"] == {"filled": True, "size": 60}  # a visible dot
     assert data.groupby("batch_size").size().tolist() == [5, 5]
     expected = curves.groupby(["batch_size", "epoch"])["loss"].mean().to_numpy()
     np.testing.assert_allclose(data["loss"], expected, rtol=1e-12)

@@ -60,7 +60,7 @@ BAD_INPUTS = [
         "no step at all",
     ),
     ("N = 0", "train --dataset digits --n 0 --batch-size 8", "`n` must be"),
-    ("N > dataset", "train --dataset digits --n 2000 --batch-size 8", "more than the 1438 samples"),
+    ("N > dataset", "train --dataset digits --n 2000 --batch-size 8", "more than the 1,438"),
     ("E = 0", "train --dataset linear --batch-size 3 --epochs 0", "`epochs` must be at least 1"),
     (
         "E huge",

@@ -32,7 +32,7 @@ def test_digits_are_offline_images_with_a_fixed_test_split():
 
 def test_n_selects_the_first_samples_and_says_when_too_many():
     assert len(datasets.load("digits", n=100).x) == 100
-    with pytest.raises(ValueError, match="more than the 1438 samples `digits` has"):
+    with pytest.raises(ValueError, match="more than the 1,438 samples `digits` keeps for training"):
         datasets.load("digits", n=5000)
 
 

@@ -87,7 +87,7 @@ def test_a_failed_ray_task_is_reported_and_the_others_finish():
     runs = {r: store.get_run(r) for r in ids}
     assert runs[ids[0]]["status"] == "completed"
     assert runs[ids[1]]["status"] == "failed"
-    assert "more than the 1438 samples" in runs[ids[1]]["message"]
+    assert "more than the 1,438 samples" in runs[ids[1]]["message"]
 
 
 def test_ray_address_without_ray_executor_is_a_usage_error(capsys):
