@@ -156,13 +156,13 @@ def test_sweep_and_noise_readings_read_in_chinese():
         }
     )
     assert reading(by_b, "val_loss", 0.5) == (
-        "Wall time to validation loss 0.5: B=64 was quickest (1.00 s against 2.00 s for B=8), "
+        "Wall time to validation loss 0.5: B=64 was quickest (1 s against 2 s for B=8), "
         "but one run each on a shared machine cannot decide that: use at least 2 repeats. "
         "B=64 needs the fewest steps (80; B=8: 300; one run each). B=8 needs the fewest epochs "
         "(2; B=64: 4; one run each)."
     )
     assert reading(by_b, "val_loss", 0.5, "zh").startswith(
-        "达到验证损失 0.5 的实际时间：B=64 最快（1.00 秒，B=8 为 2.00 秒），但在共享机器上"
+        "达到验证损失 0.5 的实际时间：B=64 最快（1 秒，B=8 为 2 秒），但在共享机器上"
     )
     assert "远小于 B_noise ≈ 500" in noise_scale_reading(500.0, 32, "zh")
 
