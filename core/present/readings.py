@@ -121,8 +121,10 @@ def time_to_target_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 def sweep_reading(by_b: pd.DataFrame, target_metric: str, target: float | None, lang="en") -> str:
     """Which batch size wins on wall time, steps and epochs, only where the repeats decide.
 
-    A winner is named when its whole range of repeats beats the runner-up's; ranges that
-    overlap are "too close to call", and wall time from one run each is never called.
+    Only repeats that reached the target count: a size is a winner only when every one of its
+    repeats reached it and its whole range beats every other size's reaching repeats; sizes
+    that reached it in some repeats only are named with how many. Ranges that overlap are
+    "too close to call", and wall time from one run each is never called.
     """
     if by_b.empty:
         return t("reading.none", lang)
@@ -141,27 +143,52 @@ def sweep_reading(by_b: pd.DataFrame, target_metric: str, target: float | None, 
         return text
     reached = by_b.dropna(subset=["steps_to_target"])
     common = {"metric": name, "target": f"{target:g}"}
-    parts = [
-        _verdict(reached, "seconds_to_target", "time", "{:.2f}", lang, common, wall_time=True),
-        _verdict(reached, "steps_to_target", "steps", "{:,.0f}", lang, common),
-        _verdict(reached, "epochs_to_target", "epochs", "{:.2g}", lang, common),
-    ]
+    counts = _reach_counts(reached)
+    full = reached[counts["reached"] >= counts["repeats"]]
+    partial = counts[counts["reached"] < counts["repeats"]]
+    if full.empty:
+        parts = [t("reading.no_full", lang, **common)]
+    else:
+        parts = [
+            _verdict(full, reached, "seconds_to_target", "time", "{:.2f}", lang, common, True),
+            _verdict(full, reached, "steps_to_target", "steps", "{:,.0f}", lang, common),
+            _verdict(full, reached, "epochs_to_target", "epochs", "{:.2g}", lang, common),
+        ]
+    if len(partial):
+        detail = t("reading.partial.sep", lang).join(
+            t("reading.partial.one", lang, b=int(b), k=int(k), n=int(n))
+            for b, k, n in zip(
+                partial["batch_size"], partial["reached"], partial["repeats"], strict=True
+            )
+        )
+        parts.append(t("reading.partial", lang, detail=detail, **common))
     return sentences(parts, lang)
 
 
-def _verdict(reached, col, what, fmt, lang, common, wall_time=False) -> str:
-    ranked = reached.sort_values(col)
-    best = ranked.iloc[0]
+def _reach_counts(reached: pd.DataFrame) -> pd.DataFrame:
+    """Per size: its repeats, and how many reached the target (a summary without the counts,
+    as an older sweep's, counts one run that reached it)."""
+    repeats = reached["repeats"] if "repeats" in reached else pd.Series(1, index=reached.index)
+    count = reached.get("reached", repeats)
+    return pd.DataFrame({"batch_size": reached["batch_size"], "reached": count, "repeats": repeats})
+
+
+def _verdict(full, reached, col, what, fmt, lang, common, wall_time=False) -> str:
+    """FULL: the sizes every repeat of which reached the target (the only possible winners);
+    REACHED: every size with at least one repeat there (each one a rival)."""
+    best = full.sort_values(col).iloc[0]
     fields = {**common, "b": int(best["batch_size"]), "v": fmt.format(best[col])}
-    if len(ranked) == 1:
+    rivals = reached[reached["batch_size"] != best["batch_size"]]
+    lo, hi = f"{col}_min", f"{col}_max"
+    if rivals.empty:
         return t(f"reading.{what}.only", lang, **fields)
-    second = ranked.iloc[1]
+    # the rival most likely to beat it: the lowest of any of its reaching repeats
+    second = rivals.sort_values(lo if lo in rivals else col).iloc[0]
     fields |= {"b2": int(second["batch_size"]), "v2": fmt.format(second[col])}
-    repeats = int(min(best.get("repeats", 1), second.get("repeats", 1)))
+    repeats = int(_reach_counts(full.loc[[best.name]])["reached"].iloc[0])
     if repeats < 2:
         key = "single" if wall_time else "win1"
         return t(f"reading.{what}.{key}", lang, **fields)
-    lo, hi = f"{col}_min", f"{col}_max"
-    if lo in ranked and best[hi] < second[lo]:
+    if lo in full and best[hi] < second[lo]:
         return t(f"reading.{what}.win", lang, **fields, repeats=repeats)
     return t(f"reading.{what}.close", lang, **fields, repeats=repeats)
