@@ -251,7 +251,10 @@ def exact_b_simple(grad_sum: np.ndarray, sq_sum: float, n: int) -> tuple[float, 
 FIT_STATUSES = ("fit", "above_range", "below_range", "refused")
 NOISE_FLOOR = 0.05  # relative error of a measured steps-to-target, at least (log units)
 REFUSE_RMS = 0.25  # points further than this from the best curve (log units) do not follow it
-CHI2_90 = 2.706  # χ² with one degree of freedom, 90 %
+# Student's t, 95th percentile, by degrees of freedom: F(1, k) at 90 % is t_k(0.95)²
+T95 = {1: 6.314, 2: 2.920, 3: 2.353, 4: 2.132, 5: 2.015, 6: 1.943, 7: 1.895, 8: 1.860}
+T95_LARGE = 1.645  # beyond the table, the normal's: slightly narrow only for > 8 dof
+FIT_FLOOR = 0.01  # σ of log steps at least 1 %: a perfect fit still gets an interval
 GRID_SPAN = 1000.0  # B_crit is searched from B_min / 1000 to B_max · 1000
 
 
@@ -307,8 +310,12 @@ def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
     """Fit S = S_min (1 + B_crit / B) to steps-to-target, in relative error (log space).
 
     Profile over B_crit: given B_crit, log S_min is the mean of log S − log(1 + B_crit/B). The
-    90 % interval holds the B_crit whose residual sum is within χ²₁ · σ² of the best, σ² the
-    residual variance but at least NOISE_FLOOR² (a perfect fit of 3 points proves little).
+    90 % interval holds the B_crit whose residual sum is within F(1, n − 2; 0.9) · σ̂² of the
+    best, σ̂² = RSS / (n − 2) estimated from the points (the profile-likelihood interval with an
+    unknown σ; `tests/study/test_evidence_intervals.py` shows it covers 90 % ± 3 % over 400
+    simulated sweeps with 10 % noise and 3–8 sizes). Status `fit` needs the interval to reach
+    into the measured sizes: an interval wholly above (below) them is above_range
+    (below_range).
     """
     b = np.asarray(batch_sizes, dtype=np.float64)
     s = np.asarray(steps_to_target, dtype=np.float64)
@@ -328,12 +335,12 @@ def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
     best = int(np.argmin(rss))
     dof = max(1, len(b) - 2)
     rms = float(math.sqrt(rss[best] / len(b)))
-    sigma2 = max(rss[best] / dof, NOISE_FLOOR**2)
-    inside = grid[rss - rss[best] <= CHI2_90 * sigma2]
+    sigma2 = max(rss[best] / dof, FIT_FLOOR**2)
+    inside = grid[rss - rss[best] <= T95.get(dof, T95_LARGE) ** 2 * sigma2]
     lo = None if inside[0] <= grid[0] else float(inside[0])
     hi = None if inside[-1] >= grid[-1] else float(inside[-1])
     # larger batches must not need clearly more steps (beyond the noise of two measurements)
-    rises = np.diff(log_s) > 2 * math.sqrt(2) * math.sqrt(sigma2)
+    rises = np.diff(log_s) > 2 * math.sqrt(2) * math.sqrt(max(sigma2, NOISE_FLOOR**2))
     b_crit = float(grid[best])
 
     def result(status, interval, with_fit=False):
@@ -351,9 +358,9 @@ def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
 
     if rms > REFUSE_RMS or rises.any():
         return result("refused", (None, None))
-    if hi is None and b_crit > hi_b:
+    if (hi is None and b_crit > hi_b) or (lo is not None and lo > hi_b):
         return result("above_range", (lo if lo is not None else hi_b, None))
-    if lo is None and b_crit < lo_b:
+    if (lo is None and b_crit < lo_b) or (hi is not None and hi < lo_b):
         return result("below_range", (None, hi if hi is not None else lo_b))
     return result("fit", (lo, hi), with_fit=True)
 
