@@ -525,7 +525,7 @@ class _StopFlag:
 def cmd_train(args: argparse.Namespace) -> int:
     from core.run.recording import create_run, run_and_record
     from core.run.store import RunStore
-    from core.train.engine import prepare
+    from core.train.engine import prepare, steps_per_second_after_first_epoch
 
     prepared = prepare(config_from_args(args), read_csv_arg(args))
     print_notes(prepared.data.notes)
@@ -562,13 +562,19 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(json.dumps(finite(out)))
     else:
         t = result.timing
+        later = steps_per_second_after_first_epoch(
+            t, result.steps, prepared.schedule.steps_per_epoch
+        )
+        rate = f"{t['steps_per_second']:,.0f} over the whole run"
+        if later is not None:
+            rate += f"; {later:,.0f} after the first epoch"
         print(
             f"run {run_id}: {result.status}, {result.steps} steps "
             f"({result.optimizer_updates} optimizer updates) on {result.device}\n"
             f"epoch losses  {[round(v, 4) for v in result.epoch_losses]}\n"
             f"val losses    {[round(v, 4) for v in result.val_losses]}\n"
             f"test          {finite(result.test_metrics)}\n"
-            f"steps/s       {t['steps_per_second']:.0f} (after the first epoch)\n"
+            f"steps/s       {rate}\n"
             f"peak memory   {t['peak_memory_bytes'] / 2**20:.0f} MB ({t['peak_memory_source']})"
         )
         if result.message:

@@ -156,7 +156,9 @@ EN: dict[str, str] = {
     "schedule.misconceptions.accumulation": (
         "- An **iteration** is not always an **optimizer update**: with gradient accumulation K "
         "the weights change once every K iterations, so updates = ⌊iterations / K⌋, counted "
-        "across epoch ends, and a learning-rate schedule counts updates.\n"
+        "across epoch ends. A learning-rate schedule is not given the update count: Keras 3 "
+        "calls it at each update with the number of the batch that completes it, counted from "
+        "0 (with K = 3: 2, 5, 8, …, not 0, 1, 2), so write the schedule in batches.\n"
         "- With a partial batch the effective batch is **not exactly K × B**: each of the K "
         "gradients is one batch's mean and weighs the same, so the partial batch's few samples "
         "count more than the others'."
@@ -304,8 +306,11 @@ EN: dict[str, str] = {
     "compare.warmup_epochs": "Warm-up epochs",
     "compare.goyal_note": (
         "The linear rule (Goyal et al. 2017) was shown for SGD with momentum and a gradual "
-        "warm-up (5 epochs from the base lr): set warm-up epochs, and with Adam prefer sqrt. "
-        "Without warm-up, large batches at a linearly scaled lr often diverge early."
+        "warm-up (5 epochs, rising linearly from the base lr to the scaled lr; here in at most "
+        "20 equal levels): set warm-up epochs. With Adam prefer sqrt: Malladi et al. 2022 (*On "
+        "the SDEs and Scaling Rules for Adaptive Gradient Algorithms*) derive the square-root "
+        "rule for Adam. Without warm-up, large batches at a linearly scaled lr often diverge "
+        "early."
     ),
     "compare.base_lr": "Base learning rate",
     "compare.plan": "{runs} runs: {rows}",
@@ -407,7 +412,8 @@ EN: dict[str, str] = {
         "batch sizes)."
     ),
     "science.crit.above": (
-        "Steps kept halving as the batch doubled, up to the largest size tried (B = "
+        "Steps kept falling nearly in proportion as the batch doubled, up to the largest size "
+        "tried (B = "
         "{b:g}): **B_crit is above it** (at least {lo:,.0f}). Try larger batch sizes to "
         "locate it."
     ),
@@ -462,20 +468,23 @@ EN: dict[str, str] = {
         "(Keras `train_validation_split`).\n"
         "- **Linear scaling rule with warmup**: multiply the lr by k when the batch grows k×, "
         "warming up over the first epochs (Goyal et al. 2017, *Accurate, Large Minibatch SGD*). "
-        "It was shown for SGD with momentum and warm-up; with Adam, a square-root rule is the "
-        "usual starting point."
+        "It was shown for SGD with momentum and warm-up; with Adam, the square-root rule "
+        "(Malladi et al. 2022) is the usual starting point."
         "\n"
         "- **Small batches often generalise well**: 2–32 was often best (Masters & Luschi 2018, "
         "*Revisiting Small Batch Training*); large batches can reach sharp minima (Keskar et al. "
-        "2016). Hoffer et al. 2017 (*Train longer, generalize better*) closed the gap with as "
-        "many updates as the small batch, a square-root-scaled learning rate and ghost batch "
-        "norm together, not by training longer alone; Shallue et al. 2019 (*Measuring the "
+        "2016). Hoffer et al. 2017 (*Train longer, generalize better*) trace the gap to the "
+        "number of updates, not the batch size: the large batch makes too few of them. Training "
+        "as many updates as the small batch (their regime adaptation), with a square-root-scaled "
+        "learning rate and ghost batch norm, closed it; Shallue et al. 2019 (*Measuring the "
         "Effects of Data Parallelism*) found no consistent generalization gap once the "
         "hyperparameters are tuned for each batch size.\n"
         "- **Gradient noise variance falls with B, to zero at full batch**: a mini-batch drawn "
         "without replacement from N samples has gradient variance (tr(Σ)/B)(N − B)/(N − 1) "
-        "(about tr(Σ)/B when B ≪ N), so its standard deviation falls about as 1/√B "
-        "(McCandlish et al. 2018)."
+        "(about tr(Σ)/B when B ≪ N), so its standard deviation falls about as 1/√B. "
+        "McCandlish et al. 2018 use tr(Σ)/B (sampling with replacement); the factor "
+        "(N − B)/(N − 1) is the standard finite-population correction for sampling without "
+        "replacement."
     ),
     # runs page
     "runs.title": "Runs: every training run, kept",

@@ -113,8 +113,9 @@ EN_ADVISE: dict[str, str] = {
     ),
     "advise.why.crit.fit": (
         "Steps to target follow S = S_min (1 + B_crit / B) with B_crit ≈ {b_crit:,.0f} (90 % "
-        "interval {lo}–{hi}): below B_crit / 4 doubling B halves the steps (perfect scaling), "
-        "above 4 B_crit it saves almost none."
+        "interval {lo}–{hi}): by that curve, doubling B cuts the steps to ×0.6 at B_crit / 4 "
+        "and towards ×0.5 further below (near-perfect scaling); from 4 B_crit it saves at most "
+        "10 %."
     ),
     "advise.why.crit.above_range": (
         "Steps kept falling nearly in proportion up to B = {b_hi:g}: B_crit is above the sizes "
@@ -261,8 +262,8 @@ ZH_ADVISE: dict[str, str] = {
     ),
     "advise.why.crit.fit": (
         "到达目标的迭代次数符合 S = S_min (1 + B_crit / B)，B_crit ≈ {b_crit:,.0f}"
-        "（90 % 区间 {lo}–{hi}）：B_crit / 4 以下，批大小加倍使迭代次数减半（完美缩放）；"
-        "4 B_crit 以上几乎不再减少。"
+        "（90 % 区间 {lo}–{hi}）：按这条曲线，在 B_crit / 4 处批大小加倍使迭代次数变为 ×0.6，"
+        "更小时趋近 ×0.5（近乎完美缩放）；从 4 B_crit 起最多只省 10 %。"
     ),
     "advise.why.crit.above_range": (
         "直到 B = {b_hi:g}，迭代次数仍几乎成比例下降：B_crit 超出了试过的范围（至少 {lo}），"

@@ -3,7 +3,8 @@
 Who does what:
 - `noise_scale_estimates()` turns squared gradient norms measured at two batch sizes into
   unbiased estimates of |G|² and tr(Σ) for batches drawn without replacement from the training
-  set (McCandlish et al. 2018, appendix A.1, with the finite-population correction).
+  set (McCandlish et al. 2018, appendix A.1, sample with replacement: tr Σ / B; the factor
+  (N − B)/(N − 1) is the standard finite-population correction for sampling without it).
 - `measure_noise_scale()` trains with the chosen optimizer; the fused engine's compiled step
   splits every full batch into micro-batches and returns their squared norms. The result is a
   ratio of means near the end of training with a bootstrap interval, per-epoch values, and,

@@ -235,6 +235,8 @@ def plan(spec: SweepSpec, n: int) -> list[TrainConfig]:
                 seed=spec.base.seed + r,
                 eval_every=eval_every(train, b, epochs, max_steps),
                 warmup_epochs=spec.warmup_epochs,
+                # Goyal et al. warm up from the base lr to the scaled one
+                warmup_from_lr=spec.base.lr if spec.warmup_epochs else None,
             )
             check_config(cfg)
             configs.append(cfg)
