@@ -726,6 +726,8 @@ def cmd_noise_scale(args: argparse.Namespace) -> int:
         "interval": list(r.interval),
         "epoch_range": list(r.epoch_range),
         "steps_measured": r.steps_measured,
+        "measured_at": r.measured_at,
+        "last_epoch": r.last_epoch,
         "gradient_norm_sq": r.gradient_norm_sq,
         "trace_sigma": r.trace_sigma,
         "batch_size": r.batch_size,
@@ -738,11 +740,18 @@ def cmd_noise_scale(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(finite(out)))
         return 0
-    lo, hi = r.interval
+    from core.present.readings import interval_text
+
+    where = (
+        f"at the final weights, frozen ({r.steps_measured} fresh batches)"
+        if r.measured_at == "final weights"
+        else f"over the last {r.steps_measured} steps while training"
+    )
     print(
-        f"B_simple ≈ {r.b_simple:.1f} (90% interval {lo:.1f}–{hi:.1f} over the last "
-        f"{r.steps_measured} steps; |G|² {r.gradient_norm_sq:.4g}, tr Σ {r.trace_sigma:.4g}) "
-        f"at B={r.batch_size}, B_small={r.b_small}, N={r.train_samples:,}"
+        f"B_simple ≈ {r.b_simple:.1f} {where}; 90% interval {interval_text(*r.interval)}; "
+        f"|G|² {r.gradient_norm_sq:.4g}, tr Σ {r.trace_sigma:.4g}; at B={r.batch_size}, "
+        f"B_small={r.b_small}, N={r.train_samples:,}, after {r.epochs_trained} epochs "
+        f"(the last epoch, while training: {r.last_epoch:.1f})"
     )
     if args.exact:
         exact = r.b_simple_exact

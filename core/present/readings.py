@@ -23,38 +23,66 @@ def noise_scale_reading(b_simple: float, batch_size: int, lang: str = "en") -> s
     return t(key, lang, b=batch_size, b_noise=f"{b_simple:.0f}")
 
 
+def interval_text(lo: float, hi: float, lang: str = "en") -> str:
+    """A 90 % interval in words: "72–128", "from 72, unbounded above (…)", never "nan"."""
+    if lo is None or hi is None or not math.isfinite(lo) or math.isnan(hi):
+        return t("interval.none", lang)
+    if math.isinf(hi):
+        return t("interval.unbounded", lang, lo=lo)
+    return t("interval.range", lang, lo=lo, hi=hi)
+
+
 def noise_scale_lines(noise: dict, lang: str = "en") -> list[tuple[str, str]]:
-    """(Streamlit call, text) pairs: the estimate with its spread, exact value, reading."""
-    lo, hi = noise["interval"]
+    """(Streamlit call, text) pairs: the estimate with its spread and what it measured, the
+    exact value, the reading."""
     e_lo, e_hi = noise["epoch_range"]
-    lines = [
-        (
-            "success",
-            t(
-                "science.noise.result",
-                lang,
-                b=noise["b_simple"],
-                lo=lo,
-                hi=hi,
-                steps=noise["steps_measured"],
-                e_lo=e_lo,
-                e_hi=e_hi,
-                g2=noise["gradient_norm_sq"],
-                tr=noise["trace_sigma"],
-            ),
-        )
-    ]
+    frozen = noise.get("measured_at", "final weights") == "final weights"
+    fields = {
+        "b": noise["b_simple"],
+        "interval": interval_text(*noise["interval"], lang=lang),
+        "steps": noise["steps_measured"],
+        "batch": noise["batch_size"],
+        "epochs": noise.get("epochs_trained") or len(noise.get("per_epoch") or []),
+        "last": noise.get("last_epoch", math.nan),
+        "e_lo": e_lo,
+        "e_hi": e_hi,
+        "g2": noise["gradient_norm_sq"],
+        "tr": noise["trace_sigma"],
+    }
+    key = "science.noise.result" if frozen else "science.noise.result.training"
+    lines = [("success", t(key, lang, **fields))]
     exact = noise.get("b_simple_exact")
     read = noise["b_simple"]
     if exact is not None and math.isfinite(exact) and exact > 0:
         n = noise["train_samples"]
-        line = t("science.noise.exact", lang, exact=exact, b=noise["b_simple"], n=n)
-        lines.append(("markdown", line))
-        read = exact  # where training ended; the estimate lags it (the page said so, then read 92)
+        key = "science.noise.exact" if frozen else "science.noise.exact.training"
+        lines.append(("markdown", t(key, lang, exact=exact, b=noise["b_simple"], n=n)))
+        read = exact
     else:
         lines.append(("caption", t("science.noise.no_exact", lang, cap=science.EXACT_MAX_SAMPLES)))
     lines.append(("info", noise_scale_reading(read, noise["batch_size"], lang)))
     return lines
+
+
+def noise_scale_read(noise: dict) -> float:
+    """The B_simple the Science page reads by: the exact value where there is one."""
+    exact = noise.get("b_simple_exact")
+    if exact is not None and math.isfinite(exact) and exact > 0:
+        return float(exact)
+    return float(noise["b_simple"])
+
+
+def noise_vs_critical_line(noise: dict, fit: science.CriticalBatchFit, lang: str = "en") -> str:
+    """One line on why the noise scale above and the fitted B_crit differ: what each measured."""
+    epochs = noise.get("epochs_trained") or len(noise.get("per_epoch") or [])
+    return t(
+        "science.crit.vs_noise",
+        lang,
+        b=noise_scale_read(noise),
+        batch=noise["batch_size"],
+        epochs=epochs,
+        c=fit.b_crit,
+    )
 
 
 def critical_batch_line(fit: science.CriticalBatchFit, lang: str = "en") -> str:
