@@ -368,6 +368,11 @@ ZH_ADVISE: dict[str, str] = {
 
 # core.run.advise's InputError and Note templates, in Chinese.
 ZH_ERRORS_ADVISE: dict[str, str] = {
+    "every batch size was skipped to fit the time budget of {seconds:g} s (the pilot run and "
+    "the timings took {used:.0f} s; sweep {sweep}): give a larger `seconds`.": (
+        "为不超出 {seconds:g} 秒的时间预算，所有批大小都被跳过了（试跑和计时用了 {used:.0f} 秒；"
+        "扫描 {sweep}）：请给更大的 `seconds`。"
+    ),
     "`executor` ray needs Ray: pip install -r requirements-ray.txt.": (
         "`executor` 为 ray 需要安装 Ray：pip install -r requirements-ray.txt。"
     ),

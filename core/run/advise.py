@@ -983,6 +983,14 @@ def critical_fit(rows: Sequence[SizeRow]) -> science.CriticalBatchFit | None:
 
 def conclude(spec, sweep_id, pilot, feasible, rows, noise, seconds, stopped) -> Advice:
     """Fit, uncertainty, regimes, the picks and the reasons, from the measured rows."""
+    if not stopped and rows and all(r.skipped == "budget" for r in rows):
+        raise InputError(
+            "every batch size was skipped to fit the time budget of {seconds:g} s (the pilot run "
+            "and the timings took {used:.0f} s; sweep {sweep}): give a larger `seconds`.",
+            seconds=spec.seconds,
+            used=seconds,
+            sweep=sweep_id,
+        )
     if not stopped and all(r.steps_to_target is None for r in rows if not r.skipped):
         raise InputError(
             "no batch size reached {metric} {target:g} within its runs (sweep {sweep}): choose "

@@ -364,12 +364,14 @@ class TFStepper(_Fused):
         return tf.convert_to_tensor(array)
 
     def _run_once_untouched(self) -> None:
-        # XLA compiles the step at its first execution: run one step on zero weights (no
-        # gradient), then put every weight and optimizer slot back as it was.
+        # XLA compiles the step at its first execution: run steps on zero weights (no
+        # gradient), then put every weight and optimizer slot back as it was. A full UNROLL
+        # of rows, not one: the first call that runs every unrolled row cost a one-off 13–180 ms
+        # more (issue 25 item 10), which would land on the clock of a run's first chunk.
         variables = [*self.model.variables, *self.optimizer.variables]
         saved = [v.numpy() for v in variables]
         zero = self._device(np.zeros(self._w.shape, np.float32))
-        self._call(self._idx, zero, 0, 1, self.x, self.y)
+        self._call(self._idx, zero, 0, min(UNROLL, self.window), self.x, self.y)
         for var, value in zip(variables, saved, strict=True):
             var.assign(value)
 

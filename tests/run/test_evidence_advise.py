@@ -143,3 +143,15 @@ def test_a_pick_within_noise_is_stable_across_noisy_repeats():
         picks.append(advice.recommended_batch_size)
         ranges.append((min(advice.time.ties), max(advice.time.ties)))
     assert all(lo <= p <= hi for p in picks for lo, hi in ranges), (picks, ranges)
+
+
+def test_every_size_skipped_by_the_budget_says_so_not_that_none_reached_the_target():
+    from core.errors import InputError
+
+    spec = advise.AdviseSpec(base=TrainConfig(dataset="digits", batch_size=32))
+    rows = [SizeRow(b, 1000.0, 0.01, skipped="budget") for b in (8, 16)]
+    rates = tuple(Rate(b, 1000.0, 900.0, 1100.0, 1000.0 / b) for b in (8, 16))
+    feasible = advise.Feasibility(16, "training set", rates, None, 1.0, 2.0)
+    pilot = advise.Pilot(0.4, "pilot", 100.0, 0.3, 20)
+    with pytest.raises(InputError, match="every batch size was skipped"):
+        advise.conclude(spec, "sw", pilot, feasible, rows, (None, None, None), 250.0, False)
