@@ -38,7 +38,7 @@ def result_line(advice: Advice, lang: str = "en") -> str | None:
     fastest = advice.row(advice.time.best)
     ties = advice.time.ties
     if len(ties) > 1:
-        fields |= {"lo": ties[0], "hi": ties[-1]}
+        fields["sizes"] = ", ".join(str(b) for b in ties)
     if fastest is None or fastest.batch_size == row.batch_size:
         key = "advise.result_range" if len(ties) > 1 else "advise.result"
         return t(key, lang, **fields)

@@ -44,7 +44,7 @@ EN_ADVISE: dict[str, str] = {
     "advise.result_tie": (
         "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about {seconds:.3g} s "
         "of training. B = {best} measured quickest ({best_seconds:.3g} s), within noise of it: "
-        "any B from {lo} to {hi} is as fast, and B = {b} is the largest that still cut steps."
+        "B = {sizes} are as fast, and B = {b} is the largest of them that still cut steps."
     ),
     "advise.none": "No size reached the target before the advice stopped: no recommendation.",
     "advise.reasons": "Why",
@@ -161,10 +161,9 @@ EN_ADVISE: dict[str, str] = {
         "re-tuned; they need agree only in order of magnitude."
     ),
     "advise.why.time_range": (
-        "Any B from {lo} to {hi} (B = {sizes}) reaches {metric} {target:g} within noise of the "
-        "fastest, B = {best} ({best_steps:,.0f} steps × {step_ms:.3g} ms ≈ "
-        "{best_seconds:.3g} s): their predicted time ranges overlap, so time does not decide "
-        "among them."
+        "B = {sizes} reach {metric} {target:g} within noise of the fastest, B = {best} "
+        "({best_steps:,.0f} steps × {step_ms:.3g} ms ≈ {best_seconds:.3g} s): their predicted "
+        "time ranges overlap, so time does not decide among them."
     ),
     "advise.why.pick.cut": (
         "Of those, B = {b} is advised, as the Playbook prefers the largest batch that still cuts "
@@ -181,8 +180,8 @@ EN_ADVISE: dict[str, str] = {
     ),
     "advise.why.scale_small": (
         "Every one of them trains to the target in under {limit:g} s: at this scale batch size "
-        "does not decide how long training takes. Any B from {lo} to {hi} is as good; a later "
-        "target (`--target`) or a larger model would tell them apart."
+        "does not decide how long training takes. B = {sizes} are as good; a later target "
+        "(`--target`) or a larger model would tell them apart."
     ),
     "advise.why.resources.device": (
         "Resources (cost per step × steps) give the same advice: on one device a step's cost is "
@@ -190,8 +189,12 @@ EN_ADVISE: dict[str, str] = {
     ),
     "advise.result_range": (
         "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about {seconds:.3g} s "
-        "of training, the quickest measured; any B from {lo} to {hi} is within noise of it, and "
-        "B = {b} is the largest that still cut steps."
+        "of training, the quickest measured; B = {sizes} are within noise of it, and B = {b} is "
+        "the largest of them that still cut steps."
+    ),
+    "advise.why.knee.device_first": (
+        "Samples/s did not nearly double from the first doubling, B = {b} to B = {b2} (measured "
+        "×{gain:.2f}, under ×{nearly:.2f})."
     ),
 }
 
@@ -228,8 +231,8 @@ ZH_ADVISE: dict[str, str] = {
     ),
     "advise.result_tie": (
         "**请用 B = {b}，lr {lr:.3g}**：约 {seconds:.3g} 秒的训练即可达到 {metric} {target:g}。"
-        "测得最快的是 B = {best}（{best_seconds:.3g} 秒），与它的差距在误差之内：B 从 {lo} 到 "
-        "{hi} 都一样快，而 B = {b} 是其中仍能明显减少迭代次数的最大批大小。"
+        "测得最快的是 B = {best}（{best_seconds:.3g} 秒），与它的差距在误差之内：B = {sizes} "
+        "都一样快，而 B = {b} 是其中仍能明显减少迭代次数的最大批大小。"
     ),
     "advise.none": "建议停止前没有任何批大小达到目标：无法给出建议。",
     "advise.reasons": "理由",
@@ -337,9 +340,9 @@ ZH_ADVISE: dict[str, str] = {
         "迭代次数不再下降的位置；两者只需在数量级上一致。"
     ),
     "advise.why.time_range": (
-        "B 从 {lo} 到 {hi}（B = {sizes}）达到 {metric} {target:g} 的时间都在最快的 B = {best}"
-        "（{best_steps:,.0f} 次迭代 × {step_ms:.3g} ms ≈ {best_seconds:.3g} 秒）的误差之内："
-        "它们预测时间的范围互相重叠，时间无法在其中分出高下。"
+        "B = {sizes} 达到 {metric} {target:g} 的时间都在最快的 B = {best}（{best_steps:,.0f} "
+        "次迭代 × {step_ms:.3g} ms ≈ {best_seconds:.3g} 秒）的误差之内：它们预测时间的范围互相"
+        "重叠，时间无法在其中分出高下。"
     ),
     "advise.why.pick.cut": (
         "其中建议用 B = {b}，因为调参手册偏好仍能减少迭代次数的最大批大小：{steps:,.0f} 次迭代，"
@@ -353,7 +356,7 @@ ZH_ADVISE: dict[str, str] = {
     "advise.why.pick.largest": ("B = {b} 是其中最大的：直到它，每次加倍都还明显减少了迭代次数。"),
     "advise.why.scale_small": (
         "它们每一个训练到目标都不到 {limit:g} 秒：在这个规模上，批大小并不决定训练要多久。"
-        "B 从 {lo} 到 {hi} 都一样好；更晚的目标（`--target`）或更大的模型才能把它们分开。"
+        "B = {sizes} 都一样好；更晚的目标（`--target`）或更大的模型才能把它们分开。"
     ),
     "advise.why.resources.device": (
         "按资源（每次迭代的成本 × 迭代次数）得出的建议相同：在一台设备上，一次迭代的成本就是它的"
@@ -361,8 +364,12 @@ ZH_ADVISE: dict[str, str] = {
     ),
     "advise.result_range": (
         "**请用 B = {b}，lr {lr:.3g}**：约 {seconds:.3g} 秒的训练即可达到 {metric} {target:g}，"
-        "是测得最快的；B 从 {lo} 到 {hi} 都在它的误差之内，而 B = {b} 是其中仍能明显减少迭代次数的"
+        "是测得最快的；B = {sizes} 都在它的误差之内，而 B = {b} 是其中仍能明显减少迭代次数的"
         "最大批大小。"
+    ),
+    "advise.why.knee.device_first": (
+        "从第一次加倍起样本/秒就没有接近加倍：B = {b} 到 B = {b2}（实测 ×{gain:.2f}，"
+        "低于 ×{nearly:.2f}）。"
     ),
 }
 

@@ -1086,9 +1086,10 @@ def _throughput_reasons(advice: Advice) -> list[Reason]:
     if knee.batch_size is None:
         out.append(Reason.of("advise.why.knee.overhead", b=feasible.max_batch_size, **fields))
     else:
+        first = knee.batch_size == min(r.batch_size for r in feasible.rates)
         out.append(
             Reason.of(
-                "advise.why.knee.device",
+                "advise.why.knee.device_first" if first else "advise.why.knee.device",
                 b=knee.batch_size,
                 b2=knee.next_batch_size,
                 gain=knee.gain,
@@ -1203,10 +1204,7 @@ def _pick_reasons(advice: Advice) -> list[Reason]:
         if slowest < MEANINGFUL_SECONDS:
             out.append(
                 Reason.of(
-                    "advise.why.scale_small",
-                    lo=pick.ties[0],
-                    hi=pick.ties[-1],
-                    limit=MEANINGFUL_SECONDS,
+                    "advise.why.scale_small", sizes=_list(pick.ties), limit=MEANINGFUL_SECONDS
                 )
             )
     out.append(Reason.of("advise.why.resources.device"))
