@@ -69,9 +69,7 @@ def check_every_claim(advice) -> set[str]:
             assert f["b"] == fastest["batch_size"] == js["recommended_batch_size"]
             assert f["seconds"] == pytest.approx(f["steps"] * f["step_ms"] / 1e3)
         elif key == "advise.why.time_range":
-            assert f["sizes"] == ", ".join(map(str, ties)) and f["best"] == fastest[
-                "batch_size"
-            ]
+            assert f["sizes"] == ", ".join(map(str, ties)) and f["best"] == fastest["batch_size"]
             for b, r in rows.items():  # a tie overlaps the fastest; every other size does not
                 assert (r["seconds_low"] <= fastest["seconds_high"]) == (b in ties)
         elif key == "advise.why.pick.cut":
