@@ -925,8 +925,8 @@ def measure_b_simple(base: TrainConfig, spec: AdviseSpec, n_train: int, should_s
         eval_every=0,
     )
     result = science.measure_noise_scale(cfg, micro=4, should_stop=should_stop)
-    if not math.isfinite(result.b_simple):
-        return None, None, None
+    if not math.isfinite(result.b_simple) or math.isnan(result.interval[0]):
+        return None, None, None  # too few steps measured to say anything
     at = (b, result.epochs_trained)
     return float(result.b_simple), tuple(float(v) for v in result.interval), at
 
