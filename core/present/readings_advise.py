@@ -39,6 +39,14 @@ def result_line(advice: Advice, lang: str = "en") -> str | None:
     ties = advice.time.ties
     if len(ties) > 1:
         fields["sizes"] = ", ".join(str(b) for b in ties)
+    if advice.time.by_steps_only and fastest is not None:
+        return t(
+            "advise.result_steps",
+            lang,
+            **fields,
+            best=fastest.batch_size,
+            best_seconds=fastest.seconds_to_target,
+        )
     if fastest is None or fastest.batch_size == row.batch_size:
         key = "advise.result_range" if len(ties) > 1 else "advise.result"
         return t(key, lang, **fields)

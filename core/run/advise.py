@@ -177,15 +177,18 @@ class SizeRow:
 class Pick:
     """The best size on one count, and every size too close to call with it (itself included).
 
-    `cut_from`: the tied size just below the pick whose steps it clearly cut (None: the pick is
-    the smallest tied size); `stalled_at`: the next tied size above it, whose steps were not
-    clearly fewer (None: the pick is the largest tied size)."""
+    `cut_from`: the candidate below the pick with the fewest steps, which the pick clearly cut
+    (None: the pick is the smallest candidate); `stalled_at`: the next candidate above it, whose
+    steps were not clearly fewer (None: the pick is the largest)."""
 
     batch_size: int | None
     best: int | None  # the best point estimate (differs from batch_size when a tie was broken)
     ties: tuple[int, ...] = ()
     cut_from: int | None = None
     stalled_at: int | None = None
+    rule: str = "walk"  # fit: the largest size ≤ CUT_LIMIT · B_crit; walk: measured steps
+    cap: tuple[float | None, float | None, float | None] = (None, None, None)  # limit, lo, hi
+    by_steps_only: bool = False  # every size trains under MEANINGFUL_SECONDS: time set aside
 
 
 @dataclass(frozen=True)
@@ -553,16 +556,25 @@ def with_uncertainty(row: SizeRow, rate: Rate | None, rel_error: float) -> SizeR
     )
 
 
-def recommend(rows: Sequence[SizeRow], rel_error: float) -> tuple[Pick, Pick]:
+CUT_LIMIT = 3.0  # doubling to B ≤ 3 B_crit cuts S = S_min (1 + B_crit / B) to ×0.8 or fewer
+MEANINGFUL_SECONDS = 1.0  # predicted times under this are too short to rank sizes on
+
+
+def recommend(
+    rows: Sequence[SizeRow], rel_error: float, fit: science.CriticalBatchFit | None = None
+) -> tuple[Pick, Pick]:
     """(time pick, resources pick), as the Tuning Playbook chooses.
 
     Resources are cost per step × steps; on one device a step's cost is its time, so both are
     the predicted time to target (steps × median step time) and the picks are the same. The
-    sizes whose time range overlaps the fastest's are too close to call. Among them the
-    Playbook prefers the largest batch that still cuts steps: walking them upward, a size is
-    taken while its steps are clearly fewer (beyond two relative errors) than the last size
-    taken; the walk ends at the first that is not. That choice rests on steps, which fall by
-    a factor with each doubling while B is small, not on time differences inside the noise.
+    sizes whose time range overlaps the fastest's are too close to call (`ties`); when every
+    size trains to the target in under MEANINGFUL_SECONDS, time is set aside altogether.
+    Among the candidates the Playbook prefers the largest batch that still cuts steps. With a
+    B_crit fit that is the largest candidate ≤ CUT_LIMIT · B_crit (up to there each doubling
+    cuts the fitted steps to ×0.8 or fewer): a choice read off the fitted curve, which steadies
+    it against one size's noise, and whose spread over B_crit's interval is stated. Without a
+    fit, the candidates are walked upward and a size is taken when its steps are clearly fewer
+    (beyond two relative errors) than every smaller candidate's.
     """
     done = [r for r in rows if r.seconds_to_target is not None]
     if not done:
@@ -571,15 +583,26 @@ def recommend(rows: Sequence[SizeRow], rel_error: float) -> tuple[Pick, Pick]:
     tied = sorted(
         (r for r in done if r.seconds_low <= fastest.seconds_high), key=lambda r: r.batch_size
     )
+    short = max(r.seconds_to_target for r in done) < MEANINGFUL_SECONDS
+    pool = sorted(done, key=lambda r: r.batch_size) if short else tied
+    common = {"best": fastest.batch_size, "ties": _sizes(tied), "by_steps_only": short}
+    if fit is not None and fit.status == "fit":
+        lo, hi = fit.interval
+        cap = CUT_LIMIT * fit.b_crit
+        under = [r for r in pool if r.batch_size <= cap]
+        pick = under[-1] if under else pool[0]
+        limits = (cap, CUT_LIMIT * lo if lo else None, CUT_LIMIT * hi if hi else None)
+        time_pick = Pick(pick.batch_size, rule="fit", cap=limits, **common)
+        return time_pick, time_pick
     clearly = math.exp(-2 * rel_error)  # two estimates, each within e^±rel
-    pick, cut_from, stalled_at = tied[0], None, None
-    for nxt in tied[1:]:
-        if nxt.steps_to_target < pick.steps_to_target * clearly:
-            pick, cut_from = nxt, pick.batch_size
-        else:
-            stalled_at = nxt.batch_size
-            break
-    time_pick = Pick(pick.batch_size, fastest.batch_size, _sizes(tied), cut_from, stalled_at)
+    pick, least, cut_from = pool[0], pool[0], None
+    for nxt in pool[1:]:
+        if nxt.steps_to_target < least.steps_to_target * clearly:
+            pick, cut_from = nxt, least.batch_size
+        if nxt.steps_to_target < least.steps_to_target:
+            least = nxt
+    stalled_at = next((r.batch_size for r in pool if r.batch_size > pick.batch_size), None)
+    time_pick = Pick(pick.batch_size, cut_from=cut_from, stalled_at=stalled_at, **common)
     return time_pick, time_pick
 
 
@@ -1006,7 +1029,7 @@ def conclude(spec, sweep_id, pilot, feasible, rows, noise, seconds, stopped) -> 
         with_uncertainty(replace(r, regime=regime(r.batch_size, fit)), rates.get(r.batch_size), rel)
         for r in rows
     ]
-    time_pick, resources = recommend(rows, rel)
+    time_pick, resources = recommend(rows, rel, fit)
     advice = Advice(
         spec,
         sweep_id,
@@ -1132,9 +1155,6 @@ def _scaling_reasons(advice: Advice) -> list[Reason]:
     return out
 
 
-MEANINGFUL_SECONDS = 1.0  # predicted times under this are too short to rank sizes on
-
-
 def _pick_reasons(advice: Advice) -> list[Reason]:
     pick = advice.time
     row = advice.row(pick.batch_size)
@@ -1142,8 +1162,9 @@ def _pick_reasons(advice: Advice) -> list[Reason]:
         return []
     metric, target = advice.spec.target_metric, advice.pilot.target
     fastest = advice.row(pick.best)
-    if len(pick.ties) == 1:
-        out = [
+    alone = len(pick.ties) == 1 and pick.batch_size == pick.best and not pick.by_steps_only
+    if alone:
+        return [
             Reason.of(
                 "advise.why.time",
                 b=row.batch_size,
@@ -1153,14 +1174,14 @@ def _pick_reasons(advice: Advice) -> list[Reason]:
                 lr=row.best_lr,
                 metric=metric,
                 target=target,
-            )
+            ),
+            Reason.of("advise.why.resources.device"),
         ]
-    else:
-        out = [
+    out = []
+    if len(pick.ties) > 1:
+        out.append(
             Reason.of(
                 "advise.why.time_range",
-                lo=pick.ties[0],
-                hi=pick.ties[-1],
                 sizes=_list(pick.ties),
                 best=fastest.batch_size,
                 best_seconds=fastest.seconds_to_target,
@@ -1169,45 +1190,68 @@ def _pick_reasons(advice: Advice) -> list[Reason]:
                 metric=metric,
                 target=target,
             )
-        ]
-        clearly = math.exp(-2 * advice.rel_error)
-        if pick.cut_from is not None:
-            prev = advice.row(pick.cut_from)
-            out.append(
-                Reason.of(
-                    "advise.why.pick.cut",
-                    b=row.batch_size,
-                    steps=row.steps_to_target,
-                    prev=prev.batch_size,
-                    prev_steps=prev.steps_to_target,
-                    ratio=row.steps_to_target / prev.steps_to_target,
-                    clearly=clearly,
-                    lr=row.best_lr,
-                )
+        )
+    if pick.by_steps_only:
+        done = [r for r in advice.rows if r.seconds_to_target is not None]
+        out.append(
+            Reason.of(
+                "advise.why.scale_small",
+                sizes=_list(r.batch_size for r in done),
+                limit=MEANINGFUL_SECONDS,
             )
-        if pick.stalled_at is not None:
-            nxt = advice.row(pick.stalled_at)
-            out.append(
-                Reason.of(
-                    "advise.why.pick.stalled",
-                    b=row.batch_size,
-                    steps=row.steps_to_target,
-                    next=nxt.batch_size,
-                    next_steps=nxt.steps_to_target,
-                    ratio=nxt.steps_to_target / row.steps_to_target,
-                    clearly=clearly,
-                )
+        )
+    if pick.rule == "fit":
+        cap, lo, hi = pick.cap
+        out.append(
+            Reason.of(
+                "advise.why.pick.fit",
+                b=row.batch_size,
+                steps=row.steps_to_target,
+                lr=row.best_lr,
+                limit=CUT_LIMIT,
+                cap=cap,
+                cap_lo=f"{lo:,.0f}" if lo is not None else "?",
+                cap_hi=f"{hi:,.0f}" if hi is not None else "∞",
             )
-        elif pick.batch_size == pick.ties[-1]:
-            out.append(Reason.of("advise.why.pick.largest", b=row.batch_size))
-        slowest = max(advice.row(b).seconds_to_target for b in pick.ties)
-        if slowest < MEANINGFUL_SECONDS:
-            out.append(
-                Reason.of(
-                    "advise.why.scale_small", sizes=_list(pick.ties), limit=MEANINGFUL_SECONDS
-                )
-            )
+        )
+    else:
+        out += _walk_reasons(advice, row)
     out.append(Reason.of("advise.why.resources.device"))
+    return out
+
+
+def _walk_reasons(advice: Advice, row: SizeRow) -> list[Reason]:
+    pick, out = advice.time, []
+    clearly = math.exp(-2 * advice.rel_error)
+    if pick.cut_from is not None:
+        prev = advice.row(pick.cut_from)
+        out.append(
+            Reason.of(
+                "advise.why.pick.cut",
+                b=row.batch_size,
+                steps=row.steps_to_target,
+                prev=prev.batch_size,
+                prev_steps=prev.steps_to_target,
+                ratio=row.steps_to_target / prev.steps_to_target,
+                clearly=clearly,
+                lr=row.best_lr,
+            )
+        )
+    if pick.stalled_at is not None:
+        nxt = advice.row(pick.stalled_at)
+        out.append(
+            Reason.of(
+                "advise.why.pick.stalled",
+                b=row.batch_size,
+                steps=row.steps_to_target,
+                next=nxt.batch_size,
+                next_steps=nxt.steps_to_target,
+                ratio=nxt.steps_to_target / row.steps_to_target,
+                clearly=clearly,
+            )
+        )
+    else:
+        out.append(Reason.of("advise.why.pick.largest", b=row.batch_size))
     return out
 
 
@@ -1234,6 +1278,9 @@ def to_json(advice: Advice) -> dict:
         "fastest_batch_size": advice.time.best,
         "pick_cut_from": advice.time.cut_from,
         "pick_stalled_at": advice.time.stalled_at,
+        "pick_rule": advice.time.rule,
+        "pick_cap": list(advice.time.cap),
+        "pick_by_steps_only": advice.time.by_steps_only,
         "b_simple_at": list(advice.b_simple_at) if advice.b_simple_at else None,
         "resources_batch_size": advice.resources.batch_size,
         "resources_ties": list(advice.resources.ties),
