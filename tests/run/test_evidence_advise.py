@@ -101,7 +101,7 @@ def check_every_claim(advice) -> set[str]:
             cap = advise.CUT_LIMIT * crit["b_crit"]
             assert f["cap"] == pytest.approx(cap)
             # the model's own ratio at the limit: doubling to 3 B_crit gives ×0.8
-            assert (1 + 1 / advise.CUT_LIMIT) / (1 + 2 / advise.CUT_LIMIT) == pytest.approx(0.8)
+            assert pytest.approx(0.8) == (1 + 1 / advise.CUT_LIMIT) / (1 + 2 / advise.CUT_LIMIT)
             under = [b for b in pool if b <= cap]
             assert f["b"] == (max(under) if under else min(pool)) == js["recommended_batch_size"]
             lo, hi = crit["interval"]
