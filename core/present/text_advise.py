@@ -179,9 +179,9 @@ EN_ADVISE: dict[str, str] = {
         "B = {b} is the largest of them: every doubling up to it still cut steps clearly."
     ),
     "advise.why.scale_small": (
-        "Every size (B = {sizes}) trains to the target in under {limit:g} s: at this scale "
-        "batch size does not decide how long training takes, so the choice is made on steps "
-        "alone. A later target (`--target`) or a larger model would measure the time."
+        "The fastest size (B = {b}) trains to the target in {seconds:.3g} s, under {limit:g} s: "
+        "at this scale batch size does not decide how long training takes, so the choice is made "
+        "on steps alone. A later target (`--target`) or a larger model would measure the time."
     ),
     "advise.why.resources.device": (
         "Resources (cost per step × steps) give the same advice: on one device a step's cost is "
@@ -201,12 +201,13 @@ EN_ADVISE: dict[str, str] = {
         "largest batch that still cuts steps: on the fitted curve each doubling up to {limit:g} "
         "B_crit ≈ {cap:,.0f} still cuts the steps to ×0.8 or fewer, and B = {b} is the largest "
         "candidate below it. Over B_crit's 90 % interval that limit lies between B ≈ {cap_lo} "
-        "and {cap_hi}: a size there is as defensible."
+        "and {cap_hi}, which would advise B = {pick_lo} to {pick_hi}: any of these is as "
+        "defensible."
     ),
     "advise.result_steps": (
         "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about {seconds:.3g} s "
-        "of training. Every size does so in under a second here, so time does not decide; "
-        "B = {b} is the largest that still cuts steps (B = {best} measured quickest, "
+        "of training. The quickest size does so in under a second here, so time does not "
+        "decide; B = {b} is the largest that still cuts steps (B = {best} measured quickest, "
         "{best_seconds:.3g} s)."
     ),
 }
@@ -368,8 +369,9 @@ ZH_ADVISE: dict[str, str] = {
     ),
     "advise.why.pick.largest": ("B = {b} 是其中最大的：直到它，每次加倍都还明显减少了迭代次数。"),
     "advise.why.scale_small": (
-        "每个批大小（B = {sizes}）训练到目标都不到 {limit:g} 秒：在这个规模上，批大小并不决定"
-        "训练要多久，所以只按迭代次数选择。更晚的目标（`--target`）或更大的模型才能测出时间差别。"
+        "最快的批大小（B = {b}）训练到目标用 {seconds:.3g} 秒，不到 {limit:g} 秒：在这个规模上，"
+        "批大小并不决定训练要多久，所以只按迭代次数选择。更晚的目标（`--target`）或更大的模型"
+        "才能测出时间差别。"
     ),
     "advise.why.resources.device": (
         "按资源（每次迭代的成本 × 迭代次数）得出的建议相同：在一台设备上，一次迭代的成本就是它的"
@@ -388,11 +390,12 @@ ZH_ADVISE: dict[str, str] = {
         "建议用 B = {b}（{steps:,.0f} 次迭代，lr {lr:.3g}），因为调参手册偏好仍能减少迭代次数的"
         "最大批大小：按拟合曲线，直到 {limit:g} B_crit ≈ {cap:,.0f}，每次加倍仍能把迭代次数减到 "
         "×0.8 或更少，而 B = {b} 是低于它的最大候选。按 B_crit 的 90 % 区间，这个上限在 "
-        "B ≈ {cap_lo} 到 {cap_hi} 之间：其中的批大小同样站得住。"
+        "B ≈ {cap_lo} 到 {cap_hi} 之间，对应建议 B = {pick_lo} 到 {pick_hi}："
+        "其中任一个都同样站得住。"
     ),
     "advise.result_steps": (
         "**请用 B = {b}，lr {lr:.3g}**：约 {seconds:.3g} 秒的训练即可达到 {metric} {target:g}。"
-        "这里每个批大小都不到一秒就能做到，时间不起决定作用；B = {b} 是仍能减少迭代次数的最大"
+        "这里最快的批大小不到一秒就能做到，时间不起决定作用；B = {b} 是仍能减少迭代次数的最大"
         "批大小（测得最快的是 B = {best}，{best_seconds:.3g} 秒）。"
     ),
 }

@@ -188,7 +188,8 @@ class Pick:
     stalled_at: int | None = None
     rule: str = "walk"  # fit: the largest size ≤ CUT_LIMIT · B_crit; walk: measured steps
     cap: tuple[float | None, float | None, float | None] = (None, None, None)  # limit, lo, hi
-    by_steps_only: bool = False  # every size trains under MEANINGFUL_SECONDS: time set aside
+    by_steps_only: bool = False  # the fastest trains under MEANINGFUL_SECONDS: time set aside
+    pick_range: tuple[int, int] | None = None  # rule fit: the picks over B_crit's interval
 
 
 @dataclass(frozen=True)
@@ -583,7 +584,7 @@ def recommend(
     tied = sorted(
         (r for r in done if r.seconds_low <= fastest.seconds_high), key=lambda r: r.batch_size
     )
-    short = max(r.seconds_to_target for r in done) < MEANINGFUL_SECONDS
+    short = fastest.seconds_to_target < MEANINGFUL_SECONDS
     pool = sorted(done, key=lambda r: r.batch_size) if short else tied
     common = {"best": fastest.batch_size, "ties": _sizes(tied), "by_steps_only": short}
     if fit is not None and fit.status == "fit":
@@ -592,7 +593,12 @@ def recommend(
         under = [r for r in pool if r.batch_size <= cap]
         pick = under[-1] if under else pool[0]
         limits = (cap, CUT_LIMIT * lo if lo else None, CUT_LIMIT * hi if hi else None)
-        time_pick = Pick(pick.batch_size, rule="fit", cap=limits, **common)
+        sizes = [r.batch_size for r in pool]
+        picks = [max((b for b in sizes if b <= c), default=sizes[0]) for c in limits[1:] if c]
+        pick_range = (min(picks, default=pick.batch_size), max(picks, default=sizes[-1]))
+        if limits[2] is None:
+            pick_range = (pick_range[0], sizes[-1])
+        time_pick = Pick(pick.batch_size, rule="fit", cap=limits, pick_range=pick_range, **common)
         return time_pick, time_pick
     clearly = math.exp(-2 * rel_error)  # two estimates, each within e^±rel
     pick, least, cut_from = pool[0], pool[0], None
@@ -1192,11 +1198,11 @@ def _pick_reasons(advice: Advice) -> list[Reason]:
             )
         )
     if pick.by_steps_only:
-        done = [r for r in advice.rows if r.seconds_to_target is not None]
         out.append(
             Reason.of(
                 "advise.why.scale_small",
-                sizes=_list(r.batch_size for r in done),
+                b=fastest.batch_size,
+                seconds=fastest.seconds_to_target,
                 limit=MEANINGFUL_SECONDS,
             )
         )
@@ -1212,6 +1218,8 @@ def _pick_reasons(advice: Advice) -> list[Reason]:
                 cap=cap,
                 cap_lo=f"{lo:,.0f}" if lo is not None else "?",
                 cap_hi=f"{hi:,.0f}" if hi is not None else "∞",
+                pick_lo=pick.pick_range[0],
+                pick_hi=pick.pick_range[1],
             )
         )
     else:
@@ -1281,6 +1289,7 @@ def to_json(advice: Advice) -> dict:
         "pick_rule": advice.time.rule,
         "pick_cap": list(advice.time.cap),
         "pick_by_steps_only": advice.time.by_steps_only,
+        "pick_range": list(advice.time.pick_range) if advice.time.pick_range else None,
         "b_simple_at": list(advice.b_simple_at) if advice.b_simple_at else None,
         "resources_batch_size": advice.resources.batch_size,
         "resources_ties": list(advice.resources.ties),

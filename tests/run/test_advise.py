@@ -166,7 +166,7 @@ def test_with_uncertainty_is_steps_times_step_time_with_the_timing_range():
 
 
 def test_recommendation_is_the_fastest_when_it_clearly_wins():
-    rows = [timed(32, 1000, 0.001), timed(128, 300, 0.0015), timed(512, 250, 0.004)]
+    rows = [timed(32, 1000, 0.01), timed(128, 300, 0.015), timed(512, 250, 0.04)]
     time_pick, resources = advise.recommend(rows, 0.0)
     assert time_pick == Pick(128, 128, (128,))
     # the Playbook's resources: cost per step × steps, on one device the time itself
@@ -237,7 +237,7 @@ def test_the_headline_never_calls_a_broken_tie_the_least_time(lang):
     line = readings_advise.result_line(advice, lang)
     assert "B = 256" in line and "B = 512" in line and "4.75" in line  # 190 × 25 ms
     assert ("least time" not in line) and ("最短" not in line)
-    clear = [(32, 1000, 0.001, 0.0), (128, 300, 0.0015, 0.0), (512, 250, 0.004, 0.0)]
+    clear = [(32, 1000, 0.01, 0.0), (128, 300, 0.015, 0.0), (512, 250, 0.04, 0.0)]
     line = readings_advise.result_line(synthetic_advice(clear), lang)
     assert "B = 128" in line and ("least time" in line or "最短" in line)
 
