@@ -171,7 +171,7 @@ else:
         if view.lr_fixed:
             st.caption(t("science.crit.fixed_lr"))
         if noise and fit.status == "fit":
-            st.caption(t("science.crit.vs_noise", b=noise["b_simple"], c=fit.b_crit))
+            st.caption(api.noise_vs_critical_line(noise, fit, lang))
 
 # -- throughput -------------------------------------------------------------------------------
 st.header(t("science.throughput"))

@@ -599,7 +599,7 @@ class _StopFlag:
 def cmd_train(args: argparse.Namespace) -> int:
     from core.run.recording import create_run, run_and_record
     from core.run.store import RunStore
-    from core.train.engine import prepare
+    from core.train.engine import prepare, steps_per_second_after_first_epoch
 
     prepared = prepare(config_from_args(args), read_csv_arg(args))
     print_notes(prepared.data.notes)
@@ -638,13 +638,19 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(json.dumps(finite(out)))
     else:
         t = result.timing
+        later = steps_per_second_after_first_epoch(
+            t, result.steps, prepared.schedule.steps_per_epoch
+        )
+        rate = f"{t['steps_per_second']:,.0f} over the whole run"
+        if later is not None:
+            rate += f"; {later:,.0f} after the first epoch"
         print(
             f"run {run_id}: {result.status}, {result.steps} steps "
             f"({result.optimizer_updates} optimizer updates) on {result.device}\n"
             f"epoch losses  {[round(v, 4) for v in result.epoch_losses]}\n"
             f"val losses    {[round(v, 4) for v in result.val_losses]}\n"
             f"test          {finite(result.test_metrics)}\n"
-            f"steps/s       {t['steps_per_second']:.0f} (after the first epoch)\n"
+            f"steps/s       {rate}\n"
             f"peak memory   {t['peak_memory_bytes'] / 2**20:.0f} MB ({t['peak_memory_source']})"
         )
         if result.message:
@@ -816,6 +822,8 @@ def cmd_noise_scale(args: argparse.Namespace) -> int:
         "interval": list(r.interval),
         "epoch_range": list(r.epoch_range),
         "steps_measured": r.steps_measured,
+        "measured_at": r.measured_at,
+        "last_epoch": r.last_epoch,
         "gradient_norm_sq": r.gradient_norm_sq,
         "trace_sigma": r.trace_sigma,
         "batch_size": r.batch_size,
@@ -828,11 +836,18 @@ def cmd_noise_scale(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(finite(out)))
         return 0
-    lo, hi = r.interval
+    from core.present.readings import interval_text
+
+    where = (
+        f"at the final weights, frozen ({r.steps_measured} fresh batches)"
+        if r.measured_at == "final weights"
+        else f"over the last {r.steps_measured} steps while training"
+    )
     print(
-        f"B_simple ≈ {r.b_simple:.1f} (90% interval {lo:.1f}–{hi:.1f} over the last "
-        f"{r.steps_measured} steps; |G|² {r.gradient_norm_sq:.4g}, tr Σ {r.trace_sigma:.4g}) "
-        f"at B={r.batch_size}, B_small={r.b_small}, N={r.train_samples:,}"
+        f"B_simple ≈ {r.b_simple:.1f} {where}; 90% interval {interval_text(*r.interval)}; "
+        f"|G|² {r.gradient_norm_sq:.4g}, tr Σ {r.trace_sigma:.4g}; at B={r.batch_size}, "
+        f"B_small={r.b_small}, N={r.train_samples:,}, after {r.epochs_trained} epochs "
+        f"(the last epoch, while training: {r.last_epoch:.1f})"
     )
     if args.exact:
         exact = r.b_simple_exact

@@ -140,3 +140,7 @@ def throughput_view(rows: list[dict], fit, lang: str) -> ThroughputView:
 
 def noise_scale_lines(noise: dict, lang: str) -> list[tuple[str, str]]:
     return readings.noise_scale_lines(noise, lang)
+
+
+def noise_vs_critical_line(noise: dict, fit, lang: str) -> str:
+    return readings.noise_vs_critical_line(noise, fit, lang)

@@ -36,10 +36,22 @@ def result_line(advice: Advice, lang: str = "en") -> str | None:
         "seconds": row.seconds_to_target,
     }
     fastest = advice.row(advice.time.best)
+    ties = advice.time.ties
+    if len(ties) > 1:
+        fields["sizes"] = ", ".join(str(b) for b in ties)
+    if advice.time.by_steps_only and fastest is not None:
+        return t(
+            "advise.result_steps",
+            lang,
+            **fields,
+            best=fastest.batch_size,
+            best_seconds=fastest.seconds_to_target,
+        )
     if fastest is None or fastest.batch_size == row.batch_size:
-        return t("advise.result", lang, **fields)
-    # A tie broken by samples: the advised size is not the quickest point estimate, so the line
-    # must not say "the least time" above a table whose quickest is another size.
+        key = "advise.result_range" if len(ties) > 1 else "advise.result"
+        return t(key, lang, **fields)
+    # The advised size is not the quickest point estimate (a tie, decided on steps), so the
+    # line must not say "the least time" above a table whose quickest is another size.
     return t(
         "advise.result_tie",
         lang,

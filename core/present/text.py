@@ -155,7 +155,9 @@ EN: dict[str, str] = {
     "schedule.misconceptions.accumulation": (
         "- An **iteration** is not always an **optimizer update**: with gradient accumulation K "
         "the weights change once every K iterations, so updates = ⌊iterations / K⌋, counted "
-        "across epoch ends, and a learning-rate schedule counts updates.\n"
+        "across epoch ends. A learning-rate schedule is not given the update count: Keras 3 "
+        "calls it at each update with the number of the batch that completes it, counted from "
+        "0 (with K = 3: 2, 5, 8, …, not 0, 1, 2), so write the schedule in batches.\n"
         "- With a partial batch the effective batch is **not exactly K × B**: each of the K "
         "gradients is one batch's mean and weighs the same, so the partial batch's few samples "
         "count more than the others'."
@@ -303,8 +305,11 @@ EN: dict[str, str] = {
     "compare.warmup_epochs": "Warm-up epochs",
     "compare.goyal_note": (
         "The linear rule (Goyal et al. 2017) was shown for SGD with momentum and a gradual "
-        "warm-up (5 epochs from the base lr): set warm-up epochs, and with Adam prefer sqrt. "
-        "Without warm-up, large batches at a linearly scaled lr often diverge early."
+        "warm-up (5 epochs, rising linearly from the base lr to the scaled lr; here in at most "
+        "20 equal levels): set warm-up epochs. With Adam prefer sqrt: Malladi et al. 2022 (*On "
+        "the SDEs and Scaling Rules for Adaptive Gradient Algorithms*) derive the square-root "
+        "rule for Adam. Without warm-up, large batches at a linearly scaled lr often diverge "
+        "early."
     ),
     "compare.base_lr": "Base learning rate",
     "compare.plan": "{runs} runs: {rows}",
@@ -360,7 +365,13 @@ EN: dict[str, str] = {
         "page's batch size, 20% held out for validation. It appears in the picker below when "
         "it is done."
     ),
-    "science.crit.vs_noise": "Measured noise scale B_simple ≈ {b:.0f} (B_crit ≈ {c:.0f}).",
+    "science.crit.vs_noise": (
+        "B_simple ≈ {b:.0f} above is the gradient noise at one point, the final weights of "
+        "the noise-scale run (B = {batch}, {epochs} epochs); B_crit ≈ {c:.0f} here is where "
+        "steps to the target stop falling across this sweep's sizes. They measure different "
+        "things and need not agree: B_simple grows as the loss falls and predicts only B_crit's "
+        "order of magnitude (McCandlish et al. 2018)."
+    ),
     "science.crit.fixed_lr": (
         "Every batch size in this sweep used the same learning rate. McCandlish et al. tune the "
         "learning rate for each batch size; at a fixed rate the large batches take more steps "
@@ -385,16 +396,18 @@ EN: dict[str, str] = {
         "than it waste the parallelism of a step; much larger ones waste samples."
     ),
     "science.noise.result": (
-        "B_simple ≈ {b:.0f} near the end (90% interval {lo:.0f}–{hi:.0f} over the last "
-        "{steps} measured steps); per-epoch values ranged {e_lo:.0f}–{e_hi:.0f}. |G|² = "
-        "{g2:.3g}, tr(Σ) = {tr:.3g}."
+        "B_simple ≈ {b:.0f} at the final weights (B = {batch}, after {epochs} epochs; 90% "
+        "interval {interval}, from {steps} fresh batches measured with the weights frozen). "
+        "While training, the last epoch gave {last:.0f} and per-epoch values ranged "
+        "{e_lo:.0f}–{e_hi:.0f}: the weights moved under those. |G|² = {g2:.3g}, tr(Σ) = "
+        "{tr:.3g}."
     ),
     "science.noise.exact": (
-        "**Estimate vs exact**: from all {n:,} per-example gradients at the final "
-        "weights, B_simple = **{exact:.0f}** (estimate {b:.0f}). At fixed weights the "
-        "two agree (tested within 8%); while training, the estimate averages the last "
-        "epoch's steps and lags behind when B_simple is still growing as the loss falls. The "
-        "reading below uses the exact value."
+        "**Estimate vs exact**: from all {n:,} per-example gradients at the same final "
+        "weights, B_simple = **{exact:.0f}** (estimate {b:.0f}). Both measure the final "
+        "weights: the estimate's 90% interval held the exact value in 90% ± 3% of 400 "
+        "simulated cases (tests/study/test_evidence_intervals.py). The reading below uses the "
+        "exact value."
     ),
     "science.noise.no_exact": (
         "No exact value: computing every per-example gradient is offered up to {cap:,} "
@@ -406,7 +419,8 @@ EN: dict[str, str] = {
         "batch sizes)."
     ),
     "science.crit.above": (
-        "Steps kept halving as the batch doubled, up to the largest size tried (B = "
+        "Steps kept falling nearly in proportion as the batch doubled, up to the largest size "
+        "tried (B = "
         "{b:g}): **B_crit is above it** (at least {lo:,.0f}). Try larger batch sizes to "
         "locate it."
     ),
@@ -461,20 +475,23 @@ EN: dict[str, str] = {
         "(Keras `train_validation_split`).\n"
         "- **Linear scaling rule with warmup**: multiply the lr by k when the batch grows k×, "
         "warming up over the first epochs (Goyal et al. 2017, *Accurate, Large Minibatch SGD*). "
-        "It was shown for SGD with momentum and warm-up; with Adam, a square-root rule is the "
-        "usual starting point."
+        "It was shown for SGD with momentum and warm-up; with Adam, the square-root rule "
+        "(Malladi et al. 2022) is the usual starting point."
         "\n"
         "- **Small batches often generalise well**: 2–32 was often best (Masters & Luschi 2018, "
         "*Revisiting Small Batch Training*); large batches can reach sharp minima (Keskar et al. "
-        "2016). Hoffer et al. 2017 (*Train longer, generalize better*) closed the gap with as "
-        "many updates as the small batch, a square-root-scaled learning rate and ghost batch "
-        "norm together, not by training longer alone; Shallue et al. 2019 (*Measuring the "
+        "2016). Hoffer et al. 2017 (*Train longer, generalize better*) trace the gap to the "
+        "number of updates, not the batch size: the large batch makes too few of them. Training "
+        "as many updates as the small batch (their regime adaptation), with a square-root-scaled "
+        "learning rate and ghost batch norm, closed it; Shallue et al. 2019 (*Measuring the "
         "Effects of Data Parallelism*) found no consistent generalization gap once the "
         "hyperparameters are tuned for each batch size.\n"
         "- **Gradient noise variance falls with B, to zero at full batch**: a mini-batch drawn "
         "without replacement from N samples has gradient variance (tr(Σ)/B)(N − B)/(N − 1) "
-        "(about tr(Σ)/B when B ≪ N), so its standard deviation falls about as 1/√B "
-        "(McCandlish et al. 2018)."
+        "(about tr(Σ)/B when B ≪ N), so its standard deviation falls about as 1/√B. "
+        "McCandlish et al. 2018 use tr(Σ)/B (sampling with replacement); the factor "
+        "(N − B)/(N − 1) is the standard finite-population correction for sampling without "
+        "replacement."
     ),
     # runs page
     "runs.title": "Runs: every training run, kept",
@@ -641,6 +658,7 @@ EN: dict[str, str] = {
 def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     from core.present.text_advise import EN_ADVISE, ZH_ADVISE, ZH_ERRORS_ADVISE
     from core.present.text_data import EN_DATA, ZH_DATA, ZH_ERRORS_DATA
+    from core.present.text_evidence import EN_EVIDENCE, ZH_ERRORS_EVIDENCE, ZH_EVIDENCE
     from core.present.text_files import EN_FILES, ZH_ERRORS_FILES, ZH_FILES
     from core.present.text_path import EN_PATH, ZH_ERRORS_PATH, ZH_PATH
     from core.present.text_sharp import EN_SHARP, ZH_ERRORS_SHARP, ZH_SHARP
@@ -653,9 +671,10 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     EN.update(EN_SHARP)
     EN.update(EN_DATA)
     EN.update(EN_WORDS)
+    EN.update(EN_EVIDENCE)
     zh_errors = ZH_ERRORS | ZH_ERRORS_PATH | ZH_ERRORS_ADVISE | ZH_ERRORS_FILES | ZH_ERRORS_SHARP
-    zh_errors |= ZH_ERRORS_DATA
-    zh = ZH | ZH_PATH | ZH_ADVISE | ZH_FILES | ZH_SHARP | ZH_DATA | ZH_WORDS
+    zh_errors |= ZH_ERRORS_DATA | ZH_ERRORS_EVIDENCE
+    zh = ZH | ZH_PATH | ZH_ADVISE | ZH_FILES | ZH_SHARP | ZH_DATA | ZH_WORDS | ZH_EVIDENCE
     return {"en": EN, "zh": zh}, {"zh": zh_errors}
 
 

@@ -43,8 +43,8 @@ EN_ADVISE: dict[str, str] = {
     ),
     "advise.result_tie": (
         "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about {seconds:.3g} s "
-        "of training. B = {best} measured quickest ({best_seconds:.3g} s), but their times are "
-        "too close to call, and B = {b} computes fewer samples."
+        "of training. B = {best} measured quickest ({best_seconds:.3g} s), within noise of it: "
+        "B = {sizes} are as fast, and B = {b} is the largest of them that still cut steps."
     ),
     "advise.none": "No size reached the target before the advice stopped: no recommendation.",
     "advise.reasons": "Why",
@@ -100,21 +100,18 @@ EN_ADVISE: dict[str, str] = {
         "The largest batch size that fits is {b}: B = {refused} ran out of memory."
     ),
     "advise.why.knee.device": (
-        "Doubling B stops nearly doubling samples/s at about B = {b} (the timings' fit gives "
-        "×{gain:.2f} for the next doubling): "
-        "from there the device's work per sample is the limit (about {per_sample_us:.2g} µs a "
-        "sample), not the fixed cost of a step ({overhead_ms:.2g} ms for the input pipeline "
-        "and dispatch), which dominated below it."
+        "Samples/s first stopped nearly doubling from B = {b} to B = {b2} (measured ×{gain:.2f}, "
+        "under ×{nearly:.2f}); every smaller doubling measured at least ×{nearly:.2f}."
     ),
     "advise.why.knee.overhead": (
-        "Samples/s still nearly doubles with B up to {b}: the fixed cost of a step (about "
-        "{overhead_ms:.2g} ms for the input pipeline and dispatch) dominates, and the device is "
-        "not saturated yet (about {per_sample_us:.2g} µs a sample)."
+        "Samples/s nearly doubled (at least ×{nearly:.2f} measured) with every doubling of B up "
+        "to {b}: the device is not saturated within these sizes."
     ),
     "advise.why.crit.fit": (
         "Steps to target follow S = S_min (1 + B_crit / B) with B_crit ≈ {b_crit:,.0f} (90 % "
-        "interval {lo}–{hi}): below B_crit / 4 doubling B halves the steps (perfect scaling), "
-        "above 4 B_crit it saves almost none."
+        "interval {lo}–{hi}): by that curve, doubling B cuts the steps to ×0.6 at B_crit / 4 "
+        "and towards ×0.5 further below (near-perfect scaling); from 4 B_crit it saves at most "
+        "10 %."
     ),
     "advise.why.crit.above_range": (
         "Steps kept falling nearly in proportion up to B = {b_hi:g}: B_crit is above the sizes "
@@ -132,26 +129,13 @@ EN_ADVISE: dict[str, str] = {
     ),
     "advise.why.noise": (
         "The gradient noise scale B_simple ≈ {b_simple:,.0f} (90 % interval {lo:,.0f}–{hi:,.0f}) "
-        "predicts B_crit's order of magnitude (McCandlish et al. 2018)."
+        "was measured at B = {b}, at the weights after {epochs} epochs of training from scratch; "
+        "it predicts B_crit's order of magnitude (McCandlish et al. 2018)."
     ),
     "advise.why.time": (
         "B = {b} reaches {metric} {target:g} in the least predicted time: {steps:,.0f} steps × "
         "{step_ms:.3g} ms a step ≈ {seconds:.3g} s, with its re-tuned lr {lr:.3g}."
     ),
-    "advise.why.time_tie": (
-        "B = {sizes} are too close to call on time (their ranges overlap the fastest, B = "
-        "{best}); of these, B = {b} computes the fewest samples, so it is the one advised."
-    ),
-    "advise.why.resources.same": (
-        "It also computes the fewest samples to the target ({samples:,.0f}): time and resources "
-        "agree."
-    ),
-    "advise.why.resources": (
-        "To spend the fewest resources instead (samples computed = cost per step × steps), use "
-        "B = {b} with lr {lr:.3g}: {samples:,.0f} samples, against {samples_rec:,.0f}, in "
-        "about {seconds:.3g} s."
-    ),
-    "advise.why.resources_tie": "On resources, B = {sizes} are too close to call.",
     "advise.why.lr_edge": (
         "At B = {b} the best lr ({lr:.3g}) was at the edge of the grid tried: a wider grid may "
         "find a better one."
@@ -160,6 +144,72 @@ EN_ADVISE: dict[str, str] = {
         "Skipped to fit the {seconds:g} s budget: B = {sizes} (a larger budget measures them)."
     ),
     "advise.why.stopped": "Stopped before the end: the advice uses the sizes measured so far.",
+    "advise.why.knee.crossover": (
+        "The timings' fit gives {overhead_ms:.2g} ms fixed per step (input pipeline and "
+        "dispatch) plus {per_sample_us:.2g} µs per sample, equal at B ≈ {crossover:,.0f}: below "
+        "that the fixed cost of a step is most of it, above it the device's work per sample is."
+    ),
+    "advise.why.noise_unbounded": (
+        "The gradient noise scale B_simple ≈ {b_simple:,.0f} (90 % interval from {lo:,.0f}, "
+        "unbounded above: |G|² cannot be told from 0 in its batches) was measured at B = {b}, at "
+        "the weights after {epochs} epochs of training from scratch."
+    ),
+    "advise.why.noise_vs_crit": (
+        "B_simple ≈ {b_simple:,.0f} and B_crit ≈ {c:,.0f} measure different things: the first "
+        "is the gradient noise at one point of training (it grows as the loss falls), the "
+        "second where steps to this target stop falling across the sizes, each with its lr "
+        "re-tuned; they need agree only in order of magnitude."
+    ),
+    "advise.why.time_range": (
+        "B = {sizes} reach {metric} {target:g} within noise of the fastest, B = {best} "
+        "({best_steps:,.0f} steps × {step_ms:.3g} ms ≈ {best_seconds:.3g} s): their predicted "
+        "time ranges overlap, so time does not decide among them."
+    ),
+    "advise.why.pick.cut": (
+        "Of those, B = {b} is advised, as the Playbook prefers the largest batch that still cuts "
+        "steps: {steps:,.0f} steps against {prev_steps:,.0f} at B = {prev} (×{ratio:.2f}, "
+        "clearly fewer: below ×{clearly:.2f}), with its re-tuned lr {lr:.3g}."
+    ),
+    "advise.why.pick.stalled": (
+        "The next size, B = {next}, took {next_steps:,.0f} steps against {steps:,.0f} at B = {b} "
+        "(×{ratio:.2f}, not below ×{clearly:.2f}): not clearly fewer, so a larger batch would "
+        "only cost more per step."
+    ),
+    "advise.why.pick.largest": (
+        "B = {b} is the largest of them: every doubling up to it still cut steps clearly."
+    ),
+    "advise.why.scale_small": (
+        "The fastest size (B = {b}) trains to the target in {seconds:.3g} s, under {limit:g} s: "
+        "at this scale batch size does not decide how long training takes, so the choice is made "
+        "on steps alone. A later target (`--target`) or a larger model would measure the time."
+    ),
+    "advise.why.resources.device": (
+        "Resources (cost per step × steps) give the same advice: on one device a step's cost is "
+        "its time. Samples computed (B × steps) are in the table for reference."
+    ),
+    "advise.result_range": (
+        "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about {seconds:.3g} s "
+        "of training, the quickest measured; B = {sizes} are within noise of it, and B = {b} is "
+        "the largest of them that still cut steps."
+    ),
+    "advise.why.knee.device_first": (
+        "Samples/s did not nearly double from the first doubling, B = {b} to B = {b2} (measured "
+        "×{gain:.2f}, under ×{nearly:.2f})."
+    ),
+    "advise.why.pick.fit": (
+        "B = {b} is advised ({steps:,.0f} steps, lr {lr:.3g}), as the Playbook prefers the "
+        "largest batch that still cuts steps: on the fitted curve each doubling up to {limit:g} "
+        "B_crit ≈ {cap:,.0f} still cuts the steps to ×0.8 or fewer, and B = {b} is the largest "
+        "candidate below it. Over B_crit's 90 % interval that limit lies between B ≈ {cap_lo} "
+        "and {cap_hi}, which would advise B = {pick_lo} to {pick_hi}: any of these is as "
+        "defensible."
+    ),
+    "advise.result_steps": (
+        "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about {seconds:.3g} s "
+        "of training. The quickest size does so in under a second here, so time does not "
+        "decide; B = {b} is the largest that still cuts steps (B = {best} measured quickest, "
+        "{best_seconds:.3g} s)."
+    ),
 }
 
 ZH_ADVISE: dict[str, str] = {
@@ -195,8 +245,8 @@ ZH_ADVISE: dict[str, str] = {
     ),
     "advise.result_tie": (
         "**请用 B = {b}，lr {lr:.3g}**：约 {seconds:.3g} 秒的训练即可达到 {metric} {target:g}。"
-        "测得最快的是 B = {best}（{best_seconds:.3g} 秒），但两者的时间差距在误差之内，"
-        "而 B = {b} 计算的样本更少。"
+        "测得最快的是 B = {best}（{best_seconds:.3g} 秒），与它的差距在误差之内：B = {sizes} "
+        "都一样快，而 B = {b} 是其中仍能明显减少迭代次数的最大批大小。"
     ),
     "advise.none": "建议停止前没有任何批大小达到目标：无法给出建议。",
     "advise.reasons": "理由",
@@ -250,19 +300,17 @@ ZH_ADVISE: dict[str, str] = {
     ),
     "advise.why.feasible.out_of_memory": "放得下的最大批大小是 {b}：B = {refused} 内存不足。",
     "advise.why.knee.device": (
-        "大约从 B = {b} 起，批大小加倍不再让样本/秒接近加倍"
-        "（按计时拟合，下一次加倍只有 ×{gain:.2f}）："
-        "此后瓶颈是设备对每个样本的计算（每个样本约 {per_sample_us:.2g} µs），"
-        "而不是每次迭代的固定开销（输入管道和调度约 {overhead_ms:.2g} ms），后者在此之前占主导。"
+        "从 B = {b} 到 B = {b2}，样本/秒第一次没有接近加倍（实测 ×{gain:.2f}，低于 "
+        "×{nearly:.2f}）；更小的每次加倍实测都至少 ×{nearly:.2f}。"
     ),
     "advise.why.knee.overhead": (
-        "直到 {b}，样本/秒仍随批大小接近加倍：每次迭代的固定开销（输入管道和调度约 "
-        "{overhead_ms:.2g} ms）占主导，设备尚未饱和（每个样本约 {per_sample_us:.2g} µs）。"
+        "直到 {b}，B 每加倍一次样本/秒都接近加倍（实测至少 ×{nearly:.2f}）：在这些批大小内"
+        "设备尚未饱和。"
     ),
     "advise.why.crit.fit": (
         "到达目标的迭代次数符合 S = S_min (1 + B_crit / B)，B_crit ≈ {b_crit:,.0f}"
-        "（90 % 区间 {lo}–{hi}）：B_crit / 4 以下，批大小加倍使迭代次数减半（完美缩放）；"
-        "4 B_crit 以上几乎不再减少。"
+        "（90 % 区间 {lo}–{hi}）：按这条曲线，在 B_crit / 4 处批大小加倍使迭代次数变为 ×0.6，"
+        "更小时趋近 ×0.5（近乎完美缩放）；从 4 B_crit 起最多只省 10 %。"
     ),
     "advise.why.crit.above_range": (
         "直到 B = {b_hi:g}，迭代次数仍几乎成比例下降：B_crit 超出了试过的范围（至少 {lo}），"
@@ -277,25 +325,13 @@ ZH_ADVISE: dict[str, str] = {
     ),
     "advise.why.crit.few": "只有 {count} 个批大小达到了目标：拟合 B_crit 至少需要 3 个。",
     "advise.why.noise": (
-        "梯度噪声尺度 B_simple ≈ {b_simple:,.0f}（90 % 区间 {lo:,.0f}–{hi:,.0f}）"
-        "预示了 B_crit 的数量级（McCandlish 等，2018）。"
+        "梯度噪声尺度 B_simple ≈ {b_simple:,.0f}（90 % 区间 {lo:,.0f}–{hi:,.0f}）是在 B = {b}、"
+        "从头训练 {epochs} 个轮次后的权重上测的；它预示 B_crit 的数量级（McCandlish 等，2018）。"
     ),
     "advise.why.time": (
         "B = {b} 以最短的预测时间达到 {metric} {target:g}：{steps:,.0f} 次迭代 × 每次 "
         "{step_ms:.3g} ms ≈ {seconds:.3g} 秒，使用重新调过的 lr {lr:.3g}。"
     ),
-    "advise.why.time_tie": (
-        "B = {sizes} 在时间上难分高下（其范围与最快的 B = {best} 重叠）；其中 B = {b} "
-        "计算的样本最少，所以建议用它。"
-    ),
-    "advise.why.resources.same": (
-        "它到达目标计算的样本也最少（{samples:,.0f}）：时间与资源的结论一致。"
-    ),
-    "advise.why.resources": (
-        "若要资源最省（计算的样本数 = 每次迭代的成本 × 迭代次数），请用 B = {b}，lr {lr:.3g}："
-        "{samples:,.0f} 个样本，对比 {samples_rec:,.0f}，约 {seconds:.3g} 秒。"
-    ),
-    "advise.why.resources_tie": "在资源上，B = {sizes} 难分高下。",
     "advise.why.lr_edge": (
         "在 B = {b} 上，最佳 lr（{lr:.3g}）位于所试网格的边缘：更宽的网格可能找到更好的。"
     ),
@@ -303,10 +339,74 @@ ZH_ADVISE: dict[str, str] = {
         "为不超出 {seconds:g} 秒的预算而跳过：B = {sizes}（更大的预算会测量它们）。"
     ),
     "advise.why.stopped": "提前停止：建议只基于已测量的批大小。",
+    "advise.why.knee.crossover": (
+        "按计时拟合：每次迭代固定开销 {overhead_ms:.2g} ms（输入管道和调度），每个样本 "
+        "{per_sample_us:.2g} µs，两者在 B ≈ {crossover:,.0f} 处相等：此前每次迭代的固定开销"
+        "占大头，此后设备对每个样本的计算占大头。"
+    ),
+    "advise.why.noise_unbounded": (
+        "梯度噪声尺度 B_simple ≈ {b_simple:,.0f}（90 % 区间从 {lo:,.0f} 起，上方无界："
+        "在其批次中无法把 |G|² 与 0 区分开）是在 B = {b}、从头训练 {epochs} 个轮次后的权重上测的。"
+    ),
+    "advise.why.noise_vs_crit": (
+        "B_simple ≈ {b_simple:,.0f} 与 B_crit ≈ {c:,.0f} 测的是不同的东西：前者是训练中某一时刻的"
+        "梯度噪声（随损失下降而增大），后者是在各批大小（各自重新调过 lr）之间到达这个目标的"
+        "迭代次数不再下降的位置；两者只需在数量级上一致。"
+    ),
+    "advise.why.time_range": (
+        "B = {sizes} 达到 {metric} {target:g} 的时间都在最快的 B = {best}（{best_steps:,.0f} "
+        "次迭代 × {step_ms:.3g} ms ≈ {best_seconds:.3g} 秒）的误差之内：它们预测时间的范围互相"
+        "重叠，时间无法在其中分出高下。"
+    ),
+    "advise.why.pick.cut": (
+        "其中建议用 B = {b}，因为调参手册偏好仍能减少迭代次数的最大批大小：{steps:,.0f} 次迭代，"
+        "对比 B = {prev} 的 {prev_steps:,.0f}（×{ratio:.2f}，明显更少：低于 ×{clearly:.2f}），"
+        "使用重新调过的 lr {lr:.3g}。"
+    ),
+    "advise.why.pick.stalled": (
+        "下一个批大小 B = {next} 用了 {next_steps:,.0f} 次迭代，对比 B = {b} 的 {steps:,.0f}"
+        "（×{ratio:.2f}，不低于 ×{clearly:.2f}）：没有明显更少，更大的批只会让每次迭代更贵。"
+    ),
+    "advise.why.pick.largest": ("B = {b} 是其中最大的：直到它，每次加倍都还明显减少了迭代次数。"),
+    "advise.why.scale_small": (
+        "最快的批大小（B = {b}）训练到目标用 {seconds:.3g} 秒，不到 {limit:g} 秒：在这个规模上，"
+        "批大小并不决定训练要多久，所以只按迭代次数选择。更晚的目标（`--target`）或更大的模型"
+        "才能测出时间差别。"
+    ),
+    "advise.why.resources.device": (
+        "按资源（每次迭代的成本 × 迭代次数）得出的建议相同：在一台设备上，一次迭代的成本就是它的"
+        "时间。计算的样本数（B × 迭代次数）列在表中，仅供参考。"
+    ),
+    "advise.result_range": (
+        "**请用 B = {b}，lr {lr:.3g}**：约 {seconds:.3g} 秒的训练即可达到 {metric} {target:g}，"
+        "是测得最快的；B = {sizes} 都在它的误差之内，而 B = {b} 是其中仍能明显减少迭代次数的"
+        "最大批大小。"
+    ),
+    "advise.why.knee.device_first": (
+        "从第一次加倍起样本/秒就没有接近加倍：B = {b} 到 B = {b2}（实测 ×{gain:.2f}，"
+        "低于 ×{nearly:.2f}）。"
+    ),
+    "advise.why.pick.fit": (
+        "建议用 B = {b}（{steps:,.0f} 次迭代，lr {lr:.3g}），因为调参手册偏好仍能减少迭代次数的"
+        "最大批大小：按拟合曲线，直到 {limit:g} B_crit ≈ {cap:,.0f}，每次加倍仍能把迭代次数减到 "
+        "×0.8 或更少，而 B = {b} 是低于它的最大候选。按 B_crit 的 90 % 区间，这个上限在 "
+        "B ≈ {cap_lo} 到 {cap_hi} 之间，对应建议 B = {pick_lo} 到 {pick_hi}："
+        "其中任一个都同样站得住。"
+    ),
+    "advise.result_steps": (
+        "**请用 B = {b}，lr {lr:.3g}**：约 {seconds:.3g} 秒的训练即可达到 {metric} {target:g}。"
+        "这里最快的批大小不到一秒就能做到，时间不起决定作用；B = {b} 是仍能减少迭代次数的最大"
+        "批大小（测得最快的是 B = {best}，{best_seconds:.3g} 秒）。"
+    ),
 }
 
 # core.run.advise's InputError and Note templates, in Chinese.
 ZH_ERRORS_ADVISE: dict[str, str] = {
+    "every batch size was skipped to fit the time budget of {seconds:g} s (the pilot run and "
+    "the timings took {used:.0f} s; sweep {sweep}): give a larger `seconds`.": (
+        "为不超出 {seconds:g} 秒的时间预算，所有批大小都被跳过了（试跑和计时用了 {used:.0f} 秒；"
+        "扫描 {sweep}）：请给更大的 `seconds`。"
+    ),
     "`executor` ray needs Ray: pip install -r requirements-ray.txt.": (
         "`executor` 为 ray 需要安装 Ray：pip install -r requirements-ray.txt。"
     ),

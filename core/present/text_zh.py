@@ -134,7 +134,9 @@ ZH: dict[str, str] = {
     ),
     "schedule.misconceptions.accumulation": (
         "- **迭代**并不总是**优化器更新**：使用梯度累积 K 时，每 K 次迭代才更新一次权重，"
-        "所以更新次数 = ⌊迭代次数 / K⌋，计数跨越轮次边界；学习率调度按更新次数计。\n"
+        "所以更新次数 = ⌊迭代次数 / K⌋，计数跨越轮次边界。学习率调度拿到的不是更新次数："
+        "Keras 3 在每次更新时调用它，传入完成这次更新的那个批次的序号（从 0 数起；K = 3 时为 "
+        "2, 5, 8, …，而不是 0, 1, 2），所以调度要按批次数来写。\n"
         "- 有不完整批次时，有效批大小**并不恰好是 K × B**：K 个梯度各是一个批次的平均值、"
         "权重相同，因此不完整批次中那几个样本的分量比其他样本更大。"
     ),
@@ -258,9 +260,11 @@ ZH: dict[str, str] = {
     ),
     "compare.warmup_epochs": "预热轮次",
     "compare.goyal_note": (
-        "线性缩放规则（Goyal et al. 2017）是在带动量的 SGD 加逐步预热（从基础学习率预热 5 个轮次）"
-        "下得出的：请设置预热轮次；用 Adam 时更宜选 sqrt。没有预热时，按线性放大学习率的大批次"
-        "常在训练初期发散。"
+        "线性缩放规则（Goyal et al. 2017）是在带动量的 SGD 加逐步预热（5 个轮次内从基础学习率"
+        "线性升到缩放后的学习率；这里最多分 20 级等步）下得出的：请设置预热轮次。用 Adam 时更宜选 "
+        "sqrt：Malladi et al. 2022（*On the SDEs and Scaling Rules for Adaptive Gradient "
+        "Algorithms*）为 Adam 推导出平方根规则。没有预热时，按线性放大学习率的大批次常在训练初期"
+        "发散。"
     ),
     "compare.base_batch_size": "基准批大小 B0",
     "compare.base_lr": "基准学习率",
@@ -312,7 +316,12 @@ ZH: dict[str, str] = {
         "批大小 {sizes}，每个训练 {epochs} 个轮次，学习率按本页批大小以 sqrt(B / {b0}) 缩放，"
         "留出 20% 作验证集。完成后会出现在下面的选择框中。"
     ),
-    "science.crit.vs_noise": "实测噪声尺度 B_simple ≈ {b:.0f}（B_crit ≈ {c:.0f}）。",
+    "science.crit.vs_noise": (
+        "上面的 B_simple ≈ {b:.0f} 是某一时刻的梯度噪声：噪声尺度那次运行的最终权重"
+        "（B = {batch}，{epochs} 个轮次）；这里的 B_crit ≈ {c:.0f} 是在本次对比的各批大小中，"
+        "到达目标的迭代次数不再下降的位置。两者测的是不同的东西，不必相等：B_simple 随损失下降"
+        "而增大，只能预示 B_crit 的数量级（McCandlish et al. 2018）。"
+    ),
     "science.crit.fixed_lr": (
         "本次对比中每个批大小都用了同一个学习率。McCandlish 等人为每个批大小分别调好学习率；"
         "学习率固定时，大批量需要的步数会多于实际所需，从而把 B_crit 估小。"
@@ -334,17 +343,16 @@ ZH: dict[str, str] = {
         "。"
     ),
     "science.noise.result": (
-        "训练末段 B_simple ≈ {b:.0f}（最后 {steps} 个"
-        "测量步的 90% 区间 {lo:.0f}–{hi:.0f}）；各轮次的值"
-        "在 {e_lo:.0f}–{e_hi:.0f} 之间。|G|² = {g"
-        "2:.3g}，tr(Σ) = {tr:.3g}。"
+        "最终权重下 B_simple ≈ {b:.0f}（B = {batch}，训练 {epochs} 个轮次后；90% 区间 "
+        "{interval}，来自冻结权重后测量的 {steps} 个新批次）。训练过程中，最后一个轮次给出 "
+        "{last:.0f}，各轮次的值在 {e_lo:.0f}–{e_hi:.0f} 之间：那时权重还在变化。"
+        "|G|² = {g2:.3g}，tr(Σ) = {tr:.3g}。"
     ),
     "science.noise.exact": (
         "**估计值与精确值**：用最终权重下全部 {n:,} 个逐样本梯度算出 "
         "B_simple = **{exact:.0f}**（估计值 {b:.0"
-        "f}）。权重固定时两者一致（测试误差在 8% 以内）；训练过程中，估计值"
-        "是最后一个轮次各步的平均，当 B_simple 随损失下降仍在增长时会滞"
-        "后。下面的结论用的是精确值。"
+        "f}）。两者测的都是最终权重：在 400 个模拟情形中，估计值的 90% 区间包含精确值的比例为 "
+        "90% ± 3%（tests/study/test_evidence_intervals.py）。下面的结论用的是精确值。"
     ),
     "science.noise.no_exact": (
         "没有精确值：逐样本梯度的精确计算只在训练样本不超过 {cap:,} 时提供。"
@@ -356,7 +364,7 @@ ZH: dict[str, str] = {
         "批大小）。"
     ),
     "science.crit.above": (
-        "直到试过的最大批大小（B = {b:g}），批大小每翻倍步数都减半：**"
+        "直到试过的最大批大小（B = {b:g}），批大小每翻倍步数都几乎成比例地下降：**"
         "B_crit 在它之上**（至少 {lo:,.0f}）。请试更大的批大小"
         "来定位它。"
     ),
@@ -410,16 +418,19 @@ ZH: dict[str, str] = {
         "（Keras `train_validation_split`）。\n"
         "- **带预热的线性缩放规则**：批大小增大到 k 倍时，学习率也乘以 k，并在最初几个轮次内"
         "逐步预热（Goyal et al. 2017, *Accurate, Large Minibatch SGD*）。"
-        "该规则是在带动量的 SGD 加预热下得出的；用 Adam 时通常从平方根规则开始。\n"
+        "该规则是在带动量的 SGD 加预热下得出的；用 Adam 时通常从平方根规则"
+        "（Malladi et al. 2022）开始。\n"
         "- **小批次往往泛化得更好**：2–32 常常效果最佳（Masters & Luschi 2018, "
         "*Revisiting Small Batch Training*）；大批次可能收敛到尖锐的极小值（Keskar et al. "
-        "2016）。Hoffer et al. 2017（*Train longer, generalize better*）是同时用与小批次相同的"
-        "更新次数、按平方根缩放的学习率和 ghost batch norm 才弥补了差距，并非只靠训练更久；"
+        "2016）。Hoffer et al. 2017（*Train longer, generalize better*）认为差距来自更新次数，"
+        "而不是批大小本身：大批次的更新次数太少。让大批次与小批次做同样多的更新（他们的"
+        "regime adaptation），再配合按平方根缩放的学习率和 ghost batch norm，就弥补了差距；"
         "Shallue et al. 2019（*Measuring the Effects of Data Parallelism*）发现，为每个批大小"
         "调好超参数后，并没有一致的泛化差距。\n"
         "- **梯度噪声随 B 下降，全批量时为 0**：从 N 个样本中不放回抽取的小批量，梯度方差为 "
-        "(tr(Σ)/B)(N − B)/(N − 1)（B ≪ N 时约为 tr(Σ)/B），因此其标准差约按 1/√B 下降"
-        "（McCandlish et al. 2018）。"
+        "(tr(Σ)/B)(N − B)/(N − 1)（B ≪ N 时约为 tr(Σ)/B），因此其标准差约按 1/√B 下降。"
+        "McCandlish et al. 2018 用的是 tr(Σ)/B（有放回抽样）；因子 (N − B)/(N − 1) "
+        "是不放回抽样的标准有限总体修正。"
     ),
     # runs page
     "runs.title": "运行记录：每次训练都会保存",

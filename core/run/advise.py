@@ -17,8 +17,10 @@ Who does what:
 - `lr_grid()` gives each size its learning rates: the sqrt-scaled base lr × (1/3, 1, 3).
   `train_sizes()` trains them, largest size first, each run stopping once the target is
   reached; every run is stored in one sweep, so Compare and Runs can reopen it.
-- `recommend()` picks the size with the least predicted time to target (steps × measured step
-  time) and the one with the least samples computed, each with the sizes too close to call.
+- `recommend()` picks as the Playbook does: resources are cost per step × steps, which on one
+  device is the predicted time to target (steps × measured step time); of the sizes whose time
+  is within noise of the fastest, the largest that still cut steps clearly is advised, and the
+  sizes too close to call are given as a range.
 - `advise()` runs all of it within the time budget and returns an `Advice`, with its reasons
   as (text key, fields) for `core.present.readings_advise` to put in words.
 """
@@ -120,15 +122,18 @@ class Feasibility:
 
 @dataclass(frozen=True)
 class Knee:
-    """Where doubling B stops nearly doubling samples/s (None: it never stopped), and the fit
-    step time = overhead + per_sample · B over every size timed."""
+    """Where doubling B first stopped nearly doubling the measured samples/s (None: it never
+    stopped), the fit step time = overhead + per_sample · B over every size timed, and the
+    size where its two parts are equal (`crossover` = overhead / per_sample; None if the fit
+    has no positive per-sample cost)."""
 
     batch_size: int | None
     next_batch_size: int | None
-    gain: float | None
+    gain: float | None  # measured: samples/s at next_batch_size / at batch_size
     overhead_seconds: float
     per_sample_seconds: float
     limited_by: str  # device | overhead
+    crossover: float | None = None
 
 
 @dataclass(frozen=True)
@@ -170,11 +175,21 @@ class SizeRow:
 
 @dataclass(frozen=True)
 class Pick:
-    """The best size on one count, and every size too close to call with it (itself included)."""
+    """The best size on one count, and every size too close to call with it (itself included).
+
+    `cut_from`: the candidate below the pick with the fewest steps, which the pick clearly cut
+    (None: the pick is the smallest candidate); `stalled_at`: the next candidate above it, whose
+    steps were not clearly fewer (None: the pick is the largest)."""
 
     batch_size: int | None
     best: int | None  # the best point estimate (differs from batch_size when a tie was broken)
     ties: tuple[int, ...] = ()
+    cut_from: int | None = None
+    stalled_at: int | None = None
+    rule: str = "walk"  # fit: the largest size ≤ CUT_LIMIT · B_crit; walk: measured steps
+    cap: tuple[float | None, float | None, float | None] = (None, None, None)  # limit, lo, hi
+    by_steps_only: bool = False  # the fastest trains under MEANINGFUL_SECONDS: time set aside
+    pick_range: tuple[int, int] | None = None  # rule fit: the picks over B_crit's interval
 
 
 @dataclass(frozen=True)
@@ -217,6 +232,8 @@ class Advice:
     seconds: float
     stopped: bool
     reasons: tuple[Reason, ...] = ()
+    # where B_simple was measured: (batch size, epochs trained from scratch), weights at its end
+    b_simple_at: tuple[int, int] | None = None
 
     @property
     def recommended_batch_size(self) -> int | None:
@@ -480,14 +497,14 @@ def rate_of(row: dict) -> Rate | None:
 
 
 def scaling_knee(rates: Sequence[Rate], nearly: float = NEARLY_DOUBLES) -> Knee | None:
-    """Where doubling B stops nearly doubling samples/s (a gain below 2^`nearly`).
+    """Where doubling B first stopped nearly doubling the measured samples/s (a gain below
+    2^`nearly` between two sizes timed, per doubling), and the fit of the step time.
 
     Step time t(B) = overhead + per_sample · B is fitted to the median timings in relative
-    error (weights 1/t), so one noisy size does not move the knee. Doubling from B gains
-    g(B) = 2 (a + c B) / (a + 2 c B), which falls below g* at B* = a (2 − g*) / (2 c (g* − 1)):
-    the knee is the first size timed at or above B*. Below it the fixed cost per step (Python,
-    dispatch, feeding the batch) is most of a step; past it the device's work per sample is.
-    No knee: the fixed cost still dominates at the largest size that fits.
+    error (weights 1/t). Its two parts are equal at B = overhead / per_sample (`crossover`):
+    below it the fixed cost per step (Python, dispatch, feeding the batch) is most of a step,
+    above it the device's work per sample is. The knee itself is read from the measured
+    samples/s, so that what the advice says of it is what the table shows.
     """
     rates = sorted(rates, key=lambda r: r.batch_size)
     if len(rates) < 2:
@@ -497,16 +514,16 @@ def scaling_knee(rates: Sequence[Rate], nearly: float = NEARLY_DOUBLES) -> Knee 
     design = np.stack([np.ones_like(b), b], axis=1) / t[:, None]
     (overhead, per_sample), *_ = np.linalg.lstsq(design, np.ones_like(b), rcond=None)
     overhead, per_sample = float(overhead), float(per_sample)
+    crossover = overhead / per_sample if per_sample > 0 and overhead > 0 else None
     g = 2.0**nearly
-    if per_sample <= 0:
-        return Knee(None, None, None, overhead, per_sample, "overhead")
-    knee_b = max(0.0, overhead) * (2 - g) / (2 * per_sample * (g - 1))
-    at = next((r for r in rates if r.batch_size >= knee_b), None)
-    if at is None or at is rates[-1] and knee_b > at.batch_size:
-        return Knee(None, None, None, overhead, per_sample, "overhead")
-    nxt = next((r.batch_size for r in rates if r.batch_size > at.batch_size), None)
-    gain = 2 * (overhead + per_sample * at.batch_size) / (overhead + 2 * per_sample * at.batch_size)
-    return Knee(at.batch_size, nxt, gain, overhead, per_sample, "device")
+    for lo, hi in zip(rates, rates[1:], strict=False):
+        doublings = math.log2(hi.batch_size / lo.batch_size)
+        gain = (hi.samples_per_second / lo.samples_per_second) ** (1 / doublings)
+        if gain < g:
+            return Knee(
+                lo.batch_size, hi.batch_size, gain, overhead, per_sample, "device", crossover
+            )
+    return Knee(None, None, None, overhead, per_sample, "overhead", crossover)
 
 
 def regime(batch_size: float, fit: science.CriticalBatchFit | None) -> str | None:
@@ -541,23 +558,59 @@ def with_uncertainty(row: SizeRow, rate: Rate | None, rel_error: float) -> SizeR
     )
 
 
-def recommend(rows: Sequence[SizeRow], rel_error: float) -> tuple[Pick, Pick]:
-    """(time pick, resources pick). Time: the least predicted seconds to target; the sizes whose
-    ranges overlap the best's are ties, and a tie goes to the one computing fewer samples.
-    Resources: the fewest samples to target (steps × B: what each step costs, times steps);
-    within the steps' relative error they tie, and a tie goes to the faster one."""
+CUT_LIMIT = 3.0  # doubling to B ≤ 3 B_crit cuts S = S_min (1 + B_crit / B) to ×0.8 or fewer
+MEANINGFUL_SECONDS = 1.0  # predicted times under this are too short to rank sizes on
+
+
+def recommend(
+    rows: Sequence[SizeRow], rel_error: float, fit: science.CriticalBatchFit | None = None
+) -> tuple[Pick, Pick]:
+    """(time pick, resources pick), as the Tuning Playbook chooses.
+
+    Resources are cost per step × steps; on one device a step's cost is its time, so both are
+    the predicted time to target (steps × median step time) and the picks are the same. The
+    sizes whose time range overlaps the fastest's are too close to call (`ties`); when every
+    size trains to the target in under MEANINGFUL_SECONDS, time is set aside altogether.
+    Among the candidates the Playbook prefers the largest batch that still cuts steps. With a
+    B_crit fit that is the largest candidate ≤ CUT_LIMIT · B_crit (up to there each doubling
+    cuts the fitted steps to ×0.8 or fewer): a choice read off the fitted curve, which steadies
+    it against one size's noise, and whose spread over B_crit's interval is stated. Without a
+    fit, the candidates are walked upward and a size is taken when its steps are clearly fewer
+    (beyond two relative errors) than every smaller candidate's.
+    """
     done = [r for r in rows if r.seconds_to_target is not None]
     if not done:
         return Pick(None, None), Pick(None, None)
     fastest = min(done, key=lambda r: (r.seconds_to_target, r.batch_size))
-    tied = [r for r in done if r.seconds_low <= fastest.seconds_high]
-    pick = min(tied, key=lambda r: (r.samples_to_target, r.batch_size))
-    time_pick = Pick(pick.batch_size, fastest.batch_size, _sizes(tied))
-    cheapest = min(done, key=lambda r: (r.samples_to_target, r.batch_size))
-    band = math.exp(2 * rel_error)  # two estimates each within e^±rel
-    tied = [r for r in done if r.samples_to_target <= cheapest.samples_to_target * band]
-    pick = min(tied, key=lambda r: (r.seconds_to_target, r.batch_size))
-    return time_pick, Pick(pick.batch_size, cheapest.batch_size, _sizes(tied))
+    tied = sorted(
+        (r for r in done if r.seconds_low <= fastest.seconds_high), key=lambda r: r.batch_size
+    )
+    short = fastest.seconds_to_target < MEANINGFUL_SECONDS
+    pool = sorted(done, key=lambda r: r.batch_size) if short else tied
+    common = {"best": fastest.batch_size, "ties": _sizes(tied), "by_steps_only": short}
+    if fit is not None and fit.status == "fit":
+        lo, hi = fit.interval
+        cap = CUT_LIMIT * fit.b_crit
+        under = [r for r in pool if r.batch_size <= cap]
+        pick = under[-1] if under else pool[0]
+        limits = (cap, CUT_LIMIT * lo if lo else None, CUT_LIMIT * hi if hi else None)
+        sizes = [r.batch_size for r in pool]
+        picks = [max((b for b in sizes if b <= c), default=sizes[0]) for c in limits[1:] if c]
+        pick_range = (min(picks, default=pick.batch_size), max(picks, default=sizes[-1]))
+        if limits[2] is None:
+            pick_range = (pick_range[0], sizes[-1])
+        time_pick = Pick(pick.batch_size, rule="fit", cap=limits, pick_range=pick_range, **common)
+        return time_pick, time_pick
+    clearly = math.exp(-2 * rel_error)  # two estimates, each within e^±rel
+    pick, least, cut_from = pool[0], pool[0], None
+    for nxt in pool[1:]:
+        if nxt.steps_to_target < least.steps_to_target * clearly:
+            pick, cut_from = nxt, least.batch_size
+        if nxt.steps_to_target < least.steps_to_target:
+            least = nxt
+    stalled_at = next((r.batch_size for r in pool if r.batch_size > pick.batch_size), None)
+    time_pick = Pick(pick.batch_size, cut_from=cut_from, stalled_at=stalled_at, **common)
+    return time_pick, time_pick
 
 
 def _sizes(rows) -> tuple[int, ...]:
@@ -888,11 +941,12 @@ def train_sizes(
 
 
 def measure_b_simple(base: TrainConfig, spec: AdviseSpec, n_train: int, should_stop):
-    """B_simple at about B0 (a multiple of 4 micro-batches), for a few epochs within
-    NOISE_SHARE of the budget; (None, None) where the training set is too small for it."""
+    """B_simple at about B0 (a multiple of 4 micro-batches) at the final weights of a run of a
+    few epochs within NOISE_SHARE of the budget: (value, 90 % interval, (B, epochs trained));
+    (None, None, None) where the training set is too small for it."""
     b = max(8, 4 * math.ceil(base.batch_size / 4))
     if 2 * b > n_train:
-        return None, None
+        return None, None, None
     cfg = replace(
         base,
         batch_size=b,
@@ -901,9 +955,10 @@ def measure_b_simple(base: TrainConfig, spec: AdviseSpec, n_train: int, should_s
         eval_every=0,
     )
     result = science.measure_noise_scale(cfg, micro=4, should_stop=should_stop)
-    if not math.isfinite(result.b_simple):
-        return None, None
-    return float(result.b_simple), tuple(float(v) for v in result.interval)
+    if not math.isfinite(result.b_simple) or math.isnan(result.interval[0]):
+        return None, None, None  # too few steps measured to say anything
+    at = (b, result.epochs_trained)
+    return float(result.b_simple), tuple(float(v) for v in result.interval), at
 
 
 def advise(
@@ -959,6 +1014,14 @@ def critical_fit(rows: Sequence[SizeRow]) -> science.CriticalBatchFit | None:
 
 def conclude(spec, sweep_id, pilot, feasible, rows, noise, seconds, stopped) -> Advice:
     """Fit, uncertainty, regimes, the picks and the reasons, from the measured rows."""
+    if not stopped and rows and all(r.skipped == "budget" for r in rows):
+        raise InputError(
+            "every batch size was skipped to fit the time budget of {seconds:g} s (the pilot run "
+            "and the timings took {used:.0f} s; sweep {sweep}): give a larger `seconds`.",
+            seconds=spec.seconds,
+            used=seconds,
+            sweep=sweep_id,
+        )
     if not stopped and all(r.steps_to_target is None for r in rows if not r.skipped):
         raise InputError(
             "no batch size reached {metric} {target:g} within its runs (sweep {sweep}): choose "
@@ -974,7 +1037,7 @@ def conclude(spec, sweep_id, pilot, feasible, rows, noise, seconds, stopped) -> 
         with_uncertainty(replace(r, regime=regime(r.batch_size, fit)), rates.get(r.batch_size), rel)
         for r in rows
     ]
-    time_pick, resources = recommend(rows, rel)
+    time_pick, resources = recommend(rows, rel, fit)
     advice = Advice(
         spec,
         sweep_id,
@@ -990,6 +1053,7 @@ def conclude(spec, sweep_id, pilot, feasible, rows, noise, seconds, stopped) -> 
         rel,
         seconds,
         stopped,
+        b_simple_at=noise[2] if len(noise) > 2 else None,
     )
     return replace(advice, reasons=tuple(reasons(advice)))
 
@@ -1048,19 +1112,23 @@ def _throughput_reasons(advice: Advice) -> list[Reason]:
     fields = {
         "overhead_ms": 1e3 * knee.overhead_seconds,
         "per_sample_us": 1e6 * knee.per_sample_seconds,
+        "nearly": 2.0**NEARLY_DOUBLES,
     }
     if knee.batch_size is None:
         out.append(Reason.of("advise.why.knee.overhead", b=feasible.max_batch_size, **fields))
     else:
+        first = knee.batch_size == min(r.batch_size for r in feasible.rates)
         out.append(
             Reason.of(
-                "advise.why.knee.device",
+                "advise.why.knee.device_first" if first else "advise.why.knee.device",
                 b=knee.batch_size,
                 b2=knee.next_batch_size,
                 gain=knee.gain,
                 **fields,
             )
         )
+    if knee.crossover is not None:
+        out.append(Reason.of("advise.why.knee.crossover", crossover=knee.crossover, **fields))
     return out
 
 
@@ -1085,55 +1153,115 @@ def _scaling_reasons(advice: Advice) -> list[Reason]:
         )
     if advice.b_simple is not None:
         lo, hi = advice.b_simple_interval
-        out.append(Reason.of("advise.why.noise", b_simple=advice.b_simple, lo=lo, hi=hi))
+        at_b, epochs = advice.b_simple_at or (advice.spec.base.batch_size, NOISE_EPOCHS)
+        key = "advise.why.noise" if math.isfinite(hi) else "advise.why.noise_unbounded"
+        out.append(Reason.of(key, b_simple=advice.b_simple, lo=lo, hi=hi, b=at_b, epochs=epochs))
+        if fit is not None and fit.status == "fit":
+            out.append(
+                Reason.of("advise.why.noise_vs_crit", b_simple=advice.b_simple, c=fit.b_crit)
+            )
     return out
 
 
 def _pick_reasons(advice: Advice) -> list[Reason]:
-    time_pick, resources = advice.time, advice.resources
-    row = advice.row(time_pick.batch_size)
+    pick = advice.time
+    row = advice.row(pick.batch_size)
     if row is None:
         return []
-    metric = advice.spec.target_metric
-    out = [
-        Reason.of(
-            "advise.why.time",
-            b=row.batch_size,
-            seconds=row.seconds_to_target,
-            steps=row.steps_to_target,
-            step_ms=1e3 * row.step_seconds,
-            lr=row.best_lr,
-            metric=metric,
-            target=advice.pilot.target,
-        )
-    ]
-    if len(time_pick.ties) > 1:
+    metric, target = advice.spec.target_metric, advice.pilot.target
+    fastest = advice.row(pick.best)
+    alone = len(pick.ties) == 1 and pick.batch_size == pick.best and not pick.by_steps_only
+    if alone:
+        return [
+            Reason.of(
+                "advise.why.time",
+                b=row.batch_size,
+                seconds=row.seconds_to_target,
+                steps=row.steps_to_target,
+                step_ms=1e3 * row.step_seconds,
+                lr=row.best_lr,
+                metric=metric,
+                target=target,
+            ),
+            Reason.of("advise.why.resources.device"),
+        ]
+    out = []
+    if len(pick.ties) > 1:
         out.append(
             Reason.of(
-                "advise.why.time_tie",
-                sizes=_list(time_pick.ties),
-                b=time_pick.batch_size,
-                best=time_pick.best,
+                "advise.why.time_range",
+                sizes=_list(pick.ties),
+                best=fastest.batch_size,
+                best_seconds=fastest.seconds_to_target,
+                best_steps=fastest.steps_to_target,
+                step_ms=1e3 * fastest.step_seconds,
+                metric=metric,
+                target=target,
             )
         )
-    cheap = advice.row(resources.batch_size)
-    if resources.batch_size == time_pick.batch_size:
+    if pick.by_steps_only:
         out.append(
-            Reason.of("advise.why.resources.same", b=row.batch_size, samples=row.samples_to_target)
+            Reason.of(
+                "advise.why.scale_small",
+                b=fastest.batch_size,
+                seconds=fastest.seconds_to_target,
+                limit=MEANINGFUL_SECONDS,
+            )
+        )
+    if pick.rule == "fit":
+        cap, lo, hi = pick.cap
+        out.append(
+            Reason.of(
+                "advise.why.pick.fit",
+                b=row.batch_size,
+                steps=row.steps_to_target,
+                lr=row.best_lr,
+                limit=CUT_LIMIT,
+                cap=cap,
+                cap_lo=f"{lo:,.0f}" if lo is not None else "?",
+                cap_hi=f"{hi:,.0f}" if hi is not None else "∞",
+                pick_lo=pick.pick_range[0],
+                pick_hi=pick.pick_range[1],
+            )
         )
     else:
+        out += _walk_reasons(advice, row)
+    out.append(Reason.of("advise.why.resources.device"))
+    return out
+
+
+def _walk_reasons(advice: Advice, row: SizeRow) -> list[Reason]:
+    pick, out = advice.time, []
+    clearly = math.exp(-2 * advice.rel_error)
+    if pick.cut_from is not None:
+        prev = advice.row(pick.cut_from)
         out.append(
             Reason.of(
-                "advise.why.resources",
-                b=cheap.batch_size,
-                samples=cheap.samples_to_target,
-                seconds=cheap.seconds_to_target,
-                lr=cheap.best_lr,
-                samples_rec=row.samples_to_target,
+                "advise.why.pick.cut",
+                b=row.batch_size,
+                steps=row.steps_to_target,
+                prev=prev.batch_size,
+                prev_steps=prev.steps_to_target,
+                ratio=row.steps_to_target / prev.steps_to_target,
+                clearly=clearly,
+                lr=row.best_lr,
             )
         )
-    if len(resources.ties) > 1:
-        out.append(Reason.of("advise.why.resources_tie", sizes=_list(resources.ties)))
+    if pick.stalled_at is not None:
+        nxt = advice.row(pick.stalled_at)
+        out.append(
+            Reason.of(
+                "advise.why.pick.stalled",
+                b=row.batch_size,
+                steps=row.steps_to_target,
+                next=nxt.batch_size,
+                next_steps=nxt.steps_to_target,
+                ratio=nxt.steps_to_target / row.steps_to_target,
+                clearly=clearly,
+            )
+        )
+    else:
+        out.append(Reason.of("advise.why.pick.largest", b=row.batch_size))
     return out
 
 
@@ -1157,6 +1285,14 @@ def to_json(advice: Advice) -> dict:
         "recommended_batch_size": advice.recommended_batch_size,
         "recommended_lr": advice.recommended_lr,
         "time_ties": list(advice.time.ties),
+        "fastest_batch_size": advice.time.best,
+        "pick_cut_from": advice.time.cut_from,
+        "pick_stalled_at": advice.time.stalled_at,
+        "pick_rule": advice.time.rule,
+        "pick_cap": list(advice.time.cap),
+        "pick_by_steps_only": advice.time.by_steps_only,
+        "pick_range": list(advice.time.pick_range) if advice.time.pick_range else None,
+        "b_simple_at": list(advice.b_simple_at) if advice.b_simple_at else None,
         "resources_batch_size": advice.resources.batch_size,
         "resources_ties": list(advice.resources.ties),
         "max_feasible_batch_size": feasible.max_batch_size,

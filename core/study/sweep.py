@@ -118,20 +118,60 @@ def scaled_lr(lr: float, batch_size: int, base_batch_size: int, rule: str) -> fl
 
 
 def budget_steps(
-    train_samples: int, batch_size: int, budget: str, value: float
+    train_samples: int, batch_size: int, budget: str, value: float, drop_remainder: bool = False
 ) -> tuple[int, int | None, float | None]:
-    """(epochs, max_steps, max_seconds) that give every batch size the same budget."""
+    """(epochs, max_steps, max_seconds) that give every batch size the same budget.
+
+    Steps: exactly `value` steps for every size (epochs counted with drop_remainder's ⌊N/B⌋
+    batches, or ⌈N/B⌉ with the partial batch). Samples: the step count whose samples fed, the
+    partial batch at each epoch end counted at its own size (none with drop_remainder), come
+    closest to `value`: within one batch of it (`samples_fed` says how many).
+    """
     check_choice("budget", budget, BUDGETS)
-    spe = math.ceil(train_samples / batch_size)
+    spe = _steps_per_epoch(train_samples, batch_size, drop_remainder)
     if budget == "epochs":
         return int(value), None, None
     if budget == "steps":
         steps = int(value)
         return math.ceil(steps / spe), steps, None
     if budget == "samples":
-        steps = math.ceil(value / batch_size)
+        steps = samples_budget_steps(train_samples, batch_size, value, drop_remainder)
         return math.ceil(steps / spe), steps, None
     return TIME_BUDGET_EPOCHS, None, float(value)  # time
+
+
+def _steps_per_epoch(train_samples: int, batch_size: int, drop_remainder: bool) -> int:
+    if drop_remainder:
+        return max(1, train_samples // batch_size)
+    return math.ceil(train_samples / batch_size)
+
+
+def samples_fed(train_samples: int, batch_size: int, steps: int, drop_remainder: bool) -> int:
+    """Samples fed by the first `steps` steps: full epochs, then full batches of the next one
+    (each epoch ends with its partial batch of N mod B samples unless drop_remainder)."""
+    spe = _steps_per_epoch(train_samples, batch_size, drop_remainder)
+    per_epoch = spe * batch_size if drop_remainder else train_samples
+    epochs, rest = divmod(steps, spe)
+    return epochs * per_epoch + rest * batch_size
+
+
+def samples_budget_steps(
+    train_samples: int, batch_size: int, value: float, drop_remainder: bool = False
+) -> int:
+    """The step count (at least 1) whose samples fed come closest to `value` (a tie: more)."""
+    spe = _steps_per_epoch(train_samples, batch_size, drop_remainder)
+    per_epoch = spe * batch_size if drop_remainder else train_samples
+    epochs = int(value // per_epoch)
+    rest = value - epochs * per_epoch
+    # within the epoch: `rest` falls before or after the k-th full batch (or the partial one)
+    k = min(spe, math.floor(rest / batch_size))
+    below = epochs * spe + k
+    above = below + 1
+    best = min(
+        (s for s in (below, above) if s >= 1),
+        key=lambda s: (abs(samples_fed(train_samples, batch_size, s, drop_remainder) - value), -s),
+    )
+    return best
 
 
 def check_spec(spec: SweepSpec) -> None:
@@ -178,7 +218,9 @@ def plan(spec: SweepSpec, n: int) -> list[TrainConfig]:
     train = split_at(n, spec.base.validation_split)
     configs = []
     for b, k in dict.fromkeys(_sizes(spec, train)):  # keep order, drop repeats
-        epochs, max_steps, max_seconds = budget_steps(train, b, spec.budget, spec.budget_value)
+        epochs, max_steps, max_seconds = budget_steps(
+            train, b, spec.budget, spec.budget_value, spec.base.drop_remainder
+        )
         # the lr goes with the samples per update, B × K
         lr = scaled_lr(spec.base.lr, b * k, spec.base_batch_size, spec.lr_scaling)
         for r in range(spec.repeats):
@@ -193,6 +235,8 @@ def plan(spec: SweepSpec, n: int) -> list[TrainConfig]:
                 seed=spec.base.seed + r,
                 eval_every=eval_every(train, b, epochs, max_steps),
                 warmup_epochs=spec.warmup_epochs,
+                # Goyal et al. warm up from the base lr to the scaled one
+                warmup_from_lr=spec.base.lr if spec.warmup_epochs else None,
             )
             check_config(cfg)
             configs.append(cfg)
@@ -303,6 +347,7 @@ def run_summary(
         "seed": run["seed"],
         "status": run["status"],
         "steps": int(len(steps)),
+        "samples": samples,  # fed, partial batches at their size: a samples budget within one B
         "epochs_run": int(len(epochs)),
         "seconds": train_seconds,
         "train_seconds": train_seconds,
@@ -423,6 +468,7 @@ def summarize(
     numeric = [
         "lr",
         "steps",
+        "samples",
         "seconds",
         "train_seconds",
         "final_train_loss",

@@ -72,8 +72,11 @@ class TrainConfig:
     micro: int = 1  # > 1: also measure the gradient noise scale with this many micro-batches
     chunk_steps: int | None = None  # a fixed chunk length (the Path page: 1); None: by time
     # Linear learning-rate warm-up over this many epochs (Goyal et al. 2017 use 5 with the
-    # linear scaling rule): the lr rises to `lr` in WARMUP_LEVELS equal steps.
+    # linear scaling rule): the lr rises from `warmup_from_lr` (a sweep: the base lr before
+    # scaling, as Goyal et al.; None: lr / WARMUP_LEVELS) to `lr`, in at most WARMUP_LEVELS
+    # equal steps.
     warmup_epochs: float = 0.0
+    warmup_from_lr: float | None = None
     accumulation: int = 1  # batches per optimizer update (Keras `gradient_accumulation_steps`)
     # The user's own files (paths): a Keras 3 .keras model (then `model` is "file") and an
     # .npz / .csv / .zip of image folders (then `dataset` is "file"). `prepare` fills in the
@@ -434,15 +437,21 @@ WARMUP_LEVELS = 20
 def _warm_up_lr(stepper, cfg: TrainConfig, first: int, warmup: int) -> int:
     """Set the learning rate for the chunk at `first`; the most steps it may run at that rate.
 
-    Linear warm-up from lr / WARMUP_LEVELS to lr over `warmup` steps, as a staircase of
-    WARMUP_LEVELS equal steps (the compiled step keeps one learning rate per chunk).
+    Goyal et al. (2017) raise the lr linearly, step by step, from the base lr to the scaled one
+    over the warm-up: lr(k) = start + (lr − start) · k / warmup. The compiled step keeps one lr
+    per chunk, so it is a staircase of at most WARMUP_LEVELS levels (one a step when the
+    warm-up is shorter), each at that line's value where the level begins: the first step
+    uses `start` itself, and `lr` is reached at step `warmup`.
     """
-    if first >= warmup:  # the last level already set `lr` itself
+    if first >= warmup:
+        if first == warmup > 0:  # the warm-up's last chunk ended here: the full lr from now
+            stepper.set_lr(cfg.lr)
         return MAX_CHUNK_STEPS
+    start = cfg.warmup_from_lr if cfg.warmup_from_lr is not None else cfg.lr / WARMUP_LEVELS
     level_steps = max(1, math.ceil(warmup / WARMUP_LEVELS))
-    level = first // level_steps
-    stepper.set_lr(cfg.lr * min(1.0, (level + 1) * level_steps / warmup))
-    return (level + 1) * level_steps - first
+    begins = (first // level_steps) * level_steps
+    stepper.set_lr(start + (cfg.lr - start) * begins / warmup)
+    return min(begins + level_steps, warmup) - first
 
 
 def next_count(per_step: float | None, previous: int, limit: int) -> int:
@@ -694,6 +703,16 @@ def _put_compiled(key: tuple, stepper: object) -> None:
         _COMPILED[key] = stepper
         while len(_COMPILED) > _COMPILED_MAX:
             _COMPILED.pop(next(iter(_COMPILED)))
+
+
+def steps_per_second_after_first_epoch(
+    timing: dict, steps: int, steps_per_epoch: int
+) -> float | None:
+    """Steps/s of the epochs after the first (None with one epoch or less): the first epoch
+    carries one-off costs that the whole-run rate (`timing["steps_per_second"]`) includes."""
+    later = steps - steps_per_epoch
+    seconds = timing["train_seconds"] - timing["first_epoch_seconds"]
+    return later / seconds if later > 0 and seconds > 0 else None
 
 
 def _timing(progress: _Progress, warmup_seconds: float, reused: bool, replicas: int) -> dict:

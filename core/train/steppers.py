@@ -189,6 +189,38 @@ class _Fused:
             total_acc += float(acc) * float(w.sum())
         return total_loss / len(x), total_acc / len(x)
 
+    def frozen_norms(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """(small_sq, big_sq) of each batch of IDX ([k, B] int32 indices into the training set)
+        at the current weights: each step is undone before the next, so all k measure one
+        point of the loss surface. Through the run's own compiled step (no new shape); None
+        for streamed data or without micro-batches."""
+        if self.stream or self.micro < 2:
+            return None
+        saved = self._snapshot()
+        rows = np.zeros((self.window, idx.shape[1]), np.int32)
+        w = np.zeros((self.window, idx.shape[1]), np.float32)
+        w[0] = 1.0
+        weights = self._device(w)
+        small, big = [], []
+        try:
+            for batch in idx:
+                rows[0] = batch
+                out = self._call(self._device(rows), weights, 0, 1, self.x, self.y)
+                small.append(float(np.asarray(out[2])[0]))
+                big.append(float(np.asarray(out[3])[0]))
+                self._restore(saved)
+        finally:
+            self._restore(saved)
+        return np.asarray(small), np.asarray(big)
+
+    def _snapshot(self):
+        variables = [*self.model.variables, *self.optimizer.variables]
+        return variables, [np.array(v.numpy()) for v in variables]
+
+    def _restore(self, saved) -> None:
+        for var, value in zip(*saved, strict=True):
+            var.assign(value)
+
     def set_lr(self, lr: float) -> None:
         """The learning rate of the steps that follow (warm-up changes it between chunks)."""
         self.optimizer.learning_rate = float(lr)
@@ -254,16 +286,22 @@ def _tf_step(model, optimizer, weighted, micro: int):
                 loss, acc = weighted(yb, model(xb, training=True), wb)
             optimizer.apply(tape.gradient(loss, variables), variables)
             return loss, acc, nan, nan
-        size = xb.shape[0] // micro
+
+        # The batch's length may be unknown when tracing (a later run's shape retraces with
+        # relaxed shapes): split by reshaping, never with the static shape.
+        def split(a):
+            return tf.reshape(a, tf.concat([[micro, -1], tf.shape(a)[1:]], 0))
+
+        xs, ys, ws = split(xb), split(yb), tf.reshape(wb, [micro, -1])
+        size = tf.cast(tf.shape(wb)[0] // micro, tf.float32)
         grads, norms, shares, losses, accs = [], [], [], [], []
         for j in range(micro):
-            part = slice(j * size, (j + 1) * size)
             with tf.GradientTape() as tape:
-                loss_j, acc_j = weighted(yb[part], model(xb[part], training=True), wb[part])
+                loss_j, acc_j = weighted(ys[j], model(xs[j], training=True), ws[j])
             g = tape.gradient(loss_j, variables)
             grads.append(g)
             norms.append(sq(g))
-            shares.append(tf.reduce_sum(wb[part]))
+            shares.append(tf.reduce_sum(ws[j]))
             losses.append(loss_j)
             accs.append(acc_j)
         share = tf.stack(shares) / tf.maximum(tf.add_n(shares), 1.0)
@@ -271,7 +309,7 @@ def _tf_step(model, optimizer, weighted, micro: int):
             tf.add_n([share[j] * grads[j][k] for j in range(micro)]) for k in range(len(variables))
         ]
         optimizer.apply(mean, variables)
-        full = tf.reduce_all(tf.equal(tf.stack(shares), float(size)))
+        full = tf.reduce_all(tf.equal(tf.stack(shares), size))
         small = tf.where(full, tf.reduce_mean(tf.stack(norms)), nan)
         big = tf.where(full, sq(mean), nan)
         loss = tf.reduce_sum(share * tf.stack(losses))
@@ -335,12 +373,14 @@ class TFStepper(_Fused):
         return tf.convert_to_tensor(array)
 
     def _run_once_untouched(self) -> None:
-        # XLA compiles the step at its first execution: run one step on zero weights (no
-        # gradient), then put every weight and optimizer slot back as it was.
+        # XLA compiles the step at its first execution: run steps on zero weights (no
+        # gradient), then put every weight and optimizer slot back as it was. A full UNROLL
+        # of rows, not one: the first call that runs every unrolled row cost a one-off 13–180 ms
+        # more (issue 25 item 10), which would land on the clock of a run's first chunk.
         variables = [*self.model.variables, *self.optimizer.variables]
         saved = [v.numpy() for v in variables]
         zero = self._device(np.zeros(self._w.shape, np.float32))
-        self._call(self._idx, zero, 0, 1, self.x, self.y)
+        self._call(self._idx, zero, 0, min(UNROLL, self.window), self.x, self.y)
         for var, value in zip(variables, saved, strict=True):
             var.assign(value)
 
@@ -463,6 +503,12 @@ class JaxStepper(_Fused):
 
     def _on_begin(self) -> None:
         self._state = self._state_from_model()
+
+    def _snapshot(self):
+        return self._state  # JAX arrays are immutable: the tuple is the snapshot
+
+    def _restore(self, saved) -> None:
+        self._state = saved
 
     def set_lr(self, lr: float) -> None:
         import jax.numpy as jnp

@@ -119,3 +119,17 @@ def test_train_on_a_csv_with_a_text_label_says_how_it_was_encoded(capsys, tmp_pa
     assert "note: label 'animal' encoded as 3 classes: 0 = bird, 1 = cat, 2 = dog" in captured.err
     assert "note: one-hot encoded text columns" in captured.err
     assert "completed" in captured.out
+
+
+def test_train_text_labels_the_whole_run_rate_and_the_later_one_apart(capsys):
+    from core.train.engine import steps_per_second_after_first_epoch
+
+    timing = {"train_seconds": 2.0, "first_epoch_seconds": 1.5, "steps_per_second": 50.0}
+    # 100 steps in 2 s; the first epoch's 25 took 1.5 s: the other 75 in 0.5 s
+    assert steps_per_second_after_first_epoch(timing, 100, 25) == pytest.approx(75 / 0.5)
+    assert steps_per_second_after_first_epoch(timing, 25, 25) is None
+    assert main(shlex.split("train --dataset linear --n 10 --batch-size 3 --epochs 3")) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("steps/s"))
+    assert re.fullmatch(
+        r"steps/s\s+[\d,]+ over the whole run; [\d,]+ after the first epoch", line
+    ), line

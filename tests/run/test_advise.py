@@ -166,27 +166,28 @@ def test_with_uncertainty_is_steps_times_step_time_with_the_timing_range():
 
 
 def test_recommendation_is_the_fastest_when_it_clearly_wins():
-    rows = [timed(32, 1000, 0.001), timed(128, 300, 0.0015), timed(512, 250, 0.004)]
+    rows = [timed(32, 1000, 0.01), timed(128, 300, 0.015), timed(512, 250, 0.04)]
     time_pick, resources = advise.recommend(rows, 0.0)
     assert time_pick == Pick(128, 128, (128,))
-    assert resources == Pick(32, 32, (32,))  # 32 000 samples, against 38 400 and 128 000
+    # the Playbook's resources: cost per step × steps, on one device the time itself
+    assert resources == time_pick
 
 
-def test_a_tie_on_time_is_called_a_tie_and_goes_to_the_size_computing_fewer_samples():
-    # 256: 0.50 s, 512: 0.48 s, their ranges (±10 %) overlap; 1024 at 0.9 s is clearly slower
-    rows = [timed(256, 200, 0.0025, 0.1), timed(512, 120, 0.004, 0.1), timed(1024, 100, 0.009, 0.1)]
+def test_a_tie_on_time_goes_to_the_largest_size_that_still_cut_steps():
+    # 256: 5.0 s, 512: 4.8 s, their ranges (±10 %) overlap; 1024 at 9 s is clearly slower
+    rows = [timed(256, 200, 0.025, 0.1), timed(512, 120, 0.04, 0.1), timed(1024, 100, 0.09, 0.1)]
     time_pick, resources = advise.recommend(rows, 0.0)
-    assert time_pick.best == 512 and time_pick.ties == (256, 512)
-    assert time_pick.batch_size == 256  # 51 200 samples, against 61 440
-    assert resources == Pick(256, 256, (256,))
+    assert time_pick == Pick(512, 512, (256, 512), cut_from=256, stalled_at=None)
+    assert resources == time_pick
 
 
-def test_a_tie_on_resources_goes_to_the_faster_size():
-    rows = [timed(8, 1000, 0.001, samples=8000), timed(16, 520, 0.0011, samples=8320)]
-    _, exact = advise.recommend(rows, 0.0)
-    assert exact == Pick(8, 8, (8,))
-    _, tied = advise.recommend(rows, 0.05)  # 4 % apart is within two 5 % errors
-    assert tied == Pick(16, 8, (8, 16))
+def test_a_tied_size_that_does_not_clearly_cut_steps_is_passed_over():
+    # 16 takes 0.95 × the steps of 8: within two 5 % errors (× 0.905), not a cut; 32 takes
+    # 400, clearly fewer than 16's 950 (the fewest below it), so 32 is advised
+    rows = [timed(8, 1000, 0.01, 0.2), timed(16, 950, 0.0103, 0.2), timed(32, 400, 0.024, 0.2)]
+    time_pick, _ = advise.recommend(rows, 0.05)
+    assert time_pick.ties == (8, 16, 32) and time_pick.best == 32
+    assert (time_pick.batch_size, time_pick.cut_from, time_pick.stalled_at) == (32, 16, None)
 
 
 def test_no_size_reached_means_no_pick():
@@ -229,13 +230,14 @@ def synthetic_advice(timings=None, **spec_fields):
 def test_the_headline_never_calls_a_broken_tie_the_least_time(lang):
     # Advise said "Use B = 32 ... in the least time, about 0.0072 s" above a table where B=128
     # took 0.0046 s: a tie on time had gone to the size computing fewer samples.
-    tie = [(256, 200, 0.0025, 0.1), (512, 120, 0.004, 0.1), (1024, 100, 0.009, 0.1)]
+    # 1024 needs more steps than 512: no B_crit fit, so the steps decide within the tie
+    tie = [(256, 200, 0.025, 0.1), (512, 190, 0.025, 0.1), (1024, 400, 0.09, 0.1)]
     advice = synthetic_advice(tie)
     assert (advice.recommended_batch_size, advice.time.best) == (256, 512)
     line = readings_advise.result_line(advice, lang)
-    assert "B = 256" in line and "B = 512" in line and "0.48" in line  # 120 × 4 ms
+    assert "B = 256" in line and "B = 512" in line and "4.75" in line  # 190 × 25 ms
     assert ("least time" not in line) and ("最短" not in line)
-    clear = [(32, 1000, 0.001, 0.0), (128, 300, 0.0015, 0.0), (512, 250, 0.004, 0.0)]
+    clear = [(32, 1000, 0.01, 0.0), (128, 300, 0.015, 0.0), (512, 250, 0.04, 0.0)]
     line = readings_advise.result_line(synthetic_advice(clear), lang)
     assert "B = 128" in line and ("least time" in line or "最短" in line)
 
@@ -247,7 +249,8 @@ def fields(text):
 def test_every_reason_reads_in_english_and_chinese_with_its_fields():
     advice = synthetic_advice()
     keys = [r.key for r in advice.reasons]
-    assert "advise.why.time" in keys and "advise.why.skipped" in keys and "advise.why.noise" in keys
+    assert "advise.why.time_range" in keys and "advise.why.skipped" in keys
+    assert "advise.why.noise" in keys and "advise.why.noise_vs_crit" in keys
     for reason in advice.reasons:
         for lang in ("en", "zh"):
             text = LANGS[lang][reason.key]

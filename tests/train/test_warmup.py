@@ -42,14 +42,38 @@ def y_equals_2x(**changes) -> TrainConfig:
     return TrainConfig(**base, chunk_steps=1, **changes)
 
 
-def test_warm_up_ramps_the_learning_rate_linearly_then_holds_it():
-    rates = used_learning_rates(y_equals_2x(epochs=20, warmup_epochs=10))
-    warmup = 10 * 4  # steps: 10 epochs of 4 batches
+@pytest.mark.parametrize(("warmup_epochs", "start"), [(10, None), (15 / 4, None), (10, 0.002)])
+def test_warm_up_ramps_the_learning_rate_linearly_then_holds_it(warmup_epochs, start):
+    # Goyal et al. 2017: lr(k) = start + (lr − start) k / W per step; the engine holds it in
+    # at most WARMUP_LEVELS levels, each at the line's value where it begins
+    cfg = y_equals_2x(epochs=20, warmup_epochs=warmup_epochs, warmup_from_lr=start)
+    rates = used_learning_rates(cfg)
+    warmup = int(np.ceil(warmup_epochs * 4))  # steps: 4 batches an epoch
+    start = 0.01 / WARMUP_LEVELS if start is None else start
     level = -(-warmup // WARMUP_LEVELS)
-    expected = [0.01 * min(1.0, (k // level + 1) * level / warmup) for k in range(len(rates))]
+    levels = len({k // level for k in range(warmup)})
+    assert levels == min(WARMUP_LEVELS, warmup)
+    expected = [
+        start + (0.01 - start) * (k // level) * level / warmup if k < warmup else 0.01
+        for k in range(len(rates))
+    ]
     np.testing.assert_allclose(rates, expected, rtol=2e-3)
-    assert rates[0] == pytest.approx(0.01 / WARMUP_LEVELS, rel=2e-3)
+    assert rates[0] == pytest.approx(start, rel=2e-3)
     assert rates[-1] == pytest.approx(0.01, rel=2e-3)
+
+
+def test_a_sweep_warms_up_from_the_base_lr_to_the_scaled_one():
+    from core.study import sweep
+
+    spec = sweep.SweepSpec(
+        base=TrainConfig(dataset="blobs", lr=0.01),
+        batch_sizes=(64,),
+        lr_scaling="linear",
+        base_batch_size=8,
+        warmup_epochs=5,
+    )
+    (cfg,) = sweep.plan(spec, 1000)
+    assert (cfg.warmup_from_lr, cfg.lr) == (0.01, pytest.approx(0.08))
 
 
 def test_without_warm_up_every_step_uses_the_full_rate():
