@@ -1018,9 +1018,10 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     )
     if s["batch_size_schedule"]:
         for p in s["phases"]:
+            last = p["first_epoch"] + p["epochs"] - 1
             print(
-                f"epochs {p['first_epoch']}-{p['first_epoch'] + p['epochs'] - 1}: B={p['batch_size']}"
-                f", {p['steps_per_epoch']} iterations per epoch (from step {p['first_step']})"
+                f"epochs {p['first_epoch']}-{last}: B={p['batch_size']}, "
+                f"{p['steps_per_epoch']} iterations per epoch (from step {p['first_step']})"
             )
     if s["replicas"] > 1:
         print(f"replicas             {s['replicas']} × {s['per_replica_batch_size']} samples")

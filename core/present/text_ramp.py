@@ -114,7 +114,7 @@ ZH_RAMP: dict[str, str] = {
     "ramp.compare.at": "在第几轮（e₁, e₂, …）",
     "ramp.compare.epochs": "轮数 E",
     "ramp.compare.repeats": "重复次数",
-    "ramp.compare.run": "运行：增大批大小 对比 衰减学习率",
+    "ramp.compare.run": "运行：增大批大小对比衰减学习率",
     "ramp.compare.plan": (
         "衰减组：B = {b0}，学习率 × {lr_steps}。增大组：批大小计划 {ramp}，学习率不变。"
         "共 {runs} 次运行。"
@@ -154,8 +154,8 @@ ZH_ERRORS_RAMP: dict[str, str] = {
     ),
     "`batch_size_schedule` epochs must increase, got epoch {epoch} after epoch {previous}: list "
     "each epoch once, in order, e.g. 0:8,2:32.": (
-        "`batch_size_schedule` 的轮次必须递增，第 {previous} 轮之后却是第 {epoch} 轮：每个轮次只写一次，"
-        "按顺序，例如 0:8,2:32。"
+        "`batch_size_schedule` 的轮次必须递增，第 {previous} 轮之后却是第 {epoch} 轮："
+        "每个轮次只写一次，按顺序，例如 0:8,2:32。"
     ),
     "`batch_size_schedule` entry {entry} starts at epoch {epoch}, but a run of {epochs} epochs "
     "ends at epoch {last}: use epochs below {epochs} or raise epochs.": (
@@ -163,9 +163,7 @@ ZH_ERRORS_RAMP: dict[str, str] = {
         "结束：请用小于 {epochs} 的轮次，或增加 epochs。"
     ),
     "`batch_size_schedule` entry {entry} has batch size {batch_size}: every batch size must be "
-    "at least 1.": (
-        "`batch_size_schedule` 的 {entry} 批大小为 {batch_size}：每个批大小至少为 1。"
-    ),
+    "at least 1.": ("`batch_size_schedule` 的 {entry} 批大小为 {batch_size}：每个批大小至少为 1。"),
     "`batch_size_schedule` entry {entry} does not split evenly over {replicas} replicas: make "
     "every batch size a multiple of {replicas}.": (
         "`batch_size_schedule` 的 {entry} 不能平均分给 {replicas} 个副本：每个批大小都应是 "
@@ -186,8 +184,7 @@ ZH_ERRORS_RAMP: dict[str, str] = {
         "`lr_schedule` 的 {entry!r} 不是 epoch:factor（整数轮次、正的倍数）：请写成 "
         "2:0.2,4:0.04 这样。"
     ),
-    "`lr_schedule` epochs must increase and lie in 0..{last} for {epochs} epochs, got "
-    "{entry!r}.": (
+    "`lr_schedule` epochs must increase and lie in 0..{last} for {epochs} epochs, got {entry!r}.": (
         "`lr_schedule` 的轮次必须递增，且在 {epochs} 轮的 0..{last} 之内，收到的是 {entry!r}。"
     ),
     "A batch-size ramp: {count} batch sizes ({sizes}), each with its own compiled step.": (

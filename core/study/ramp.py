@@ -106,9 +106,7 @@ def plan(spec: RampSpec) -> list[TrainConfig]:
             batch_size_schedule="",
             lr_schedule=decay_schedule(spec.batch_size_schedule),
         )
-        grow = replace(
-            common, batch_size=ramp[0][1], batch_size_schedule=spec.batch_size_schedule
-        )
+        grow = replace(common, batch_size=ramp[0][1], batch_size_schedule=spec.batch_size_schedule)
         configs += [decay, grow]
     for cfg in configs:
         check_config(cfg)
@@ -206,7 +204,8 @@ def summarize(store, sweep_id: str) -> RampSummary:
         .reset_index()
     )
     match, apart = _match(curves)
-    return RampSummary(curves, pd.concat(step_frames, ignore_index=True), arms, match, apart, metric)
+    steps = pd.concat(step_frames, ignore_index=True)
+    return RampSummary(curves, steps, arms, match, apart, metric)
 
 
 def _match(curves: pd.DataFrame) -> tuple[bool | None, list[int]]:
