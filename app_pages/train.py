@@ -28,6 +28,7 @@ DEFAULTS = {
     "train.features": api.BLOBS_FEATURES,
     "train.classes": api.BLOBS_CLASSES,
     "train.noise": 0.0,
+    "train.batch_size_schedule": "",
 }
 lang, t = widgets.setup(DEFAULTS)
 ss = st.session_state
@@ -83,6 +84,12 @@ with st.expander(t("train.more")):
     widgets.number(c[0], t("schedule.replicas"), 1, top, 1, help, key="train.replicas")
     top, help = urlstate.MAX_ACCUMULATION, t("schedule.accumulation.help")
     widgets.number(c[1], t("train.accumulation"), 1, top, 1, help, key="train.accumulation")
+    st.text_input(
+        t("ramp.input"),
+        key="train.batch_size_schedule",
+        placeholder="0:8,2:32,4:128",
+        help=t("ramp.input.help"),
+    )
 
 csv_bytes = label = None
 if ss["train.dataset"] == "csv":

@@ -28,6 +28,11 @@ EN_RAMP: dict[str, str] = {
     "ramp.col.first_step": "first iteration",
     "ramp.col.steps": "iterations",
     "ramp.metric.distinct": "Batch sizes",
+    "ramp.train.phase": "epochs {first}–{last}: B = {batch_size}, {spe} iterations per epoch",
+    "ramp.train.total": (
+        "**{total}** iterations in all; the engine compiles one step for each of the {count} "
+        "batch sizes."
+    ),
     "ramp.membership.b": "Epoch {epoch} runs at B = {batch_size}.",
     # Compare: the Smith et al. 2018 preset
     "ramp.compare.title": "Decay the learning rate, or increase the batch size?",
@@ -102,6 +107,8 @@ ZH_RAMP: dict[str, str] = {
     "ramp.col.first_step": "起始迭代",
     "ramp.col.steps": "迭代次数",
     "ramp.metric.distinct": "批大小种数",
+    "ramp.train.phase": "第 {first}–{last} 轮：B = {batch_size}，每轮 {spe} 次迭代",
+    "ramp.train.total": "共 **{total}** 次迭代；引擎为 {count} 种批大小各编译一个训练步。",
     "ramp.membership.b": "第 {epoch} 轮的 B = {batch_size}。",
     "ramp.compare.title": "衰减学习率，还是增大批大小？",
     "ramp.compare.intro": (

@@ -25,6 +25,8 @@ from core.train.engine import TrainConfig, check_config, prepare
 
 ARMS = ("decay", "ramp")
 MAX_RUNS = 40
+MAX_FACTOR = 16  # the Compare preset's k
+MAX_EPOCHS = 200  # the Compare preset's E
 
 
 @dataclass(frozen=True)
