@@ -670,7 +670,7 @@ def _ramp_sweep(args: argparse.Namespace) -> int:
     """Smith et al. 2018: the ramp against lr decay at its first B, same epochs and samples."""
     from core.present.readings_ramp import ramp_reading
     from core.run.store import RunStore
-    from core.study import ramp, sweep
+    from core.study import ramp
 
     if args.steps is not None or args.samples is not None or args.seconds is not None:
         raise ValueError(
@@ -681,7 +681,7 @@ def _ramp_sweep(args: argparse.Namespace) -> int:
     csv_bytes = read_csv_arg(args)
     configs = ramp.plan_checked(spec, csv_bytes)
     store = RunStore()
-    sweep_id = sweep.new_sweep_id()
+    sweep_id = ramp.new_sweep_id()
     _run_sweep(args, configs, store, sweep_id, csv_bytes)
     summary = ramp.summarize(store, sweep_id)
     out = {

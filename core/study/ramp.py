@@ -14,6 +14,7 @@ repeats, the steps each arm took, and whether the curves match within the spread
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -24,6 +25,9 @@ from core.schedule.plan import format_batch_size_schedule, parse_batch_size_sche
 from core.train.engine import TrainConfig, check_config, prepare
 
 ARMS = ("decay", "ramp")
+# Experiments are stored as sweeps with ids "ramp-…": the batch-size sweep views leave them out
+# (both arms start at one B: summarised as a sweep they would read as repeats of it).
+SWEEP_PREFIX = "ramp-"
 MAX_RUNS = 40
 MAX_FACTOR = 16  # the Compare preset's k
 MAX_EPOCHS = 200  # the Compare preset's E
@@ -34,6 +38,10 @@ class RampSpec:
     base: TrainConfig = field(default_factory=TrainConfig)  # dataset, model, lr, epochs, seed
     batch_size_schedule: str = "0:8,2:32,4:128"
     repeats: int = 2
+
+
+def new_sweep_id() -> str:
+    return SWEEP_PREFIX + uuid.uuid4().hex[:10]
 
 
 def smith_ramp(batch_size: int, factor: int, epochs: tuple[int, ...]) -> str:
