@@ -177,7 +177,7 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("ramp_at", "compare.ramp_at", "text", check=ramp.parse_epochs),
         Param("ramp_epochs", "compare.ramp_epochs", "int", 1, ramp.MAX_EPOCHS),
         Param("ramp_repeats", "compare.ramp_repeats", "int", 1, MAX_REPEATS),
-        Param("ramp_sweep", "compare.ramp_shown", "text"),
+        Param("ramp_lr", "compare.ramp_lr", "float", 1e-12, 1e12),
     ],
     "science": [
         Param("batch_size", "science.batch_size", "int", 1, MAX_N),
