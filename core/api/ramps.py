@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from core import demo
 from core.api.common import RunStore
 from core.api.sweeps import SweepStart
 from core.present import charts_ramp
@@ -58,6 +59,8 @@ class RampPlan:
 
 def plan_ramp(spec: ramp.RampSpec, lang: str) -> RampPlan:
     configs = ramp.plan_checked(spec)
+    if demo.enabled():  # the hosted demo's caps on runs and epochs
+        demo.check_sweep(configs)
     text = t(
         "ramp.compare.plan",
         lang,

@@ -16,6 +16,7 @@ import time
 import zipfile
 
 from core.run.store import RunStore
+from core.schedule.plan import parse_batch_size_schedule, parse_lr_schedule
 from core.train.datasets import BLOBS_CLASSES, BLOBS_FEATURES
 
 # -- TFRecord + Event protobuf, by hand --------------------------------------------------------
@@ -201,6 +202,41 @@ def data_source(config: dict) -> str:
     )
 
 
+def _fit_lines(config: dict, shuffle: str) -> str:
+    """The fit call; with a batch-size ramp or lr steps, one call per stretch of epochs at one
+    B and one lr, `initial_epoch` carrying the count on."""
+    split = config.get("validation_split", 0.0)
+    ramp = config.get("batch_size_schedule") or ""
+    lr_steps = config.get("lr_schedule") or ""
+    if not ramp and not lr_steps:
+        return f"""history = model.fit(
+    x,
+    y,
+    batch_size={config["batch_size"]},
+    epochs={config["epochs"]},
+    validation_split={split},  # the LAST samples, unshuffled
+    shuffle={shuffle},
+)"""
+    sizes = {e: b for e, b in parse_batch_size_schedule(ramp)} or {0: config["batch_size"]}
+    factors = {e: f for e, f in parse_lr_schedule(lr_steps, config["epochs"])}
+    return f"""ramp = {sizes!r}  # batch-size schedule: B from each epoch on
+lr_steps = {factors!r}  # the learning rate × factor from each epoch on
+starts = sorted({{0, *ramp, *lr_steps}}) + [{config["epochs"]}]
+batch_size, factor = ramp[0], 1.0
+for first, end in zip(starts, starts[1:]):
+    batch_size, factor = ramp.get(first, batch_size), lr_steps.get(first, factor)
+    model.optimizer.learning_rate = {float(config["lr"])!r} * factor
+    history = model.fit(
+        x,
+        y,
+        batch_size=batch_size,
+        initial_epoch=first,
+        epochs=end,  # epochs first .. end - 1
+        validation_split={split},  # the LAST samples, unshuffled
+        shuffle={shuffle},
+    )"""
+
+
 def keras_script(config: dict) -> str:
     """Python source that reproduces a run's setup with stock `model.fit`."""
     dataset, model = config["dataset"], config["model"]
@@ -217,6 +253,7 @@ def keras_script(config: dict) -> str:
         else "\n"
     )
     b, e = config["batch_size"], config["epochs"]
+    fit = _fit_lines(config, shuffle)
     k = int(config.get("accumulation") or 1)
     accumulate = f", gradient_accumulation_steps={k}" if k > 1 else ""
     return f'''"""Reproduces a Batch Lab run: {dataset} / {model}, B={b}, E={e}.
@@ -239,13 +276,6 @@ model.compile(
     optimizer=keras.optimizers.{opt}(learning_rate={float(config["lr"])!r}{accumulate}),
     loss={loss},
     metrics={metrics},
-){drop}history = model.fit(
-    x,
-    y,
-    batch_size={config["batch_size"]},
-    epochs={config["epochs"]},
-    validation_split={config.get("validation_split", 0.0)},  # the LAST samples, unshuffled
-    shuffle={shuffle},
-)
+){drop}{fit}
 print({{k: [round(v, 4) for v in vals] for k, vals in history.history.items()}})
 '''

@@ -99,3 +99,29 @@ def test_the_scripts_data_is_batch_labs_data(options):
     data = load(cfg.pop("dataset"), **cfg)
     np.testing.assert_array_equal(ns["x"], data.x)
     np.testing.assert_array_equal(ns["y"], data.y)
+
+
+def test_a_ramp_run_script_fits_each_stretch_with_its_b_and_lr(tmp_path):
+    cfg = dict(
+        dataset="linear",
+        model="linear",
+        n=20,
+        batch_size=2,
+        epochs=4,
+        shuffle="none",
+        seed=1,
+        lr=0.001,
+        optimizer="sgd",
+        validation_split=0.0,
+        batch_size_schedule="0:2,2:5",
+        lr_schedule="3:0.5",
+    )
+    source = export.keras_script(cfg)
+    assert "ramp = {0: 2, 2: 5}" in source and "lr_steps = {3: 0.5}" in source
+    # Count the steps Keras takes: 2 epochs × 10 + 2 epochs × 4 = 28 (Batch Lab's schedule too).
+    source += "\nprint('iterations', int(model.optimizer.iterations))\n"
+    path = tmp_path / "reproduce.py"
+    path.write_text(source)
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "iterations 28" in proc.stdout
