@@ -35,7 +35,16 @@ def ramp_epoch_chart(curves: pd.DataFrame, lang: str = "en") -> alt.Chart:
     x = alt.X("epoch:Q", title=t("ramp.chart.epoch", lang), axis=alt.Axis(tickMinStep=1))
     base = alt.Chart(data).encode(x=x, color=_arm_color(lang))
     band = base.mark_area(opacity=0.25).encode(y="loss_min:Q", y2="loss_max:Q")
-    line = base.mark_line(point=True).encode(
+    # Dashed decay over solid ramp: where the curves match, both stay visible.
+    dash = alt.StrokeDash(
+        "arm_name:N",
+        scale=alt.Scale(
+            domain=[t(f"ramp.arm.{a}", lang) for a in ARM_COLORS], range=[[6, 4], [1, 0]]
+        ),
+        legend=None,
+    )
+    line = base.mark_line(point=True, strokeWidth=2.5).encode(
+        strokeDash=dash,
         y=alt.Y("loss:Q", title=t("ramp.chart.loss", lang), scale=alt.Scale(zero=False)),
         tooltip=["arm_name:N", "epoch:Q", "step:Q", "loss:Q", "loss_min:Q", "loss_max:Q"],
     )

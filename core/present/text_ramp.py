@@ -19,7 +19,7 @@ EN_RAMP: dict[str, str] = {
     "ramp.preview.caption": (
         "Each phase runs ⌈train / B⌉ iterations per epoch (⌊train / B⌋ with drop_remainder); "
         "the total is their sum: {total} iterations over {epochs} epochs, {count} distinct "
-        "batch sizes."
+        "batch sizes. The ramp replaces the batch size B above."
     ),
     "ramp.col.epochs": "epochs",
     "ramp.col.batch_size": "B",
@@ -98,7 +98,7 @@ ZH_RAMP: dict[str, str] = {
     "ramp.preview": "分阶段的批大小计划",
     "ramp.preview.caption": (
         "每个阶段每轮 ⌈训练样本 / B⌉ 次迭代（drop_remainder 时为 ⌊训练样本 / B⌋）；总数是它们的和："
-        "{epochs} 轮共 {total} 次迭代，{count} 种不同的批大小。"
+        "{epochs} 轮共 {total} 次迭代，{count} 种不同的批大小。此计划取代上面的批大小 B。"
     ),
     "ramp.col.epochs": "轮次",
     "ramp.col.batch_size": "B",

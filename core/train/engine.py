@@ -293,7 +293,10 @@ def warm_up(cfg: TrainConfig, csv_bytes: bytes | None = None) -> None:
     if not can_warm_up(cfg):
         return
     with contextlib.suppress(Exception):
-        train(prepare(replace(cfg, epochs=1, max_steps=1, max_seconds=None), csv_bytes))
+        # A ramp or lr steps name epochs: keep E so they stay valid (one step still runs, and
+        # `begin` compiles every B of the ramp).
+        epochs = cfg.epochs if cfg.batch_size_schedule or cfg.lr_schedule else 1
+        train(prepare(replace(cfg, epochs=epochs, max_steps=1, max_seconds=None), csv_bytes))
 
 
 def planned_steps(prepared: Prepared) -> int:
