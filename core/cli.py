@@ -676,6 +676,11 @@ def _ramp_sweep(args: argparse.Namespace) -> int:
         raise ValueError(
             "--batch-size-schedule compares equal epochs (the same samples seen): use --epochs."
         )
+    if args.lr_scaling != "none" or args.accumulations != "1" or args.keep_product:
+        raise ValueError(
+            "--batch-size-schedule runs Smith et al.'s two arms at one lr: drop --lr-scaling, "
+            "--accumulations and --keep-product."
+        )
     base = config_from_args(args, batch_size=1, epochs=args.epochs or 1)
     spec = ramp.RampSpec(base, args.batch_size_schedule, args.repeats)
     csv_bytes = read_csv_arg(args)

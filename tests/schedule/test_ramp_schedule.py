@@ -180,3 +180,12 @@ def test_the_pytorch_ramp_snippet_counts_the_same_steps(spec):
     scope["loss_fn"] = torch.nn.CrossEntropyLoss()
     exec(compile(codegen.pytorch(spec), "pytorch", "exec"), scope)
     assert len(steps) == Schedule(spec).total_steps
+
+
+def test_a_ramp_sweep_refuses_budgets_other_than_epochs_in_one_line(capsys):
+    argv = ["sweep", "--dataset", "digits", "--batch-size-schedule", "0:8,1:16", "--steps", "5"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "compares equal epochs" in err and err.count("\n") == 1
+    assert main(["sweep", "--dataset", "digits"]) == 2
+    assert "give --batch-sizes" in capsys.readouterr().err

@@ -195,3 +195,26 @@ def test_a_bad_lr_schedule_is_refused():
         prepare(TrainConfig(dataset="digits", epochs=3, lr_schedule="3:0.1"))
     with pytest.raises(ValueError, match="positive factor"):
         prepare(TrainConfig(dataset="digits", epochs=3, lr_schedule="1:0"))
+
+
+def test_the_jax_backend_follows_the_ramp_and_the_lr_steps_with_tensorflow_losses():
+    pytest.importorskip("jax")
+    import json
+
+    from tests.conftest import run_python
+    from tests.train.test_training import JAX_SCRIPT
+
+    cfg = dict(
+        dataset="digits",
+        epochs=3,
+        batch_size_schedule="0:64,1:256",
+        lr_schedule="2:0.5",
+        optimizer="sgd",
+        lr=0.05,
+        validation_split=0.1,
+    )
+    out = run_python("-c", JAX_SCRIPT, json.dumps(cfg), keras_backend="jax")
+    jax_out = json.loads(out.strip().splitlines()[-1])
+    assert "(jax)" in jax_out["device"]
+    tf_result = train(prepare(TrainConfig(**cfg)))
+    np.testing.assert_allclose(jax_out["losses"], tf_result.step_losses, rtol=2e-3, atol=1e-4)
