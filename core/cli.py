@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 from core import choices
 from core.choices import EXACT_MAX_SAMPLES
+from core.errors import singular
 from core.schedule.plan import (
     SHUFFLE_MODES,
     Schedule,
@@ -1011,22 +1012,32 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         print(json.dumps(out))
         return 0
     s = out
+    b = "ramp" if s["batch_size_schedule"] else s["batch_size"]
     print(
-        f"N={s['n']}  B={s['batch_size']}  E={s['epochs']}  shuffle={s['shuffle']}  "
+        f"N={s['n']}  B={b}  E={s['epochs']}  shuffle={s['shuffle']}  "
         f"drop_remainder={s['drop_remainder']}  validation_split={s['validation_split']}\n"
         f"training samples     {s['train_samples']}\n"
-        f"validation samples   {s['validation_samples']}\n"
-        f"iterations per epoch {s['steps_per_epoch']}\n"
-        f"total iterations     {s['total_steps']}\n"
-        f"last batch size      {s['last_batch_size']}\n"
-        f"dropped per epoch    {s['dropped_samples']}"
+        f"validation samples   {s['validation_samples']}"
     )
+    if not s["batch_size_schedule"]:  # a ramp's per-epoch figures are its phases', below
+        print(
+            f"iterations per epoch {s['steps_per_epoch']}\n"
+            f"total iterations     {s['total_steps']}\n"
+            f"last batch size      {s['last_batch_size']}\n"
+            f"dropped per epoch    {s['dropped_samples']}"
+        )
+    else:
+        print(f"total iterations     {s['total_steps']}")
     if s["batch_size_schedule"]:
         for p in s["phases"]:
             last = p["first_epoch"] + p["epochs"] - 1
             print(
-                f"epochs {p['first_epoch']}-{last}: B={p['batch_size']}, "
-                f"{p['steps_per_epoch']} iterations per epoch (from step {p['first_step']})"
+                singular(
+                    f"epochs {p['first_epoch']}-{last}: B={p['batch_size']}, "
+                    f"{p['steps_per_epoch']} iterations per epoch, last batch "
+                    f"{p['partial_batch_size'] or p['batch_size']}, dropped {p['dropped_samples']} "
+                    f"(from iteration {p['first_step']})"
+                )
             )
     if s["replicas"] > 1:
         print(f"replicas             {s['replicas']} × {s['per_replica_batch_size']} samples")
