@@ -41,7 +41,7 @@ def ramp_epoch_chart(curves: pd.DataFrame, lang: str = "en") -> alt.Chart:
         scale=alt.Scale(
             domain=[t(f"ramp.arm.{a}", lang) for a in ARM_COLORS], range=[[6, 4], [1, 0]]
         ),
-        legend=None,
+        title=t("ramp.chart.arm", lang),
     )
     line = base.mark_line(point=True, strokeWidth=2.5).encode(
         strokeDash=dash,
