@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import widgets
+from app_pages import ramp_preset, widgets
 from core import urlstate
 from core.api import sweeps as api
 from core.present import charts, charts_sharp
@@ -37,6 +37,7 @@ planned = st.cache_data(max_entries=16, show_spinner=False)(api.plan_sweep)
 
 st.title(t("compare.title"))
 api.warm_pool()
+ramp_preset.draw(lang, t)  # Smith et al. 2018: lr decay against a batch-size ramp
 
 c = st.columns(4)
 widgets.dataset(c[0], api.SWEEP_DATASETS, key="compare.dataset")

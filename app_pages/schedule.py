@@ -101,6 +101,15 @@ drop_col.checkbox(
 )
 for col, field in zip(st.columns(3), other_fields, strict=True):
     number_input(col, field)
+# A batch-size ramp as text (the CLI's and the link's syntax), previewed phase by phase below:
+# clearer than a table editor for two or three entries, and a typo gets one sentence back.
+st.text_input(
+    t("ramp.input"),
+    key="batch_size_schedule",
+    placeholder="0:8,2:32,4:128",
+    help=t("ramp.input.help"),
+    on_change=mark_custom,
+)
 
 try:
     view = api.summary(ss, lang)
@@ -115,6 +124,10 @@ for block in view.blocks:
         st.info(block.text)
     else:
         st.markdown(block.text)
+if (ramp := api.ramp_table(view.schedule, lang)) is not None:
+    st.subheader(ramp.title)
+    st.caption(ramp.caption)
+    st.dataframe(ramp.frame, hide_index=True, width="stretch")
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

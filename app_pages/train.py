@@ -29,6 +29,7 @@ DEFAULTS = {
     "train.classes": api.BLOBS_CLASSES,
     "train.noise": 0.0,
     "train.standardize": True,
+    "train.batch_size_schedule": "",
 }
 ss = st.session_state
 if "train.dataset" in ss and "train.n" not in ss:  # a link named the dataset: take its inputs
@@ -88,6 +89,12 @@ with st.expander(t("train.more")):
     widgets.number(c[0], t("schedule.replicas"), 1, top, 1, help, key="train.replicas")
     top, help = urlstate.MAX_ACCUMULATION, t("schedule.accumulation.help")
     widgets.number(c[1], t("train.accumulation"), 1, top, 1, help, key="train.accumulation")
+    st.text_input(
+        t("ramp.input"),
+        key="train.batch_size_schedule",
+        placeholder="0:8,2:32,4:128",
+        help=t("ramp.input.help"),
+    )
 
 csv_bytes = label = None
 if ss["train.dataset"] == "csv":

@@ -15,7 +15,13 @@ from collections.abc import Callable, Sequence
 
 from core import choices
 from core.choices import EXACT_MAX_SAMPLES
-from core.schedule.plan import SHUFFLE_MODES, Schedule, ScheduleSpec
+from core.errors import singular
+from core.schedule.plan import (
+    SHUFFLE_MODES,
+    Schedule,
+    ScheduleSpec,
+    parse_batch_size_schedule,
+)
 
 EXIT_USAGE = 2
 
@@ -77,7 +83,15 @@ def add_schedule_args(
     else:
         _int_flag(p, "n", default=None, help="first N samples (default: all)")
     if batch_size:
-        _int_flag(p, "batch-size", required=True)
+        _int_flag(p, "batch-size", default=None, help="B (required unless --batch-size-schedule)")
+    if batch_size and accumulation:  # what trains through the engine, and `schedule`
+        p.add_argument(
+            "--batch-size-schedule",
+            default="",
+            metavar="E:B,...",
+            help="a batch-size ramp: B from each epoch on, the first at epoch 0, e.g. "
+            "0:8,2:32,4:128 (overrides --batch-size)",
+        )
     if epochs:
         _int_flag(p, "epochs", default=1)
     p.add_argument("--drop-remainder", action="store_true")
@@ -140,6 +154,12 @@ def add_train_parser(sub) -> None:
     p = sub.add_parser("train", help="train a real Keras model on exactly this schedule")
     add_train_args(p)
     _int_flag(p, "max-steps", default=None, help="stop after this many steps (a sweep's budget)")
+    p.add_argument(
+        "--lr-schedule",
+        default="",
+        metavar="E:F,...",
+        help="learning-rate steps: lr × F from each epoch on, e.g. 2:0.25,4:0.0625",
+    )
     _float_flag(
         p, "max-seconds", default=None, help="stop after this much training time (a time budget)"
     )
@@ -152,9 +172,17 @@ def add_sweep_parser(sub) -> None:
     add_train_args(p, batch_size=False, epochs=False)
     p.add_argument(
         "--batch-sizes",
-        required=True,
+        default=None,
         metavar="B1,B2,...",
         help="comma-separated; 'full' for the whole training set",
+    )
+    p.add_argument(
+        "--batch-size-schedule",
+        default="",
+        metavar="E:B,...",
+        help="instead of --batch-sizes: Smith et al. 2018's experiment, this batch-size ramp "
+        "against its first B with the lr divided by the same factors at the same epochs "
+        "(--epochs, --repeats)",
     )
     p.add_argument(
         "--budget",
@@ -538,7 +566,9 @@ def config_from_args(args: argparse.Namespace, **overrides):
         dataset=args.dataset or "file",
         model=model,
         n=args.n,
-        batch_size=getattr(args, "batch_size", 32),
+        batch_size=_batch_size(args) if hasattr(args, "batch_size") else 32,
+        batch_size_schedule=getattr(args, "batch_size_schedule", "") or "",
+        lr_schedule=getattr(args, "lr_schedule", "") or "",
         epochs=1 if getattr(args, "epochs", None) is None else args.epochs,
         validation_split=args.validation_split,
         shuffle=args.shuffle,
@@ -674,10 +704,27 @@ def _model_file(prepared) -> dict | None:
     }
 
 
+def _batch_size(args: argparse.Namespace) -> int:
+    """--batch-size, or the first B of --batch-size-schedule; one of them is needed."""
+    ramp = getattr(args, "batch_size_schedule", "")
+    if ramp:
+        return parse_batch_size_schedule(ramp)[0][1]
+    if args.batch_size is None:
+        raise ValueError("give --batch-size B (or --batch-size-schedule E:B,...).")
+    return args.batch_size
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     from core.present.readings import sweep_reading
     from core.run.store import RunStore
     from core.study import sweep
+
+    if args.batch_size_schedule:
+        if args.batch_sizes:
+            raise ValueError("give --batch-sizes or --batch-size-schedule, not both.")
+        return _ramp_sweep(args)
+    if not args.batch_sizes:
+        raise ValueError("give --batch-sizes B1,B2,... (or --batch-size-schedule E:B,...).")
 
     budget, value = _sweep_budget(args)
     spec = sweep.SweepSpec(
@@ -717,6 +764,53 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print(json.dumps(finite(_plain(out))))
         return 0
     _print_sweep(out)
+    return 0
+
+
+def _ramp_sweep(args: argparse.Namespace) -> int:
+    """Smith et al. 2018: the ramp against lr decay at its first B, same epochs and samples."""
+    from core.present.readings_ramp import ramp_reading
+    from core.run.store import RunStore
+    from core.study import ramp
+
+    if args.steps is not None or args.samples is not None or args.seconds is not None:
+        raise ValueError(
+            "--batch-size-schedule compares equal epochs (the same samples seen): use --epochs."
+        )
+    if args.lr_scaling != "none" or args.accumulations != "1" or args.keep_product:
+        raise ValueError(
+            "--batch-size-schedule runs Smith et al.'s two arms at one lr: drop --lr-scaling, "
+            "--accumulations and --keep-product."
+        )
+    base = config_from_args(args, batch_size=1, epochs=args.epochs or 1)
+    spec = ramp.RampSpec(base, args.batch_size_schedule, args.repeats)
+    csv_bytes = read_csv_arg(args)
+    configs = ramp.plan_checked(spec, csv_bytes)
+    store = RunStore()
+    sweep_id = ramp.new_sweep_id()
+    _run_sweep(args, configs, store, sweep_id, csv_bytes)
+    summary = ramp.summarize(store, sweep_id)
+    out = {
+        "sweep_id": sweep_id,
+        "batch_size_schedule": args.batch_size_schedule,
+        "lr_schedule": ramp.decay_schedule(args.batch_size_schedule),
+        "metric": summary.metric,
+        "arms": summary.arms.to_dict(orient="records"),
+        "epochs": summary.epochs.to_dict(orient="records"),
+        "match": summary.match,
+        "epochs_apart": summary.epochs_apart,
+        "reading": ramp_reading(summary),
+    }
+    if args.json:
+        print(json.dumps(finite(_plain(out))))
+        return 0
+    for row in out["arms"]:
+        print(
+            f"{row['arm']:<6} steps {row['steps']:.0f}  final {summary.metric} "
+            f"{row['final_loss']:.4f} [{row['final_loss_min']:.4f}, {row['final_loss_max']:.4f}] "
+            f"over {row['repeats']} repeats"
+        )
+    print(out["reading"])
     return 0
 
 
@@ -1132,7 +1226,8 @@ def _run_line(r: dict) -> str:
 def spec_from_args(args: argparse.Namespace, n: int | None = None) -> ScheduleSpec:
     return ScheduleSpec(
         n=args.n if n is None else n,
-        batch_size=args.batch_size,
+        batch_size=_batch_size(args),
+        batch_size_schedule=parse_batch_size_schedule(getattr(args, "batch_size_schedule", "")),
         epochs=args.epochs,
         drop_remainder=args.drop_remainder,
         validation_split=args.validation_split,
@@ -1161,16 +1256,33 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         print(json.dumps(out))
         return 0
     s = out
+    b = "ramp" if s["batch_size_schedule"] else s["batch_size"]
     print(
-        f"N={s['n']}  B={s['batch_size']}  E={s['epochs']}  shuffle={s['shuffle']}  "
+        f"N={s['n']}  B={b}  E={s['epochs']}  shuffle={s['shuffle']}  "
         f"drop_remainder={s['drop_remainder']}  validation_split={s['validation_split']}\n"
         f"training samples     {s['train_samples']}\n"
-        f"validation samples   {s['validation_samples']}\n"
-        f"iterations per epoch {s['steps_per_epoch']}\n"
-        f"total iterations     {s['total_steps']}\n"
-        f"last batch size      {s['last_batch_size']}\n"
-        f"dropped per epoch    {s['dropped_samples']}"
+        f"validation samples   {s['validation_samples']}"
     )
+    if not s["batch_size_schedule"]:  # a ramp's per-epoch figures are its phases', below
+        print(
+            f"iterations per epoch {s['steps_per_epoch']}\n"
+            f"total iterations     {s['total_steps']}\n"
+            f"last batch size      {s['last_batch_size']}\n"
+            f"dropped per epoch    {s['dropped_samples']}"
+        )
+    else:
+        print(f"total iterations     {s['total_steps']}")
+    if s["batch_size_schedule"]:
+        for p in s["phases"]:
+            last = p["first_epoch"] + p["epochs"] - 1
+            print(
+                singular(
+                    f"epochs {p['first_epoch']}-{last}: B={p['batch_size']}, "
+                    f"{p['steps_per_epoch']} iterations per epoch, last batch "
+                    f"{p['partial_batch_size'] or p['batch_size']}, dropped {p['dropped_samples']} "
+                    f"(from iteration {p['first_step']})"
+                )
+            )
     if s["replicas"] > 1:
         print(f"replicas             {s['replicas']} × {s['per_replica_batch_size']} samples")
     if s["accumulation"] > 1:

@@ -22,7 +22,7 @@ from core.run import advise
 from core.run.store import STATUSES
 from core.schedule import plan
 from core.schedule.plan import MAX_SEED, MAX_VALIDATION_SPLIT, SHUFFLE_MODES
-from core.study import science, sweep, trajectory
+from core.study import ramp, science, sweep, trajectory
 from core.train.datasets import DATASETS, MAX_CLASSES, MAX_FEATURES, TASKS
 from core.train.engine import ENGINES, MAX_EPOCHS
 from core.train.models import MODELS, OPTIMIZERS
@@ -101,6 +101,13 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("accumulation", "accumulation", "int", 1, MAX_ACCUMULATION),
         # "First epoch shown" of the batch-membership view (the page caps it at the last epoch)
         Param("membership_epoch", "membership_epoch", "int", 0, plan.MAX_EPOCHS - 1),
+        # Kept as typed ("0:8,2:32"): its epochs are checked against E with the schedule.
+        Param(
+            "batch_size_schedule",
+            "batch_size_schedule",
+            "text",
+            check=plan.parse_batch_size_schedule,
+        ),
     ],
     "path": [  # bounds: core.study.trajectory, read by the Path page's widgets too
         Param("n", "path.n", "int", 1, trajectory.MAX_N),
@@ -123,6 +130,12 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("engine", "train.engine", "choice", choices=ENGINES),
         Param("replicas", "train.replicas", "int", 1, MAX_TRAIN_REPLICAS),
         Param("accumulation", "train.accumulation", "int", 1, MAX_ACCUMULATION),
+        Param(
+            "batch_size_schedule",
+            "train.batch_size_schedule",
+            "text",
+            check=plan.parse_batch_size_schedule,
+        ),
         Param("task", "train.task", "choice", choices=TASKS),
         Param("standardize", "train.standardize", "bool"),
         Param("features", "train.features", "int", 1, MAX_FEATURES),
@@ -166,6 +179,13 @@ PAGE_PARAMS: dict[str, list[Param]] = {
         Param("x", "compare.x", "choice", choices=tuple(charts.COMPARE_X)),
         Param("log_x", "compare.log_x", "bool"),
         Param("log_y", "compare.log_y", "bool"),
+        # Smith et al. 2018's preset: ramp against lr decay
+        Param("ramp_b0", "compare.ramp_b0", "int", 1, MAX_N),
+        Param("ramp_factor", "compare.ramp_factor", "int", 2, ramp.MAX_FACTOR),
+        Param("ramp_at", "compare.ramp_at", "text", check=ramp.parse_epochs),
+        Param("ramp_epochs", "compare.ramp_epochs", "int", 1, ramp.MAX_EPOCHS),
+        Param("ramp_repeats", "compare.ramp_repeats", "int", 1, MAX_REPEATS),
+        Param("ramp_lr", "compare.ramp_lr", "float", 1e-12, 1e12),
     ],
     "science": [
         Param("batch_size", "science.batch_size", "int", 1, MAX_N),

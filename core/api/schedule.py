@@ -32,7 +32,7 @@ PRESETS = {
     "schedule.preset.sgd": dict(n=100, batch_size=1, epochs=3),
 }
 # A preset sets N, B and E, and these back to their defaults.
-PRESET_RESETS = dict(validation_split=0.0, drop_remainder=False)
+PRESET_RESETS = dict(validation_split=0.0, drop_remainder=False, batch_size_schedule="")
 DEFAULTS = dict(
     n=1000,
     batch_size=100,
@@ -43,6 +43,7 @@ DEFAULTS = dict(
     seed=0,
     replicas=1,
     accumulation=1,
+    batch_size_schedule="",  # a ramp as typed, "0:8,2:32,4:128"; "" for none
 )
 
 
@@ -145,6 +146,7 @@ def matching_preset(values: Mapping[str, object]) -> str:
             all(values[k] == v for k, v in preset.items())
             and not values["validation_split"]
             and not values["drop_remainder"]
+            and not values.get("batch_size_schedule")
         ):
             return key
     return CUSTOM
@@ -182,7 +184,10 @@ def error_line(exc: BaseException, lang: str) -> str:
 def summary(values: Mapping[str, object], lang: str) -> Summary:
     """The schedule for the page's inputs and its first screen. Raises ValueError (say it with
     `error_line`) for inputs the schedule refuses."""
-    spec = ScheduleSpec(**{k: values[k] for k in DEFAULTS})
+    fields = {k: values[k] for k in DEFAULTS} | {
+        "batch_size_schedule": plan.parse_batch_size_schedule(values["batch_size_schedule"])
+    }
+    spec = ScheduleSpec(**fields)
     s = Schedule(spec)
 
     def row(*figures: tuple[str, str]) -> Block:
@@ -191,6 +196,16 @@ def summary(values: Mapping[str, object], lang: str) -> Summary:
     def count(n: int) -> str:
         return compact(n, lang)
 
+    if s.ramp:  # per-epoch figures differ: the totals here, the phases in `ramp_table`
+        blocks = [
+            row(
+                ("metric.total_steps", count(s.total_steps)),
+                ("ramp.metric.distinct", count(len(s.batch_size_values()))),
+                ("metric.train", count(s.train_samples)),
+                ("metric.samples_seen", count(s.samples_seen)),
+            )
+        ]
+        return Summary(spec, s, tuple(blocks))
     blocks = [
         row(
             ("metric.steps_per_epoch", count(s.steps_per_epoch)),
@@ -295,6 +310,34 @@ def _batch_notes(s: Schedule, lang: str) -> list[Block]:
     return []
 
 
+def ramp_table(s: Schedule, lang: str) -> Table | None:
+    """A batch-size ramp phase by phase (None without one): the page's preview of what the
+    text box says."""
+    if not s.ramp:
+        return None
+    frame = pd.DataFrame(
+        [
+            {
+                t("ramp.col.epochs", lang): f"{p.first_epoch}–{p.end_epoch - 1}",
+                t("ramp.col.batch_size", lang): p.batch_size,
+                t("ramp.col.steps_per_epoch", lang): p.steps_per_epoch,
+                t("ramp.col.partial", lang): p.partial_batch_size,
+                t("ramp.col.first_step", lang): p.first_step,
+                t("ramp.col.steps", lang): p.steps,
+            }
+            for p in s.phases
+        ]
+    )
+    caption = t(
+        "ramp.preview.caption",
+        lang,
+        total=f"{s.total_steps:,}",
+        epochs=f"{s.epochs:,}",
+        count=len(s.batch_size_values()),
+    )
+    return Table(t("ramp.preview", lang), frame, caption)
+
+
 # -- below the figures -------------------------------------------------------------------------
 def timeline(s: Schedule, lang: str) -> alt.Chart:
     return charts.timeline_chart(s, lang=lang)
@@ -320,7 +363,11 @@ def membership(spec: ScheduleSpec, epoch: int, lang: str) -> Membership:
             note=t("schedule.membership.unlisted", lang, train=f"{s.train_samples:,}", cap=cap),
         )
     if kind == charts.MEMBERSHIP_DENSITY:
-        return Membership(chart, caption=t("schedule.membership.aggregated", lang))
+        caption = t("schedule.membership.aggregated", lang)
+        if s.ramp:
+            b = t("ramp.membership.b", lang, epoch=epoch, batch_size=s.epoch_batch_size(epoch))
+            caption = f"{b} {caption}" if lang != "zh" else b + caption
+        return Membership(chart, caption=caption)
     shown = charts.membership_epochs(s, epoch)
     if len(shown) > 1:  # the epochs after the chosen one, as many as fit: say so
         first, last = shown[0], shown[-1]

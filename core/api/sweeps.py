@@ -24,7 +24,7 @@ from core.present import readings, readings_sharp, report
 from core.present.text import sentences, t
 from core.run.runner import RunHandle, shared_pool
 from core.run.store import ACTIVE
-from core.study import sharpness, sweep
+from core.study import ramp, sharpness, sweep
 from core.train.datasets import DATASETS
 from core.train.engine import TrainConfig
 from core.train.models import MODELS, OPTIMIZERS
@@ -135,7 +135,12 @@ class SweepChoice:
 def choose_sweep(store: RunStore, shown: str | None, started: str | None) -> SweepChoice:
     """The sweep to show: the one this session STARTED once it is stored, else SHOWN if the
     store has it, else the newest."""
-    names = {s["sweep_id"]: report.sweep_label(s) for s in store.sweeps()}
+    # The ramp-against-decay preset's experiments are drawn by its own section (core.api.ramps)
+    names = {
+        s["sweep_id"]: report.sweep_label(s)
+        for s in store.sweeps()
+        if not s["sweep_id"].startswith(ramp.SWEEP_PREFIX)
+    }
     if started in names:
         shown = started
     if not names:

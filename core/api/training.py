@@ -124,6 +124,7 @@ def run_config(inputs: Mapping[str, object], label: str | None) -> TrainConfig:
         classes=int(inputs["classes"]),
         noise=float(inputs["noise"]),
         standardize=bool(inputs.get("standardize", True)),
+        batch_size_schedule=str(inputs.get("batch_size_schedule") or ""),
     )
 
 
@@ -140,7 +141,24 @@ def plan_run(prepared: Prepared, lang: str) -> RunPlan:
     """What the page says of a checked run (`checked_run`) before Start: iterations, updates,
     notes on the data, and the split."""
     s, data = prepared.schedule, prepared.data
-    lines = [("markdown", t("train.iterations", lang, **_iterations(s)))]
+    if s.ramp:  # each phase's iterations per epoch, and their sum
+        phases = "; ".join(
+            t(
+                "ramp.train.phase",
+                lang,
+                first=p.first_epoch,
+                last=p.end_epoch - 1,
+                batch_size=p.batch_size,
+                spe=p.steps_per_epoch,
+            )
+            for p in s.phases
+        )
+        total = t(
+            "ramp.train.total", lang, total=f"{s.total_steps:,}", count=len(s.batch_size_values())
+        )
+        lines = [("markdown", f"{phases}. {total}" if lang != "zh" else f"{phases}。{total}")]
+    else:
+        lines = [("markdown", t("train.iterations", lang, **_iterations(s)))]
     if s.accumulation > 1:
         fields = {
             "updates": f"{s.optimizer_updates:,}",

@@ -31,6 +31,8 @@ def timeline_data(schedule: Schedule, lang: str = "en") -> pd.DataFrame:
     Numbering is from 0, as in code: `iteration` is the global step, `batch` the step's place in
     its epoch.
     """
+    if schedule.ramp:
+        return _ramp_timeline_data(schedule, lang)
     spe = schedule.steps_per_epoch
     full = schedule.num_full_batches
     partial = schedule.partial_batch_size
@@ -63,6 +65,30 @@ def timeline_data(schedule: Schedule, lang: str = "en") -> pd.DataFrame:
             rows.append(
                 (base + full, base + full + 1, e, 1, partial, t("chart.partial_batch", lang))
             )
+    return pd.DataFrame(rows, columns=["start", "end", "epoch", "iterations", "batch_size", "kind"])
+
+
+def _ramp_timeline_data(schedule: Schedule, lang: str) -> pd.DataFrame:
+    """`timeline_data` for a batch-size ramp: each epoch's B and length from its phase."""
+    full_kind, partial_kind = t("chart.full_batch", lang), t("chart.partial_batch", lang)
+    if schedule.total_steps <= _PER_STEP_TIMELINE:
+        rows = []
+        for step in range(schedule.total_steps):
+            e, i = schedule.locate(step)
+            p = schedule.phase_of_epoch(e)
+            partial = i == p.num_full_batches and p.partial_batch_size > 0
+            size = p.partial_batch_size if partial else p.batch_size
+            rows.append((step, step + 1, e, i, step, size, partial_kind if partial else full_kind))
+        columns = ["start", "end", "epoch", "batch", "iteration", "batch_size", "kind"]
+        return pd.DataFrame(rows, columns=columns)
+    rows = []
+    for e in evenly(schedule.epochs, MAX_POINTS // 2).tolist():
+        p, base = schedule.phase_of_epoch(e), schedule.epoch_first_step(e)
+        full = p.num_full_batches
+        if full:
+            rows.append((base, base + full, e, full, p.batch_size, full_kind))
+        if p.partial_batch_size:
+            rows.append((base + full, base + full + 1, e, 1, p.partial_batch_size, partial_kind))
     return pd.DataFrame(rows, columns=["start", "end", "epoch", "iterations", "batch_size", "kind"])
 
 
@@ -126,7 +152,7 @@ def _update_marks(schedule: Schedule, y, lang: str) -> alt.Chart:
     data = pd.DataFrame(
         {
             "end": steps + 1,
-            "epoch": steps // schedule.steps_per_epoch,
+            "epoch": [schedule.locate(int(i))[0] for i in steps],
             "iteration": steps,
             "update": np.arange(len(steps)),
             "what": t("chart.update_step", lang),
@@ -142,18 +168,18 @@ def _update_marks(schedule: Schedule, y, lang: str) -> alt.Chart:
 def membership_data(schedule: Schedule, epochs: list[int]) -> pd.DataFrame:
     """One row per (sample, epoch): the iteration that fed it and its position in the batch."""
     frames = []
-    spe = schedule.steps_per_epoch
     for e in epochs:
         order = schedule.epoch_order(e)
         pos = np.arange(len(order))
+        b = schedule.epoch_batch_size(e)  # a ramp: this epoch's B
         frames.append(
             pd.DataFrame(
                 {
                     "sample": order.astype(np.int64),
                     "epoch": e,
-                    "batch": pos // schedule.batch_size,
-                    "iteration": e * spe + pos // schedule.batch_size,
-                    "position": pos % schedule.batch_size,
+                    "batch": pos // b,
+                    "iteration": schedule.epoch_first_step(e) + pos // b,
+                    "position": pos % b,
                 }
             )
         )
@@ -198,8 +224,8 @@ def membership_density_data(
     """Counts of training samples per (batch range, sample-index range) for one epoch."""
     order = schedule.epoch_order(epoch)
     fed = len(order)
-    steps = np.arange(fed) // schedule.batch_size
-    spe = schedule.steps_per_epoch
+    steps = np.arange(fed) // schedule.epoch_batch_size(epoch)
+    spe = schedule.epoch_steps(epoch)
     step_bins = min(step_bins, spe)
     sample_bins = min(sample_bins, schedule.train_samples)
     sb = steps * step_bins // spe
@@ -232,7 +258,7 @@ def membership_density_chart(schedule: Schedule, epoch: int, lang: str = "en") -
             x=_in_epoch_x(
                 "batch_from:Q",
                 t("chart.iteration_in_epoch", lang, epoch=epoch),
-                scale=alt.Scale(domain=[0, schedule.steps_per_epoch], nice=False),
+                scale=alt.Scale(domain=[0, schedule.epoch_steps(epoch)], nice=False),
             ),
             x2="batch_to:Q",
             y=alt.Y("sample_from:Q", title=t("chart.sample_index", lang)),
@@ -298,14 +324,15 @@ def batches_table(
     rows = []
     for e in range(min(epochs, schedule.epochs)):
         order = schedule.epoch_order(e) if listed else None
-        for i in range(min(schedule.steps_per_epoch, max_rows - len(rows))):
-            start = i * schedule.batch_size
-            stop = min((i + 1) * schedule.batch_size, schedule.samples_per_epoch)
+        p = schedule.phase_of_epoch(e)  # a ramp: this epoch's B
+        for i in range(min(p.steps_per_epoch, max_rows - len(rows))):
+            start = i * p.batch_size
+            stop = min((i + 1) * p.batch_size, p.samples_per_epoch)
             rows.append(
                 {
                     "epoch": e,
                     "batch": i,
-                    "iteration": e * schedule.steps_per_epoch + i,
+                    "iteration": schedule.epoch_first_step(e) + i,
                     "size": stop - start,
                     last: _shown(order[start:stop], max_indices)
                     if listed
@@ -324,9 +351,10 @@ def replica_table(
     last = "indices" if listed else "positions"
     order = schedule.epoch_order(epoch) if listed else None
     rows = []
-    for i in range(min(schedule.steps_per_epoch, max_rows)):
-        start = i * schedule.batch_size
-        stop = min(start + schedule.batch_size, schedule.samples_per_epoch)
+    p = schedule.phase_of_epoch(epoch)  # a ramp: this epoch's B
+    for i in range(min(p.steps_per_epoch, max_rows)):
+        start = i * p.batch_size
+        stop = min(start + p.batch_size, p.samples_per_epoch)
         # np.array_split of the batch: the first replicas take one sample more.
         size, extra = divmod(stop - start, schedule.replicas)
         lo = start
@@ -335,7 +363,7 @@ def replica_table(
             shown = _shown(order[lo:hi], max_indices) if listed else _positions(lo, hi)
             rows.append(
                 {
-                    "iteration": epoch * schedule.steps_per_epoch + i,
+                    "iteration": schedule.epoch_first_step(epoch) + i,
                     "replica": r,
                     "size": hi - lo,
                     last: shown,

@@ -661,6 +661,7 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     from core.present.text_evidence import EN_EVIDENCE, ZH_ERRORS_EVIDENCE, ZH_EVIDENCE
     from core.present.text_files import EN_FILES, ZH_ERRORS_FILES, ZH_FILES
     from core.present.text_path import EN_PATH, ZH_ERRORS_PATH, ZH_PATH
+    from core.present.text_ramp import EN_RAMP, ZH_ERRORS_RAMP, ZH_RAMP
     from core.present.text_sharp import EN_SHARP, ZH_ERRORS_SHARP, ZH_SHARP
     from core.present.text_words import EN_WORDS, ZH_WORDS
     from core.present.text_zh import ZH, ZH_ERRORS
@@ -672,9 +673,11 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     EN.update(EN_DATA)
     EN.update(EN_WORDS)
     EN.update(EN_EVIDENCE)
+    EN.update(EN_RAMP)
     zh_errors = ZH_ERRORS | ZH_ERRORS_PATH | ZH_ERRORS_ADVISE | ZH_ERRORS_FILES | ZH_ERRORS_SHARP
-    zh_errors |= ZH_ERRORS_DATA | ZH_ERRORS_EVIDENCE
+    zh_errors |= ZH_ERRORS_DATA | ZH_ERRORS_EVIDENCE | ZH_ERRORS_RAMP
     zh = ZH | ZH_PATH | ZH_ADVISE | ZH_FILES | ZH_SHARP | ZH_DATA | ZH_WORDS | ZH_EVIDENCE
+    zh |= ZH_RAMP
     return {"en": EN, "zh": zh}, {"zh": zh_errors}
 
 

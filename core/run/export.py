@@ -22,6 +22,8 @@ import numpy as np
 
 from core.errors import InputError
 from core.run.store import RunStore
+from core.schedule.plan import parse_lr_schedule
+from core.train import userfiles
 from core.train.datasets import BLOBS_CLASSES, BLOBS_FEATURES
 from core.train.engine import TrainConfig, planned_steps, prepare
 from core.train.models import initial_weights
@@ -209,6 +211,20 @@ def data_source(config: dict) -> str:
     )
 
 
+def _file_loss(config: dict) -> tuple[str, str]:
+    """(loss, metrics) source for a run on a .keras file: its output picks the loss."""
+    spec = userfiles.inspect_model(str(config["model_file"]))
+    choice = userfiles.choose_loss(spec, config.get("loss") or "auto")
+    names = {
+        "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
+        "binary_crossentropy": "BinaryCrossentropy",
+    }
+    if choice.loss == "mse":
+        return "keras.losses.MeanSquaredError()", "[]"
+    loss = f"keras.losses.{names[choice.loss]}(from_logits={choice.from_logits})"
+    return loss, '["accuracy"]'
+
+
 def keras_script(config: dict, steps: int | None = None) -> str:
     """Python source that reproduces a run with stock `model.fit`, from the arrays beside it.
 
@@ -223,6 +239,8 @@ def keras_script(config: dict, steps: int | None = None) -> str:
     b, e = config["batch_size"], config["epochs"]
     loss = '"sparse_categorical_crossentropy"' if model != "linear" else '"mse"'
     metrics = '["accuracy"]' if model != "linear" else "[]"
+    if config.get("model_file"):  # the loss the file's output implies (or the user chose)
+        loss, metrics = _file_loss(config)
     opt = "Adam" if config["optimizer"] == "adam" else "SGD"
     k = int(config.get("accumulation") or 1)
     accumulate = f", gradient_accumulation_steps={k}" if k > 1 else ""
@@ -248,7 +266,14 @@ def keras_script(config: dict, steps: int | None = None) -> str:
         warmup_src = _WARMUP.replace("__LR__", repr(float(config["lr"]))).replace(
             "__EPOCHS__", repr(warmup)
         )
-    planned = f"len(order) * -(-order.shape[1] // {b})" if steps is None else str(steps)
+    planned = (
+        "sum(-(-int(c) // int(s)) for c, s in zip(counts, sizes))" if steps is None else str(steps)
+    )
+    lr_step = (
+        "    model.optimizer.learning_rate = lr * float(lr_factors[epoch])  # lr steps\n"
+        if config.get("lr_schedule")
+        else ""
+    )
     notes = []
     if int(config.get("replicas") or 1) > 1:
         notes.append(
@@ -268,6 +293,7 @@ def keras_script(config: dict, steps: int | None = None) -> str:
         .replace("__B__", str(b))
         .replace("__STEPS__", planned)
         .replace("__NOTE__", note)
+        .replace("__LR_STEP__", lr_step)
         .replace("__WARMUP__", warmup_src)
         .replace("__CALLBACKS__", callbacks)
     )
@@ -293,6 +319,8 @@ saved = np.load(Path(__file__).with_suffix(".npz"), allow_pickle=False)
 x_train, y_train = saved["x_train"], saved["y_train"]
 x_val, y_val = saved["x_val"], saved["y_val"]  # Keras fit's validation split: the LAST samples
 order = saved["order"]  # order[e]: the training samples of epoch e, in the order they were fed
+counts, sizes = saved["counts"], saved["sizes"]  # epoch e: samples fed, batch size
+lr_factors = saved["lr_factors"]  # epoch e's learning rate is lr × lr_factors[e]
 num_classes = int(saved["num_classes"])  # class k is saved["class_names"][k]
 if "mean" in saved.files:  # standardised with the training rows' mean and std only
     x_train = (x_train - saved["mean"]) / saved["std"]
@@ -310,7 +338,8 @@ __NOTE__done = 0
 __WARMUP__
 history = {}
 for epoch, fed in enumerate(order):
-    fed = fed[: (steps - done) * batch_size]  # a run stopped or capped mid-epoch
+    batch_size = int(sizes[epoch])  # a batch-size ramp changes it from epoch to epoch
+__LR_STEP__    fed = fed[: counts[epoch]][: (steps - done) * batch_size]  # stopped or capped
     if not len(fed):
         break
     out = model.fit(
@@ -333,7 +362,7 @@ print(json.dumps(history))
 _WARMUP = """
 # Batch Lab's linear warm-up: the learning rate climbs to lr over the first __EPOCHS__ epochs,
 # in 20 equal stairs.
-warmup = int(np.ceil(__EPOCHS__ * -(-order.shape[1] // batch_size)))
+warmup = int(np.ceil(__EPOCHS__ * -(-int(counts[0]) // batch_size)))
 stair = max(1, int(np.ceil(warmup / 20)))
 
 
@@ -365,21 +394,39 @@ def reproduction_arrays(
     steps = planned if steps is None else max(0, min(steps, planned))
     if data.scaling is not None:  # the file's numbers; the script standardises them itself
         data = prepare(replace(cfg, standardize=False), csv_bytes).data
-    epochs = max(1, -(-steps // max(1, schedule.steps_per_epoch)))
-    if epochs * schedule.samples_per_epoch > MAX_EXPORTED_ORDER:
+    # The epochs the steps reach (a batch-size ramp changes the steps of each epoch).
+    epochs, reached = 0, 0
+    while reached < steps and epochs < schedule.spec.epochs:
+        reached += schedule.epoch_steps(epochs)
+        epochs += 1
+    epochs = max(1, epochs)
+    fed = sum(schedule.epoch_steps(e) * schedule.epoch_batch_size(e) for e in range(epochs))
+    if fed > MAX_EXPORTED_ORDER:
         raise InputError(
             "this run fed {count:,} samples; the export saves their order and stops at "
             "{cap:,}: export a run with fewer epochs or samples.",
-            count=epochs * schedule.samples_per_epoch,
+            count=fed,
             cap=MAX_EXPORTED_ORDER,
         )
+    orders = [schedule.epoch_order(e) for e in range(epochs)]
+    width = max(len(o) for o in orders)
+    factors = dict(parse_lr_schedule(cfg.lr_schedule, cfg.epochs))
+    factor, lr_factors = 1.0, []
+    for e in range(epochs):
+        factor = factors.get(e, factor)
+        lr_factors.append(factor)
     split = schedule.train_samples
     arrays = {
         "x_train": data.x[:split],
         "y_train": data.y[:split],
         "x_val": data.x[split:],
         "y_val": data.y[split:],
-        "order": np.stack([schedule.epoch_order(e) for e in range(epochs)]),
+        # Each epoch's fed samples (padded to one width: `counts` says how many are real), its
+        # batch size and its learning-rate factor (a ramp and lr steps change them).
+        "order": np.stack([np.pad(o, (0, width - len(o))) for o in orders]),
+        "counts": np.array([len(o) for o in orders]),
+        "sizes": np.array([schedule.epoch_batch_size(e) for e in range(epochs)]),
+        "lr_factors": np.array(lr_factors, dtype=np.float64),
         "num_classes": np.array(max(data.num_classes, 1)),
         "class_names": np.array(data.class_names or [], dtype=str),
     }

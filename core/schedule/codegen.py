@@ -15,7 +15,25 @@ from core.schedule.plan import Schedule, ScheduleSpec, split_at
 TORCH_MIN_VERSION = "2.1"
 
 
+def _phases(spec: ScheduleSpec) -> list[tuple[int, int, int, int]]:
+    """(first epoch, end epoch, B, steps per epoch) of each phase of a batch-size ramp."""
+    return [
+        (p.first_epoch, p.end_epoch, p.batch_size, p.steps_per_epoch) for p in Schedule(spec).phases
+    ]
+
+
+def _ramp_header(spec: ScheduleSpec) -> list[str]:
+    s = Schedule(spec)
+    return [
+        f"# a batch-size ramp: B from each epoch on, {s.total_steps} steps in all",
+        f"phases = {[(first, end, b) for first, end, b, _ in _phases(spec)]}"
+        "  # (first epoch, end epoch, B)",
+    ]
+
+
 def keras_fit(spec: ScheduleSpec) -> str:
+    if spec.batch_size_schedule:
+        return _keras_fit_ramp(spec)
     if spec.drop_remainder:
         # fit() on arrays always keeps the last partial batch: only a dataset batched with
         # drop_remainder=True makes the floor(train / B) steps the page states.
@@ -54,6 +72,78 @@ def keras_fit(spec: ScheduleSpec) -> str:
     return "\n".join(lines)
 
 
+def _keras_fit_ramp(spec: ScheduleSpec) -> str:
+    """One `fit` call per phase: `initial_epoch` carries the epoch count on, the weights and
+    the optimizer's state carry over between calls."""
+    if spec.drop_remainder:
+        return "\n".join(
+            [
+                "import keras",
+                "import tensorflow as tf",
+                "",
+                f"keras.utils.set_random_seed({spec.seed})",
+                "# fit() on arrays always keeps the last partial batch; to drop it, fit a",
+                "# tf.data pipeline batched with drop_remainder=True:",
+                *_tf_data_ramp_lines(spec),
+            ]
+        )
+    shuffle = {"none": "False", "epoch": "True", "batch": '"batch"'}[spec.shuffle]
+    lines = [
+        "import keras",
+        "",
+        f"keras.utils.set_random_seed({spec.seed})",
+        *_ramp_header(spec),
+        "for first, end, batch_size in phases:",
+        "    history = model.fit(",
+        "        x, y,",
+        "        batch_size=batch_size,",
+        "        initial_epoch=first,",
+        "        epochs=end,  # epochs first .. end - 1",
+    ]
+    if spec.validation_split:
+        lines.append(
+            f"        validation_split={spec.validation_split},  # the LAST samples, unshuffled"
+        )
+    lines += [f"        shuffle={shuffle},", "    )"]
+    return "\n".join(lines)
+
+
+def _tf_data_ramp_lines(spec: ScheduleSpec) -> list[str]:
+    """A dataset re-batched for each phase, and one fit call per phase."""
+    train = split_at(spec.n, spec.validation_split)
+    lines = list(_tf_data_split_lines(spec, train))
+    lines.append("base = tf.data.Dataset.from_tensor_slices((x_train, y_train))")
+    if spec.shuffle == "epoch":
+        lines.append(
+            f"base = base.shuffle({train}, seed={spec.seed}, reshuffle_each_iteration=True)"
+        )
+    lines += _ramp_header(spec)
+    drop = ", drop_remainder=True" if spec.drop_remainder else ""
+    val = ", validation_data=(x_val, y_val)" if spec.validation_split else ""
+    lines += ["for first, end, batch_size in phases:", f"    ds = base.batch(batch_size{drop})"]
+    if spec.shuffle == "batch":
+        lines += [
+            "    ds = ds.map(lambda xb, yb: tuple(  # batch boundaries stay, order inside changes",
+            "        tf.gather(t, tf.random.shuffle(tf.range(tf.shape(xb)[0]))) for t in (xb, yb)",
+            "    ))",
+        ]
+    lines += [
+        "    ds = ds.prefetch(tf.data.AUTOTUNE)",
+        f"    history = model.fit(ds, initial_epoch=first, epochs=end{val})",
+    ]
+    return lines
+
+
+def _tf_data_split_lines(spec: ScheduleSpec, train: int) -> list[str]:
+    if spec.validation_split:
+        return [
+            f"split_at = {train}  # floor({spec.n} * (1 - {spec.validation_split}))",
+            "x_train, y_train = x[:split_at], y[:split_at]",
+            "x_val, y_val = x[split_at:], y[split_at:]",
+        ]
+    return ["x_train, y_train = x, y"]
+
+
 def _keras_accumulation_lines(spec: ScheduleSpec) -> list[str]:
     """With K > 1: recompile with an optimizer that averages K batch gradients per update."""
     k = spec.accumulation
@@ -76,6 +166,8 @@ def tf_data(spec: ScheduleSpec) -> str:
 
 def _tf_data_lines(spec: ScheduleSpec) -> list[str]:
     """The tf.data pipeline and the fit call, without the import."""
+    if spec.batch_size_schedule:
+        return _tf_data_ramp_lines(spec)
     train = split_at(spec.n, spec.validation_split)
     steps = Schedule(spec).steps_per_epoch
     lines = []
@@ -108,6 +200,8 @@ def _tf_data_lines(spec: ScheduleSpec) -> list[str]:
 
 
 def pytorch(spec: ScheduleSpec) -> str:
+    if spec.batch_size_schedule:
+        return _pytorch_ramp(spec)
     train = split_at(spec.n, spec.validation_split)
     lines = [
         f"import torch  # torch >= {TORCH_MIN_VERSION}",
@@ -186,3 +280,39 @@ def _pytorch_loop(spec: ScheduleSpec) -> list[str]:
         "never applied",
         "# (as Keras): call optimizer.step() here to apply them as a smaller update instead.",
     ]
+
+
+def _pytorch_ramp(spec: ScheduleSpec) -> str:
+    """A DataLoader per phase of the ramp; the epochs run on through the phases."""
+    train = split_at(spec.n, spec.validation_split)
+    lines = [
+        f"import torch  # torch >= {TORCH_MIN_VERSION}",
+        "from torch.utils.data import DataLoader, Subset, TensorDataset",
+        "",
+        "dataset = TensorDataset(torch.as_tensor(x), torch.as_tensor(y))",
+    ]
+    if spec.validation_split:
+        lines += [
+            f"train_set = Subset(dataset, range({train}))  # Keras-style: last samples validate",
+            f"val_set = Subset(dataset, range({train}, {spec.n}))",
+        ]
+    else:
+        lines.append("train_set = dataset")
+    lines.append(f"generator = torch.Generator().manual_seed({spec.seed})")
+    lines += _ramp_header(spec)
+    drop = "True" if spec.drop_remainder else "False"
+    shuffle = "True" if spec.shuffle == "epoch" else "False"
+    note = "  # shuffle='batch' has no DataLoader flag" if spec.shuffle == "batch" else ""
+    lines += [
+        "",
+        "for first, end, batch_size in phases:",
+        f"    loader = DataLoader(train_set, batch_size=batch_size, shuffle={shuffle}, "
+        f"drop_last={drop}, generator=generator){note}",
+        "    for epoch in range(first, end):",
+        "        for xb, yb in loader:  # one iteration = one optimizer step",
+        "            optimizer.zero_grad()",
+        "            loss = loss_fn(model(xb), yb)",
+        "            loss.backward()",
+        "            optimizer.step()",
+    ]
+    return "\n".join(lines)

@@ -17,8 +17,9 @@ Semantics follow Keras 3 `model.fit` on arrays (`keras/src/trainers/data_adapter
 
 from __future__ import annotations
 
+import bisect
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -59,13 +60,24 @@ class ScheduleSpec:
     seed: int = 0
     replicas: int = 1  # data-parallel replicas sharing each global batch
     accumulation: int = 1  # batches per optimizer update (Keras `gradient_accumulation_steps`)
+    # A batch-size ramp: (epoch, B) pairs, B from that epoch on (`parse_batch_size_schedule`).
+    # Empty: `batch_size` every epoch. Non-empty: it decides every epoch's B, and `batch_size`
+    # is taken to be its first B.
+    batch_size_schedule: tuple[tuple[int, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        ramp = self.batch_size_schedule
+        if ramp and all(isinstance(p, tuple) and len(p) == 2 for p in ramp):
+            object.__setattr__(self, "batch_size", ramp[0][1])
 
     def validate(self) -> None:
         _check_bounded("n", self.n, 1, MAX_N)
-        _check_bounded("batch_size", self.batch_size, 1, MAX_N)
         _check_bounded("epochs", self.epochs, 1, MAX_EPOCHS)
-        _check_bounded("seed", self.seed, 0, MAX_SEED)
         _check_bounded("replicas", self.replicas, 1, MAX_REPLICAS)
+        if self.batch_size_schedule:
+            self._validate_ramp()
+        _check_bounded("batch_size", self.batch_size, 1, MAX_N)
+        _check_bounded("seed", self.seed, 0, MAX_SEED)
         if self.batch_size % self.replicas:
             lower = self.batch_size - self.batch_size % self.replicas
             upper = lower + self.replicas
@@ -111,15 +123,71 @@ class ScheduleSpec:
                 v=v,
                 n=self.n,
             )
-        if self.drop_remainder and self.batch_size > train:
+        largest = max([b for _, b in self.batch_size_schedule] or [self.batch_size])
+        if self.drop_remainder and largest > train:
             raise InputError(
                 "`batch_size`={batch_size} is larger than the {train} training samples, so "
                 "drop_remainder leaves no step at all: lower batch_size or turn drop_remainder "
                 "off.",
-                batch_size=self.batch_size,
+                batch_size=largest,
                 train=train,
             )
         self._validate_accumulation(train)
+
+    def _validate_ramp(self) -> None:
+        """Each entry: an epoch in [0, epochs), strictly after the one before, the first 0; a B
+        at least 1 that the replicas split evenly; with drop_remainder, at most the training set
+        (checked per B below)."""
+        previous = None
+        for epoch, batch_size in self.batch_size_schedule:
+            entry = f"{epoch}:{batch_size}"
+            check_int("batch_size_schedule epoch", epoch, minimum=0)
+            if previous is None and epoch != 0:
+                raise InputError(
+                    "`batch_size_schedule` must start at epoch 0, got {entry} first: begin with "
+                    "an entry for epoch 0, e.g. 0:{batch_size}.",
+                    entry=entry,
+                    batch_size=batch_size,
+                )
+            if previous is not None and epoch <= previous:
+                raise InputError(
+                    "`batch_size_schedule` epochs must increase, got epoch {epoch} after epoch "
+                    "{previous}: list each epoch once, in order, e.g. 0:8,2:32.",
+                    epoch=epoch,
+                    previous=previous,
+                )
+            if epoch >= self.epochs:
+                raise InputError(
+                    "`batch_size_schedule` entry {entry} starts at epoch {epoch}, but a run of "
+                    "{epochs} epochs ends at epoch {last}: use epochs below {epochs} or raise "
+                    "epochs.",
+                    entry=entry,
+                    epoch=epoch,
+                    epochs=self.epochs,
+                    last=self.epochs - 1,
+                )
+            if isinstance(batch_size, int) and batch_size < 1:
+                raise InputError(
+                    "`batch_size_schedule` entry {entry} has batch size {batch_size}: every "
+                    "batch size must be at least 1.",
+                    entry=entry,
+                    batch_size=batch_size,
+                )
+            _check_bounded("batch_size", batch_size, 1, MAX_N)
+            if batch_size % self.replicas:
+                raise InputError(
+                    "`batch_size_schedule` entry {entry} does not split evenly over {replicas} "
+                    "replicas: make every batch size a multiple of {replicas}.",
+                    entry=entry,
+                    replicas=self.replicas,
+                )
+            previous = epoch
+        if self.accumulation != 1:
+            raise InputError(
+                "`accumulation` must be 1 with a `batch_size_schedule`, got {accumulation}: the "
+                "schedule itself sets how many samples each update sees.",
+                accumulation=self.accumulation,
+            )
 
     def _validate_accumulation(self, train: int) -> None:
         _check_bounded("accumulation", self.accumulation, 1, MAX_ACCUMULATION)
@@ -148,6 +216,110 @@ def _check_bounded(name: str, value: object, minimum: int, maximum: int) -> None
         )
 
 
+def parse_batch_size_schedule(text: str) -> tuple[tuple[int, int], ...]:
+    """A batch-size ramp as typed: "0:8,2:32,4:128" → ((0, 8), (2, 32), (4, 128)), B from each
+    epoch on; "" → () (no ramp). Checks the syntax only: `ScheduleSpec.validate` checks the
+    epochs against E and the batch sizes."""
+    text = (text or "").replace("，", ",").replace("：", ":").strip()
+    if not text:
+        return ()
+    entries = []
+    for part in text.split(","):
+        epoch, sep, batch_size = part.strip().partition(":")
+        try:
+            entries.append((int(epoch), int(batch_size)))
+        except ValueError:
+            raise InputError(
+                "`batch_size_schedule` entry {entry!r} is not epoch:batch_size in whole numbers: "
+                "write it like 0:8,2:32,4:128.",
+                entry=part.strip(),
+            ) from None
+        if not sep:
+            raise InputError(
+                "`batch_size_schedule` entry {entry!r} is not epoch:batch_size in whole numbers: "
+                "write it like 0:8,2:32,4:128.",
+                entry=part.strip(),
+            )
+    return tuple(entries)
+
+
+def parse_lr_schedule(text: str, epochs: int) -> tuple[tuple[int, float], ...]:
+    """Learning-rate steps as typed: "2:0.2,4:0.04" → ((2, 0.2), (4, 0.04)), the lr times that
+    factor from each epoch on (1 before the first); "" → (). Epochs must increase and stay below
+    `epochs`; factors must be positive."""
+    text = (text or "").replace("，", ",").replace("：", ":").strip()
+    if not text:
+        return ()
+    entries: list[tuple[int, float]] = []
+    for part in text.split(","):
+        epoch, sep, factor = part.strip().partition(":")
+        try:
+            entry = (int(epoch), float(factor))
+        except ValueError:
+            entry = None
+        if not sep or entry is None or not math.isfinite(entry[1]) or entry[1] <= 0:
+            raise InputError(
+                "`lr_schedule` entry {entry!r} is not epoch:factor with a whole epoch and a "
+                "positive factor: write it like 2:0.2,4:0.04.",
+                entry=part.strip(),
+            )
+        if entries and entry[0] <= entries[-1][0] or not 0 <= entry[0] < epochs:
+            raise InputError(
+                "`lr_schedule` epochs must increase and lie in 0..{last} for {epochs} epochs, got "
+                "{entry!r}.",
+                last=epochs - 1,
+                epochs=epochs,
+                entry=part.strip(),
+            )
+        entries.append(entry)
+    return tuple(entries)
+
+
+def format_batch_size_schedule(ramp: tuple[tuple[int, int], ...]) -> str:
+    """The inverse of `parse_batch_size_schedule`: ((0, 8), (2, 32)) → "0:8,2:32"."""
+    return ",".join(f"{epoch}:{batch_size}" for epoch, batch_size in ramp)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Epochs [first_epoch, end_epoch) of a schedule, all at one batch size: their figures."""
+
+    first_epoch: int
+    end_epoch: int
+    first_step: int  # global step at the start of first_epoch
+    batch_size: int
+    num_full_batches: int
+    partial_batch_size: int
+    dropped_samples: int
+    steps_per_epoch: int
+    samples_per_epoch: int
+
+    @property
+    def epochs(self) -> int:
+        return self.end_epoch - self.first_epoch
+
+    @property
+    def steps(self) -> int:
+        return self.epochs * self.steps_per_epoch
+
+
+def _phase(train: int, batch_size: int, drop_remainder: bool, first: int, end: int, step: int):
+    """The figures of epochs [first, end) at one batch size (Keras names)."""
+    full, remainder = divmod(train, batch_size)
+    partial, dropped = (0, remainder) if drop_remainder else (remainder, 0)
+    return Phase(
+        first,
+        end,
+        step,
+        batch_size,
+        full,
+        partial,
+        dropped,
+        full + (1 if partial else 0),
+        train - dropped,
+    )
+
+
 def split_at(n: int, validation_split: float) -> int:
     """Number of training samples: Keras `train_validation_split`."""
     # Keras: split_at = int(math.floor(batch_dim * (1.0 - validation_split)))
@@ -160,7 +332,14 @@ def epoch_rng(seed: int, epoch: int) -> np.random.Generator:
 
 
 class Schedule:
-    """Figures and batch membership derived from a validated `ScheduleSpec`."""
+    """Figures and batch membership derived from a validated `ScheduleSpec`.
+
+    With a batch-size ramp the epochs fall into phases of one batch size each (`phases`, a few:
+    one per ramp entry), and every per-epoch figure is a formula over them: `epoch_batch_size`,
+    `epoch_steps`, `epoch_first_step`, `locate`. The single-B attributes (`batch_size`,
+    `steps_per_epoch`, `num_full_batches`, ...) then describe epoch 0; `total_steps`,
+    `samples_seen` and the update counts cover the whole ramp.
+    """
 
     def __init__(self, spec: ScheduleSpec) -> None:
         spec.validate()
@@ -170,6 +349,9 @@ class Schedule:
         self.epochs = spec.epochs
         self.train_samples = split_at(spec.n, spec.validation_split)
         self.validation_samples = spec.n - self.train_samples
+        self.ramp = spec.batch_size_schedule
+        self.phases = self._phases()
+        self._phase_starts = [p.first_epoch for p in self.phases]
         # Keras names: num_full_batches, partial_batch_size.
         self.num_full_batches = self.train_samples // self.batch_size
         remainder = self.train_samples % self.batch_size
@@ -180,10 +362,10 @@ class Schedule:
             self.partial_batch_size = remainder
             self.dropped_samples = 0
         self.steps_per_epoch = self.num_full_batches + (1 if self.partial_batch_size else 0)
-        self.total_steps = self.steps_per_epoch * self.epochs
+        self.total_steps = sum(p.steps for p in self.phases)
         self.last_batch_size = self.partial_batch_size or self.batch_size
         self.samples_per_epoch = self.train_samples - self.dropped_samples
-        self.samples_seen = self.samples_per_epoch * self.epochs
+        self.samples_seen = sum(p.samples_per_epoch * p.epochs for p in self.phases)
         self.replicas = spec.replicas
         self.per_replica_batch_size = spec.batch_size // spec.replicas
         # Keras 3 gradient accumulation: the optimizer applies the mean of the last K batch
@@ -198,11 +380,71 @@ class Schedule:
         self.samples_applied = applied
         self.samples_per_update = applied / self.optimizer_updates
 
+    def _phases(self) -> tuple[Phase, ...]:
+        ramp = self.ramp or ((0, self.batch_size),)
+        ends = [epoch for epoch, _ in ramp[1:]] + [self.epochs]
+        phases, step = [], 0
+        for (first, batch_size), end in zip(ramp, ends, strict=True):
+            phase = _phase(
+                self.train_samples, batch_size, self.spec.drop_remainder, first, end, step
+            )
+            phases.append(phase)
+            step += phase.steps
+        return tuple(phases)
+
+    def phase_of_epoch(self, epoch: int) -> Phase:
+        return self.phases[bisect.bisect_right(self._phase_starts, epoch) - 1]
+
+    def epoch_batch_size(self, epoch: int) -> int:
+        """B during `epoch` (0-based)."""
+        return self.phase_of_epoch(epoch).batch_size
+
+    def epoch_steps(self, epoch: int) -> int:
+        """Iterations of `epoch`: ceil(train / B_e), or floor with drop_remainder."""
+        return self.phase_of_epoch(epoch).steps_per_epoch
+
+    def epoch_first_step(self, epoch: int) -> int:
+        """The global step (from 0) that starts `epoch`; `epochs` gives `total_steps`."""
+        if epoch >= self.epochs:
+            return self.total_steps
+        p = self.phase_of_epoch(epoch)
+        return p.first_step + (epoch - p.first_epoch) * p.steps_per_epoch
+
+    def locate(self, step: int) -> tuple[int, int]:
+        """(epoch, step within it) of global step `step`."""
+        starts = [p.first_step for p in self.phases]
+        p = self.phases[bisect.bisect_right(starts, step) - 1]
+        epochs, in_epoch = divmod(step - p.first_step, p.steps_per_epoch)
+        return p.first_epoch + epochs, in_epoch
+
+    def epoch_batch_sizes(self) -> list[int]:
+        """B of every epoch, in order (E entries: for JSON and small views)."""
+        return [p.batch_size for p in self.phases for _ in range(p.epochs)]
+
+    def batch_size_values(self) -> list[int]:
+        """The distinct batch sizes (the fused engine compiles one step for each)."""
+        return sorted({p.batch_size for p in self.phases})
+
+    def epoch_schedule(self, epoch: int) -> Schedule:
+        """A one-B schedule whose `epoch_order(epoch)` and per-epoch figures are this one's for
+        `epoch` (itself when there is no ramp): what a view of one epoch draws."""
+        if not self.ramp:
+            return self
+        spec = replace(self.spec, batch_size_schedule=(), batch_size=self.epoch_batch_size(epoch))
+        return Schedule(spec)
+
     def samples_fed(self, steps: int) -> int:
-        """Samples fed by the first `steps` global steps (O(1): the partial batch ends each
-        epoch)."""
-        epochs, rest = divmod(steps, self.steps_per_epoch)
-        return epochs * self.samples_per_epoch + rest * self.batch_size
+        """Samples fed by the first `steps` global steps (O(phases): the partial batch ends
+        each epoch)."""
+        total = 0
+        for p in self.phases:
+            if steps <= 0:
+                break
+            here = min(steps, p.steps)
+            epochs, rest = divmod(here, p.steps_per_epoch)
+            total += epochs * p.samples_per_epoch + rest * p.batch_size
+            steps -= here
+        return total
 
     def is_update_step(self, step: int) -> bool:
         """Whether global step `step` (from 0) ends with an optimizer update."""
@@ -224,12 +466,14 @@ class Schedule:
         """Training-sample indices in the order they are fed during `epoch` (0-based).
 
         Only the fed samples: with drop_remainder the dropped tail is left out. Batch `i` is
-        `order[i * batch_size : min((i + 1) * batch_size, len(order))]`.
+        `order[i * batch_size : min((i + 1) * batch_size, len(order))]` (B of that epoch).
         """
         if not 0 <= epoch < self.epochs:
             raise InputError(
                 "`epoch` must be in [0, {last}], got {epoch}.", last=self.epochs - 1, epoch=epoch
             )
+        if self.ramp:
+            return self.epoch_schedule(epoch).epoch_order(epoch)
         train = self.train_samples
         dtype = np.int32 if train < 2**31 else np.int64
         mode = self.spec.shuffle
@@ -258,6 +502,8 @@ class Schedule:
                 cap=MAX_LISTED_SAMPLES,
                 train_samples=self.train_samples,
             )
+        if self.ramp:
+            return self.epoch_schedule(epoch).epoch_batches(epoch)
         order = self.epoch_order(epoch)
         return [
             order[i * self.batch_size : min((i + 1) * self.batch_size, len(order))]
@@ -301,6 +547,30 @@ class Schedule:
             "effective_batch_size": self.effective_batch_size,
             "unapplied_batches": self.unapplied_batches,
             "samples_per_update": self.samples_per_update,
+            **self._ramp_summary(),
+        }
+
+    def _ramp_summary(self) -> dict:
+        """With a ramp: the ramp, B per epoch, its phases and the distinct batch sizes."""
+        if not self.ramp:
+            return {"batch_size_schedule": None}
+        return {
+            "batch_size_schedule": [list(entry) for entry in self.ramp],
+            "epoch_batch_sizes": self.epoch_batch_sizes(),
+            "distinct_batch_sizes": self.batch_size_values(),
+            "phases": [
+                {
+                    "first_epoch": p.first_epoch,
+                    "epochs": p.epochs,
+                    "batch_size": p.batch_size,
+                    "steps_per_epoch": p.steps_per_epoch,
+                    "partial_batch_size": p.partial_batch_size,
+                    "dropped_samples": p.dropped_samples,
+                    "first_step": p.first_step,
+                    "steps": p.steps,
+                }
+                for p in self.phases
+            ],
         }
 
 

@@ -27,7 +27,12 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from core.errors import InputError, Note, check_choice, check_int
-from core.schedule.plan import Schedule, ScheduleSpec
+from core.schedule.plan import (
+    Schedule,
+    ScheduleSpec,
+    parse_batch_size_schedule,
+    parse_lr_schedule,
+)
 from core.train import datasets, userfiles
 from core.train.devices import (
     describe_device,
@@ -90,6 +95,12 @@ class TrainConfig:
     sharpness: bool = False
     # CSV features: standardised with the training part's statistics (datasets.standardized).
     standardize: bool = True
+    # A batch-size ramp, "epoch:B,..." (`plan.parse_batch_size_schedule`); "" for none. It sets
+    # every epoch's B, `batch_size` then being its first.
+    batch_size_schedule: str = ""
+    # Learning-rate steps, "epoch:factor,...": `lr` × factor from that epoch on (Smith et al.
+    # 2018's decay arm); "" for none.
+    lr_schedule: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -297,6 +308,8 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
     else:
         check_model_choice(cfg.model, data.task, data.is_image, cfg.dataset)
     prepared_spec = spec
+    ramp = parse_batch_size_schedule(cfg.batch_size_schedule)
+    parse_lr_schedule(cfg.lr_schedule, cfg.epochs)
     spec = ScheduleSpec(
         n=data.n,
         batch_size=cfg.batch_size,
@@ -307,6 +320,7 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
         seed=cfg.seed,
         replicas=cfg.replicas,
         accumulation=cfg.accumulation,
+        batch_size_schedule=ramp,
     )
     schedule = Schedule(spec)
     data = datasets.standardized(data, schedule.train_samples, cfg.standardize)
@@ -329,7 +343,10 @@ def warm_up(cfg: TrainConfig, csv_bytes: bytes | None = None) -> None:
     if not can_warm_up(cfg):
         return
     with contextlib.suppress(Exception):
-        train(prepare(replace(cfg, epochs=1, max_steps=1, max_seconds=None), csv_bytes))
+        # A ramp or lr steps name epochs: keep E so they stay valid (one step still runs, and
+        # `begin` compiles every B of the ramp).
+        epochs = cfg.epochs if cfg.batch_size_schedule or cfg.lr_schedule else 1
+        train(prepare(replace(cfg, epochs=epochs, max_steps=1, max_seconds=None), csv_bytes))
 
 
 def planned_steps(prepared: Prepared) -> int:
@@ -424,11 +441,20 @@ def evaluation_steps(prepared: Prepared) -> set[int]:
     budget = planned_steps(prepared)
     if not schedule.validation_samples or cfg.eval_every == 0:
         return set()
-    spe = schedule.steps_per_epoch
-    points = set(range(spe, budget + 1, spe)) if spe else set()
+    points = _epoch_ends(schedule, budget)
     if cfg.eval_every:
         points |= set(range(cfg.eval_every, budget + 1, cfg.eval_every))
     return points | {budget}
+
+
+def _epoch_ends(schedule: Schedule, budget: int) -> set[int]:
+    """Global steps (counted after the step) that end an epoch, up to `budget`: per phase of
+    one batch size (a ramp's epochs have different lengths)."""
+    points: set[int] = set()
+    for p in schedule.phases:
+        start, spe = p.first_step, p.steps_per_epoch
+        points |= set(range(start + spe, min(start + p.steps, budget) + 1, spe))
+    return points
 
 
 WARMUP_LEVELS = 20
@@ -452,6 +478,37 @@ def _warm_up_lr(stepper, cfg: TrainConfig, first: int, warmup: int) -> int:
     begins = (first // level_steps) * level_steps
     stepper.set_lr(start + (cfg.lr - start) * begins / warmup)
     return min(begins + level_steps, warmup) - first
+
+
+def _warmup_steps(schedule: Schedule, warmup_epochs: float) -> int:
+    """Steps in the first `warmup_epochs` epochs (a ramp's epochs differ in length)."""
+    if not schedule.ramp:
+        return math.ceil(warmup_epochs * schedule.steps_per_epoch)
+    whole = min(int(warmup_epochs), schedule.epochs)
+    steps = schedule.epoch_first_step(whole)
+    if whole < schedule.epochs:
+        steps += math.ceil((warmup_epochs - whole) * schedule.epoch_steps(whole))
+    return steps
+
+
+def _chunk_lr(stepper, prepared: Prepared, first: int, warmup: int) -> int:
+    """Set the learning rate for the chunk at `first`: the lr schedule's factor for its epoch
+    (`lr_schedule`), then warm-up; the most steps it may run at that rate (a chunk ends where
+    the factor changes, at an epoch start)."""
+    cfg, schedule = prepared.config, prepared.schedule
+    steps = parse_lr_schedule(cfg.lr_schedule, cfg.epochs)
+    if not steps:
+        return _warm_up_lr(stepper, cfg, first, warmup)
+    epoch, _ = schedule.locate(first)
+    factor, until = 1.0, MAX_CHUNK_STEPS
+    for start, f in steps:
+        if start <= epoch:
+            factor = f
+        else:
+            until = schedule.epoch_first_step(start) - first
+            break
+    stepper.set_lr(cfg.lr * factor)
+    return min(until, _warm_up_lr(stepper, replace(cfg, lr=cfg.lr * factor), first, warmup))
 
 
 def next_count(per_step: float | None, previous: int, limit: int) -> int:
@@ -507,7 +564,7 @@ def train(
     progress.start = time.perf_counter()
     budget, evals = planned_steps(prepared), sorted(progress.evals)
     per_step, count, stop = None, 1, None
-    warmup = math.ceil(cfg.warmup_epochs * schedule.steps_per_epoch)
+    warmup = _warmup_steps(schedule, cfg.warmup_epochs)
     while progress.result.steps < budget and stop is None:
         if should_stop():
             stop = "stopped"
@@ -515,12 +572,12 @@ def train(
         if cfg.max_seconds is not None and progress.train_seconds >= cfg.max_seconds:
             break
         first = progress.result.steps
-        limit = min(budget - first, session.stepper.max_count(first))
+        limit = min(budget - first, session.stepper.max_count(first), feed.max_count(first))
         at = bisect.bisect_right(evals, first)
         if at < len(evals):  # a chunk ends where the validation set is evaluated
             limit = min(limit, evals[at] - first)
         count = cfg.chunk_steps or next_count(per_step, count, limit)
-        count = min(count, limit, _warm_up_lr(session.stepper, cfg, first, warmup))
+        count = min(count, limit, _chunk_lr(session.stepper, prepared, first, warmup))
         steps = feed.take(first, count)
         t0 = time.perf_counter()
         out = session.stepper.run(steps)
@@ -568,11 +625,12 @@ def _record(
     keep = len(losses) if bad is None else bad + 1  # the history up to the first bad step
     counts = class_counts(session.y_train, steps, data.num_classes) if classify else None
     progress.train_seconds += seconds
-    spe = max(1, prepared.schedule.steps_per_epoch)
+    schedule = prepared.schedule
     i = 0
     while i < keep:
         epoch = int(steps.epochs[i])
-        j = min(keep, i + spe - (steps.first + i) % spe)
+        epoch_end = schedule.epoch_first_step(epoch + 1)  # a ramp's epochs differ in length
+        j = min(keep, epoch_end - steps.first)
         part = slice(i, j)
         sizes = [int(s) for s in steps.sizes[part]]
         small = [float(v) for v in out.small_sq[part]]
@@ -597,7 +655,7 @@ def _record(
         accs = chunk.accuracies or [math.nan] * len(sizes)
         progress.epoch_losses += list(zip(chunk.losses, accs, sizes, strict=True))
         reporter.chunk(chunk, result.steps)
-        if result.steps % spe == 0 and bad is None:
+        if result.steps == epoch_end and bad is None:
             _end_epoch(prepared, session, progress, epoch, reporter)
         i = j
     if bad is not None:
@@ -680,6 +738,16 @@ def _finish(prepared, session, progress, stop, reused, warm_start, reporter) -> 
             result.test_metrics["accuracy"] = test_acc
     result.optimizer_updates = result.steps // cfg.accumulation
     result.timing = _timing(progress, progress.start - warm_start, reused, cfg.replicas)
+    # One compiled step per distinct batch size (a ramp has several).
+    result.timing["compiled_batch_sizes"] = getattr(session.stepper, "compiled_batch_sizes", 1)
+    if prepared.schedule.ramp:
+        sizes = prepared.schedule.batch_size_values()
+        ramp_note = Note(
+            "A batch-size ramp: {count} batch sizes ({sizes}), each with its own compiled step.",
+            count=len(sizes),
+            sizes=", ".join(str(b) for b in sizes),
+        )
+        result.message = " ".join(m for m in (result.message, str(ramp_note)) if m)
     if session.key is not None:
         _put_compiled(session.key, session.stepper)
     reporter.finished(result)

@@ -40,25 +40,40 @@ class Steps:
 
 
 class Feed:
-    """Global step → (epoch, batch) for a `Schedule`; builds one epoch's matrix at a time."""
+    """Global step → (epoch, batch) for a `Schedule`; builds one epoch's matrix at a time.
+
+    With a batch-size ramp each phase's rows are as wide as its B: a block never crosses a
+    phase's end (`max_count`), so every block has one width.
+    """
 
     def __init__(self, schedule: Schedule) -> None:
         self.schedule = schedule
-        self.steps_per_epoch = schedule.steps_per_epoch
+        self.steps_per_epoch = schedule.steps_per_epoch  # epoch 0's (a ramp: `locate`)
         self._epoch = -1
         self._idx = self._weights = None
         self._last: Steps | None = None  # the last block built
+
+    def max_count(self, first: int) -> int:
+        """Steps from global step `first` to the end of its batch-size phase (of the run)."""
+        s = self.schedule
+        epoch, _ = s.locate(first)
+        return s.epoch_first_step(s.phase_of_epoch(epoch).end_epoch) - first
+
+    def batch_size_at(self, first: int) -> int:
+        """The width of the rows from global step `first` on (B of its phase)."""
+        return self.schedule.epoch_batch_size(self.schedule.locate(first)[0])
 
     def _epoch_matrix(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
         if epoch != self._epoch:
             s = self.schedule
             order = s.epoch_order(epoch)
-            padded = np.zeros(s.steps_per_epoch * s.batch_size, dtype=np.int32)
-            weights = np.zeros(s.steps_per_epoch * s.batch_size, dtype=np.float32)
+            spe, batch_size = s.epoch_steps(epoch), s.epoch_batch_size(epoch)
+            padded = np.zeros(spe * batch_size, dtype=np.int32)
+            weights = np.zeros(spe * batch_size, dtype=np.float32)
             padded[: len(order)] = order
             weights[: len(order)] = 1.0
-            self._idx = padded.reshape(s.steps_per_epoch, s.batch_size)
-            self._weights = weights.reshape(s.steps_per_epoch, s.batch_size)
+            self._idx = padded.reshape(spe, batch_size)
+            self._weights = weights.reshape(spe, batch_size)
             self._epoch = epoch
         return self._idx, self._weights
 
@@ -81,8 +96,8 @@ class Feed:
         idx_parts, w_parts, epochs = [], [], []
         step = first
         while step < first + count:
-            epoch, in_epoch = divmod(step, self.steps_per_epoch)
-            n = min(first + count - step, self.steps_per_epoch - in_epoch)
+            epoch, in_epoch = self.schedule.locate(step)
+            n = min(first + count - step, self.schedule.epoch_steps(epoch) - in_epoch)
             idx, weights = self._epoch_matrix(epoch)
             idx_parts.append(idx[in_epoch : in_epoch + n])
             w_parts.append(weights[in_epoch : in_epoch + n])

@@ -82,6 +82,12 @@ def _moments(fn, x: np.ndarray, y: np.ndarray, piece: int):
     return total, sq
 
 
+def _window(batch_size: int) -> int:
+    """Rows of the feed kept on the device for batches of `batch_size`: not sized by the run's
+    length, so runs of other lengths (a warm-up step, a sweep's budgets) share the shape."""
+    return max(1, min(MAX_CHUNK_STEPS, WINDOW_ENTRIES // batch_size))
+
+
 class _Fused:
     """What both compiled steppers share: a device-resident window of the feed, data placement,
     evaluation in padded pieces. A backend supplies `_build`, `_device`, `_call` and `_eval`.
@@ -104,7 +110,9 @@ class _Fused:
         raise NotImplementedError
 
     def begin(self, feed: Feed, x, y, eval_size: int) -> bool:
-        _check_micro_split(feed.schedule.batch_size, self.micro)
+        batch_sizes = feed.schedule.batch_size_values()  # a ramp: one compiled step each
+        for batch in batch_sizes:
+            _check_micro_split(batch, self.micro)
         # Too big to keep on the device: keep it in host memory and gather each chunk's rows.
         self.stream = x.nbytes + y.nbytes > RESIDENT_BYTES
         self.host = (x, y)
@@ -112,47 +120,50 @@ class _Fused:
             self.x, self.y = self._device(x), self._device(y)
         self.feed, self.eval_size = feed, eval_size
         self._on_begin()
-        batch = feed.schedule.batch_size
-        # Not sized by the run's length: runs of other lengths (a warm-up step, a sweep's
-        # budgets) then share the compiled shape.
-        self.window = max(1, min(MAX_CHUNK_STEPS, WINDOW_ENTRIES // batch))
         self._window_first = None
-        shapes = (self.window, batch, x.shape[1:], y.shape[1:], len(x), eval_size, self.stream)
-        if shapes in self._compiled:
-            return True
-        # Compile every shape the run will use, running nothing: 0 steps, and an evaluation
-        # of padding only. (Streamed data compiles one shape per chunk-length bucket.)
-        self._load_window(0)
-        if not self.stream:
-            self._call(self._idx, self._w, 0, 0, self.x, self.y)
-            self._run_once_untouched()
-        zx = np.zeros((eval_size, *x.shape[1:]), x.dtype)
-        zy = np.zeros((eval_size, *y.shape[1:]), y.dtype)
-        self._eval(zx, zy, np.zeros(eval_size, np.float32))
-        self._compiled.add(shapes)
-        return False
+        reused = True
+        for batch in batch_sizes:
+            window = _window(batch)
+            shapes = (window, batch, x.shape[1:], y.shape[1:], len(x), eval_size, self.stream)
+            if shapes in self._compiled:
+                continue
+            # Compile every shape the run will use, running nothing: 0 steps, and an evaluation
+            # of padding only. (Streamed data compiles one shape per chunk-length bucket.)
+            if not self.stream:
+                idx = self._device(np.zeros((window, batch), np.int32))
+                w = self._device(np.zeros((window, batch), np.float32))
+                self._call(idx, w, 0, 0, self.x, self.y)
+                self._run_once_untouched(idx)
+            zx = np.zeros((eval_size, *x.shape[1:]), x.dtype)
+            zy = np.zeros((eval_size, *y.shape[1:]), y.dtype)
+            self._eval(zx, zy, np.zeros(eval_size, np.float32))
+            self._compiled.add(shapes)
+            reused = False
+        self.compiled_batch_sizes = len(batch_sizes)
+        return reused
 
     def _on_begin(self) -> None:
         """A backend's own set-up for a run (JAX: read the state out of the Keras variables)."""
 
-    def _run_once_untouched(self) -> None:
+    def _run_once_untouched(self, idx) -> None:
         """Backends that compile on first execution run one step here, leaving no trace."""
 
     def _load_window(self, first: int) -> None:
-        steps = self.feed.take(first, min(self.window, self.feed.schedule.total_steps - first))
+        self.window = _window(self.feed.batch_size_at(first))
+        steps = self.feed.take(first, min(self.window, self.feed.max_count(first)))
         pad = self.window - steps.count
         self._idx = self._device(np.pad(steps.idx, ((0, pad), (0, 0))))
         self._w = self._device(np.pad(steps.weights, ((0, pad), (0, 0))))
-        self._window_first = first
+        self._window_first, self._window_count = first, steps.count
 
     def _in_window(self, first: int) -> bool:
         w0 = self._window_first
-        return w0 is not None and w0 <= first < w0 + self.window
+        return w0 is not None and w0 <= first < w0 + self._window_count
 
     def max_count(self, first: int) -> int:
         if not self._in_window(first):
-            return self.window
-        return self._window_first + self.window - first
+            return min(_window(self.feed.batch_size_at(first)), self.feed.max_count(first))
+        return self._window_first + self._window_count - first
 
     def run(self, steps: Steps) -> StepOut:
         if self.stream:  # this chunk's rows, gathered on the host, indexed 0..k−1
@@ -372,15 +383,15 @@ class TFStepper(_Fused):
 
         return tf.convert_to_tensor(array)
 
-    def _run_once_untouched(self) -> None:
+    def _run_once_untouched(self, idx) -> None:
         # XLA compiles the step at its first execution: run steps on zero weights (no
         # gradient), then put every weight and optimizer slot back as it was. A full UNROLL
         # of rows, not one: the first call that runs every unrolled row cost a one-off 13–180 ms
         # more (issue 25 item 10), which would land on the clock of a run's first chunk.
         variables = [*self.model.variables, *self.optimizer.variables]
         saved = [v.numpy() for v in variables]
-        zero = self._device(np.zeros(self._w.shape, np.float32))
-        self._call(self._idx, zero, 0, min(UNROLL, self.window), self.x, self.y)
+        zero = self._device(np.zeros(tuple(idx.shape), np.float32))
+        self._call(idx, zero, 0, min(UNROLL, int(idx.shape[0])), self.x, self.y)
         for var, value in zip(variables, saved, strict=True):
             var.assign(value)
 
@@ -586,14 +597,15 @@ class KerasFitStepper:
         return False
 
     def max_count(self, first: int) -> int:
-        spe = self.feed.steps_per_epoch
-        return spe - first % spe
+        epoch, in_epoch = self.feed.schedule.locate(first)
+        return self.feed.schedule.epoch_steps(epoch) - in_epoch
 
     def _fit_epoch(self, epoch: int) -> None:
         import keras
 
         order = self.feed.epoch_order(epoch)
-        x, y, batch_size = self.x[order], self.y[order], self.feed.schedule.batch_size
+        batch_size = self.feed.schedule.epoch_batch_size(epoch)  # a ramp: this epoch's B
+        x, y = self.x[order], self.y[order]
         means, accs, seen = [], [], []
 
         class Record(keras.callbacks.Callback):
@@ -614,7 +626,7 @@ class KerasFitStepper:
         self._epoch = epoch
 
     def run(self, steps: Steps) -> StepOut:
-        epoch, start = divmod(steps.first, self.feed.steps_per_epoch)
+        epoch, start = self.feed.schedule.locate(steps.first)
         if epoch != self._epoch:
             self._fit_epoch(epoch)
         part = slice(start, start + steps.count)

@@ -165,7 +165,12 @@ def sample_values(param):
     if param.kind == "ids":
         return [["0123abcd89ef"], ["0123abcd89ef", "fedc"]]
     if param.kind == "text":
-        texts = {"batch_sizes": ["1, 8, 32, 128, full", "64"], "accumulations": ["1, 4", "2"]}
+        texts = {
+            "batch_sizes": ["1, 8, 32, 128, full", "64"],
+            "accumulations": ["1, 4", "2"],
+            "batch_size_schedule": ["0:8,2:32,4:128", ""],
+            "ramp_at": ["2, 4", "3"],
+        }
         return texts.get(param.name, ["sw-0123abcd89"])
     if param.allowed():
         return list(param.allowed())

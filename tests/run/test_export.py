@@ -104,3 +104,29 @@ def test_the_scripts_data_is_batch_labs_data(options):
     data = load(cfg.pop("dataset"), **cfg)
     np.testing.assert_array_equal(ns["x"], data.x)
     np.testing.assert_array_equal(ns["y"], data.y)
+
+
+def test_a_ramp_run_script_fits_each_epoch_with_its_b_and_lr(tmp_path):
+    """A run with a batch-size ramp and an lr step: the exported script feeds each epoch at its
+    own B and lr, and stock fit gives the run's per-epoch losses (28 steps: 2 × 10 + 2 × 4)."""
+    from core.train.engine import TrainConfig, prepare, train
+    from tests.run.test_export_reproduces import check_same_losses, run_script
+
+    cfg = TrainConfig(
+        dataset="linear",
+        model="linear",
+        n=20,
+        batch_size=2,
+        epochs=4,
+        shuffle="none",
+        seed=1,
+        lr=0.001,
+        optimizer="sgd",
+        batch_size_schedule="0:2,2:5",
+        lr_schedule="3:0.5",
+    )
+    result = train(prepare(cfg))
+    assert result.steps == 28
+    history = run_script(export.reproduction_zip(cfg, None, name="batchlab_ramp"), tmp_path)
+    assert len(history["loss"]) == 4
+    check_same_losses(result, history)
