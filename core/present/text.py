@@ -639,12 +639,14 @@ EN: dict[str, str] = {
 def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     from core.present.text_advise import EN_ADVISE, ZH_ADVISE, ZH_ERRORS_ADVISE
     from core.present.text_path import EN_PATH, ZH_ERRORS_PATH, ZH_PATH
+    from core.present.text_roofline import EN_ROOFLINE, ZH_ROOFLINE
     from core.present.text_zh import ZH, ZH_ERRORS
 
     EN.update(EN_PATH)
     EN.update(EN_ADVISE)
+    EN.update(EN_ROOFLINE)
     zh_errors = ZH_ERRORS | ZH_ERRORS_PATH | ZH_ERRORS_ADVISE
-    return {"en": EN, "zh": ZH | ZH_PATH | ZH_ADVISE}, {"zh": zh_errors}
+    return {"en": EN, "zh": ZH | ZH_PATH | ZH_ADVISE | ZH_ROOFLINE}, {"zh": zh_errors}
 
 
 # UI strings by key; core's error templates (English template → translation) by language.

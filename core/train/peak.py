@@ -28,7 +28,7 @@ from core.train.devices import describe_device, import_keras
 class DevicePeak:
     flops: float  # FLOP/s, dense float32 matmul
     bandwidth: float  # bytes/s, streaming read + write
-    dtype: str  # what the products ran in
+    dtype: str  # what the products ran in: float32, or tf32 (float32 that a GPU may run as TF32)
     device: str  # core.train.devices.describe_device()
     matmul_size: int  # n of the n×n product that gave `flops`
     seconds: float  # the measurement's own wall time
@@ -105,7 +105,7 @@ def _measure() -> DevicePeak:
         copy = ops.scale(elements)
         seconds = _best(copy, repeats=8, budget=0.5 if on_gpu else 0.15)
         bandwidth = max(bandwidth, 2 * 4 * elements / seconds)
-    dtype = "float32 (TF32 allowed: the backend's default precision)" if on_gpu else "float32"
+    dtype = "tf32" if on_gpu else "float32"  # a GPU's float32 products may run as TF32
     return DevicePeak(flops, bandwidth, dtype, device, size, time.perf_counter() - t0)
 
 
