@@ -226,8 +226,10 @@ EN: dict[str, str] = {
     "train.start": "Start training",
     "train.stop": "Stop",
     "train.compiling": (
-        "Compiling the training step (Keras traces the model once for this batch size); the "
-        "first steps follow in a few seconds. That time is not counted as training time."
+        "Compiling the training step for this model and batch size: {seconds} s so far. That "
+        "takes a few seconds on an idle machine and 10 s or more when other programs keep the "
+        "cores busy; runs after it on the same model and batch size skip it. It is not counted "
+        "as training time."
     ),
     "train.loading_tf": "Loading TensorFlow in a worker process…",
     "train.idle": "Press Start: the charts fill in as the model trains.",

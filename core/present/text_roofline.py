@@ -45,6 +45,23 @@ EN_ROOFLINE: dict[str, str] = {
         "ridge {ridge} FLOPs per byte ({device})."
     ),
     "roofline.unknown": "Not counted (0 FLOPs assumed): {layers}.",
+    # what Start waits for (issue 24's start to first step), beside Start
+    "train.wait.compiled": (
+        "Ready: a worker has this model and batch size compiled, so the first step follows "
+        "Start within a second."
+    ),
+    "train.wait.compiling": (
+        "A worker is compiling this model and batch size now (a few seconds; longer on busy "
+        "cores); Start trains as soon as it is done."
+    ),
+    "train.wait.loading": (
+        "A worker is loading TensorFlow (several seconds; longer on busy cores), then compiles "
+        "this model; Start waits for both."
+    ),
+    "train.wait.cold": (
+        "Start first compiles this model and batch size: a few seconds on an idle machine, "
+        "longer on busy cores."
+    ),
 }
 
 ZH_ROOFLINE: dict[str, str] = {
@@ -83,4 +100,13 @@ ZH_ROOFLINE: dict[str, str] = {
         "次浮点运算（{device}）。"
     ),
     "roofline.unknown": "未计入（按 0 次计）：{layers}。",
+    "train.wait.compiled": "已就绪：工作进程已编译好这个模型和批大小，点击开始后一秒内开始第一步。",
+    "train.wait.compiling": (
+        "工作进程正在编译这个模型和批大小（几秒；CPU 繁忙时更久），编译完点击开始即可立即训练。"
+    ),
+    "train.wait.loading": (
+        "工作进程正在加载 TensorFlow（几秒；CPU 繁忙时更久），之后编译这个模型；"
+        "开始训练要等这两步完成。"
+    ),
+    "train.wait.cold": "开始训练前要先编译这个模型和批大小：空闲的机器上要几秒，CPU 繁忙时更久。",
 }

@@ -112,12 +112,9 @@ class _Fused:
             self.x, self.y = self._device(x), self._device(y)
         self.feed, self.eval_size = feed, eval_size
         self._on_begin()
-        batch = feed.schedule.batch_size
-        # Not sized by the run's length: runs of other lengths (a warm-up step, a sweep's
-        # budgets) then share the compiled shape.
-        self.window = max(1, min(MAX_CHUNK_STEPS, WINDOW_ENTRIES // batch))
+        self.window = self._window(feed)
         self._window_first = None
-        shapes = (self.window, batch, x.shape[1:], y.shape[1:], len(x), eval_size, self.stream)
+        shapes = self._shapes(feed, x, y, eval_size)
         if shapes in self._compiled:
             return True
         # Compile every shape the run will use, running nothing: 0 steps, and an evaluation
@@ -131,6 +128,27 @@ class _Fused:
         self._eval(zx, zy, np.zeros(eval_size, np.float32))
         self._compiled.add(shapes)
         return False
+
+    @staticmethod
+    def _window(feed: Feed) -> int:
+        # Not sized by the run's length: runs of other lengths (a warm-up step, a sweep's
+        # budgets) then share the compiled shape.
+        return max(1, min(MAX_CHUNK_STEPS, WINDOW_ENTRIES // feed.schedule.batch_size))
+
+    def _shapes(self, feed: Feed, x, y, eval_size: int) -> tuple:
+        stream = x.nbytes + y.nbytes > RESIDENT_BYTES
+        batch = feed.schedule.batch_size
+        return (self._window(feed), batch, x.shape[1:], y.shape[1:], len(x), eval_size, stream)
+
+    def compiled_for(self, feed: Feed, x, y, eval_size: int) -> bool:
+        """Whether `begin` with these would find every shape compiled (nothing to wait for)."""
+        return self._shapes(feed, x, y, eval_size) in self._compiled
+
+    def release(self) -> None:
+        """Drop the last run's data (kept for reuse, a stepper holds only its compiled code and
+        weights)."""
+        self.x = self.y = self.host = self._idx = self._w = self.feed = None
+        self._window_first = None
 
     def _on_begin(self) -> None:
         """A backend's own set-up for a run (JAX: read the state out of the Keras variables)."""
@@ -525,6 +543,9 @@ class KerasFitStepper:
     def begin(self, feed: Feed, x, y, eval_size: int) -> bool:
         self.feed, self.x, self.y = feed, x, y
         return False
+
+    def compiled_for(self, feed: Feed, x, y, eval_size: int) -> bool:
+        return False  # `fit` compiles on its first epoch
 
     def max_count(self, first: int) -> int:
         spe = self.feed.steps_per_epoch
