@@ -47,7 +47,7 @@ def _first_step(pool: WorkerPool, store: RunStore, cfg: TrainConfig) -> dict:
     t0 = time.perf_counter()
     handle = pool.submit(prepared, str(store.path), run_id)
     first = None
-    while time.perf_counter() - t0 < 120:
+    while time.perf_counter() - t0 < 300:
         run = store.get_run(run_id)
         if first is None and run and (run.get("steps_done") or 0) > 0:
             first = time.perf_counter() - t0
