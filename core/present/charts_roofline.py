@@ -30,7 +30,7 @@ def share_of_peak_chart(
         "series:N",
         title=t("roofline.chart.series", lang),
         scale=alt.Scale(domain=[measured, roof], range=["#1f77b4", "#d62728"]),
-        legend=alt.Legend(orient="bottom"),
+        legend=alt.Legend(orient="bottom", labelLimit=400),
     )
     lines = (
         alt.Chart(long)
@@ -72,7 +72,8 @@ def share_of_peak_chart(
         )
         layers.append(
             alt.Chart(rule)
-            .mark_text(align="left", dx=4, dy=-6, color="gray", baseline="bottom")
-            .encode(x="batch_size:Q", y=alt.value(12), text="label:N")
+            # left of the rule, inside the plot: the ridge often sits near the largest B
+            .mark_text(align="right", dx=-4, color="gray", baseline="top")
+            .encode(x="batch_size:Q", y=alt.value(4), text="label:N")
         )
     return alt.layer(*layers).properties(padding=LOG_CHART_PADDING)

@@ -195,18 +195,23 @@ def test_while_the_step_compiles_the_view_says_so_and_then_stops_saying_it():
         while time.time() < deadline:
             feed = training.step_feed(None, started.run_id)
             view = training.live_view(store, feed, started.handle, False, "en")
-            steps = store.get_run(started.run_id)["steps_done"]
-            seen.append((view.status, steps, any(compiling in line for _, line in view.lines)))
+            run = store.get_run(started.run_id)
+            steps, marked = run["steps_done"], "compiling_since" in (run["summary"] or {})
+            said = any(compiling in line and "s so far" in line for _, line in view.lines)
+            seen.append((view.status, steps, said, marked))
             if steps:
                 break
             time.sleep(0.02)
     finally:
         training.stop_run(store, started.handle)
         started.handle.join(60)
-    # "running" is written before the step is traced: those views (0 steps) say why nothing
-    # moves yet; none says it while starting or once steps are stored.
-    assert any(status == "running" and not steps for status, steps, _ in seen), seen
-    assert all(said == (status == "running" and not steps) for status, steps, said in seen), seen
+    # The engine marks the run while it compiles: those views (0 steps) say why nothing moves
+    # yet, with the seconds so far; none says it while starting or once steps are stored.
+    assert any(said for _, _, said, _ in seen), seen
+    assert all(
+        not said or (status == "running" and not steps and marked)
+        for status, steps, said, marked in seen
+    ), seen
 
 
 def test_with_every_slot_taken_a_run_is_queued_and_nothing_is_stored():
