@@ -5,7 +5,7 @@ import streamlit as st
 from app_pages import widgets
 from core import urlstate
 from core.api import science as api
-from core.present import charts, charts_sharp
+from core.present import charts, charts_roofline, charts_sharp
 from core.present.text import message
 from core.train.engine import TrainConfig
 
@@ -181,9 +181,15 @@ c[0].select_slider(t("science.throughput.cap"), urlstate.THROUGHPUT_CAPS, key="s
 label = t("science.throughput.run")
 rates = task_button(c[1], label, "science.rates", "science.throughput_run", time_sizes)
 if rates:
-    view = api.throughput_view(rates["rows"], fit, lang)
+    view = api.throughput_view(rates["rows"], fit, lang, ss["science.model"])
     st.altair_chart(charts.device_throughput_chart(view.rows, lang=lang), width="stretch")
     st.info(view.reading)
+    if not view.shares.empty:
+        st.subheader(t("roofline.title"))
+        chart = charts_roofline.share_of_peak_chart(view.shares, view.ridge_batch, lang=lang)
+        st.altair_chart(chart, width="stretch")
+        st.info(view.share_reading)
+        st.caption(view.share_method)
     if view.best is not None:
         st.subheader(t("science.guidance"))
         best = view.best

@@ -204,6 +204,23 @@ if caption:
     b[2].caption(caption)
 
 
+# What Start would wait for (the warm worker loading, compiling this config, or ready), looked
+# at again every second while it can change and nothing trains.
+@st.fragment(run_every=1.0 if not running and ss.get("train.wait_changing", True) else None)
+def start_wait() -> None:
+    if running:
+        return
+    line, changing = api.start_wait(plan.prepared, lang)
+    st.caption(line)
+    if changing != ss.get("train.wait_changing", True):
+        ss["train.wait_changing"] = changing
+        st.rerun()  # start or stop looking again
+
+
+with b[2]:
+    start_wait()
+
+
 @st.fragment(run_every=POLL_SECONDS if running else None)
 def live() -> None:
     run_id = ss.get("train.run_id")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -15,7 +15,7 @@ from core.api.common import (
     warm_pool,
     with_own_files,
 )
-from core.present import readings, report
+from core.present import readings, readings_roofline, report
 from core.run.runner import RunHandle, shared_pool
 from core.study import science, sweep
 from core.train.datasets import DATASETS
@@ -125,17 +125,33 @@ class ThroughputView:
     reading: str
     best: dict | None  # the size predicted fastest to the target, with a fitted B_crit
     table: pd.DataFrame | None
+    # the share of the device's peak per B (empty for rows measured before issue 24)
+    shares: pd.DataFrame = field(default_factory=pd.DataFrame)
+    share_reading: str = ""
+    share_method: str = ""
+    ridge_batch: float | None = None
 
 
-def throughput_view(rows: list[dict], fit, lang: str) -> ThroughputView:
-    """Measured throughput, its reading, and time to target where B_crit was fitted."""
+def throughput_view(rows: list[dict], fit, lang: str, model: str = "mlp") -> ThroughputView:
+    """Measured throughput, its reading, its share of the device's peak, and time to target
+    where B_crit was fitted."""
     best = table = None
     if fit is not None and fit.status == "fit":
         predicted = science.time_to_target(fit, rows)
         if not predicted.empty:
             best = predicted.sort_values("predicted_seconds").iloc[0].to_dict()
             table = readings.time_to_target_table(predicted, lang)
-    return ThroughputView(pd.DataFrame(rows), readings.throughput_reading(rows, lang), best, table)
+    ridge = next((r.get("ridge_batch") for r in rows if r.get("peak_flops")), None)
+    return ThroughputView(
+        pd.DataFrame(rows),
+        readings.throughput_reading(rows, lang),
+        best,
+        table,
+        readings_roofline.share_frame(rows),
+        readings_roofline.roofline_reading(rows, model, lang),
+        readings_roofline.roofline_method(rows, lang),
+        ridge,
+    )
 
 
 def noise_scale_lines(noise: dict, lang: str) -> list[tuple[str, str]]:

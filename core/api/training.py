@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -190,6 +191,13 @@ def prime(prepared: Prepared) -> None:
     """Have the spare worker compile this model now, so Start skips the trace."""
     data = prepared.data
     shared_pool().prime(prepared.config, data.x.nbytes + data.y.nbytes)
+
+
+def start_wait(prepared: Prepared, lang: str) -> tuple[str, bool]:
+    """What Start on PREPARED would wait for now, in words, and whether that may still change
+    (the page looks again while it does): the spare worker's state for this config."""
+    state = shared_pool().readiness(prepared.config)
+    return t(f"train.wait.{state}", lang), state in ("loading", "compiling")
 
 
 def has_slot() -> bool:
@@ -375,10 +383,13 @@ def _live_lines(run: dict, prog, active: bool, stop_requested: bool, lang: str) 
         lines.append(
             ("caption", t("train.per_replica", lang, replicas=replicas, per=per, rate=rate))
         )
+    since = (run.get("summary") or {}).get("compiling_since")
     if run["status"] == "starting":
         lines.append(("caption", t("train.loading_tf", lang)))
-    elif run["status"] == "running" and prog.steps_done == 0 and active:
-        lines.append(("caption", t("train.compiling", lang)))  # a few seconds before step 0
+    elif run["status"] == "running" and prog.steps_done == 0 and active and since:
+        # only while it really compiles (the engine says so), with the seconds it has taken
+        seconds = f"{max(0.0, time.time() - since):.0f}"
+        lines.append(("caption", t("train.compiling", lang, seconds=seconds)))
     notice = status_notice(run["status"], active, stop_requested)
     if notice is not None:
         kind, key = notice

@@ -227,8 +227,10 @@ EN: dict[str, str] = {
     "train.start": "Start training",
     "train.stop": "Stop",
     "train.compiling": (
-        "Compiling the training step (Keras traces the model once for this batch size); the "
-        "first steps follow in a few seconds. That time is not counted as training time."
+        "Compiling the training step for this model and batch size: {seconds} s so far. That "
+        "takes a few seconds on an idle machine and 10 s or more when other programs keep the "
+        "cores busy; runs after it on the same model and batch size skip it. It is not counted "
+        "as training time."
     ),
     "train.loading_tf": "Loading TensorFlow in a worker process…",
     "train.idle": "Press Start: the charts fill in as the model trains.",
@@ -662,6 +664,7 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     from core.present.text_files import EN_FILES, ZH_ERRORS_FILES, ZH_FILES
     from core.present.text_path import EN_PATH, ZH_ERRORS_PATH, ZH_PATH
     from core.present.text_ramp import EN_RAMP, ZH_ERRORS_RAMP, ZH_RAMP
+    from core.present.text_roofline import EN_ROOFLINE, ZH_ROOFLINE
     from core.present.text_sharp import EN_SHARP, ZH_ERRORS_SHARP, ZH_SHARP
     from core.present.text_words import EN_WORDS, ZH_WORDS
     from core.present.text_zh import ZH, ZH_ERRORS
@@ -674,10 +677,11 @@ def _tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     EN.update(EN_WORDS)
     EN.update(EN_EVIDENCE)
     EN.update(EN_RAMP)
+    EN.update(EN_ROOFLINE)
     zh_errors = ZH_ERRORS | ZH_ERRORS_PATH | ZH_ERRORS_ADVISE | ZH_ERRORS_FILES | ZH_ERRORS_SHARP
     zh_errors |= ZH_ERRORS_DATA | ZH_ERRORS_EVIDENCE | ZH_ERRORS_RAMP
     zh = ZH | ZH_PATH | ZH_ADVISE | ZH_FILES | ZH_SHARP | ZH_DATA | ZH_WORDS | ZH_EVIDENCE
-    zh |= ZH_RAMP
+    zh |= ZH_RAMP | ZH_ROOFLINE
     return {"en": EN, "zh": zh}, {"zh": zh_errors}
 
 

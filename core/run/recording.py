@@ -5,6 +5,7 @@ happen. Used by the worker processes, the sweep executors and the CLI.
 from __future__ import annotations
 
 import os
+import time
 
 from core.run.store import RunStore
 from core.study import sharpness
@@ -25,6 +26,11 @@ class StoreReporter(Reporter):
 
     def started(self, prepared: Prepared, device: str) -> None:
         self.store.update_run(self.run_id, status="running", device=device, pid=os.getpid())
+
+    def compiling(self) -> None:
+        # The page says "compiling" only while this is set and no step is stored, with the
+        # seconds since (a run whose step was compiled already never sets it).
+        self.store.update_run(self.run_id, summary={"compiling_since": time.time()})
 
     def chunk(self, chunk: Chunk, steps_done: int) -> None:
         count = len(chunk.losses)

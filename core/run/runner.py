@@ -2,10 +2,13 @@
 
 Who does what (recording a run lives in `core.run.recording`, executing sweeps in
 `core.run.executors`):
-- `WorkerPool` keeps one warm worker process (TensorFlow already imported) and hands each run
-  to its own process: sessions are isolated (no shared Keras state, no `clear_session`), memory
-  goes back when the run ends, and Stop is certain. A worker checks Stop and that its parent is
-  alive between chunks.
+- `WorkerPool` keeps one warm worker process (TensorFlow already imported) and hands each job
+  to its own process: two jobs never share Keras state (no `clear_session`), and Stop is
+  certain. A worker checks Stop and that its parent is alive between chunks.
+- A worker whose plain run ended cleanly goes back to being the spare (up to
+  MAX_JOBS_PER_WORKER runs), with its compiled steps: Start again on the same model and batch
+  size trains at once instead of compiling for seconds (issue 24). Sweeps, tasks and runs with
+  replicas end their process.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sys
 import threading
 import time
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.errors import InputError
 from core.run.executors import run_sweep, run_sweep_ray
@@ -74,14 +77,34 @@ def _one_job(conn, stop_event, parent_pid: int) -> None:
         # it costs ~120 MB per process.
         sys.modules.setdefault("jax", None)
     from core.train.devices import describe_device, import_keras, list_devices
-    from core.train.engine import prepare
 
     import_keras()  # the warm-up: the slow import happens before a job arrives
 
     conn.send(("ready", {"devices": list_devices(), "trains_on": describe_device()}))
-    job = _next_job(conn)
-    if job is None:
-        return
+    for _ in range(MAX_JOBS_PER_WORKER):
+        job = _next_job(conn)
+        if job is None:
+            return
+        kept = _run_job(job, conn, stop_event, parent_pid)
+        if kept is None or os.getppid() != parent_pid:
+            return
+        conn.send(("idle", kept))  # back to being a spare, this run's steps compiled
+
+
+# Runs one worker process may train, one after another, before it makes way for a fresh one
+# (Keras keeps a little state per model built, and no process should grow without bound).
+MAX_JOBS_PER_WORKER = 16
+
+
+def config_key(config: dict) -> str:
+    """What identifies a run's config between the pool and its workers (priming, reuse)."""
+    return repr(sorted(config.items()))
+
+
+def _run_job(job, conn, stop_event, parent_pid: int) -> str | None:
+    """Run JOB; the config key of a plain run that ended cleanly (the worker may take another
+    job, its compiled steps kept), else None (the process ends)."""
+    from core.train.engine import prepare
 
     def should_stop() -> bool:
         return stop_event.is_set() or os.getppid() != parent_pid
@@ -99,11 +122,11 @@ def _one_job(conn, stop_event, parent_pid: int) -> None:
                     str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}",
                 )
             )
-        return
+        return None
     if job[0] == "sweep":
         _, configs, csv_bytes, db_path, sweep_id, executor = job
         _sweep_job(conn, configs, csv_bytes, db_path, sweep_id, should_stop, parent_pid, executor)
-        return
+        return None
     _, config, csv_bytes, db_path, run_id = job
     store = RunStore(db_path)
     try:
@@ -118,8 +141,10 @@ def _one_job(conn, stop_event, parent_pid: int) -> None:
         conn.send(("done", result.status))
     except Exception as exc:  # recorded as failed by run_and_record; tell the parent too
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return None
     finally:
         store.close()
+    return config_key(config) if can_warm_up(prepared.config) else None
 
 
 def _noise_scale_task(config: dict, micro: int, should_stop) -> dict:
@@ -201,47 +226,94 @@ class _Worker:
     stop_event: object
     ready: dict | None = None  # the devices it reported once TensorFlow was imported
     prime_sent: str | None = None  # the config it was last asked to compile ahead
-    primed: str | None = None  # the config it has compiled
+    primed: str | None = None  # the config it has compiled (primed, or its last run's)
+    job: int = 0  # jobs handed to it so far; the current one's number
+    idle: bool = True  # no job running: a spare, or back from a run
+    compiled: set = field(default_factory=set)  # configs it has compiled (their keys)
+    outcomes: dict = field(default_factory=dict)  # job number → ("done", …) | ("failed", …)
+    progress: object = None  # the last progress a PROGRESS_TASKS task reported
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def drain(self) -> None:
+        """Read what the worker has sent: readiness, priming, progress, outcomes, idleness.
+
+        Every read of the pipe goes through here (the pool and a job's handle both read it).
+        """
+        with self.lock:
+            try:
+                while self.conn.poll():
+                    kind, value = self.conn.recv()
+                    if kind == "ready":
+                        self.ready = value
+                    elif kind in ("primed", "idle"):
+                        self.primed = value
+                        self.compiled.add(value)
+                        self.idle = self.idle or kind == "idle"
+                    elif kind == "progress":
+                        self.progress = value
+                    else:
+                        self.outcomes[self.job] = (kind, value)
+            except (EOFError, OSError):
+                if not self.idle and self.job not in self.outcomes:
+                    self.outcomes[self.job] = (
+                        "failed",
+                        "the worker process ended without a result",
+                    )
+                self.idle = True
+
+    def retire(self) -> None:
+        """Ask an idle worker to exit (it ends at once; a spare still importing, when done)."""
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
 
 
 class RunHandle:
-    """A run in a worker process: its id, Stop, and whether it is still going."""
+    """A job in a worker process: its id, Stop, and whether it is still going."""
 
     def __init__(self, run_id: str, worker: _Worker) -> None:
         self.run_id = run_id
         self._worker = worker
+        self._job = worker.job
         self.started = time.time()
-        self.progress = None  # the last progress a PROGRESS_TASKS task reported
+
+    @property
+    def progress(self):
+        """The last progress a PROGRESS_TASKS task reported."""
+        return self._worker.progress
 
     def stop(self) -> None:
-        self._worker.stop_event.set()
+        if self._worker.job == self._job:  # never the next job of a reused worker
+            self._worker.stop_event.set()
 
     def stop_requested(self) -> bool:
         """Whether Stop was pressed for this run (in any session that holds it)."""
         return self._worker.stop_event.is_set()
 
     def alive(self) -> bool:
-        return self._worker.process.is_alive()
+        """Whether this job is still going (its worker may live on, as the spare)."""
+        self._worker.drain()
+        worker = self._worker
+        return worker.process.is_alive() and worker.job == self._job and not worker.idle
 
     @property
     def pid(self) -> int | None:
         return self._worker.process.pid
 
     def join(self, timeout: float | None = None) -> None:
-        self._worker.process.join(timeout)
+        """Wait for this job to end (not for its process, which may take the next run)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.alive() and (deadline is None or time.monotonic() < deadline):
+            if self._worker.process.is_alive():
+                self._worker.process.join(0.05)
 
     def outcome(self) -> tuple[str, str] | None:
         """('done', status) or ('failed', message) once the worker has reported."""
-        try:
-            while self._worker.conn.poll():
-                message = self._worker.conn.recv()
-                if message[0] == "progress":
-                    self.progress = message[1]
-                elif message[0] not in ("ready", "primed"):  # the warm-up, not an outcome
-                    return message
-        except (EOFError, OSError):
-            return ("failed", "the worker process ended without a result")
-        return None
+        self._worker.drain()
+        if not self._worker.process.is_alive() and self._job not in self._worker.outcomes:
+            self._worker.drain()  # a last read: the process may have written before ending
+            if self._job not in self._worker.outcomes and self._worker.job == self._job:
+                return ("failed", "the worker process ended without a result")
+        return self._worker.outcomes.pop(self._job, None)
 
 
 # Priming loads the run's data in the spare too: worth it for the small sets users click through.
@@ -270,12 +342,32 @@ class WorkerPool:
         self.devices: dict | None = None
         # The runs training now, by run id: a reloaded page or a second tab finds its run here.
         self._runs: dict[str, RunHandle] = {}
+        self._wanted: str | None = None  # the config the page asked to prime last (its key)
 
     def busy(self) -> int:
         """Workers running a job now."""
+        self._recycle()
         with self._lock:
             self._busy = [w for w in self._busy if w.process.is_alive()]
             return len(self._busy)
+
+    def _recycle(self) -> None:
+        """Workers back from a run become the spare (their compiled steps with them); one spare
+        is kept, the one that has compiled what the page asked for last, the other retires."""
+        for worker in list(self._busy):
+            worker.drain()
+        with self._lock:
+            back = [w for w in self._busy if w.idle and w.process.is_alive()]
+            for worker in back:
+                self._busy.remove(worker)
+                spare = self._spare
+                if spare is None or not spare.process.is_alive():
+                    self._spare = worker
+                elif self._wanted in worker.compiled and self._wanted not in spare.compiled:
+                    spare.retire()
+                    self._spare = worker
+                else:
+                    worker.retire()
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
@@ -299,6 +391,7 @@ class WorkerPool:
 
     def warm(self) -> None:
         """Start the spare worker if there is none (returns at once)."""
+        self._recycle()
         if not self.spare_while_busy and self.busy():
             return
         with self._lock:
@@ -306,18 +399,15 @@ class WorkerPool:
                 self._spare = self._spawn()
 
     def is_warm(self) -> bool:
+        self._recycle()
         with self._lock:
             spare = self._spare
-            if spare is None:
-                return False
-            while spare.conn.poll():
-                kind, value = spare.conn.recv()
-                if kind == "ready":  # ("ready", devices): TensorFlow is imported
-                    spare.ready = value
-                    self.devices = value
-                elif kind == "primed":
-                    spare.primed = value
-            return spare.ready is not None
+        if spare is None:
+            return False
+        spare.drain()
+        if spare.ready is not None:  # ("ready", devices): TensorFlow is imported
+            self.devices = spare.ready
+        return spare.ready is not None
 
     def prime(self, config: TrainConfig, data_bytes: int = 0) -> None:
         """Have the spare worker compile CONFIG's model now, so its Start skips the trace.
@@ -328,10 +418,14 @@ class WorkerPool:
         """
         if not can_warm_up(config) or config.dataset == "csv" or data_bytes > PRIME_MAX_BYTES:
             return
-        key = repr(sorted(config.to_dict().items()))
+        key = config_key(config.to_dict())
+        self._recycle()
         with self._lock:
+            self._wanted = key
             spare = self._spare
-            if spare is None or not spare.process.is_alive() or spare.prime_sent == key:
+            if spare is None or not spare.process.is_alive():
+                return
+            if spare.prime_sent == key or key in spare.compiled:
                 return
             spare.prime_sent = key
             spare.conn.send(("prime", config.to_dict(), key))
@@ -341,6 +435,22 @@ class WorkerPool:
         self.is_warm()
         with self._lock:
             return self._spare.primed if self._spare is not None else None
+
+    def readiness(self, config: TrainConfig) -> str:
+        """What Start on CONFIG waits for now: "compiled" (the spare has compiled it: the first
+        step follows within a second), "compiling" (the spare is compiling it), "loading"
+        (the spare is still importing the backend), or "cold" (Start compiles it)."""
+        warm = self.is_warm()
+        with self._lock:
+            spare = self._spare
+        if spare is None or not spare.process.is_alive():
+            return "cold"
+        if not warm:
+            return "loading"
+        key = config_key(config.to_dict())
+        if key in spare.compiled:
+            return "compiled"
+        return "compiling" if spare.prime_sent == key else "cold"
 
     def has_slot(self) -> bool:
         """Whether a job may start now (always, unless demo mode's global limit is reached)."""
@@ -359,15 +469,21 @@ class WorkerPool:
         """The spare (or a new worker). `untouched`: one whose backend has created no devices
         yet (replicas configure them), so not a spare that has trained a priming step."""
         self.check_slot()
+        self._recycle()
         with self._lock:
             worker = self._spare if self._spare and self._spare.process.is_alive() else None
-            if untouched and worker is not None and worker.prime_sent is not None:
+            if untouched and worker is not None and (worker.prime_sent or worker.job):
                 worker = None  # keep it as the spare for the next plain run
             else:
                 self._spare = None
         worker = worker or self._spawn()
         with self._lock:
             self._busy.append(worker)
+        worker.drain()  # what it said as a spare, before this job's messages
+        with worker.lock:
+            worker.stop_event.clear()  # a Stop meant for its last run
+            worker.job += 1
+            worker.idle = False
         return worker
 
     def submit(
@@ -412,6 +528,7 @@ class WorkerPool:
         return RunHandle(name, worker)
 
     def shutdown(self) -> None:
+        self._recycle()
         with self._lock:
             if self._spare is not None:
                 with contextlib.suppress(OSError):

@@ -11,7 +11,8 @@ Who does what:
   for small data, the exact B_simple from every per-example gradient (`exact_b_simple`).
 - `fit_critical_batch()` fits S = S_min (1 + B_crit / B) in log space and says whether the
   points support a fit at all (`status`), with a profile-likelihood interval for B_crit.
-- `throughput()` measures steady samples/s per batch size on this device, with repeats.
+- `throughput()` measures steady samples/s per batch size on this device, with repeats, and
+  `with_roofline()` sets each rate against the device's measured peak (share of peak).
 """
 
 from __future__ import annotations
@@ -553,7 +554,70 @@ def throughput(
                 timings.append(rates.samples / rates.seconds)
                 steps.append(rates.steps / rates.seconds)
         rows.append(_rate_row(b, timings, steps))
-    return rows
+    return with_roofline(rows, model_flops(cfg), _peak_for(rows, cfg), cfg.optimizer)
+
+
+def model_flops(cfg: TrainConfig):
+    """CFG's model, built as a run builds it, counted (`core.train.flops`)."""
+    from core.train import flops, models
+
+    data = prepare(replace(cfg, batch_size=1)).data
+    net = models.build(cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed)
+    return flops.count(net)
+
+
+def _peak_for(rows: list[dict], cfg: TrainConfig):
+    """The device's peak, measured again (the better kept) if a row would exceed it."""
+    from core.train import peak
+
+    measured = peak.measure()
+    count = model_flops(cfg)
+    best = max((r.get("samples_per_second") or 0.0 for r in rows), default=0.0)
+    if best * count.train_flops > measured.flops:
+        measured = peak.measure(again=True)
+    return measured
+
+
+def with_roofline(rows: list[dict], count, peak, optimizer: str = "adam") -> list[dict]:
+    """ROWS with what each rate means against the device (issue 24's roofline):
+
+    `flops_per_sample` (one training step's, `core.train.flops`), `peak_flops` (the device's
+    dense-matmul FLOP/s, `core.train.peak`), `share` = samples/s × flops_per_sample /
+    peak_flops, `bytes_per_sample` (estimated memory traffic at this B), `intensity` (FLOPs per
+    byte), `ridge` (the device's FLOPs per byte), `bound` ("memory" below the ridge, else
+    "compute"), `ceiling`: the most of the peak this intensity allows, min(1, intensity /
+    ridge), and the constants the page words (`ridge_batch`: the B whose intensity reaches the
+    ridge; the layers the count left out).
+    """
+    constants = {
+        "ridge": peak.ridge,
+        "ridge_batch": count.ridge_batch(peak.ridge, optimizer),
+        "peak_bandwidth": peak.bandwidth,
+        "peak_dtype": peak.dtype,
+        "device": peak.device,
+        "forward_flops_per_sample": count.forward_flops,
+        "unknown_layers": list(count.unknown),
+    }
+    out = []
+    for r in rows:
+        b = r["batch_size"]
+        moved = count.bytes_per_sample(b, optimizer)
+        intensity = count.train_flops / moved
+        sps = r.get("samples_per_second")
+        out.append(
+            {
+                **r,
+                "flops_per_sample": count.train_flops,
+                "peak_flops": peak.flops,
+                "share": sps * count.train_flops / peak.flops if sps else None,
+                "bytes_per_sample": moved,
+                "intensity": intensity,
+                "bound": "memory" if intensity < peak.ridge else "compute",
+                "ceiling": min(1.0, intensity / peak.ridge),
+                **constants,
+            }
+        )
+    return out
 
 
 def _rate_row(b: int, timings: list[float], steps: list[float]) -> dict:

@@ -190,6 +190,10 @@ class Reporter:
 
     def started(self, prepared: Prepared, device: str) -> None: ...
 
+    def compiling(self) -> None:
+        """The run compiles its step now (before its first step); not called when it was
+        compiled already in this process."""
+
     def chunk(self, chunk: Chunk, steps_done: int) -> None: ...
 
     def epoch(self, record: EpochRecord) -> None: ...
@@ -556,6 +560,8 @@ def train(
     feed = Feed(schedule)
     warm_start = time.perf_counter()
     eval_size = max(1, min(EVAL_BATCH, max(len(session.x_val), len(prepared.data.x_test))))
+    if not session.stepper.compiled_for(feed, session.x_train, session.y_train, eval_size):
+        reporter.compiling()
     session, reused, fallback = _begin(prepared, session, feed, eval_size)
     progress = _Progress(
         Result(status="completed", steps=0, device=session.device), 0.0, evaluation_steps(prepared)
@@ -767,6 +773,7 @@ def _take_compiled(key: tuple) -> object | None:
 
 
 def _put_compiled(key: tuple, stepper: object) -> None:
+    stepper.release()  # its compiled functions and weights, not the run's data
     with _COMPILED_LOCK:
         _COMPILED[key] = stepper
         while len(_COMPILED) > _COMPILED_MAX:

@@ -142,6 +142,25 @@ class _Fused:
         self.compiled_batch_sizes = len(batch_sizes)
         return reused
 
+    @staticmethod
+    def _shapes(feed: Feed, x, y, eval_size: int) -> list[tuple]:
+        """The compiled shapes a run needs: one per distinct B (a ramp has several)."""
+        stream = x.nbytes + y.nbytes > RESIDENT_BYTES
+        return [
+            (_window(batch), batch, x.shape[1:], y.shape[1:], len(x), eval_size, stream)
+            for batch in feed.schedule.batch_size_values()
+        ]
+
+    def compiled_for(self, feed: Feed, x, y, eval_size: int) -> bool:
+        """Whether `begin` with these would find every shape compiled (nothing to wait for)."""
+        return all(shape in self._compiled for shape in self._shapes(feed, x, y, eval_size))
+
+    def release(self) -> None:
+        """Drop the last run's data (kept for reuse, a stepper holds only its compiled code and
+        weights)."""
+        self.x = self.y = self.host = self._idx = self._w = self.feed = None
+        self._window_first = None
+
     def _on_begin(self) -> None:
         """A backend's own set-up for a run (JAX: read the state out of the Keras variables)."""
 
@@ -595,6 +614,9 @@ class KerasFitStepper:
     def begin(self, feed: Feed, x, y, eval_size: int) -> bool:
         self.feed, self.x, self.y = feed, x, y
         return False
+
+    def compiled_for(self, feed: Feed, x, y, eval_size: int) -> bool:
+        return False  # `fit` compiles on its first epoch
 
     def max_count(self, first: int) -> int:
         epoch, in_epoch = self.feed.schedule.locate(first)

@@ -90,6 +90,20 @@ def test_train_page_lists_the_devices_keras_sees_before_a_run():
     )
 
 
+def test_train_page_says_what_start_waits_for_until_the_worker_has_compiled_it():
+    # issue 26.4: the honest wait beside Start, from "loading TensorFlow" to "ready"
+    at = open_page("app_pages/train.py")
+    said, deadline = [], time.time() + 240
+    while time.time() < deadline:
+        said += [c.value for c in at.caption if c.value.startswith(("Ready", "A worker", "Start"))]
+        if said and said[-1].startswith("Ready"):
+            break
+        time.sleep(1.0)
+        at.run()
+    assert said and said[-1].startswith("Ready: a worker has this model and batch size compiled")
+    assert not at.exception
+
+
 def start_long_run():
     """The Train page with a B=1, 500-epoch run going and some of its steps stored."""
     at = open_page("app_pages/train.py")

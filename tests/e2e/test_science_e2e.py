@@ -38,3 +38,19 @@ def test_critical_batch_reads_a_known_hyperbola_with_its_interval(page: Page, sw
     assert lo <= 32 <= hi and abs(b_crit - 32) <= 8
     assert "every step's smoothed loss" in text
     screenshot(page, "science_critical_batch_en")
+
+
+@pytest.mark.timeout(900)  # timing 7 sizes 3 times each; minutes on 2 busy cores
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_throughput_shows_its_share_of_the_device_peak(page: Page, app_url, lang):
+    # issue 24: the share-of-peak chart with its roof and ridge, and a reading from the rows
+    open_page(page, f"{app_url}/science?lang={lang}&cap=64")
+    button(page, t("science.throughput.run", lang)).click()
+    title = page.get_by_text(t("roofline.title", lang), exact=True)
+    expect(title).to_be_visible(timeout=480_000)
+    wait_for_app(page)
+    text = page.get_by_test_id("stMain").inner_text()
+    share = "of the matmul peak" if lang == "en" else "矩阵乘法峰值的"
+    assert share in text and ("FLOPs per byte" in text or "浮点运算" in text), text[-2000:]
+    title.scroll_into_view_if_needed()
+    screenshot(page, f"science_share_of_peak_{lang}")

@@ -237,8 +237,10 @@ def test_a_primed_worker_starts_the_run_without_compiling(isolated_store):
     p = prepare(cfg)
     primed = pool.submit(p, str(isolated_store), create_run(store, p))
     primed.join(120)
-    cold = pool.submit(p, str(isolated_store), create_run(store, p))  # a fresh, unprimed worker
+    fresh = WorkerPool()  # no spare: a fresh worker, which compiles
+    cold = fresh.submit(p, str(isolated_store), create_run(store, p))
     cold.join(120)
+    fresh.shutdown()
     runs = {h.run_id: store.get_run(h.run_id) for h in (primed, cold)}
     assert [r["status"] for r in runs.values()] == ["completed", "completed"]
     assert runs[primed.run_id]["summary"]["compile_reused"] is True
@@ -247,6 +249,38 @@ def test_a_primed_worker_starts_the_run_without_compiling(isolated_store):
     losses = [[s["loss"] for s in store.steps(run_id)] for run_id in runs]
     np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
     pool.shutdown()
+
+
+def test_a_worker_back_from_a_run_is_the_spare_and_starts_the_next_without_compiling(
+    isolated_store,
+):
+    pool = WorkerPool()
+    store = RunStore()
+    p = prepare(TrainConfig(dataset="blobs", n=400, batch_size=16, epochs=2))
+    first = pool.submit(p, str(isolated_store), create_run(store, p))
+    worker = first._worker
+    first.join(120)
+    assert not first.alive() and first.outcome() == ("done", "completed")
+    assert worker.process.is_alive()  # it lives on ...
+    pool.warm()
+    assert pool._spare is worker  # ... as the spare, its compiled step kept
+    assert pool.readiness(p.config) == "compiled"
+    second = pool.submit(p, str(isolated_store), create_run(store, p))
+    assert second._worker is worker
+    first.stop()  # the old run's Stop reaches nothing: its job is over
+    second.join(120)
+    runs = [store.get_run(h.run_id) for h in (first, second)]
+    assert [r["status"] for r in runs] == ["completed", "completed"]
+    assert runs[0]["summary"]["compile_reused"] is False
+    assert runs[1]["summary"]["compile_reused"] is True
+    assert runs[1]["summary"]["warmup_seconds"] < runs[0]["summary"]["warmup_seconds"]
+    assert "compiling_since" not in runs[1]["summary"]
+    # reuse leaves no trace in the results: the same seed gives the same steps
+    losses = [[s["loss"] for s in store.steps(r["run_id"])] for r in runs]
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
+    pool.shutdown()
+    worker.process.join(30)
+    assert not worker.process.is_alive()
 
 
 def test_a_replicas_run_does_not_take_a_spare_that_has_primed(isolated_store):
