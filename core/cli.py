@@ -724,7 +724,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             raise ValueError("give --batch-sizes or --batch-size-schedule, not both.")
         return _ramp_sweep(args)
     if not args.batch_sizes:
-        raise ValueError("give --batch-sizes B1,B2,... (or --batch-size-schedule E:B,...).")
+        raise ValueError(
+            "--batch-sizes is empty: give B1,B2,... (or --batch-size-schedule E:B,...)."
+        )
 
     budget, value = _sweep_budget(args)
     spec = sweep.SweepSpec(

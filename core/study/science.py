@@ -26,7 +26,7 @@ import pandas as pd
 from core.choices import EXACT_MAX_SAMPLES
 from core.errors import InputError
 from core.study.sweep import SweepSpec
-from core.train.engine import MAX_EPOCHS, Reporter, TrainConfig, prepare
+from core.train.engine import MAX_EPOCHS, Reporter, TrainConfig, build_model, prepare
 
 EMA_DECAY = 0.95
 BOOTSTRAP = 1000
@@ -559,10 +559,9 @@ def throughput(
 
 def model_flops(cfg: TrainConfig):
     """CFG's model, built as a run builds it, counted (`core.train.flops`)."""
-    from core.train import flops, models
+    from core.train import flops
 
-    data = prepare(replace(cfg, batch_size=1)).data
-    net = models.build(cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed)
+    net, _ = build_model(prepare(replace(cfg, batch_size=1)))
     return flops.count(net)
 
 

@@ -384,6 +384,20 @@ class _Session:
     classify: bool
 
 
+def build_model(prepared: Prepared):
+    """(model, loss) as a run builds them: the user's .keras file with its saved weights and the
+    loss its output implies, else the bundled model drawn from the seed and the task's loss."""
+    from core.train import models
+
+    cfg, data = prepared.config, prepared.data
+    if cfg.model_file:
+        choice = prepared.loss
+        model = models.load_file(cfg.model_file, cfg.model_sha256)
+        return model, models.make_loss(data.task, choice.loss, choice.from_logits)
+    model = models.build(cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed)
+    return model, models.make_loss(data.task)
+
+
 def _open(prepared: Prepared, engine: str | None = None) -> _Session:
     """Build (or take from the cache) the model and stepper for a run; nothing compiles yet.
 
@@ -417,15 +431,7 @@ def _open(prepared: Prepared, engine: str | None = None) -> _Session:
             stepper, stepper.model, key, device, x_train, y_train, x_val, y_val, classify
         )
     with strategy.scope() if strategy is not None else contextlib.nullcontext():
-        if cfg.model_file:
-            model = models.load_file(cfg.model_file, cfg.model_sha256)
-            choice = prepared.loss
-            loss_fn = models.make_loss(data.task, choice.loss, choice.from_logits)
-        else:
-            model = models.build(
-                cfg.model, data.input_shape, max(data.num_classes, 1), seed=cfg.seed
-            )
-            loss_fn = models.make_loss(data.task)
+        model, loss_fn = build_model(prepared)
         optimizer = models.make_optimizer(cfg.optimizer, cfg.lr, cfg.accumulation)
         if use_fused:
             backend = import_keras().backend.backend()

@@ -140,8 +140,8 @@ class FlopCount:
 def _per_sample(shape) -> int:
     """Elements per sample of a built shape (the batch dimension first, unknown)."""
     dims = [d for d in tuple(shape)[1:]]
-    if any(d is None for d in dims):
-        raise ValueError(f"a dimension is not known: {tuple(shape)}")
+    if any(d is None for d in dims):  # a free dimension (a user's model): not counted
+        return 0
     return int(math.prod(dims))
 
 
@@ -246,7 +246,7 @@ def count(model) -> FlopCount:
     except (AttributeError, ValueError):
         inputs = None
     if not inputs:
-        raise ValueError("the model has no input shape: build it (call it once) before counting.")
+        raise RuntimeError("the model has no input shape: build it (call it once) before counting.")
     counts: list[LayerCount] = []
     unknown: list[str] = []
     _walk(model, counts, unknown)
