@@ -263,8 +263,12 @@ def keras_script(config: dict, steps: int | None = None) -> str:
     callbacks, warmup_src = "[]", ""
     if warmup > 0:
         callbacks = "[Warmup()]"
-        warmup_src = _WARMUP.replace("__LR__", repr(float(config["lr"]))).replace(
-            "__EPOCHS__", repr(warmup)
+        start = config.get("warmup_from_lr")
+        start = float(config["lr"]) / 20 if start is None else float(start)  # WARMUP_LEVELS
+        warmup_src = (
+            _WARMUP.replace("__LR__", repr(float(config["lr"])))
+            .replace("__EPOCHS__", repr(warmup))
+            .replace("__START__", repr(start))
         )
     planned = (
         "sum(-(-int(c) // int(s)) for c, s in zip(counts, sizes))" if steps is None else str(steps)
@@ -360,17 +364,20 @@ print(json.dumps(history))
 '''
 
 _WARMUP = """
-# Batch Lab's linear warm-up: the learning rate climbs to lr over the first __EPOCHS__ epochs,
-# in 20 equal stairs.
+# Batch Lab's linear warm-up (Goyal et al. 2017): the learning rate climbs from __START__ to lr
+# over the first __EPOCHS__ epochs, a staircase of at most 20 levels, each at the line's value
+# where it begins (the first step uses __START__ itself).
 warmup = int(np.ceil(__EPOCHS__ * -(-int(counts[0]) // batch_size)))
 stair = max(1, int(np.ceil(warmup / 20)))
+start = __START__
 
 
 class Warmup(keras.callbacks.Callback):
     def on_train_batch_begin(self, batch, logs=None):
         step = done + batch
-        top = (step // stair + 1) * stair
-        self.model.optimizer.learning_rate = lr * min(1.0, top / warmup) if step < warmup else lr
+        begins = (step // stair) * stair
+        rate = start + (lr - start) * begins / warmup if step < warmup else lr
+        self.model.optimizer.learning_rate = rate
 """
 
 

@@ -120,6 +120,16 @@ def _migrate(db: sqlite3.Connection) -> None:
             raise
 
 
+def _create(db: sqlite3.Connection) -> None:
+    """The tables, where missing. A store this process may only read keeps what it has: an old
+    file without a newer table (`sharpness`) still lists and finds its runs."""
+    try:
+        db.executescript(_SCHEMA)
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc):
+            raise
+
+
 _RUN_COLUMNS = ("dataset", "model", "n", "batch_size", "epochs", "optimizer", "lr", "seed")
 
 
@@ -161,7 +171,7 @@ class RunStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA busy_timeout=30000")
-            self.db.executescript(_SCHEMA)
+            _create(self.db)
             _migrate(self.db)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
@@ -411,7 +421,10 @@ class RunStore:
 
     def sharpness(self, run_id: str) -> dict | None:
         """What `add_sharpness` stored for RUN_ID (same keys), or None."""
-        row = self.db.execute("SELECT * FROM sharpness WHERE run_id = ?", (run_id,)).fetchone()
+        try:
+            row = self.db.execute("SELECT * FROM sharpness WHERE run_id = ?", (run_id,)).fetchone()
+        except sqlite3.OperationalError:  # an older store opened read-only: never measured
+            return None
         if row is None:
             return None
         out = dict(row)
