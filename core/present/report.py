@@ -233,7 +233,6 @@ def runs_table(runs: list[dict]) -> pd.DataFrame:
         rows.append(
             {
                 "run_id": r["run_id"],
-                "name": run_name(r),
                 "status": r["status"],
                 "dataset": r["dataset"],
                 "model": r["model"],
@@ -242,6 +241,8 @@ def runs_table(runs: list[dict]) -> pd.DataFrame:
                 "accumulation": run_accumulation(r),
                 "epochs": r["epochs"],
                 "steps": f"{r['steps_done']:,} / {r['total_steps']:,}",
+                # after the setting: a long model file's name kept E off a laptop-wide grid
+                "name": run_name(r),
                 "test_loss": _rounded(test.get("loss"), 4),
                 "test_accuracy": _rounded(test.get("accuracy"), 3),
                 "steps_per_second": None if rate is None else round(rate),

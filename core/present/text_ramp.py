@@ -45,7 +45,7 @@ EN_RAMP: dict[str, str] = {
     "ramp.compare.b0": "Starting batch size B",
     "ramp.compare.factor": "Factor k",
     "ramp.compare.at": "At epochs (e₁, e₂, …)",
-    "ramp.compare.epochs": "Epochs E",
+    "ramp.compare.epochs": "Epochs E (both arms)",
     "ramp.compare.repeats": "Repeats",
     "ramp.compare.run": "Run the ramp against decay",
     "ramp.compare.plan": (
@@ -119,7 +119,7 @@ ZH_RAMP: dict[str, str] = {
     "ramp.compare.b0": "起始批大小 B",
     "ramp.compare.factor": "倍数 k",
     "ramp.compare.at": "在第几轮（e₁, e₂, …）",
-    "ramp.compare.epochs": "轮数 E",
+    "ramp.compare.epochs": "轮数 E（两组相同）",
     "ramp.compare.repeats": "重复次数",
     "ramp.compare.run": "运行：增大批大小对比衰减学习率",
     "ramp.compare.plan": (

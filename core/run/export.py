@@ -213,8 +213,13 @@ def data_source(config: dict) -> str:
 
 def _file_loss(config: dict) -> tuple[str, str]:
     """(loss, metrics) source for a run on a .keras file: its output picks the loss."""
-    spec = userfiles.inspect_model(str(config["model_file"]))
-    choice = userfiles.choose_loss(spec, config.get("loss") or "auto")
+    try:
+        spec = userfiles.inspect_model(str(config["model_file"]))
+        choice = userfiles.choose_loss(spec, config.get("loss") or "auto")
+    except InputError:  # the upload went with its session: the loss the run stored
+        name = config.get("loss") or "auto"
+        name = "sparse_categorical_crossentropy" if name == "auto" else name
+        choice = userfiles.LossChoice(name, False, name != "mse")
     names = {
         "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
         "binary_crossentropy": "BinaryCrossentropy",

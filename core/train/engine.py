@@ -287,7 +287,8 @@ def prepare(cfg: TrainConfig, csv_bytes: bytes | None = None) -> Prepared:
                 name=spec.file_name,
             )
         choice = userfiles.choose_loss(spec, cfg.loss)
-        cfg = replace(cfg, model=MODEL_FILE, model_sha256=spec.sha256)
+        # The loss as chosen, not "auto": a stored run says it without the file.
+        cfg = replace(cfg, model=MODEL_FILE, model_sha256=spec.sha256, loss=choice.loss)
     if cfg.data_file:
         image = spec.input_shape if spec else (userfiles.DEFAULT_IMAGE_SHAPE)
         classify = choice.classify if choice else None

@@ -26,7 +26,8 @@ def bad_csvs(tmp_path):
 def test_every_bad_csv_upload_shows_what_to_change(page: Page, routed_app_url: str, bad_csvs):
     open_page(page, f"{routed_app_url}/train?dataset=csv")
     expect(page.get_by_text(t("train.csv.needed"))).to_be_visible()
-    uploader = page.get_by_test_id("stFileUploader").locator("input[type=file]")
+    # the CSV's own uploader: the own-files box below has two more
+    uploader = page.get_by_test_id("stFileUploader").first.locator("input[type=file]")
     for name, match in CSV_CASES:
         uploader.set_input_files(str(bad_csvs[name]))
         wait_for_app(page, timeout_ms=60_000)
