@@ -283,6 +283,7 @@ def assert_no_exception(page: Page) -> None:
 CLIPPED_SCRIPT = """
 () => [...document.querySelectorAll('[data-testid="stMain"] *')]
   .filter((e) => getComputedStyle(e).textOverflow === "ellipsis")
+  .filter((e) => e.clientWidth > 0)  // not drawn (a collapsed expander's contents): not cut
   .filter((e) => e.scrollWidth > e.clientWidth + 1)
   .map((e) => [e.innerText, e.scrollWidth, e.clientWidth])
 """
