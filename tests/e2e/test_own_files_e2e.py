@@ -1,7 +1,8 @@
 """The user's own model and data in the browser: a .keras model and an .npz, made here, are
-uploaded on the Train page, train live to a loss curve, and then Advise runs on them (a short
-budget of 90 s: less is taken by the pilot and the timings). Screenshots in English and Chinese: artifacts/screenshots/own_files_{train,advise}_LANG.
-Marked `e2e` by tests/e2e/conftest.py and `slow` (about a minute a language on 2 cores)."""
+uploaded on the Train page, train live to a loss curve, and then Advise runs on them (a budget
+of 90 s: less is taken by the pilot and the timings). Screenshots in English and Chinese:
+artifacts/screenshots/own_files_{train,advise}_LANG. Marked `e2e` by tests/e2e/conftest.py and
+`slow` (a few minutes a language on 2 cores)."""
 
 import re
 
