@@ -22,6 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from core.errors import InputError
+from core.train.steppers import padded  # (x, y, weights) in pieces, the last zero-padded
 
 HVP_PIECE = 1024  # rows per Hessian-vector call (one compiled shape)
 
@@ -34,19 +35,6 @@ class Hessian(Protocol):
 
     def loss(self) -> float:
         """The mean loss over the data set at the current weights."""
-
-
-def _pieces(x: np.ndarray, y: np.ndarray, size: int):
-    """(x, y, weights) in pieces of `size` rows, the last padded with zero-weight rows."""
-    for start in range(0, len(x), size):
-        xb, yb = x[start : start + size], y[start : start + size]
-        w = np.ones(size, dtype=np.float32)
-        if len(xb) < size:
-            pad = size - len(xb)
-            w[len(xb) :] = 0.0
-            xb = np.concatenate([xb, np.zeros((pad, *xb.shape[1:]), xb.dtype)])
-            yb = np.concatenate([yb, np.zeros((pad, *yb.shape[1:]), yb.dtype)])
-        yield xb, yb, w
 
 
 class _Base:
@@ -70,7 +58,7 @@ class _Base:
         if not len(x):
             raise InputError("the Hessian needs at least one training sample, got none.")
         self.n = len(x)
-        self.pieces = list(_pieces(x, y, max(1, min(self.piece, len(x)))))
+        self.pieces = list(padded(x, y, max(1, min(self.piece, len(x)))))
         self._read_weights()
 
     def _read_weights(self) -> None:

@@ -59,7 +59,7 @@ class Stepper(Protocol):
     def sync_to_model(self) -> None: ...
 
 
-def _padded(x: np.ndarray, y: np.ndarray, size: int):
+def padded(x: np.ndarray, y: np.ndarray, size: int):
     """(x, y) in pieces of `size` rows, the last padded with zeros; weights mark real rows."""
     for start in range(0, len(x), size):
         xb, yb = x[start : start + size], y[start : start + size]
@@ -213,7 +213,7 @@ class _Fused:
         if not len(x):
             return float("nan"), float("nan")
         total_loss = total_acc = 0.0
-        for xb, yb, w in _padded(x, y, self.eval_size):
+        for xb, yb, w in padded(x, y, self.eval_size):
             loss, acc = self._eval(xb, yb, w)
             total_loss += float(loss) * float(w.sum())
             total_acc += float(acc) * float(w.sum())
