@@ -199,9 +199,9 @@ def _tf_data_lines(spec: ScheduleSpec) -> list[str]:
     return lines
 
 
-def pytorch(spec: ScheduleSpec) -> str:
-    if spec.batch_size_schedule:
-        return _pytorch_ramp(spec)
+def _pytorch_head(spec: ScheduleSpec) -> list[str]:
+    """The PyTorch lines every snippet opens with: the dataset, its Keras-style split (the last
+    samples validate) and the seeded generator."""
     train = split_at(spec.n, spec.validation_split)
     lines = [
         f"import torch  # torch >= {TORCH_MIN_VERSION}",
@@ -217,6 +217,14 @@ def pytorch(spec: ScheduleSpec) -> str:
     else:
         lines.append("train_set = dataset")
     lines.append(f"generator = torch.Generator().manual_seed({spec.seed})")
+    return lines
+
+
+def pytorch(spec: ScheduleSpec) -> str:
+    if spec.batch_size_schedule:
+        return _pytorch_ramp(spec)
+    train = split_at(spec.n, spec.validation_split)
+    lines = _pytorch_head(spec)
     drop = "True" if spec.drop_remainder else "False"
     if spec.shuffle == "batch":
         lines += [
@@ -284,21 +292,7 @@ def _pytorch_loop(spec: ScheduleSpec) -> list[str]:
 
 def _pytorch_ramp(spec: ScheduleSpec) -> str:
     """A DataLoader per phase of the ramp; the epochs run on through the phases."""
-    train = split_at(spec.n, spec.validation_split)
-    lines = [
-        f"import torch  # torch >= {TORCH_MIN_VERSION}",
-        "from torch.utils.data import DataLoader, Subset, TensorDataset",
-        "",
-        "dataset = TensorDataset(torch.as_tensor(x), torch.as_tensor(y))",
-    ]
-    if spec.validation_split:
-        lines += [
-            f"train_set = Subset(dataset, range({train}))  # Keras-style: last samples validate",
-            f"val_set = Subset(dataset, range({train}, {spec.n}))",
-        ]
-    else:
-        lines.append("train_set = dataset")
-    lines.append(f"generator = torch.Generator().manual_seed({spec.seed})")
+    lines = _pytorch_head(spec)
     lines += _ramp_header(spec)
     drop = "True" if spec.drop_remainder else "False"
     shuffle = "True" if spec.shuffle == "epoch" else "False"
