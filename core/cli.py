@@ -725,7 +725,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return _ramp_sweep(args)
     if not args.batch_sizes:
         raise ValueError(
-            "--batch-sizes is empty: give B1,B2,... (or --batch-size-schedule E:B,...)."
+            "--batch-sizes is empty: give --batch-sizes B1,B2,... "
+            "(or --batch-size-schedule E:B,...)."
         )
 
     budget, value = _sweep_budget(args)
