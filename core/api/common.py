@@ -118,10 +118,10 @@ def inspect_model(path: str) -> ModelSpec:
 
 
 def model_layers(spec: ModelSpec) -> pd.DataFrame:
-    """The model's layers as a table: name, type, the shape it takes, its settings."""
+    """The model's layers as a table: name, type, the shapes it takes and gives, its settings."""
     return pd.DataFrame(
-        [(r.name, r.kind, r.input_shape, r.detail) for r in spec.layers],
-        columns=["layer", "type", "input_shape", "settings"],
+        [(r.name, r.kind, r.input_shape, r.output_shape, r.detail) for r in spec.layers],
+        columns=["layer", "type", "input_shape", "output_shape", "settings"],
     )
 
 

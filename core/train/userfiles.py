@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.errors import InputError, Note, check_choice
+from core.train import fileshapes
 
 # Caps on what a file may hold. Uploads are capped lower by the server (maxUploadSize).
 MODEL_MAX_BYTES = 200 * 2**20
@@ -67,6 +68,7 @@ class LayerRow:
     kind: str
     input_shape: str  # what the layer takes, e.g. "(None, 128)"; "" where the file does not say
     detail: str  # units, filters, activation
+    output_shape: str = ""  # what it gives (core.train.fileshapes); "?" where not known
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,11 @@ def inspect_model(path: str) -> ModelSpec:
     input_shape = _input_shape(config, layers, name)
     out_layer = _output_layer(config, layers)
     units, activation = _output(out_layer, name)
-    rows = tuple(_layer_row(layer) for layer in layers if layer.get("class_name") != "InputLayer")
+    rows = tuple(
+        _layer_row(layer, shapes)
+        for layer, shapes in zip(layers, fileshapes.layer_shapes(config), strict=True)
+        if layer.get("class_name") != "InputLayer"
+    )
     return ModelSpec(
         file_name=name,
         sha256=file_hash(path),
@@ -322,7 +328,7 @@ def _output(layer: dict, name: str) -> tuple[int, str]:
     return units, str(activation or "linear")
 
 
-def _layer_row(layer: dict) -> LayerRow:
+def _layer_row(layer: dict, shapes: tuple) -> LayerRow:
     cfg = layer.get("config", {})
     bits = []
     for key in ("units", "filters", "kernel_size", "pool_size", "rate"):
@@ -331,18 +337,21 @@ def _layer_row(layer: dict) -> LayerRow:
     activation = cfg.get("activation")
     if isinstance(activation, str) and activation != "linear":
         bits.append(activation)
-    shape = (layer.get("build_config") or {}).get("input_shape")
+    taken, given = shapes
     return LayerRow(
         name=str(cfg.get("name", layer.get("name", ""))),
         kind=str(layer.get("class_name", "")),
-        input_shape=_shape_text(shape),
+        input_shape=_shape_text(taken),
         detail=", ".join(bits),
+        output_shape=_shape_text(given) or "?",
     )
 
 
 def _shape_text(shape) -> str:
     if not isinstance(shape, list):
         return ""
+    if shape and isinstance(shape[0], list):  # a merge's inputs
+        return ", ".join(_shape_text(each) for each in shape)
     return "(" + ", ".join("None" if s is None else str(s) for s in shape) + ")"
 
 

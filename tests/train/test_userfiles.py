@@ -125,6 +125,50 @@ def test_train_json_reports_model_parameters_and_the_files_name(files, capsys, t
     assert out["steps"] == int(np.ceil(round(96 * 0.8) / 10))
 
 
+def _shape_text(shape) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
+
+
+def test_the_summary_gives_each_layers_shapes_as_keras_builds_them(tmp_path):
+    """Read without Keras, checked against Keras's own `layer.input.shape`/`output.shape`: a
+    Sequential CNN whose pooling and padding the file does not record, and a functional model
+    with a residual Add and a Concatenate."""
+    import keras
+    from keras import layers as L
+
+    cnn = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            L.Conv2D(8, 3, padding="same", strides=2, activation="relu"),
+            L.MaxPooling2D(),
+            L.Conv2D(6, (3, 2), dilation_rate=(1, 2)),
+            L.AveragePooling2D(pool_size=2, strides=1, padding="valid"),
+            L.BatchNormalization(),
+            L.Flatten(),
+            L.Dropout(0.2),
+            L.Reshape((12, 8)),
+            L.Conv1D(4, 3, padding="valid"),
+            L.GlobalAveragePooling1D(),
+            L.Dense(10, activation="softmax"),
+        ]
+    )
+    inputs = keras.Input((20,))
+    h = L.Dense(16, activation="relu")(inputs)
+    added = L.Add()([h, L.Dense(16)(h)])
+    both = L.Concatenate()([added, L.Dense(4)(h)])
+    net = keras.Model(inputs, L.Dense(3)(L.Dropout(0.1)(both)))
+    for model, name in ((cnn, "cnn.keras"), (net, "net.keras")):
+        model.save(tmp_path / name)
+        rows = userfiles.inspect_model(str(tmp_path / name)).layers
+        keras_layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+        assert [r.name for r in rows] == [layer.name for layer in keras_layers]
+        for row, layer in zip(rows, keras_layers, strict=True):
+            taken = layer.input if not isinstance(layer.input, list) else None
+            if taken is not None:
+                assert row.input_shape == _shape_text(taken.shape), layer.name
+            assert row.output_shape == _shape_text(layer.output.shape), layer.name
+
+
 def test_a_lambda_model_is_refused_and_its_code_never_runs(files, capsys):
     from core.train.models import load_file
 
