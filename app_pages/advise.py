@@ -134,7 +134,7 @@ if outcome is not None and not running:
         st.subheader(t("advise.reasons"))
         st.markdown("\n".join(f"- {s}" for s in readings_advise.reason_lines(advice, lang)))
         st.subheader(t("advise.table"))
-        st.dataframe(readings_advise.advice_table(advice, lang), hide_index=True)
+        st.dataframe(readings_advise.advice_table_shown(advice, lang), hide_index=True)
         c = st.columns(2)
         c[0].caption(t("advise.chart.steps"))
         c[0].altair_chart(charts_advise.steps_chart(advice, lang), width="stretch")

@@ -24,7 +24,16 @@ def reason_lines(advice: Advice, lang: str = "en") -> list[str]:
 
 
 def result_line(advice: Advice, lang: str = "en") -> str | None:
-    """The recommendation in one line (None when no size reached the target)."""
+    """The recommendation in one line (None when no size reached the target), and the sizes too
+    close to call with it when another seed's measurement could advise another."""
+    line = _result(advice, lang)
+    span = advice.time.pick_range
+    if line is None or span is None or span[0] == span[1]:
+        return line
+    return f"{line} {t('advise.result_close', lang, lo=span[0], hi=span[1])}"
+
+
+def _result(advice: Advice, lang: str) -> str | None:
     row = advice.row(advice.recommended_batch_size)
     if row is None:
         return None
@@ -102,6 +111,21 @@ def advice_table(advice: Advice, lang: str = "en") -> pd.DataFrame:
         )
     frame = pd.DataFrame(rows)
     return frame.rename(columns=lambda c: t(f"advise.col.{c}", lang))
+
+
+_SHOWN = {
+    "steps_to_target": "{:,.1f}",
+    "samples_to_target": "{:,.0f}",
+    "seconds_to_target": "{:.3g}",
+}
+
+
+def advice_table_shown(advice: Advice, lang: str = "en"):
+    """`advice_table` as the page shows it: numbers stay numbers (they sort as numbers), a size
+    that never reached the target shows "—" instead of None."""
+    frame = advice_table(advice, lang)
+    shown = {t(f"advise.col.{c}", lang): f for c, f in _SHOWN.items()}
+    return frame.style.format(shown, na_rep="—")
 
 
 def _round(value: float | None, digits: int) -> float | None:

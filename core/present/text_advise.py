@@ -12,7 +12,8 @@ EN_ADVISE: dict[str, str] = {
     "advise.intro": (
         "The Deep Learning Tuning Playbook's procedure for choosing the batch size, run on your "
         "model, data and device: find the sizes that fit and their throughput; re-tune the "
-        "learning rate at each size (the sqrt-scaled lr ×/÷ 3); train each to a validation "
+        "learning rate at each size (×/÷ 3 around the best lr of the size tuned before it, "
+        "sqrt-scaled; your lr for the first); train each to a validation "
         "target; predict time to target = steps × measured time per step. Batch size sets "
         "training speed; it is not a knob for validation performance."
     ),
@@ -36,15 +37,19 @@ EN_ADVISE: dict[str, str] = {
     "advise.progress.throughput": "Timing B = {b} · {done}/{total} · about {eta:.0f} s left",
     "advise.progress.noise": "Measuring the noise scale · {done}/{total} · about {eta:.0f} s left",
     "advise.progress.lr": "Training B = {b}, lr {lr:.3g} · {done}/{total} · about {eta:.0f} s left",
+    "advise.progress.repeat": (
+        "B = {b} again at lr {lr:.3g}, another seed · {done}/{total} · about {eta:.0f} s left"
+    ),
     "advise.progress.start": "Starting a worker…",
     "advise.result": (
         "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in the least time, "
         "about {seconds:.3g} s of training."
     ),
     "advise.result_tie": (
-        "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about {seconds:.3g} s "
-        "of training. B = {best} measured quickest ({best_seconds:.3g} s), within noise of it: "
-        "B = {sizes} are as fast, and B = {b} is the largest of them that still cut steps."
+        "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about "
+        "{seconds:.3g} s of training. B = {best} measured quickest ({best_seconds:.3g} s), "
+        "within noise of it: B = {sizes} are as fast, and of them the Playbook's rule (the "
+        "largest batch that still cuts steps) gives B = {b} most often within noise."
     ),
     "advise.none": "No size reached the target before the advice stopped: no recommendation.",
     "advise.reasons": "Why",
@@ -160,15 +165,23 @@ EN_ADVISE: dict[str, str] = {
         "second where steps to this target stop falling across the sizes, each with its lr "
         "re-tuned; they need agree only in order of magnitude."
     ),
+    "advise.why.repeats": (
+        "Each size's best lr was trained again with another seed (+{offset}) at {n} sizes, and "
+        "its steps to target are the mean of the two runs: the two seeds differed by "
+        "×{between:.2f} (root mean square), so a mean of two is within about ×{mean:.2f}. The "
+        "ranges below count that in: what another seed would move is not read as a difference "
+        "between sizes."
+    ),
     "advise.why.time_range": (
         "B = {sizes} reach {metric} {target:g} within noise of the fastest, B = {best} "
         "({best_steps:,.0f} steps × {step_ms:.3g} ms ≈ {best_seconds:.3g} s): their predicted "
         "time ranges overlap, so time does not decide among them."
     ),
     "advise.why.pick.cut": (
-        "Of those, B = {b} is advised, as the Playbook prefers the largest batch that still cuts "
-        "steps: {steps:,.0f} steps against {prev_steps:,.0f} at B = {prev} (×{ratio:.2f}, "
-        "clearly fewer: below ×{clearly:.2f}), with its re-tuned lr {lr:.3g}."
+        "Of those, the Playbook's rule (the largest batch that still cuts steps) gives B = "
+        "{b} on the measured steps: {steps:,.0f} steps against {prev_steps:,.0f} at B = "
+        "{prev} (×{ratio:.2f}, clearly fewer: below ×{clearly:.2f}), with its re-tuned lr "
+        "{lr:.3g}."
     ),
     "advise.why.pick.stalled": (
         "The next size, B = {next}, took {next_steps:,.0f} steps against {steps:,.0f} at B = {b} "
@@ -188,26 +201,46 @@ EN_ADVISE: dict[str, str] = {
         "its time. Samples computed (B × steps) are in the table for reference."
     ),
     "advise.result_range": (
-        "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about {seconds:.3g} s "
-        "of training, the quickest measured; B = {sizes} are within noise of it, and B = {b} is "
-        "the largest of them that still cut steps."
+        "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about "
+        "{seconds:.3g} s of training, the quickest measured; B = {sizes} are within noise of "
+        "it, and of them the Playbook's rule (the largest batch that still cuts steps) gives "
+        "B = {b} most often within noise."
     ),
     "advise.why.knee.device_first": (
         "Samples/s did not nearly double from the first doubling, B = {b} to B = {b2} (measured "
         "×{gain:.2f}, under ×{nearly:.2f})."
     ),
+    "advise.why.pick.draws": (
+        "Re-drawing each size's steps within their noise ({draws} draws) and applying the "
+        "rule again gives {given}: B = {b} is advised, the size it gives most often "
+        "({share:.0%}), as on the measured steps."
+    ),
+    "advise.why.pick.moved": (
+        "Re-drawing each size's steps within their noise ({draws} draws) and applying the "
+        "rule again gives {given}: B = {b} is advised, the size it gives most often "
+        "({share:.0%}); B = {point}, which the measured steps gave, is a less likely outcome "
+        "of the same measurements."
+    ),
+    "advise.why.pick.close": (
+        "Too close to call from B = {lo} to {hi}: each was given in at least {least:.0%} of "
+        "the draws, so another seed's measurement could advise any of them."
+    ),
+    "advise.result_close": (
+        "Too close to call from B = {lo} to {hi}: another seed's measurement could advise "
+        "any of them."
+    ),
     "advise.why.pick.fit": (
-        "B = {b} is advised ({steps:,.0f} steps, lr {lr:.3g}), as the Playbook prefers the "
-        "largest batch that still cuts steps: on the fitted curve each doubling up to {limit:g} "
-        "B_crit ≈ {cap:,.0f} still cuts the steps to ×0.8 or fewer, and B = {b} is the largest "
-        "candidate below it. Over B_crit's 90 % interval that limit lies between B ≈ {cap_lo} "
-        "and {cap_hi}, which would advise B = {pick_lo} to {pick_hi}: any of these is as "
-        "defensible."
+        "The Playbook prefers the largest batch that still cuts steps, and on the measured "
+        "steps that is B = {b} ({steps:,.0f} steps, lr {lr:.3g}): on the fitted curve each "
+        "doubling up to {limit:g} B_crit ≈ {cap:,.0f} still cuts the steps to ×0.8 or fewer, "
+        "and B = {b} is the largest candidate below it. Over B_crit's 90 % interval that "
+        "limit lies between B ≈ {cap_lo} and {cap_hi}."
     ),
     "advise.result_steps": (
-        "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about {seconds:.3g} s "
-        "of training. The quickest size does so in under a second here, so time does not "
-        "decide; B = {b} is the largest that still cuts steps (B = {best} measured quickest, "
+        "**Use B = {b} with lr {lr:.3g}**: it reaches {metric} {target:g} in about "
+        "{seconds:.3g} s of training. The quickest size does so in under a second here, so "
+        "time does not decide; B = {b} is the size the Playbook's rule (the largest batch "
+        "that still cuts steps) gives most often within noise (B = {best} measured quickest, "
         "{best_seconds:.3g} s)."
     ),
 }
@@ -217,7 +250,8 @@ ZH_ADVISE: dict[str, str] = {
     "advise.title": "我该用多大的批大小？",
     "advise.intro": (
         "在你的模型、数据和设备上运行《深度学习调参手册》选择批大小的流程：找出放得下的批大小"
-        "及其吞吐量；在每个批大小上重新调学习率（按平方根缩放后的 lr ×/÷ 3）；把每个训练到一个"
+        "及其吞吐量；在每个批大小上重新调学习率（以前一个调好的批大小的最佳 lr "
+        "按平方根缩放为中心 ×/÷ 3，第一个从你的 lr 开始）；把每个训练到一个"
         "验证目标；预测到达目标的时间 = 迭代次数 × 实测的每次迭代时间。批大小决定训练速度，"
         "而不是用来调验证效果的旋钮。"
     ),
@@ -238,6 +272,9 @@ ZH_ADVISE: dict[str, str] = {
     "advise.progress.throughput": "测 B = {b} 的速度 · {done}/{total} · 约剩 {eta:.0f} 秒",
     "advise.progress.noise": "测量梯度噪声尺度 · {done}/{total} · 约剩 {eta:.0f} 秒",
     "advise.progress.lr": "训练 B = {b}，lr {lr:.3g} · {done}/{total} · 约剩 {eta:.0f} 秒",
+    "advise.progress.repeat": (
+        "换一个种子再训练 B = {b}，lr {lr:.3g} · {done}/{total} · 约剩 {eta:.0f} 秒"
+    ),
     "advise.progress.start": "正在启动工作进程…",
     "advise.result": (
         "**请用 B = {b}，lr {lr:.3g}**：它以最短的时间达到 {metric} {target:g}，"
@@ -246,7 +283,7 @@ ZH_ADVISE: dict[str, str] = {
     "advise.result_tie": (
         "**请用 B = {b}，lr {lr:.3g}**：约 {seconds:.3g} 秒的训练即可达到 {metric} {target:g}。"
         "测得最快的是 B = {best}（{best_seconds:.3g} 秒），与它的差距在误差之内：B = {sizes} "
-        "都一样快，而 B = {b} 是其中仍能明显减少迭代次数的最大批大小。"
+        "都一样快；在误差范围内，调参手册的规则（仍能减少迭代次数的最大批大小）最常给出 B = {b}。"
     ),
     "advise.none": "建议停止前没有任何批大小达到目标：无法给出建议。",
     "advise.reasons": "理由",
@@ -353,15 +390,20 @@ ZH_ADVISE: dict[str, str] = {
         "梯度噪声（随损失下降而增大），后者是在各批大小（各自重新调过 lr）之间到达这个目标的"
         "迭代次数不再下降的位置；两者只需在数量级上一致。"
     ),
+    "advise.why.repeats": (
+        "在 {n} 个批大小上，各自最佳的 lr 又换一个种子（+{offset}）训练了一次，到达目标的迭代次数"
+        "取两次的平均：两个种子相差 ×{between:.2f}（均方根），所以两次的平均约在 ×{mean:.2f} 之内。"
+        "下面的范围已把这一点算进去：换个种子就会变的差别，不当作批大小之间的差别。"
+    ),
     "advise.why.time_range": (
         "B = {sizes} 达到 {metric} {target:g} 的时间都在最快的 B = {best}（{best_steps:,.0f} "
         "次迭代 × {step_ms:.3g} ms ≈ {best_seconds:.3g} 秒）的误差之内：它们预测时间的范围互相"
         "重叠，时间无法在其中分出高下。"
     ),
     "advise.why.pick.cut": (
-        "其中建议用 B = {b}，因为调参手册偏好仍能减少迭代次数的最大批大小：{steps:,.0f} 次迭代，"
-        "对比 B = {prev} 的 {prev_steps:,.0f}（×{ratio:.2f}，明显更少：低于 ×{clearly:.2f}），"
-        "使用重新调过的 lr {lr:.3g}。"
+        "其中，按实测的迭代次数，调参手册的规则（仍能减少迭代次数的最大批大小）给出 B = {b}："
+        "{steps:,.0f} 次迭代，B = {prev} 是 {prev_steps:,.0f} 次（×{ratio:.2f}，明显更少："
+        "低于 ×{clearly:.2f}），用它重新调过的 lr {lr:.3g}。"
     ),
     "advise.why.pick.stalled": (
         "下一个批大小 B = {next} 用了 {next_steps:,.0f} 次迭代，对比 B = {b} 的 {steps:,.0f}"
@@ -379,24 +421,38 @@ ZH_ADVISE: dict[str, str] = {
     ),
     "advise.result_range": (
         "**请用 B = {b}，lr {lr:.3g}**：约 {seconds:.3g} 秒的训练即可达到 {metric} {target:g}，"
-        "是测得最快的；B = {sizes} 都在它的误差之内，而 B = {b} 是其中仍能明显减少迭代次数的"
-        "最大批大小。"
+        "是测得最快的；B = {sizes} 都在它的误差之内；在误差范围内，调参手册的规则"
+        "（仍能减少迭代次数的最大批大小）最常给出 B = {b}。"
     ),
     "advise.why.knee.device_first": (
         "从第一次加倍起样本/秒就没有接近加倍：B = {b} 到 B = {b2}（实测 ×{gain:.2f}，"
         "低于 ×{nearly:.2f}）。"
     ),
+    "advise.why.pick.draws": (
+        "把各批大小的迭代次数在其误差内重新抽取（{draws} 次）后再用同一规则，得到 {given}："
+        "建议用 B = {b}，它被给出得最多（{share:.0%}），与按实测迭代次数得到的一致。"
+    ),
+    "advise.why.pick.moved": (
+        "把各批大小的迭代次数在其误差内重新抽取（{draws} 次）后再用同一规则，得到 {given}："
+        "建议用 B = {b}，它被给出得最多（{share:.0%}）；按实测迭代次数得到的 B = {point}，"
+        "是同样这些测量中较不可能的结果。"
+    ),
+    "advise.why.pick.close": (
+        "B = {lo} 到 {hi} 难分高下：每个都在至少 {least:.0%} 的抽取中被给出，"
+        "换一个种子测量，可能建议其中任何一个。"
+    ),
+    "advise.result_close": ("B = {lo} 到 {hi} 难分高下：换一个种子测量，可能建议其中任何一个。"),
     "advise.why.pick.fit": (
-        "建议用 B = {b}（{steps:,.0f} 次迭代，lr {lr:.3g}），因为调参手册偏好仍能减少迭代次数的"
-        "最大批大小：按拟合曲线，直到 {limit:g} B_crit ≈ {cap:,.0f}，每次加倍仍能把迭代次数减到 "
-        "×0.8 或更少，而 B = {b} 是低于它的最大候选。按 B_crit 的 90 % 区间，这个上限在 "
-        "B ≈ {cap_lo} 到 {cap_hi} 之间，对应建议 B = {pick_lo} 到 {pick_hi}："
-        "其中任一个都同样站得住。"
+        "调参手册偏好仍能减少迭代次数的最大批大小，按实测的迭代次数那就是 B = {b}"
+        "（{steps:,.0f} 次迭代，lr {lr:.3g}）：按拟合曲线，直到 {limit:g} B_crit ≈ {cap:,.0f}，"
+        "每次加倍仍能把迭代次数减到 ×0.8 或更少，而 B = {b} 是低于它的最大候选。"
+        "按 B_crit 的 90 % 区间，这个上限在 B ≈ {cap_lo} 到 {cap_hi} 之间。"
     ),
     "advise.result_steps": (
         "**请用 B = {b}，lr {lr:.3g}**：约 {seconds:.3g} 秒的训练即可达到 {metric} {target:g}。"
-        "这里最快的批大小不到一秒就能做到，时间不起决定作用；B = {b} 是仍能减少迭代次数的最大"
-        "批大小（测得最快的是 B = {best}，{best_seconds:.3g} 秒）。"
+        "这里最快的批大小不到一秒就能做到，时间不起决定作用；在误差范围内，调参手册的规则"
+        "（仍能减少迭代次数的最大批大小）最常给出 B = {b}（测得最快的是 B = {best}，"
+        "{best_seconds:.3g} 秒）。"
     ),
 }
 

@@ -14,7 +14,8 @@ Who does what:
   (`science.throughput`: ≥ 3 timings, median), until one is out of memory or over the memory
   cap (on CPU: this process's peak RSS). `scaling_knee()` says where doubling B stops nearly
   doubling samples/s and whether the device or the fixed per-step cost is the limit then.
-- `lr_grid()` gives each size its learning rates: the sqrt-scaled base lr × (1/3, 1, 3).
+- `lr_grid()` gives each size its learning rates: a sqrt-scaled lr × (1/3, 1, 3), scaled
+  from the user's (B0, lr) for the first size and from the best lr of the size tuned last after.
   `train_sizes()` trains them, largest size first, each run stopping once the target is
   reached; every run is stored in one sweep, so Compare and Runs can reopen it.
 - `recommend()` picks as the Playbook does: resources are cost per step × steps, which on one
@@ -61,6 +62,8 @@ TIMING_SHARE = 1 / 800  # seconds per timing: 0.3 s for 4 minutes, between 0.2 a
 TARGET_SHARE = 0.05  # default target: the pilot's best plus 5 % of its range
 EDGE_STEPS = 2  # grid steps beyond an edge lr that was best, at most
 STEP_SLACK = 4  # a run may take 4× the steps perfect scaling predicts from a measured size
+REPEAT_SEED = 1000  # the repeat at each size's best lr trains with seed + this (no overlap
+# with the seeds a user tries next: 0, 1, 2, … each repeat with its own)
 RUN_OVERHEAD = 1.5  # seconds of wall time per run besides training (compile, evaluation), a guess
 MEMORY_SHARE = 0.75  # default cap: 75 % of this machine's memory
 EXECUTORS = choices.EXECUTORS
@@ -153,6 +156,8 @@ class SizeRow:
 
     seconds_to_target is predicted: steps × measured step time (median timing); low/high span
     the timings' range and the steps' relative error. skipped: budget | stopped | None.
+    `repeat`: the best lr trained again with another seed; steps_to_target is then the geometric
+    mean of the two runs (the best lr's own run alone is biased low: it won among the lrs).
     """
 
     batch_size: int
@@ -167,10 +172,21 @@ class SizeRow:
     seconds_high: float | None = None
     regime: str | None = None  # perfect | diminishing | none (of steps vs B)
     skipped: str | None = None
+    repeat: Trial | None = None
 
     @property
     def lrs_tried(self) -> tuple[float, ...]:
         return tuple(trial.lr for trial in self.trials)
+
+    @property
+    def seed_log_ratio(self) -> float | None:
+        """log(the repeat's steps / the best lr's steps); None without a repeat. A repeat that
+        did not reach the target counts as REPEAT_SLACK × the best's steps."""
+        reached = [t.steps_to_target for t in self.trials if t.steps_to_target is not None]
+        if self.repeat is None or not reached:
+            return None
+        best = min(reached)
+        return math.log((self.repeat.steps_to_target or REPEAT_SLACK * best) / best)
 
 
 @dataclass(frozen=True)
@@ -189,7 +205,12 @@ class Pick:
     rule: str = "walk"  # fit: the largest size ≤ CUT_LIMIT · B_crit; walk: measured steps
     cap: tuple[float | None, float | None, float | None] = (None, None, None)  # limit, lo, hi
     by_steps_only: bool = False  # the fastest trains under MEANINGFUL_SECONDS: time set aside
-    pick_range: tuple[int, int] | None = None  # rule fit: the picks over B_crit's interval
+    # Within the measurements' noise (`picks_within_noise`): each size the rule gives and the
+    # share of the draws it gives it in; batch_size is then the most frequent, `point` what
+    # the rule gives on the steps as measured, pick_range the sizes given in ≥ DRAW_SHARE.
+    draws: tuple[tuple[int, float], ...] = ()
+    point: int | None = None
+    pick_range: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +255,7 @@ class Advice:
     reasons: tuple[Reason, ...] = ()
     # where B_simple was measured: (batch size, epochs trained from scratch), weights at its end
     b_simple_at: tuple[int, int] | None = None
+    seed_noise: float | None = None  # the steps' relative error from the repeats (log units)
 
     @property
     def recommended_batch_size(self) -> int | None:
@@ -256,7 +278,7 @@ class Advice:
 class Progress:
     """What the advisor is doing: phase, steps done of total, seconds so far and left (ETA)."""
 
-    phase: str  # pilot | throughput | noise | lr | done
+    phase: str  # pilot | throughput | noise | lr | repeat | done
     done: int
     total: int
     elapsed: float
@@ -594,12 +616,7 @@ def recommend(
         under = [r for r in pool if r.batch_size <= cap]
         pick = under[-1] if under else pool[0]
         limits = (cap, CUT_LIMIT * lo if lo else None, CUT_LIMIT * hi if hi else None)
-        sizes = [r.batch_size for r in pool]
-        picks = [max((b for b in sizes if b <= c), default=sizes[0]) for c in limits[1:] if c]
-        pick_range = (min(picks, default=pick.batch_size), max(picks, default=sizes[-1]))
-        if limits[2] is None:
-            pick_range = (pick_range[0], sizes[-1])
-        time_pick = Pick(pick.batch_size, rule="fit", cap=limits, pick_range=pick_range, **common)
+        time_pick = Pick(pick.batch_size, rule="fit", cap=limits, **common)
         return time_pick, time_pick
     clearly = math.exp(-2 * rel_error)  # two estimates, each within e^±rel
     pick, least, cut_from = pool[0], pool[0], None
@@ -611,6 +628,50 @@ def recommend(
     stalled_at = next((r.batch_size for r in pool if r.batch_size > pick.batch_size), None)
     time_pick = Pick(pick.batch_size, cut_from=cut_from, stalled_at=stalled_at, **common)
     return time_pick, time_pick
+
+
+DRAWS = 200  # re-draws of the measured steps, for the picks within noise
+DRAW_SHARE = 0.05  # a size the rule gives in fewer draws than this is outside the stated range
+
+
+def picks_within_noise(
+    rows: Sequence[SizeRow], rel_error: float, noise: float | None, rates: dict
+) -> tuple[tuple[int, float], ...]:
+    """What the rule could give on another measurement: each size's steps re-drawn DRAWS times
+    within their relative error (log-normal, σ = rel_error; a parametric bootstrap), the fit,
+    the uncertainty and `recommend` redone on each draw. Returns (size, share of the draws)
+    for each size given at least once. Seeded: the same rows give the same answer."""
+    reached = [r for r in rows if r.steps_to_target is not None]
+    if not reached:
+        return ()
+    rng = np.random.default_rng(0)
+    counts: dict[int, int] = {}
+    for z in rng.standard_normal((DRAWS, len(reached))):
+        drawn = [
+            replace(r, steps_to_target=r.steps_to_target * math.exp(rel_error * zi))
+            for r, zi in zip(reached, z, strict=True)
+        ]
+        fit = critical_fit(drawn, noise)
+        rel = max(science.NOISE_FLOOR, fit.rms_log_error if fit else 0.0, noise or 0.0)
+        drawn = [with_uncertainty(r, rates.get(r.batch_size), rel) for r in drawn]
+        b = recommend(drawn, rel, fit)[0].batch_size
+        if b is not None:
+            counts[b] = counts.get(b, 0) + 1
+    return tuple(sorted((b, c / DRAWS) for b, c in counts.items()))
+
+
+def within_noise(pick: Pick, draws: tuple[tuple[int, float], ...]) -> Pick:
+    """PICK advised as the size the rule gives most often within noise (on a tie, the one it
+    gives on the measured steps, else the larger), with the sizes given in ≥ DRAW_SHARE of the
+    draws as its range. Bagging a threshold rule so steadies it (Breiman 1996)."""
+    if not draws or pick.batch_size is None:
+        return pick
+    point = pick.batch_size
+    mode = max(draws, key=lambda d: (d[1], d[0] == point, d[0]))[0]
+    kept = [b for b, share in draws if share >= DRAW_SHARE] + [mode]
+    return replace(
+        pick, batch_size=mode, point=point, draws=draws, pick_range=(min(kept), max(kept))
+    )
 
 
 def _sizes(rows) -> tuple[int, ...]:
@@ -859,6 +920,38 @@ def _train_lrs_ray(configs, store, sweep_id, metric, target) -> list[Trial]:
     return trials
 
 
+REPEAT_SLACK = 3.0  # the repeat may take 3× the best run's steps; beyond, it counts as 3×
+
+
+def _repeat(row: SizeRow, cfg: TrainConfig, store, sweep_id, spec, target, stop) -> SizeRow:
+    """Train ROW's best lr again with another seed (REPEAT_SEED); steps_to_target becomes the
+    geometric mean of the two runs. A repeat that has not reached the target by REPEAT_SLACK ×
+    the best run's steps counts as that many (a lower bound: the two disagree at least so)."""
+    best = row.steps_to_target
+    cap = min(cfg.max_steps, math.ceil(REPEAT_SLACK * best) + cfg.eval_every)
+    again = replace(cfg, lr=row.best_lr, seed=cfg.seed + REPEAT_SEED, max_steps=cap)
+    trial = _run_to_target(again, store, sweep_id, spec.target_metric, target, stop)
+    if trial.status == "stopped" and trial.steps_to_target is None:  # the user stopped it
+        return row
+    row = replace(row, repeat=trial)
+    steps = best * math.exp(row.seed_log_ratio)
+    return replace(
+        row,
+        steps_to_target=math.sqrt(best * steps),
+        samples_to_target=math.sqrt(best * steps) * row.batch_size,
+    )
+
+
+def seed_noise(rows: Sequence[SizeRow]) -> float | None:
+    """The relative error (log units) of a size's steps as measured, a mean of two seeds, from
+    the repeats: each pair's log ratio d has variance 2σ² for one run's σ, the mean of two has
+    σ² / 2, so σ_mean² = mean(d²) / 4. None without repeats."""
+    ratios = [r.seed_log_ratio for r in rows if r.seed_log_ratio is not None]
+    if not ratios:
+        return None
+    return math.sqrt(sum(d * d for d in ratios) / (4 * len(ratios)))
+
+
 def _best_row(b: int, rate: Rate, trials: Sequence[Trial]) -> SizeRow:
     reached = [t for t in trials if t.steps_to_target is not None]
     row = SizeRow(b, rate.samples_per_second, rate.step_seconds, tuple(trials))
@@ -902,18 +995,25 @@ def train_sizes(
     should_stop=lambda: False,
 ) -> list[SizeRow]:
     """Every feasible size, largest first: its lr grid trained to the target, while the budget
-    lasts. A size whose predicted cost exceeds the time left is skipped (and said to be)."""
+    lasts. A size whose predicted cost exceeds the time left is skipped (and said to be).
+
+    The first size's grid is centred on the user's lr sqrt-scaled from B0; each next size's on
+    the best lr found at the size tuned last, sqrt-scaled from there: where the user's lr is
+    far from this model's best, the grid follows the best down the sizes instead of starting
+    from the user's lr at each (which left the best at the grid's edge and the small sizes
+    short of the target within their step cap)."""
     n_train = prepare(base).schedule.train_samples
     ref = _Reference(base.batch_size, pilot.steps_to_target or 1.0)
+    tuned = (base.batch_size, base.lr)  # the grid's centre comes from the last size tuned
     overhead = RUN_OVERHEAD
     rows = []
     first = tally.done
     for i, rate in enumerate(sorted(rates, key=lambda r: -r.batch_size)):
-        tally.done = max(tally.done, first + i * (len(spec.lr_factors) + 1))
+        tally.done = max(tally.done, first + i * (len(spec.lr_factors) + 2))
         b = rate.batch_size
-        lrs = lr_grid(base.lr, b, base.batch_size, spec.lr_factors)
+        lrs = lr_grid(tuned[1], b, tuned[0], spec.lr_factors)
         expected = ref.steps * max(1.0, ref.batch_size / b)
-        cost = len(lrs) * (expected * rate.step_seconds + overhead)
+        cost = (len(lrs) + 1) * (expected * rate.step_seconds + overhead)  # + 1: the repeat
         if should_stop() or cost > clock.remaining():
             rows.append(SizeRow(b, rate.samples_per_second, rate.step_seconds, skipped="budget"))
             if should_stop():
@@ -932,11 +1032,17 @@ def train_sizes(
             lambda trial, b=b: tally.step("lr", b, trial.lr),
         )
         row = _best_row(b, rate, trials)
+        again = row.steps_to_target is not None and not should_stop()
+        if again and clock.remaining() > row.steps_to_target * rate.step_seconds + overhead:
+            row = _repeat(row, configs[0], store, sweep_id, spec, pilot.target, should_stop)
+            tally.step("repeat", b, row.best_lr)
         rows.append(row)
-        trained = sum(t.steps_to_target or 0 for t in trials) * rate.step_seconds
-        overhead = max(0.2, (clock.elapsed() - started - trained) / max(1, len(trials)))
+        runs = [*trials, row.repeat] if row.repeat else trials
+        trained = sum(t.steps_to_target or 0 for t in runs) * rate.step_seconds
+        overhead = max(0.2, (clock.elapsed() - started - trained) / max(1, len(runs)))
         if row.steps_to_target is not None:
             ref = _Reference(b, row.steps_to_target)
+            tuned = (b, row.best_lr)
     return sorted(rows, key=lambda r: r.batch_size)
 
 
@@ -976,7 +1082,8 @@ def advise(
     base = with_validation(spec.base)
     n_train, sizes = check_base(spec)
     grid = len(spec.lr_factors)
-    tally = _Tally(clock, 2 + len(sizes) * (2 + grid), progress)  # + 1: an lr beyond an edge
+    # per size: its timing, its lrs, an lr beyond an edge and the repeat
+    tally = _Tally(clock, 2 + len(sizes) * (3 + grid), progress)
     store = store if store is not None else RunStore()
     warm_up(base)
     pilot = run_pilot(base, spec, should_stop)
@@ -1002,13 +1109,16 @@ def advise(
     return conclude(spec, sweep_id, pilot, feasible, rows, noise, clock.elapsed(), should_stop())
 
 
-def critical_fit(rows: Sequence[SizeRow]) -> science.CriticalBatchFit | None:
-    """B_crit from the best steps to target per size; None with fewer than 3 sizes."""
+def critical_fit(
+    rows: Sequence[SizeRow], noise: float | None = None
+) -> science.CriticalBatchFit | None:
+    """B_crit from the best steps to target per size, σ at least the repeats' NOISE; None with
+    fewer than 3 sizes."""
     reached = [r for r in rows if r.steps_to_target is not None]
     if len(reached) < 3:
         return None
     return science.fit_critical_batch(
-        [r.batch_size for r in reached], [r.steps_to_target for r in reached]
+        [r.batch_size for r in reached], [r.steps_to_target for r in reached], noise or 0.0
     )
 
 
@@ -1030,14 +1140,17 @@ def conclude(spec, sweep_id, pilot, feasible, rows, noise, seconds, stopped) -> 
             target=pilot.target,
             sweep=sweep_id,
         )
-    fit = critical_fit(rows)
-    rel = max(science.NOISE_FLOOR, fit.rms_log_error if fit else science.NOISE_FLOOR)
+    noise_of_seed = seed_noise(rows)
+    fit = critical_fit(rows, noise_of_seed)
+    rel = max(science.NOISE_FLOOR, fit.rms_log_error if fit else 0.0, noise_of_seed or 0.0)
     rates = {r.batch_size: r for r in feasible.rates}
     rows = [
         with_uncertainty(replace(r, regime=regime(r.batch_size, fit)), rates.get(r.batch_size), rel)
         for r in rows
     ]
-    time_pick, resources = recommend(rows, rel, fit)
+    time_pick, _ = recommend(rows, rel, fit)
+    time_pick = within_noise(time_pick, picks_within_noise(rows, rel, noise_of_seed, rates))
+    resources = time_pick  # on one device a step's cost is its time
     advice = Advice(
         spec,
         sweep_id,
@@ -1054,6 +1167,7 @@ def conclude(spec, sweep_id, pilot, feasible, rows, noise, seconds, stopped) -> 
         seconds,
         stopped,
         b_simple_at=noise[2] if len(noise) > 2 else None,
+        seed_noise=noise_of_seed,
     )
     return replace(advice, reasons=tuple(reasons(advice)))
 
@@ -1076,6 +1190,7 @@ def reasons(advice: Advice) -> list[Reason]:
     ]
     out += _throughput_reasons(advice)
     out += _scaling_reasons(advice)
+    out += _repeat_reasons(advice)
     out += _pick_reasons(advice)
     edge = [r for r in advice.rows if r.best_lr is not None and len(r.trials) >= 2]
     for row in edge:
@@ -1090,6 +1205,21 @@ def reasons(advice: Advice) -> list[Reason]:
     if advice.stopped:
         out.append(Reason.of("advise.why.stopped"))
     return out
+
+
+def _repeat_reasons(advice: Advice) -> list[Reason]:
+    ratios = [r.seed_log_ratio for r in advice.rows if r.seed_log_ratio is not None]
+    if advice.seed_noise is None or not ratios:
+        return []
+    return [
+        Reason.of(
+            "advise.why.repeats",
+            n=len(ratios),
+            offset=REPEAT_SEED,
+            between=math.exp(math.sqrt(sum(d * d for d in ratios) / len(ratios))),
+            mean=math.exp(advice.seed_noise),
+        )
+    ]
 
 
 def _list(sizes) -> str:
@@ -1165,12 +1295,12 @@ def _scaling_reasons(advice: Advice) -> list[Reason]:
 
 def _pick_reasons(advice: Advice) -> list[Reason]:
     pick = advice.time
-    row = advice.row(pick.batch_size)
+    row = advice.row(pick.point or pick.batch_size)  # the rule on the steps as measured
     if row is None:
         return []
     metric, target = advice.spec.target_metric, advice.pilot.target
     fastest = advice.row(pick.best)
-    alone = len(pick.ties) == 1 and pick.batch_size == pick.best and not pick.by_steps_only
+    alone = len(pick.ties) == 1 and row.batch_size == pick.best and not pick.by_steps_only
     if alone:
         return [
             Reason.of(
@@ -1220,13 +1350,27 @@ def _pick_reasons(advice: Advice) -> list[Reason]:
                 cap=cap,
                 cap_lo=f"{lo:,.0f}" if lo is not None else "?",
                 cap_hi=f"{hi:,.0f}" if hi is not None else "∞",
-                pick_lo=pick.pick_range[0],
-                pick_hi=pick.pick_range[1],
             )
         )
     else:
         out += _walk_reasons(advice, row)
+    out += _draws_reasons(pick)
     out.append(Reason.of("advise.why.resources.device"))
+    return out
+
+
+def _draws_reasons(pick: Pick) -> list[Reason]:
+    if not pick.draws:
+        return []
+    shares = dict(pick.draws)
+    given = ", ".join(f"B = {b} {share:.0%}" for b, share in pick.draws)
+    lo, hi = pick.pick_range
+    fields = {"draws": DRAWS, "given": given, "b": pick.batch_size, "lo": lo, "hi": hi}
+    fields |= {"share": shares[pick.batch_size], "point": pick.point, "least": DRAW_SHARE}
+    key = "advise.why.pick.draws" if pick.point == pick.batch_size else "advise.why.pick.moved"
+    out = [Reason.of(key, **fields)]
+    if lo != hi:
+        out.append(Reason.of("advise.why.pick.close", **fields))
     return out
 
 
@@ -1271,6 +1415,9 @@ def to_json(advice: Advice) -> dict:
     for r in advice.rows:
         row = asdict(r)
         row.pop("trials")
+        row.pop("repeat")
+        row["repeat_steps"] = r.repeat.steps_to_target if r.repeat else None
+        row["repeat_run_id"] = r.repeat.run_id if r.repeat else None
         row["lrs_tried"] = list(r.lrs_tried)
         row["steps_by_lr"] = [t.steps_to_target for t in r.trials]
         row["run_ids"] = [t.run_id for t in r.trials]
@@ -1292,6 +1439,8 @@ def to_json(advice: Advice) -> dict:
         "pick_cap": list(advice.time.cap),
         "pick_by_steps_only": advice.time.by_steps_only,
         "pick_range": list(advice.time.pick_range) if advice.time.pick_range else None,
+        "pick_draws": [list(d) for d in advice.time.draws],
+        "point_batch_size": advice.time.point,
         "b_simple_at": list(advice.b_simple_at) if advice.b_simple_at else None,
         "resources_batch_size": advice.resources.batch_size,
         "resources_ties": list(advice.resources.ties),
@@ -1304,6 +1453,7 @@ def to_json(advice: Advice) -> dict:
         "b_simple": advice.b_simple,
         "b_simple_interval": list(advice.b_simple_interval) if advice.b_simple_interval else None,
         "relative_error": advice.rel_error,
+        "seed_noise": advice.seed_noise,
         "skipped": list(advice.skipped),
         "stopped": advice.stopped,
         "seconds": advice.seconds,

@@ -377,7 +377,7 @@ def _profile(b: np.ndarray, log_s: np.ndarray, grid: np.ndarray) -> tuple[np.nda
     return log_s_min, (resid**2).sum(axis=1)
 
 
-def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
+def fit_critical_batch(batch_sizes, steps_to_target, noise: float = 0.0) -> CriticalBatchFit:
     """Fit S = S_min (1 + B_crit / B) to steps-to-target, in relative error (log space).
 
     Profile over B_crit: given B_crit, log S_min is the mean of log S − log(1 + B_crit/B). The
@@ -387,6 +387,11 @@ def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
     simulated sweeps with 10 % noise and 3–8 sizes). Status `fit` needs the interval to reach
     into the measured sizes: an interval wholly above (below) them is above_range
     (below_range).
+
+    NOISE: the steps' relative error measured apart from the fit (log units; the advisor's
+    repeats with another seed). σ is then at least that: points that lie closer to the curve
+    than the seeds' own disagreement say less than their residuals suggest. Points scattered
+    within twice that noise are not refused for their scatter.
     """
     b = np.asarray(batch_sizes, dtype=np.float64)
     s = np.asarray(steps_to_target, dtype=np.float64)
@@ -406,7 +411,7 @@ def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
     best = int(np.argmin(rss))
     dof = max(1, len(b) - 2)
     rms = float(math.sqrt(rss[best] / len(b)))
-    sigma2 = max(rss[best] / dof, FIT_FLOOR**2)
+    sigma2 = max(rss[best] / dof, FIT_FLOOR**2, noise**2)
     inside = grid[rss - rss[best] <= t95(dof) ** 2 * sigma2]
     lo = None if inside[0] <= grid[0] else float(inside[0])
     hi = None if inside[-1] >= grid[-1] else float(inside[-1])
@@ -427,7 +432,7 @@ def fit_critical_batch(batch_sizes, steps_to_target) -> CriticalBatchFit:
             (lo_b, hi_b),
         )
 
-    if rms > REFUSE_RMS or rises.any():
+    if (rms > REFUSE_RMS and rms > 2 * noise) or rises.any():
         return result("refused", (None, None))
     if (hi is None and b_crit > hi_b) or (lo is not None and lo > hi_b):
         return result("above_range", (lo if lo is not None else hi_b, None))

@@ -38,12 +38,18 @@ def digits_advice(tmp_path_factory):
     return advise.advise(spec, store), store
 
 
-def test_each_size_tries_the_sqrt_scaled_grid_and_keeps_the_lr_with_fewest_steps(digits_advice):
+def test_each_size_tries_a_grid_around_the_last_tuned_sizes_best_lr_and_keeps_the_fewest_steps(
+    digits_advice,
+):
     advice, _ = digits_advice
     assert [r.batch_size for r in advice.rows] == [16, 128, 1024]
-    for row in advice.rows:
-        grid = advise.lr_grid(1e-3, row.batch_size, 32)
-        assert row.lrs_tried[:3] == pytest.approx(grid)
+    centre_from = (32, 1e-3)  # the largest size starts from the user's lr at B0
+    for row in sorted(advice.rows, key=lambda r: -r.batch_size):  # trained largest first
+        b0, lr0 = centre_from
+        centre = lr0 * math.sqrt(row.batch_size / b0)
+        assert row.lrs_tried[:3] == pytest.approx((centre, 3 * centre, centre / 3))
+        if row.best_lr is not None:
+            centre_from = (row.batch_size, row.best_lr)
         reached = [t for t in row.trials if t.steps_to_target is not None]
         assert reached, row
         assert row.best_lr == min(reached, key=lambda t: t.steps_to_target).lr
