@@ -1379,34 +1379,28 @@ def _walk_reasons(advice: Advice, row: SizeRow) -> list[Reason]:
     clearly = math.exp(-2 * advice.rel_error)
     if pick.cut_from is not None:
         prev = advice.row(pick.cut_from)
-        out.append(
-            Reason.of(
-                "advise.why.pick.cut",
-                b=row.batch_size,
-                steps=row.steps_to_target,
-                prev=prev.batch_size,
-                prev_steps=prev.steps_to_target,
-                ratio=row.steps_to_target / prev.steps_to_target,
-                clearly=clearly,
-                lr=row.best_lr,
-            )
-        )
+        out.append(_versus("advise.why.pick.cut", row, prev, "prev", clearly, lr=row.best_lr))
     if pick.stalled_at is not None:
         nxt = advice.row(pick.stalled_at)
-        out.append(
-            Reason.of(
-                "advise.why.pick.stalled",
-                b=row.batch_size,
-                steps=row.steps_to_target,
-                next=nxt.batch_size,
-                next_steps=nxt.steps_to_target,
-                ratio=nxt.steps_to_target / row.steps_to_target,
-                clearly=clearly,
-            )
-        )
+        out.append(_versus("advise.why.pick.stalled", row, nxt, "next", clearly))
     else:
         out.append(Reason.of("advise.why.pick.largest", b=row.batch_size))
     return out
+
+
+def _versus(key: str, row: SizeRow, other: SizeRow, side: str, clearly: float, **extra) -> Reason:
+    """A sentence setting ROW's steps against OTHER's, the size below it (SIDE 'prev') or above
+    it ('next'): the ratio is always the larger size's steps over the smaller's."""
+    small, large = (other, row) if side == "prev" else (row, other)
+    return Reason.of(
+        key,
+        b=row.batch_size,
+        steps=row.steps_to_target,
+        **{side: other.batch_size, f"{side}_steps": other.steps_to_target},
+        ratio=large.steps_to_target / small.steps_to_target,
+        clearly=clearly,
+        **extra,
+    )
 
 
 def to_json(advice: Advice) -> dict:
