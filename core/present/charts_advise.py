@@ -32,6 +32,15 @@ def trials_data(advice: Advice, lang: str = "en") -> pd.DataFrame:
                     "kind": t("advise.chart.best" if best else "advise.chart.tried", lang),
                 }
             )
+        if r.repeat is not None and r.repeat.steps_to_target is not None:
+            rows.append(
+                {
+                    "batch_size": r.batch_size,
+                    "lr": r.repeat.lr,
+                    "steps": r.repeat.steps_to_target,
+                    "kind": t("advise.chart.repeat", lang),
+                }
+            )
     return pd.DataFrame(rows, columns=["batch_size", "lr", "steps", "kind"])
 
 
@@ -53,13 +62,19 @@ def regime_bands(advice: Advice, lang: str = "en") -> pd.DataFrame:
 
 
 def steps_chart(advice: Advice, lang: str = "en") -> alt.Chart:
-    """Steps to target per (B, lr), the best per size, the fitted S = S_min (1 + B_crit / B),
-    the regimes shaded, B_crit and B_simple as rules."""
-    x = _batch_size_x(lang)
-    y = alt.Y("steps:Q", title=t("advise.chart.axis.steps", lang), scale=alt.Scale(type="log"))
+    """Steps to target per (B, lr), the best per size and its repeat with another seed, the
+    fitted S = S_min (1 + B_crit / B), the regimes shaded, B_crit and B_simple as rules."""
+    x = _batch_size_x(lang, advice)
+    y = alt.Y(
+        "steps:Q",
+        title=t("advise.chart.axis.steps", lang),
+        scale=alt.Scale(type="log"),
+        axis=_LOG_AXIS,
+    )
     bands = regime_bands(advice, lang)
     keys = list(bands["key"]) if len(bands) else []
-    kinds = [t("advise.chart.best", lang), t("advise.chart.tried", lang)]  # best drawn bigger
+    # best drawn bigger
+    kinds = [t(f"advise.chart.{k}", lang) for k in ("best", "repeat", "tried")]
     layers = [
         alt.Chart(bands)
         .mark_rect(opacity=0.6)
@@ -81,7 +96,9 @@ def steps_chart(advice: Advice, lang: str = "en") -> alt.Chart:
             x=x,
             y=y,
             shape=alt.Shape("kind:N", title=None, scale=alt.Scale(domain=kinds)),
-            size=alt.Size("kind:N", legend=None, scale=alt.Scale(domain=kinds, range=[120, 40])),
+            size=alt.Size(
+                "kind:N", legend=None, scale=alt.Scale(domain=kinds, range=[120, 80, 40])
+            ),
             tooltip=["batch_size:Q", alt.Tooltip("lr:Q", format=".3g"), "steps:Q"],
         ),
     ]
@@ -128,10 +145,18 @@ def time_data(advice: Advice, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["batch_size", "seconds", "low", "high", "recommended"])
 
 
-def _batch_size_x(lang: str) -> alt.X:
-    """Batch sizes on a log2 axis (the sizes tried are powers of two)."""
+# A log axis over a short range labels every 1–9 × 10^k: let labels that would overlap go.
+_LOG_AXIS = alt.Axis(labelOverlap="greedy", format="~s")
+
+
+def _batch_size_x(lang: str, advice: Advice | None = None) -> alt.X:
+    """Batch sizes on a log2 axis, ticks at the sizes tried (powers of two by default)."""
+    sizes = sorted({r.batch_size for r in advice.rows}) if advice is not None else None
     return alt.X(
-        "batch_size:Q", title=t("chart.batch_size", lang), scale=alt.Scale(type="log", base=2)
+        "batch_size:Q",
+        title=t("chart.batch_size", lang),
+        scale=alt.Scale(type="log", base=2),
+        axis=alt.Axis(values=sizes, labelOverlap="greedy") if sizes else alt.Axis(),
     )
 
 
@@ -145,8 +170,13 @@ def _range_and_median(data: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list) -> 
 def time_chart(advice: Advice, lang: str = "en") -> alt.Chart:
     """Predicted seconds to target per size with its range; the recommended size marked."""
     data = time_data(advice, lang)
-    x = _batch_size_x(lang)
-    y = alt.Y("seconds:Q", title=t("advise.chart.axis.seconds", lang), scale=alt.Scale(type="log"))
+    x = _batch_size_x(lang, advice)
+    y = alt.Y(
+        "seconds:Q",
+        title=t("advise.chart.axis.seconds", lang),
+        scale=alt.Scale(type="log"),
+        axis=alt.Axis(labelOverlap="greedy", format="~g"),
+    )
     return (
         _range_and_median(data, x, y, ["batch_size:Q", alt.Tooltip("seconds:Q", format=".3g")])
         + alt.Chart(data[data["recommended"] != ""])

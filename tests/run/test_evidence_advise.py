@@ -262,3 +262,21 @@ def test_repeats_are_said_with_the_seeds_spread_and_every_claim_holds():
     )
     assert "advise.why.repeats" in check_every_claim(advice)
     assert advice.rel_error >= advice.seed_noise > 0.05
+
+
+def test_the_steps_chart_draws_each_repeat_and_ticks_only_the_sizes_tried():
+    from core.present import charts_advise
+
+    advice = _advice(lambda b: 1e-3, lambda b: 100 * (1 + 32 / b), again=lambda b: 90.0)
+    points = charts_advise.trials_data(advice)
+    repeats = points[points["kind"] == "best lr, another seed"]
+    assert list(repeats["batch_size"]) == [r.batch_size for r in advice.rows]
+    assert list(repeats["steps"]) == [90.0] * len(advice.rows)
+    spec = charts_advise.steps_chart(advice).to_dict()
+    x_axes = [
+        layer["encoding"]["x"]["axis"]
+        for layer in spec["layer"]
+        if layer.get("encoding", {}).get("x", {}).get("field") == "batch_size"
+        and "axis" in layer["encoding"]["x"]
+    ]
+    assert x_axes and all(a["values"] == [8, 16, 32, 64, 128, 256] for a in x_axes)
