@@ -12,6 +12,8 @@ import shutil
 import tempfile
 import weakref
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 
 import streamlit as st
 
@@ -187,12 +189,18 @@ def _upload_folder() -> str:
     return st.session_state["uploads.folder"].path
 
 
+CARRIED = "files.current"  # the files last given on any page: {"files": OwnFiles, "page": …}
+
+
 def own_files(page: str) -> OwnFiles | None:
     """The expander where a user uploads their own .keras model and .npz / image-zip data; a
-    model's summary and loss are shown once it passes the checks. None: no file given."""
+    model's summary and loss are shown once it passes the checks. Files given on one page are
+    carried to the others (until removed where they were given, or let go here). None: no
+    file given."""
     model_key, data_key = f"{page}.model_upload", f"{page}.data_upload"
-    given = bool(st.session_state.get(model_key) or st.session_state.get(data_key))
-    with st.expander(t("files.title"), expanded=given):
+    carried = st.session_state.get(CARRIED)
+    here = bool(st.session_state.get(model_key) or st.session_state.get(data_key))
+    with st.expander(t("files.title"), expanded=here or carried is not None):
         st.caption(t("files.intro"))
         c = st.columns(2)
         model_up = c[0].file_uploader(
@@ -202,7 +210,10 @@ def own_files(page: str) -> OwnFiles | None:
             t("files.data"), type=["npz", "zip"], key=data_key, help=t("files.data.help")
         )
         if model_up is None and data_up is None:
-            return None
+            if carried is None or carried["page"] == page:  # none, or removed where given
+                st.session_state.pop(CARRIED, None)
+                return None
+            return _carried(page, carried["files"])
         folder = _upload_folder()
         try:
             model_path = data_path = None
@@ -213,23 +224,47 @@ def own_files(page: str) -> OwnFiles | None:
             spec = common.inspect_model(model_path) if model_path else None
         except ValueError as exc:
             fix(exc)
-        loss = "auto"
-        if spec is not None:
-            st.markdown(
-                t(
-                    "files.model_summary",
-                    name=spec.file_name,
-                    params=f"{spec.parameters:,}",
-                    shape=", ".join("any" if v is None else str(v) for v in spec.input_shape),
-                    units=spec.output_units,
-                    activation=spec.output_activation,
-                    hash=spec.short_hash,
-                )
-            )
-            st.dataframe(common.model_layers(spec), hide_index=True)
-            loss = st.selectbox(
-                t("files.loss"), common.LOSSES, key=f"{page}.loss", help=t("files.loss.help")
-            )
+        loss = _model_summary(page, spec) if spec is not None else "auto"
         if data_up is not None:
             st.caption(t("files.data_used", name=data_up.name))
-    return OwnFiles(model_path, data_path, loss)
+    files = OwnFiles(model_path, data_path, loss)
+    st.session_state[CARRIED] = {"files": files, "page": page}
+    return files
+
+
+def _carried(page: str, files: OwnFiles) -> OwnFiles | None:
+    """The files given on another page, said and summarised, with a button to let them go."""
+    names = [Path(p).name for p in (files.model_file, files.data_file) if p]
+    st.info(t("files.carried", names=", ".join(names)))
+    if st.button(t("files.forget"), key=f"{page}.files_forget"):
+        st.session_state.pop(CARRIED, None)
+        st.rerun()
+    loss = "auto"
+    if files.model_file:
+        try:
+            loss = _model_summary(page, common.inspect_model(files.model_file))
+        except ValueError as exc:
+            fix(exc)
+    if files.data_file:
+        st.caption(t("files.data_used", name=Path(files.data_file).name))
+    return replace(files, loss=loss)
+
+
+def _model_summary(page: str, spec) -> str:
+    """The model's summary and layers; returns the loss chosen for it."""
+    st.markdown(
+        t(
+            "files.model_summary",
+            name=spec.file_name,
+            params=f"{spec.parameters:,}",
+            shape=", ".join("any" if v is None else str(v) for v in spec.input_shape),
+            units=spec.output_units,
+            activation=spec.output_activation,
+            hash=spec.short_hash,
+        )
+    )
+    layers = common.model_layers(spec)
+    st.dataframe(layers.rename(columns=lambda c: t(f"files.col.{c}")), hide_index=True)
+    return st.selectbox(
+        t("files.loss"), common.LOSSES, key=f"{page}.loss", help=t("files.loss.help")
+    )

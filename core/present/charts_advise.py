@@ -149,9 +149,10 @@ def time_data(advice: Advice, lang: str = "en") -> pd.DataFrame:
 _LOG_AXIS = alt.Axis(labelOverlap="greedy", format="~s")
 
 
-def _batch_size_x(lang: str, advice: Advice | None = None) -> alt.X:
+def _batch_size_x(lang: str, advice: Advice | None = None, sizes=None) -> alt.X:
     """Batch sizes on a log2 axis, ticks at the sizes tried (powers of two by default)."""
-    sizes = sorted({r.batch_size for r in advice.rows}) if advice is not None else None
+    if advice is not None:
+        sizes = sorted({r.batch_size for r in advice.rows})
     return alt.X(
         "batch_size:Q",
         title=t("chart.batch_size", lang),
@@ -201,11 +202,12 @@ def throughput_chart(advice: Advice, lang: str = "en") -> alt.Chart:
             for r in advice.feasibility.rates
         ]
     )
-    x = _batch_size_x(lang)
+    x = _batch_size_x(lang, sizes=sorted(r.batch_size for r in advice.feasibility.rates))
     y = alt.Y(
         "samples_per_second:Q",
         title=t("chart.samples_per_second", lang),
         scale=alt.Scale(type="log"),
+        axis=_LOG_AXIS,
     )
     knee = advice.knee.batch_size if advice.knee else None
     marks = pd.DataFrame({"batch_size": [knee] if knee else []})

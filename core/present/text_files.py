@@ -38,6 +38,15 @@ EN_FILES: dict[str, str] = {
         "cross-entropy; 1 sigmoid unit → binary cross-entropy; 1 other unit → mse)."
     ),
     "files.data_used": "Training on {name}: the dataset chosen above is not used.",
+    "files.carried": (
+        "Using the files you gave on another page: {names}. Upload others here to use them instead."
+    ),
+    "files.forget": "Use the bundled model and data instead",
+    "files.col.layer": "layer",
+    "files.col.type": "type",
+    "files.col.input_shape": "takes",
+    "files.col.output_shape": "gives",
+    "files.col.settings": "settings",
 }
 
 ZH_FILES: dict[str, str] = {
@@ -68,6 +77,13 @@ ZH_FILES: dict[str, str] = {
         "其他 1 个单元 → mse）。"
     ),
     "files.data_used": "在 {name} 上训练：上面选的数据集不会使用。",
+    "files.carried": "正在使用你在另一个页面给出的文件：{names}。在这里上传其他文件即可改用它们。",
+    "files.forget": "改用自带的模型和数据",
+    "files.col.layer": "层",
+    "files.col.type": "类型",
+    "files.col.input_shape": "输入形状",
+    "files.col.output_shape": "输出形状",
+    "files.col.settings": "设置",
 }
 
 ZH_ERRORS_FILES: dict[str, str] = {

@@ -1363,7 +1363,9 @@ def _draws_reasons(pick: Pick) -> list[Reason]:
     if not pick.draws:
         return []
     shares = dict(pick.draws)
-    given = ", ".join(f"B = {b} {share:.0%}" for b, share in pick.draws)
+    given = ", ".join(
+        f"B = {b} {share:.0%}" if share >= 0.01 else f"B = {b} <1%" for b, share in pick.draws
+    )
     lo, hi = pick.pick_range
     fields = {"draws": DRAWS, "given": given, "b": pick.batch_size, "lo": lo, "hi": hi}
     fields |= {"share": shares[pick.batch_size], "point": pick.point, "least": DRAW_SHARE}

@@ -1,6 +1,7 @@
 """The user's own model and data in the browser: a .keras model and an .npz, made here, are
-uploaded on the Train page, train live to a loss curve, and then Advise runs on them (a budget
-of 90 s: less is taken by the pilot and the timings). Screenshots in English and Chinese:
+uploaded on the Train page, train live to a loss curve, and then Advise runs on them, carried
+over from Train without a second upload (a budget of 90 s: less is taken by the pilot and the
+timings). Screenshots in English and Chinese:
 artifacts/screenshots/own_files_{train,advise}_LANG. Marked `e2e` by tests/e2e/conftest.py and
 `slow` (a few minutes a language on 2 cores)."""
 
@@ -83,8 +84,18 @@ def test_own_model_and_data_train_live_then_advise(
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
     screenshot(page, f"own_files_train_{lang}")
 
-    open_page(page, f"{routed_app_url}/advise?batch_sizes=16,64&seconds=90&lang={lang}")
-    upload(page, lang, model, data)
+    # On to Advise within the session: the files given on Train come along, not uploaded again.
+    page.get_by_test_id("stSidebarNav").get_by_text(t("nav.advise", lang), exact=True).click()
+    page.wait_for_url(re.compile(r"/advise(\?|$)"))
+    wait_for_app(page)
+    carried = t("files.carried", lang, names="own_mlp.keras, points.npz")
+    expect(page.get_by_text(carried)).to_be_visible()
+    expect(page.get_by_text(re.compile("548")).first).to_be_visible()  # the model's summary
+    for label, value in (("advise.batch_sizes", "16,64"), ("advise.seconds", "90")):
+        field = page.get_by_label(t(label, lang), exact=True)
+        field.fill(value)
+        field.press("Enter")
+        wait_for_app(page)
     button(page, t("advise.start", lang)).click()
     result = page.get_by_test_id("stAlertContentSuccess").or_(
         page.get_by_test_id("stAlertContentWarning")
