@@ -402,7 +402,7 @@ def _lr(args: argparse.Namespace) -> float:
 
 
 def cmd_advise(args: argparse.Namespace) -> int:
-    from core.present.readings_advise import advice_table, reason_lines
+    from core.present.readings_advise import advice_table, reason_lines, result_line
     from core.run import advise
     from core.run.store import RunStore
     from core.train.engine import TrainConfig
@@ -439,10 +439,13 @@ def cmd_advise(args: argparse.Namespace) -> int:
     prepare_check(advise.with_validation(base), None)
     with _StopFlag() as stop:
         advice = advise.advise(spec, RunStore(), should_stop=stop)
-    out = advise.to_json(advice) | {"reasons": reason_lines(advice)}
+    result = (result_line(advice) or "").replace("**", "") or None  # plain text, no Markdown
+    out = advise.to_json(advice) | {"result": result, "reasons": reason_lines(advice)}
     if args.json:
         print(json.dumps(finite(_plain(out))))
         return 0
+    if result:
+        print(result)
     print(advice_table(advice).to_string(index=False))
     for line in out["reasons"]:
         print("- " + line)

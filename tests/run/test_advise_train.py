@@ -112,6 +112,9 @@ def test_cli_advise_json_holds_rows_the_recommendation_and_reasons(capsys):
     assert out["max_feasible_batch_size"] == 512
     assert out["target"] == 0.6 and out["target_metric"] == "val_loss"
     assert out["reasons"] and all(isinstance(s, str) and s.endswith(".") for s in out["reasons"])
+    # the page's headline, as plain text: the advised size and its lr, no Markdown
+    b, lr = out["recommended_batch_size"], out["recommended_lr"]
+    assert out["result"].startswith(f"Use B = {b} with lr {lr:.3g}") and "**" not in out["result"]
     assert RunStore().list_runs(sweep_id=out["sweep_id"])
 
 
