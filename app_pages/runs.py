@@ -61,6 +61,14 @@ def rename(store, run_id: str) -> None:
         st.session_state["runs.rename_error"] = fix_message(exc, lang)
 
 
+def rename_group(store, group_id: str) -> None:
+    """A group's name box's callback, as `rename` is for a run."""
+    try:
+        store.rename_group(group_id, st.session_state[f"runs.group_name.{group_id}"])
+    except ValueError as exc:
+        st.session_state["runs.rename_error"] = fix_message(exc, lang)
+
+
 def run_list(store, total: int) -> list[dict]:
     """Search and filters, the runs in no group, then each group folded in one line (open it
     for its runs, or Compare for its curves). Returns the runs that match."""
@@ -95,6 +103,15 @@ def run_list(store, total: int) -> list[dict]:
         with st.expander(runs_list.group_title(g, lang), expanded=opened):
             table = report.runs_table(members)
             st.dataframe(columns(table, lang), hide_index=True, width="stretch", placeholder="—")
+            st.text_input(
+                t("runs.group_name"),
+                value=g.get("name") or "",
+                placeholder=f"{g['dataset']} {g['model']}",
+                key=f"runs.group_name.{g['group_id']}",
+                help=t("runs.name.help"),
+                on_change=rename_group,
+                args=(store, g["group_id"]),
+            )
             if st.button(t("runs.open_sweep"), key=f"runs.open.{g['group_id']}"):
                 st.session_state["compare.shown"] = g["group_id"]
                 st.session_state["compare.sweep_id"] = g["group_id"]

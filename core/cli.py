@@ -296,6 +296,12 @@ def add_runs_parser(sub) -> None:
     p.add_argument("--status", choices=STATUSES)
     p.add_argument("--expand", action="store_true", help="list every run of every group")
     p.add_argument("--rename", nargs=2, metavar=("RUN_ID", "NAME"), help="name a run ('' clears)")
+    p.add_argument(
+        "--rename-group",
+        nargs=2,
+        metavar=("GROUP_ID", "NAME"),
+        help="name a sweep or Advise session ('' clears)",
+    )
     p.set_defaults(handler=cmd_runs)
 
 
@@ -1174,6 +1180,11 @@ def cmd_runs(args: argparse.Namespace) -> int:
         if store.get_run(run_id) is None:
             raise UsageError(f"no run {run_id!r} in the store: see `python -m core runs`.")
         store.rename_run(run_id, name)
+    if args.rename_group:
+        group_id, name = args.rename_group
+        if group_id not in {g["group_id"] for g in store.groups()}:
+            raise UsageError(f"no group {group_id!r} in the store: see `python -m core runs`.")
+        store.rename_group(group_id, name)
     group = {"none": ""}.get(args.group, args.group)
     runs = store.find_runs(args.search, group, args.status, limit=args.limit)
     groups = store.groups()

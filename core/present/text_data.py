@@ -39,6 +39,7 @@ EN_DATA: dict[str, str] = {
     ),
     "runs.none_match": "No run matches: clear the search or choose another status or group.",
     "runs.name": "Name of this run",
+    "runs.group_name": "Name of this group",
     "runs.name.help": "Shown in the tables and the picker; leave empty for the automatic name.",
     "runs.keras_script.csv_needed": (
         "This run trained on an uploaded CSV, and the run store keeps no uploads: upload the "
@@ -75,6 +76,7 @@ ZH_DATA: dict[str, str] = {
     "runs.matching": "显示 {shown} / {total} 个运行；每个分组默认折叠，展开即可看到其中的运行。",
     "runs.none_match": "没有匹配的运行：请清除搜索，或选择其他状态或分组。",
     "runs.name": "此次运行的名称",
+    "runs.group_name": "这一组的名称",
     "runs.name.help": "显示在表格和选择框中；留空则使用自动生成的名称。",
     "runs.keras_script.csv_needed": (
         "此次运行用的是上传的 CSV，运行记录库不保存上传的文件：请再次上传同一个文件，"

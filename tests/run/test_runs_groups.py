@@ -220,3 +220,19 @@ def test_an_old_read_only_store_still_lists_and_finds_its_runs(isolated_store):
         )
         assert listed.returncode == 0, listed.stderr
         assert len(json.loads(listed.stdout)) == count
+
+
+def test_a_group_is_named_on_the_page_and_in_the_cli(isolated_store, capsys):
+    store = RunStore()
+    make_runs(store, 3, "sw-named01", "sweep")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("app_pages/runs.py").run()
+    at.text_input(key="runs.group_name.sw-named01").set_value("lr study").run()
+    assert not at.exception and not at.error
+    assert [g["name"] for g in store.groups()] == ["lr study"]
+    assert any("lr study" in e.label for e in at.expander)  # the folded line says it
+    assert main(["runs", "--rename-group", "sw-named01", "", "--json"]) == 0
+    capsys.readouterr()
+    assert [g["name"] for g in store.groups()] == [None]  # blank: the automatic name again
+    assert main(["runs", "--rename-group", "sw-nope", "x"]) == 2
+    assert "no group 'sw-nope'" in capsys.readouterr().err
