@@ -53,7 +53,12 @@ def test_each_size_tries_a_grid_around_the_last_tuned_sizes_best_lr_and_keeps_th
         reached = [t for t in row.trials if t.steps_to_target is not None]
         assert reached, row
         assert row.best_lr == min(reached, key=lambda t: t.steps_to_target).lr
-        assert row.steps_to_target == min(t.steps_to_target for t in reached)
+        # the best lr again with another seed (seed + 1000): steps are the two runs' mean
+        best = min(t.steps_to_target for t in reached)
+        repeat = row.repeat
+        assert repeat is not None and repeat.lr == row.best_lr, row
+        again = repeat.steps_to_target or advise.REPEAT_SLACK * best
+        assert row.steps_to_target == pytest.approx(math.sqrt(best * again))
         assert row.seconds_to_target == pytest.approx(row.steps_to_target * row.step_seconds)
 
 
@@ -62,9 +67,12 @@ def test_steps_to_target_agree_with_the_stored_sweep_read_back(digits_advice):
     runs, _ = sweep.summarize(
         store, advice.sweep_id, advice.spec.target_metric, advice.pilot.target
     )
-    assert len(runs) == sum(len(r.trials) for r in advice.rows)
+    assert len(runs) == sum(len(r.trials) + (r.repeat is not None) for r in advice.rows)
     for row in advice.rows:
-        for trial in row.trials:
+        repeat = (row.repeat,) if row.repeat is not None else ()
+        stored_seed = store.get_run(row.repeat.run_id)["config"]["seed"] if repeat else None
+        assert stored_seed in (None, advice.spec.base.seed + advise.REPEAT_SEED)
+        for trial in (*row.trials, *repeat):
             stored = runs[runs["run_id"] == trial.run_id].iloc[0]
             assert stored["batch_size"] == row.batch_size and stored["lr"] == pytest.approx(
                 trial.lr
