@@ -5,10 +5,12 @@ slots kept at their places: the server builds no chart before everything else is
 fresh browser asks for Vega's scripts after the others.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from core.api import schedule as api
-from core.present.text import translator
+from core.present.text import fix_message, translator
 
 lang = st.session_state.get("lang", "en")
 t = translator(lang)
@@ -81,6 +83,39 @@ st.selectbox(
 )
 for col, field in zip(st.columns(3), api.LOG_FIELDS, strict=True):
     log_input(col, field)
+
+
+def use_n(n: int) -> None:
+    ss["n"] = n
+    sync_sliders()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def data_file_counts(path: str) -> tuple[int, int]:
+    """Read once per file (an upload's path names its content's hash): a zip of images is
+    decoded to count it, and this page reruns on every input."""
+    return api.data_file_counts(path)
+
+
+# The user's own data, given on another page: its size, one click from N.
+carried = ss.get(api.CARRIED_FILES)
+data_file = carried["files"].data_file if carried else None
+if data_file:
+    name = Path(data_file).name
+    try:
+        trained, held = data_file_counts(data_file)
+    except ValueError as exc:
+        st.error(fix_message(exc, lang))
+    else:
+        note, use = st.columns([4, 1], vertical_alignment="center")
+        note.info(t("schedule.own_data", name=name, n=f"{trained:,}", held=f"{held:,}"))
+        use.button(
+            t("schedule.own_data.use", n=f"{trained:,}"),
+            on_click=use_n,
+            args=(trained,),
+            disabled=ss["n"] == trained,
+            key="schedule.own_data.use",
+        )
 # Two rows of three: six inputs in one row clipped the shuffle choice, the steppers and the
 # drop_remainder label on a laptop-width window (1100 px, with the sidebar open).
 shuffle_col, split_col, drop_col = st.columns([2, 1, 1], vertical_alignment="bottom")

@@ -20,6 +20,7 @@ import streamlit as st
 from core import urlstate
 from core.api import common
 from core.api.common import Exports, OwnFiles, RunStore, StoreError
+from core.api.schedule import CARRIED_FILES
 from core.present.text import fix_message, message, translator
 
 
@@ -189,7 +190,9 @@ def _upload_folder() -> str:
     return st.session_state["uploads.folder"].path
 
 
-CARRIED = "files.current"  # the files last given on any page: {"files": OwnFiles, "page": …}
+# the files last given on any page: {"files": OwnFiles, "page": …} (the Schedule page reads
+# their data's size under the same key)
+CARRIED = CARRIED_FILES
 
 
 def own_files(page: str) -> OwnFiles | None:

@@ -417,3 +417,17 @@ def snippets(spec: ScheduleSpec) -> tuple[Snippet, ...]:
         Snippet("tf.data", codegen.tf_data(spec)),
         Snippet("PyTorch DataLoader", codegen.pytorch(spec)),
     )
+
+
+# -- the user's own data (given on another page) -------------------------------------------
+CARRIED_FILES = "files.current"  # the session key where app_pages.widgets keeps the user's files
+
+
+def data_file_counts(path: str) -> tuple[int, int]:
+    """(samples trained on, samples held out for test) in a user's data file, split as the
+    engine splits it (`userfiles.load_data`: x_test if given, else 20 % seeded). No TensorFlow:
+    NumPy (and PIL for a zip of images, decoded small: only the count is wanted)."""
+    from core.train import userfiles
+
+    data = userfiles.load_data(path, None, (8, 8, 3), None, "classification", None)
+    return len(data.x), len(data.x_test)

@@ -225,6 +225,11 @@ EN: dict[str, str] = {
         "(⌈{train} training samples / batch {batch_size}⌉ per epoch)"
     ),
     "train.start": "Start training",
+    "schedule.own_data": (
+        "Your data file {name}: {n} samples to train on ({held} held out for test), as the "
+        "Train page splits it."
+    ),
+    "schedule.own_data.use": "Use N = {n}",
     "train.stop": "Stop",
     "train.compiling": (
         "Compiling the training step for this model and batch size: {seconds} s so far. That "

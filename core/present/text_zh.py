@@ -191,6 +191,10 @@ ZH: dict[str, str] = {
         "（每轮 ⌈{train} 个训练样本 / 批大小 {batch_size}⌉）"
     ),
     "train.start": "开始训练",
+    "schedule.own_data": (
+        "你的数据文件 {name}：{n} 个样本用于训练（另留出 {held} 个作测试），与训练页的划分相同。"
+    ),
+    "schedule.own_data.use": "用 N = {n}",
     "train.devices": "Keras 看到的设备：{devices}（{gpus} 个 GPU）。训练在 {trains_on} 上进行。",
     "device.cpu": "CPU {name}，{cores} 核",
     "train.features": "特征数（blobs）",

@@ -171,3 +171,30 @@ def test_a_link_beyond_a_bound_falls_back_with_a_note():
     assert not at.exception
     assert at.session_state["n"] == 1000 and at.session_state["batch_size"] == 3
     assert any("n=" in w.value for w in at.warning)
+
+
+def test_own_data_given_on_another_page_sets_n_in_one_click_without_tensorflow(tmp_path):
+    # 37 samples and no x_test: 20 % (7) held out as the engine holds them out, 30 trained on.
+    # A fresh interpreter, so that "no TensorFlow" means this page did not import it.
+    import numpy as np
+
+    data = tmp_path / "mine.npz"
+    rng = np.random.default_rng(1)
+    np.savez(data, x=rng.normal(size=(37, 5)).astype("float32"), y=rng.integers(0, 2, 37))
+    code = f"""
+import sys
+from streamlit.testing.v1 import AppTest
+from core.api.common import OwnFiles
+at = AppTest.from_file({APP!r}, default_timeout=30)
+at.session_state["files.current"] = {{"files": OwnFiles(None, {str(data)!r}), "page": "train"}}
+at.run()
+assert not at.exception and not at.error, at.error
+assert "mine.npz: 30 samples to train on (7 held out for test)" in at.info[0].value
+at.button(key="schedule.own_data.use").click().run()
+assert at.number_input(key="n").value == 30
+assert at.metric[0].value == "1"  # 30 samples at B = 100: one iteration an epoch
+assert at.button(key="schedule.own_data.use").disabled
+assert "tensorflow" not in sys.modules and "keras" not in sys.modules
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]

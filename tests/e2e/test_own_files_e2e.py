@@ -84,6 +84,15 @@ def test_own_model_and_data_train_live_then_advise(
     expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
     screenshot(page, f"own_files_train_{lang}")
 
+    # The Schedule page reads the data's size: 480 to train on, one click from N.
+    page.get_by_test_id("stSidebarNav").get_by_text(t("nav.schedule", lang), exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"points\.npz.*480")).first).to_be_visible()
+    button(page, t("schedule.own_data.use", lang, n="480")).click()
+    wait_for_app(page)
+    expect(page.get_by_label(t("schedule.n", lang), exact=True)).to_have_value("480")
+    screenshot(page, f"own_files_schedule_{lang}")
+
     # On to Advise within the session: the files given on Train come along, not uploaded again.
     page.get_by_test_id("stSidebarNav").get_by_text(t("nav.advise", lang), exact=True).click()
     page.wait_for_url(re.compile(r"/advise(\?|$)"))
