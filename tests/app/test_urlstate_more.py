@@ -34,6 +34,7 @@ NOT_IN_LINKS = {
     "science.throughput_run",
     "science.quick_run",
     "runs.open_sweep",
+    "schedule.own_data.use",  # uses the data file's N (the N itself is in the link)
     "runs.delete",
     "runs.delete_open",  # the confirmation popover's open state
     # an uploaded file cannot travel in a link, nor can the column picked from it
